@@ -1,0 +1,105 @@
+// Command xaa inspects and debugs Cross App Access (the Identity Assertion
+// JWT Authorization Grant, "ID-JAG"): it decodes tokens, runs the four steps
+// of the flow against real parties or its embedded playground, and explains
+// what went wrong.
+//
+// main is the only place that reads flags, the environment and files, picks
+// between the terminal UI and plain output, and calls os.Exit.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// Exit codes shared by every subcommand (see README.md).
+const (
+	exitOK          = 0
+	exitFailed      = 1 // a check or a step failed
+	exitUsage       = 2 // bad flags, bad config, or input that is not a token
+	exitInterrupted = 130
+)
+
+// stdio bundles the streams a subcommand may use, so tests can run
+// subcommands in-process.
+type stdio struct {
+	in       io.Reader
+	out, err io.Writer
+	// outIsTerminal says whether out is an interactive terminal (colour, TUI).
+	outIsTerminal bool
+	// inIsTerminal says whether in is an interactive terminal (no piped input).
+	inIsTerminal bool
+	getenv       func(string) string
+}
+
+// command is one subcommand: it parses its own flags and returns an exit code.
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, args []string, io stdio) int
+}
+
+func commands() []command {
+	return []command{}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], stdio{
+		in:            os.Stdin,
+		out:           os.Stdout,
+		err:           os.Stderr,
+		outIsTerminal: isTerminal(os.Stdout),
+		inIsTerminal:  isTerminal(os.Stdin),
+		getenv:        os.Getenv,
+	})
+	stop()
+	if code == exitOK && errors.Is(ctx.Err(), context.Canceled) {
+		code = exitInterrupted
+	}
+	os.Exit(code)
+}
+
+// run dispatches to a subcommand and returns the process exit code.
+func run(ctx context.Context, args []string, io stdio) int {
+	if len(args) > 0 {
+		switch args[0] {
+		case "-h", "-help", "--help", "help":
+			usage(io.out)
+			return exitOK
+		}
+		for _, c := range commands() {
+			if c.name == args[0] {
+				return c.run(ctx, args[1:], io)
+			}
+		}
+		fmt.Fprintf(io.err, "xaa: unknown command %q\n\n", args[0])
+		usage(io.err)
+		return exitUsage
+	}
+	usage(io.err)
+	return exitUsage
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "xaa: inspect and debug Cross App Access (ID-JAG) flows")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Usage: xaa <command> [flags]")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Commands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-11s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Run 'xaa <command> -h' for the flags of a command.")
+}
+
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

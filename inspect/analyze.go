@@ -1,0 +1,140 @@
+package inspect
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Options configure Analyze.
+type Options struct {
+	// Want is the kind the caller expects (an ID-JAG at the resource AS);
+	// KindUnknown means "whatever the token is".
+	Want Kind
+	// Keys verify the signature; nil leaves it unverified.
+	Keys *KeySet
+	// KeySource names where Keys came from, for the verdict line.
+	KeySource string
+	// Expect holds the values the claims are compared against.
+	Expect Expect
+}
+
+// TimeClaim is a time-valued claim rendered for people.
+type TimeClaim struct {
+	Claim string    `json:"claim"`
+	Time  time.Time `json:"utc"`
+	// Relative is "expires in 4m12s", "issued 2m ago".
+	Relative string `json:"relative"`
+}
+
+// Analysis is everything xaa knows about one token: the decoded token, the
+// signature verdict and every check.
+type Analysis struct {
+	Token     *Token
+	Signature Signature
+	Checks    Report
+	// Times are the token's time claims, in claim order, relative to Expect.Now.
+	Times []TimeClaim
+	// Reveal puts the raw token into the JSON encoding. Off by default:
+	// tokens are credentials.
+	Reveal bool
+}
+
+// Analyze decodes nothing itself: it verifies t against o.Keys and runs the
+// checks for the kind o.Want (or t's own kind), after a check that decoding
+// went cleanly and, when o.Want is set, that t is of that kind.
+func Analyze(t *Token, o Options) Analysis {
+	if o.Expect.Now.IsZero() {
+		o.Expect.Now = time.Now()
+	}
+	a := Analysis{Token: t}
+	a.Signature = Verify(t, o.Keys, VerifyOptions{Algorithms: o.Expect.Algorithms, KeySource: o.KeySource})
+	a.Checks = append(a.Checks, decodeCheck(t))
+	kind := t.Kind
+	if o.Want != KindUnknown {
+		a.Checks = append(a.Checks, CheckKind(t, o.Want))
+		if t.Format == FormatJWS {
+			kind = o.Want
+		}
+	}
+	switch kind {
+	case KindIDToken:
+		a.Checks = append(a.Checks, CheckIDToken(t, a.Signature, o.Expect)...)
+	case KindIDJAG:
+		a.Checks = append(a.Checks, CheckIDJAG(t, a.Signature, o.Expect)...)
+	case KindAccessToken:
+		if t.Format == FormatJWS {
+			a.Checks = append(a.Checks, CheckAccessToken(t, a.Signature, o.Expect)...)
+		}
+	case KindUnknown:
+		if t.Format == FormatJWS {
+			a.Checks = append(a.Checks, CheckJWT(t, a.Signature, o.Expect)...)
+		}
+	}
+	for _, m := range t.Claims {
+		if IsTimeClaim(m.Name) {
+			if tm, ok := t.Claims.Time(m.Name); ok {
+				a.Times = append(a.Times, TimeClaim{Claim: m.Name, Time: tm, Relative: DescribeTime(m.Name, tm, o.Expect.Now)})
+			}
+		}
+	}
+	return a
+}
+
+// decodeCheck turns decode problems into a check.
+func decodeCheck(t *Token) Check {
+	c := Check{ID: "decode", Title: "token decodes cleanly", Expected: "a " + t.Format.String() + " with no problems", Spec: "RFC 7515 §7.1"}
+	switch {
+	case t.Format == FormatOpaque:
+		c.Status = StatusSkip
+		c.Expected = ""
+		c.Actual = "opaque: nothing to decode"
+		return c
+	case len(t.Problems) == 0:
+		c.Status = StatusPass
+		c.Actual = fmt.Sprintf("%d segments decoded", len(t.Segments))
+		return c
+	}
+	msgs := make([]string, len(t.Problems))
+	c.Status = StatusWarn
+	for i, p := range t.Problems {
+		msgs[i] = p.Message
+		if p.Status == StatusFail {
+			c.Status = StatusFail
+		}
+	}
+	c.Actual = strings.Join(msgs, "; ")
+	if c.Status == StatusFail {
+		c.Hint = "copy the whole token again: log lines and terminals often cut tokens short or wrap them"
+	}
+	return c
+}
+
+// MarshalJSON writes the stable JSON shape of `xaa decode --json` and of the
+// tokens in `xaa run --json`: name, kind, header, claims, signature, checks.
+func (a Analysis) MarshalJSON() ([]byte, error) {
+	t := a.Token
+	out := struct {
+		Name       string      `json:"name,omitempty"`
+		Kind       Kind        `json:"kind"`
+		KindReason string      `json:"kind_reason"`
+		Format     string      `json:"format"`
+		Token      string      `json:"token,omitempty"`
+		Header     Object      `json:"header"`
+		Claims     Object      `json:"claims"`
+		Times      []TimeClaim `json:"times,omitempty"`
+		Signature  Signature   `json:"signature"`
+		Checks     Report      `json:"checks"`
+		Problems   []Problem   `json:"problems,omitempty"`
+		Notes      []string    `json:"notes,omitempty"`
+	}{
+		Name: t.Name, Kind: t.Kind, KindReason: t.KindReason, Format: t.Format.String(),
+		Header: t.Header, Claims: t.Claims, Times: a.Times, Signature: a.Signature,
+		Checks: a.Checks, Problems: t.Problems, Notes: t.Notes,
+	}
+	if a.Reveal {
+		out.Token = t.Raw
+	}
+	return json.Marshal(out)
+}

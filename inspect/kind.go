@@ -1,0 +1,169 @@
+package inspect
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Kind is what a token is, as far as its header and claims tell.
+type Kind int
+
+// The kinds of token in a Cross App Access flow.
+const (
+	KindUnknown      Kind = iota // a JWT of no kind xaa knows
+	KindIDToken                  // OIDC ID token (OIDC Core §2)
+	KindIDJAG                    // Identity Assertion JWT Authorization Grant (draft §3)
+	KindAccessToken              // access token; a JWT one per RFC 9068
+	KindRefreshToken             // refresh token (opaque)
+	KindOpaque                   // not a JWT and of no known kind
+	KindEncrypted                // JWE: the claims are encrypted
+)
+
+var kindNames = [...]struct{ id, title string }{
+	KindUnknown:      {"unknown", "JWT"},
+	KindIDToken:      {"id_token", "ID token"},
+	KindIDJAG:        {"id_jag", "ID-JAG"},
+	KindAccessToken:  {"access_token", "access token"},
+	KindRefreshToken: {"refresh_token", "refresh token"},
+	KindOpaque:       {"opaque", "opaque token"},
+	KindEncrypted:    {"encrypted", "encrypted JWT (JWE)"},
+}
+
+// String returns the stable identifier used in JSON output ("id_jag").
+func (k Kind) String() string {
+	if k < 0 || int(k) >= len(kindNames) {
+		return "unknown"
+	}
+	return kindNames[k].id
+}
+
+// Title returns the name shown to people ("ID-JAG").
+func (k Kind) Title() string {
+	if k < 0 || int(k) >= len(kindNames) {
+		return "JWT"
+	}
+	return kindNames[k].title
+}
+
+// MarshalText encodes the kind as its identifier.
+func (k Kind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
+// legacyIDJAGTypes are typ values of pre-draft working copies and common
+// misspellings of oauth-id-jag+jwt (protocol reference §3).
+var legacyIDJAGTypes = map[string]string{
+	"acdc+jwt":                "a 2023 pre-draft typ",
+	"authorization-grant+jwt": "a February 2024 pre-draft typ",
+	"oauth-mtag+jwt":          "a February 2024 pre-draft typ",
+	"oauth-itag+jwt":          "a typ that lived for a few hours in March 2024",
+	"id-jag+jwt":              "a misspelling (the oauth- prefix is missing)",
+	"oauth-id_jag+jwt":        "a misspelling (underscore instead of hyphen)",
+	"id_jag+jwt":              "a misspelling",
+	"jwt-id-jag":              "a misspelling",
+}
+
+// idTokenMarks are claims that only ID tokens carry.
+var idTokenMarks = []string{"nonce", "at_hash", "c_hash", "s_hash"}
+
+// normalizeTyp applies RFC 7515 §4.1.9: media types compare
+// case-insensitively and "application/" may be omitted.
+func normalizeTyp(typ string) string {
+	typ = strings.ToLower(strings.TrimSpace(typ))
+	return strings.TrimPrefix(typ, MediaTypePrefix)
+}
+
+// classify sets t.Kind and t.KindReason.
+func classify(t *Token) {
+	t.Kind, t.KindReason = Classify(t)
+}
+
+// Classify names the kind of a decoded token and says why.
+func Classify(t *Token) (Kind, string) {
+	switch t.Format {
+	case FormatJWE:
+		return KindEncrypted, "five segments: an encrypted JWT (JWE); its claims cannot be read without the recipient's private key"
+	case FormatOpaque:
+		switch t.Name {
+		case "refresh_token":
+			return KindRefreshToken, "came in the refresh_token field"
+		case "access_token":
+			return KindAccessToken, "came in the access_token field; opaque, so only its issuer can introspect it"
+		}
+		return KindOpaque, "not a JWT: an opaque string only its issuer can interpret"
+	}
+	typ := normalizeTyp(t.Typ())
+	switch typ {
+	case TypIDJAG:
+		return KindIDJAG, "typ is " + t.Typ()
+	case TypAccessToken:
+		return KindAccessToken, "typ is " + t.Typ() + " (RFC 9068)"
+	}
+	if why, ok := legacyIDJAGTypes[typ]; ok {
+		return KindIDJAG, fmt.Sprintf("typ %q is %s of oauth-id-jag+jwt", t.Typ(), why)
+	}
+	typDesc := "no typ"
+	if t.Typ() != "" {
+		typDesc = "typ " + t.Typ()
+	}
+	var marks []string
+	for _, c := range idTokenMarks {
+		if t.Claims.Has(c) {
+			marks = append(marks, c)
+		}
+	}
+	if len(marks) > 0 {
+		return KindIDToken, fmt.Sprintf("has %s, %s: an OIDC ID token", strings.Join(marks, "/"), typDesc)
+	}
+	if t.Name == "id_token" {
+		return KindIDToken, "came in the id_token field of a token response"
+	}
+	if t.Name == "access_token" || t.Name == "assertion" {
+		if it, _ := t.Envelope.String("issued_token_type"); it == TokenTypeIDJAG {
+			return KindIDJAG, fmt.Sprintf("the token-exchange response says issued_token_type %s, but the token has %s", TokenTypeIDJAG, typDesc)
+		}
+	}
+	if t.Claims.Has("cid") && t.Claims.Has("scp") {
+		return KindAccessToken, "has Okta's cid and scp claims: an Okta access token"
+	}
+	if t.Name == "access_token" {
+		return KindAccessToken, "came in the access_token field of a token response (" + typDesc + ")"
+	}
+	if t.Claims.Has("client_id") && t.Claims.Has("resource") {
+		return KindUnknown, fmt.Sprintf("has client_id and resource claims like an ID-JAG, but %s — an ID-JAG has typ oauth-id-jag+jwt", typDesc)
+	}
+	if t.Claims.Has("client_id") && (t.Claims.Has("scope") || t.Claims.Has("scp")) {
+		return KindAccessToken, fmt.Sprintf("has client_id and scope claims like an access token (%s)", typDesc)
+	}
+	if t.Claims == nil {
+		return KindUnknown, "the claims could not be decoded"
+	}
+	return KindUnknown, "a JWT that is none of ID token, ID-JAG or access token (" + typDesc + ")"
+}
+
+// CheckKind checks that a token is of the kind a step expects and, when it is
+// not, names the mix-up: the most common is an ID token presented where an
+// ID-JAG belongs.
+func CheckKind(t *Token, want Kind) Check {
+	c := Check{ID: "kind", Title: "token is an " + want.Title(), Expected: want.Title(),
+		Actual: t.Kind.Title() + " (" + t.KindReason + ")", Spec: "draft-ietf-oauth-identity-assertion-authz-grant §3"}
+	if t.Kind == want {
+		c.Status = StatusPass
+		return c
+	}
+	c.Status = StatusFail
+	c.Title = fmt.Sprintf("this is an %s, not an %s", t.Kind.Title(), want.Title())
+	switch {
+	case want == KindIDJAG && t.Kind == KindIDToken:
+		c.Hint = "this is the ID token from login. Present the ID-JAG instead: the access_token field of the token-exchange response (issued_token_type …:id-jag)"
+	case want == KindIDJAG && t.Kind == KindAccessToken:
+		c.Hint = "this is an access token. The resource AS wants the ID-JAG that the IdP issued in the token exchange"
+	case want == KindIDToken && t.Kind == KindIDJAG:
+		c.Hint = "this is an ID-JAG. The token exchange takes the ID token from login as subject_token"
+	case want == KindAccessToken && t.Kind == KindIDJAG:
+		c.Hint = "this is an ID-JAG, not an access token: redeem it at the resource AS with the jwt-bearer grant (step 3) first"
+	case want == KindAccessToken && t.Kind == KindIDToken:
+		c.Hint = "this is an ID token: it identifies the user to the requesting app and must never be sent to an API"
+	case t.Kind == KindEncrypted:
+		c.Hint = "the token is encrypted; only its recipient can read it"
+	}
+	return c
+}
