@@ -277,7 +277,9 @@ func (c *claimChecker) compare(name, title, want, hint string) {
 
 func (c *claimChecker) issuer(title, hint string) { c.compare("iss", title, c.e.Issuer, hint) }
 
-func (c *claimChecker) clientID(title, hint string) { c.compare("client_id", title, c.e.ClientID, hint) }
+func (c *claimChecker) clientID(title, hint string) {
+	c.compare("client_id", title, c.e.ClientID, hint)
+}
 
 func (c *claimChecker) subject() {
 	got, ok := c.t.Claims.String("sub")

@@ -142,13 +142,13 @@ func ParseJWKS(data []byte) (*KeySet, error) {
 // add parses one JWK and appends it, usable or not.
 func (ks *KeySet) add(raw []byte) {
 	var meta struct {
-		KID string `json:"kid"`
-		KTY string `json:"kty"`
-		Alg string `json:"alg"`
-		Use string `json:"use"`
-		X5T string `json:"x5t"`
+		KID  string `json:"kid"`
+		KTY  string `json:"kty"`
+		Alg  string `json:"alg"`
+		Use  string `json:"use"`
+		X5T  string `json:"x5t"`
 		S256 string `json:"x5t#S256"`
-		D   string `json:"d"`
+		D    string `json:"d"`
 	}
 	k := Key{}
 	if err := json.Unmarshal(raw, &meta); err != nil {
