@@ -145,7 +145,7 @@ func DecodeAll(input string) ([]*Token, error) {
 	if s[0] == '{' {
 		return decodeEnvelope(s, notes)
 	}
-	if !strings.Contains(s, ".") && strings.Contains(s, "=") && strings.ContainsAny(s, "&") {
+	if looksLikeForm(s) {
 		if toks := decodeForm(s, notes); toks != nil {
 			return toks, nil
 		}
@@ -227,6 +227,17 @@ func decodeEnvelope(s string, notes []string) ([]*Token, error) {
 		return nil, &InputError{Reason: "a JSON object with no token field: looked for " + strings.Join(tokenFields, ", ")}
 	}
 	return toks, nil
+}
+
+// looksLikeForm reports whether s is a form body carrying a token field.
+func looksLikeForm(s string) bool {
+	for _, kv := range strings.Split(s, "&") {
+		name, _, ok := strings.Cut(kv, "=")
+		if ok && isTokenField(name) {
+			return true
+		}
+	}
+	return false
 }
 
 // decodeForm picks the token fields out of an application/x-www-form-urlencoded body.

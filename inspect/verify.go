@@ -260,7 +260,7 @@ func attempt(k Key, t *Token, jws *jose.JSONWebSignature, alg string) KeyAttempt
 	case k.Alg != "" && k.Alg != alg:
 		a.Note = fmt.Sprintf("key is for %s, token uses %s", k.Alg, alg)
 	case !keyFitsAlg(k, alg):
-		a.Note = fmt.Sprintf("a %s key cannot verify %s", k.KTY, alg)
+		a.Note = fmt.Sprintf("an %s key cannot verify %s", k.KTY, alg)
 	default:
 		if _, err := jws.Verify(k.public); err == nil {
 			a.Verified = true

@@ -1,0 +1,107 @@
+package inspect_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/xaatools/xaa/inspect"
+)
+
+func TestClassify(t *testing.T) {
+	rs := key(t, "rs")
+	tests := []struct {
+		name   string
+		token  string
+		want   inspect.Kind
+		reason string
+	}{
+		{"id-jag", rs.mint(t, "oauth-id-jag+jwt", claims(jagClaims()...), nil), inspect.KindIDJAG, "typ is oauth-id-jag+jwt"},
+		{"id-jag media type", rs.mint(t, "application/oauth-id-jag+jwt", claims(jagClaims()...), nil), inspect.KindIDJAG, "typ is application/oauth-id-jag+jwt"},
+		{"id-jag pre-draft typ", rs.mint(t, "oauth-mtag+jwt", claims(jagClaims()...), nil), inspect.KindIDJAG, "pre-draft typ"},
+		{"id token", rs.mint(t, "JWT", claims(idTokenClaims()...), nil), inspect.KindIDToken, "has nonce/at_hash, typ JWT: an OIDC ID token"},
+		{"access token", rs.mint(t, "at+jwt", claims(accessTokenClaims()...), nil), inspect.KindAccessToken, "RFC 9068"},
+		{"okta access token", rs.mint(t, "", claims("iss", idpIssuer, "cid", "0oa1", "scp", []string{"openid"}, "uid", "00u1"), nil), inspect.KindAccessToken, "Okta access token"},
+		{"id-jag without typ", rs.mint(t, "JWT", claims(jagClaims()...), nil), inspect.KindUnknown, "an ID-JAG has typ oauth-id-jag+jwt"},
+		{"other jwt", rs.mint(t, "", claims("iss", "x", "foo", "bar"), nil), inspect.KindUnknown, "none of ID token, ID-JAG or access token"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tok, err := inspect.Decode(tt.token)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tok.Kind != tt.want || !strings.Contains(tok.KindReason, tt.reason) {
+				t.Errorf("Kind = %v (%q), want %v with reason containing %q", tok.Kind, tok.KindReason, tt.want, tt.reason)
+			}
+		})
+	}
+}
+
+func TestClassifyFromTokenExchangeResponse(t *testing.T) {
+	// An IdP that forgets typ: the response still says what it issued.
+	jag := key(t, "rs").mint(t, "JWT", claims(jagClaims()...), nil)
+	tok, err := inspect.Decode(`{"access_token":"` + jag + `","issued_token_type":"urn:ietf:params:oauth:token-type:id-jag","token_type":"N_A"}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok.Kind != inspect.KindIDJAG || !strings.Contains(tok.KindReason, "but the token has typ JWT") {
+		t.Errorf("Kind = %v (%q), want id_jag noting the typ", tok.Kind, tok.KindReason)
+	}
+}
+
+func TestCheckKindNamesMixUps(t *testing.T) {
+	rs := key(t, "rs")
+	idt, _ := inspect.Decode(rs.mint(t, "JWT", claims(idTokenClaims()...), nil))
+	jag, _ := inspect.Decode(rs.mint(t, "oauth-id-jag+jwt", claims(jagClaims()...), nil))
+	at, _ := inspect.Decode(rs.mint(t, "at+jwt", claims(accessTokenClaims()...), nil))
+	tests := []struct {
+		name string
+		tok  *inspect.Token
+		want inspect.Kind
+		hint string
+	}{
+		{"ID token where an ID-JAG belongs", idt, inspect.KindIDJAG, "this is the ID token from login"},
+		{"access token where an ID-JAG belongs", at, inspect.KindIDJAG, "this is an access token"},
+		{"ID-JAG as subject token", jag, inspect.KindIDToken, "takes the ID token from login"},
+		{"ID-JAG sent to an API", jag, inspect.KindAccessToken, "redeem it at the resource AS"},
+		{"ID token sent to an API", idt, inspect.KindAccessToken, "must never be sent to an API"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := inspect.CheckKind(tt.tok, tt.want)
+			if c.Status != inspect.StatusFail || !strings.Contains(c.Hint, tt.hint) {
+				t.Errorf("CheckKind = %v %q, want fail with hint containing %q", c.Status, c.Hint, tt.hint)
+			}
+		})
+	}
+	if c := inspect.CheckKind(jag, inspect.KindIDJAG); c.Status != inspect.StatusPass {
+		t.Errorf("CheckKind(ID-JAG, ID-JAG) = %v, want pass", c.Status)
+	}
+}
+
+func TestCheckURN(t *testing.T) {
+	tests := []struct {
+		param, value string
+		want         inspect.Status
+		hint         string
+	}{
+		{"requested_token_type", "urn:ietf:params:oauth:token-type:id-jag", inspect.StatusPass, ""},
+		{"requested_token_type", "urn:ietf:params:oauth:token-type:id_jag", inspect.StatusFail, "underscore where the registered URN has a hyphen"},
+		{"requested_token_type", "urn:okta:params:oauth:token-type:id-jag", inspect.StatusFail, "display label"},
+		{"requested_token_type", "urn:ietf:params:oauth:token-type:jwt-authorization-grant", inspect.StatusFail, "pre-draft name"},
+		{"issued_token_type", "urn:ietf:params:oauth:token-type:jwt", inspect.StatusFail, "generic identity-chaining token"},
+		{"subject_token_type", "urn:ietf:params:oauth:token-type:id-token", inspect.StatusFail, "misspelling of \"urn:ietf:params:oauth:token-type:id_token\""},
+		{"subject_token_type", "urn:ietf:params:oauth:token-type:id_token", inspect.StatusPass, ""},
+		{"grant_type", "urn:ietf:params:oauth:grant-type:token_exchange", inspect.StatusFail, "misspelling"},
+		{"grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer", inspect.StatusPass, ""},
+		{"grant_type", "urn:ietf:params:oauth:grant-type:jwt-authorization-grant", inspect.StatusFail, "reverted"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.param+"="+tt.value, func(t *testing.T) {
+			c := inspect.CheckURN(tt.param, tt.value)
+			if c.Status != tt.want || !strings.Contains(c.Hint, tt.hint) {
+				t.Errorf("CheckURN = %v %q, want %v with hint containing %q", c.Status, c.Hint, tt.want, tt.hint)
+			}
+		})
+	}
+}
