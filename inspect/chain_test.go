@@ -35,7 +35,9 @@ func TestCheckChain(t *testing.T) {
 		hint   string
 	}{
 		{"ID token for another client", func(c *inspect.Chain) { c.IDToken = mint("JWT", override(idTokenClaims(), "aud", "other")) }, "chain.id_token_aud", inspect.StatusFail, "ID Token aud doesn't match"},
-		{"ID-JAG from another IdP", func(c *inspect.Chain) { c.IDJAG = mint("oauth-id-jag+jwt", override(jagClaims(), "iss", idpIssuer+"/")) }, "chain.iss", inspect.StatusFail, "trailing slash"},
+		{"ID-JAG from another IdP", func(c *inspect.Chain) {
+			c.IDJAG = mint("oauth-id-jag+jwt", override(jagClaims(), "iss", idpIssuer+"/"))
+		}, "chain.iss", inspect.StatusFail, "trailing slash"},
 		{"ID-JAG for another user", func(c *inspect.Chain) { c.IDJAG = mint("oauth-id-jag+jwt", override(jagClaims(), "sub", "00u999")) }, "chain.sub", inspect.StatusWarn, "pairwise"},
 		{"ID-JAG after the ID token expired", func(c *inspect.Chain) {
 			c.IDToken = mint("JWT", override(idTokenClaims(), "exp", now.Add(-time.Hour).Unix()))
