@@ -72,6 +72,7 @@ func Analyze(t *Token, o Options) Analysis {
 			a.Checks = append(a.Checks, CheckJWT(t, a.Signature, o.Expect)...)
 		}
 	}
+	a.Checks = append(a.Checks, envelopeChecks(t)...)
 	for _, m := range t.Claims {
 		if IsTimeClaim(m.Name) {
 			if tm, ok := t.Claims.Time(m.Name); ok {
@@ -80,6 +81,21 @@ func Analyze(t *Token, o Options) Analysis {
 		}
 	}
 	return a
+}
+
+// envelopeChecks checks the identifiers in the token response or form body
+// the token came in (issued_token_type, grant_type …), where misspelt URNs
+// hide.
+func envelopeChecks(t *Token) Report {
+	var r Report
+	for _, m := range t.Envelope {
+		if _, ok := knownURNs[m.Name]; ok {
+			if v, ok := t.Envelope.String(m.Name); ok {
+				r = append(r, CheckURN(m.Name, v))
+			}
+		}
+	}
+	return r
 }
 
 // decodeCheck turns decode problems into a check.

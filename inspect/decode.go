@@ -465,3 +465,17 @@ func byteSize(n int) string {
 	}
 	return fmt.Sprintf("%d bytes", n)
 }
+
+// ShortenToken shortens a token (or any credential) for display: enough of
+// each end to tell tokens apart, never enough to use one.
+// "eyJhbGciOiJS…Xk9w (1024 chars)".
+func ShortenToken(raw string) string {
+	const head, tail = 12, 4
+	if len(raw) <= 2*(head+tail) {
+		if len(raw) <= 8 {
+			return strings.Repeat("•", len(raw))
+		}
+		return raw[:4] + "…" + fmt.Sprintf(" (%d chars)", len(raw))
+	}
+	return raw[:head] + "…" + raw[len(raw)-tail:] + fmt.Sprintf(" (%d chars)", len(raw))
+}

@@ -282,3 +282,17 @@ func TestObjectAccessors(t *testing.T) {
 		t.Errorf("missing claim reported present")
 	}
 }
+
+func TestShortenToken(t *testing.T) {
+	long := strings.Repeat("a", 30) + "TAIL"
+	tests := map[string]string{
+		"eyJhbGciOiJSUzI1NiJ9." + long: "eyJhbGciOiJS…TAIL (55 chars)",
+		"2YotnFZFEjr1zCsicMWpAA":       "2Yot… (22 chars)",
+		"short":                        "•••••",
+	}
+	for in, want := range tests {
+		if got := inspect.ShortenToken(in); got != want {
+			t.Errorf("ShortenToken(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -105,3 +105,13 @@ func TestCheckURN(t *testing.T) {
 		})
 	}
 }
+
+func TestAnalyzeChecksEnvelopeURNs(t *testing.T) {
+	jag := key(t, "rs").mint(t, "oauth-id-jag+jwt", claims(jagClaims()...), nil)
+	tok := mustDecode(t, `{"access_token":"`+jag+`","issued_token_type":"urn:ietf:params:oauth:token-type:id_jag","token_type":"N_A"}`)
+	a := inspect.Analyze(tok, inspect.Options{Expect: inspect.Expect{Now: now}})
+	c, ok := a.Checks.Find("urn.issued_token_type")
+	if !ok || c.Status != inspect.StatusFail || !strings.Contains(c.Hint, "underscore") {
+		t.Errorf("urn.issued_token_type = %+v (found %v), want a failure naming the underscore", c, ok)
+	}
+}
