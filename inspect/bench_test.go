@@ -12,7 +12,7 @@ import (
 func token1KB(b *testing.B) string {
 	b.Helper()
 	for pad := 0; pad < 1024; pad++ {
-		tok := key(b, "rs").mint(b, "oauth-id-jag+jwt", claims(append(jagClaims(), "pad", strings.Repeat("x", pad))...), nil)
+		tok := key(b, "rs").Mint(b, "oauth-id-jag+jwt", claims(append(jagClaims(), "pad", strings.Repeat("x", pad))...), nil)
 		if len(tok) >= 1024 {
 			return tok
 		}
@@ -57,7 +57,7 @@ func BenchmarkVerifyRS256(b *testing.B) {
 // Verify within 1.3× of this).
 func BenchmarkGoJoseVerifyRS256(b *testing.B) {
 	raw := token1KB(b)
-	pub := key(b, "rs").private.Public()
+	pub := key(b, "rs").Private.Public()
 	algs := []jose.SignatureAlgorithm{jose.RS256}
 	b.ReportAllocs()
 	for b.Loop() {

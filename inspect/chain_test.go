@@ -10,7 +10,7 @@ import (
 
 func TestCheckChain(t *testing.T) {
 	rs := key(t, "rs")
-	mint := func(typ string, c []any) *inspect.Token { return mustDecode(t, rs.mint(t, typ, claims(c...), nil)) }
+	mint := func(typ string, c []any) *inspect.Token { return mustDecode(t, rs.Mint(t, typ, claims(c...), nil)) }
 	good := func() inspect.Chain {
 		return inspect.Chain{
 			IDToken:     mint("JWT", idTokenClaims()),

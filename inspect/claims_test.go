@@ -12,7 +12,7 @@ import (
 // analyze mints claims as typ with the "rs" key and analyzes them as want.
 func analyze(t *testing.T, typ string, c []any, want inspect.Kind, e inspect.Expect) inspect.Analysis {
 	t.Helper()
-	tok := mustDecode(t, key(t, "rs").mint(t, typ, claims(c...), nil))
+	tok := mustDecode(t, key(t, "rs").Mint(t, typ, claims(c...), nil))
 	e.Now = now
 	return inspect.Analyze(tok, inspect.Options{Want: want, Keys: mustJWKS(t, jwks(t, "rs")), Expect: e})
 }
@@ -121,7 +121,7 @@ func TestCheckIDJAGRules(t *testing.T) {
 }
 
 func TestCheckIDJAGSignature(t *testing.T) {
-	tok := mustDecode(t, key(t, "rs2").withKID("rsa-1").mint(t, "oauth-id-jag+jwt", claims(jagClaims()...), nil))
+	tok := mustDecode(t, key(t, "rs2").WithKID("rsa-1").Mint(t, "oauth-id-jag+jwt", claims(jagClaims()...), nil))
 	e := jagExpect
 	e.Now = now
 	a := inspect.Analyze(tok, inspect.Options{Want: inspect.KindIDJAG, Keys: mustJWKS(t, jwks(t, "rs")), Expect: e})

@@ -12,7 +12,7 @@ import (
 )
 
 func TestDecodeCleansPastedInput(t *testing.T) {
-	tok := key(t, "rs").mint(t, "oauth-id-jag+jwt", claims(jagClaims()...), nil)
+	tok := key(t, "rs").Mint(t, "oauth-id-jag+jwt", claims(jagClaims()...), nil)
 	wrapped := tok[:40] + "\n  " + tok[40:120] + "\r\n" + tok[120:]
 	tests := []struct {
 		name  string
@@ -52,7 +52,7 @@ func TestDecodeCleansPastedInput(t *testing.T) {
 
 func TestDecodeKeepsOrder(t *testing.T) {
 	c := claims("zeta", 1, "iss", idpIssuer, "alpha", "a", "exp", 2000000000, "mid", json.RawMessage(`{"b":1,"a":2}`))
-	tok := key(t, "es").mint(t, "JWT", c, nil)
+	tok := key(t, "es").Mint(t, "JWT", c, nil)
 	got, err := inspect.Decode(tok)
 	if err != nil {
 		t.Fatal(err)
@@ -74,8 +74,8 @@ func TestDecodeKeepsOrder(t *testing.T) {
 }
 
 func TestDecodeTokenResponse(t *testing.T) {
-	jag := key(t, "rs").mint(t, "oauth-id-jag+jwt", claims(jagClaims()...), nil)
-	idt := key(t, "rs").mint(t, "JWT", claims(idTokenClaims()...), nil)
+	jag := key(t, "rs").Mint(t, "oauth-id-jag+jwt", claims(jagClaims()...), nil)
+	idt := key(t, "rs").Mint(t, "JWT", claims(idTokenClaims()...), nil)
 	tests := []struct {
 		name      string
 		input     string
@@ -129,9 +129,9 @@ func TestDecodeTokenResponse(t *testing.T) {
 }
 
 func TestDecodeBrokenInputSaysWhere(t *testing.T) {
-	good := key(t, "rs").mint(t, "oauth-id-jag+jwt", claims(jagClaims()...), nil)
+	good := key(t, "rs").Mint(t, "oauth-id-jag+jwt", claims(jagClaims()...), nil)
 	seg := strings.Split(good, ".")
-	es := key(t, "es").mint(t, "JWT", claims(idTokenClaims()...), nil)
+	es := key(t, "es").Mint(t, "JWT", claims(idTokenClaims()...), nil)
 	esSeg := strings.Split(es, ".")
 	enc := base64.RawURLEncoding.EncodeToString
 	tests := []struct {
@@ -247,7 +247,7 @@ func TestDecodeRefusesHugeInput(t *testing.T) {
 }
 
 func TestObjectAccessors(t *testing.T) {
-	tok := key(t, "es").mint(t, "", claims(
+	tok := key(t, "es").Mint(t, "", claims(
 		"aud", []string{"a", "b"}, "exp", 1764000000.5, "str", "x", "num", 3, "neg", -5, "huge", 1e300, "esc", "a\"b"), nil)
 	got, err := inspect.Decode(tok)
 	if err != nil {

@@ -12,8 +12,8 @@ import (
 // Nothing may panic, and a decoded token must always say what it is.
 // The seed corpus lives in testdata/fuzz/FuzzDecode.
 func FuzzDecode(f *testing.F) {
-	jag := key(f, "rs").mint(f, "oauth-id-jag+jwt", claims(jagClaims()...), nil)
-	idt := key(f, "es").mint(f, "JWT", claims(idTokenClaims()...), nil)
+	jag := key(f, "rs").Mint(f, "oauth-id-jag+jwt", claims(jagClaims()...), nil)
+	idt := key(f, "es").Mint(f, "JWT", claims(idTokenClaims()...), nil)
 	for _, s := range []string{
 		jag, idt, "Bearer " + jag, `"` + idt + `"`,
 		`{"access_token":"` + jag + `","issued_token_type":"urn:ietf:params:oauth:token-type:id-jag"}`,

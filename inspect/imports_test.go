@@ -25,6 +25,11 @@ func TestImportDirection(t *testing.T) {
 	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 		fields := strings.Fields(line)
 		pkg := strings.TrimPrefix(fields[0], mod)
+		for _, imp := range fields[1:] {
+			if imp == mod+"inspect/inspecttest" {
+				t.Errorf("%s imports inspect/inspecttest, which is test support only", pkg)
+			}
+		}
 		for owner, bad := range forbidden {
 			if pkg != owner && !strings.HasPrefix(pkg, owner+"/") {
 				continue

@@ -16,7 +16,8 @@ import (
 
 func TestParseJWKS(t *testing.T) {
 	rs := key(t, "rs")
-	tp, _ := rs.public.Thumbprint(crypto.SHA256)
+	pub := rs.Public()
+	tp, _ := pub.Thumbprint(crypto.SHA256)
 	wantTP := base64.RawURLEncoding.EncodeToString(tp)
 
 	ks := mustJWKS(t, jwks(t, "rs", "es", "eddsa"))
@@ -27,22 +28,22 @@ func TestParseJWKS(t *testing.T) {
 		t.Errorf("Thumbprint = %q, want RFC 7638 %q", ks.Keys[0].Thumbprint, wantTP)
 	}
 
-	single, _ := json.Marshal(rs.public)
+	single, _ := json.Marshal(rs.Public())
 	if ks := mustJWKS(t, single); len(ks.Keys) != 1 || !ks.Keys[0].Usable() {
 		t.Errorf("single JWK: %+v", ks.Keys)
 	}
 
-	der, _ := x509.MarshalPKIXPublicKey(rs.private.Public())
-	pub := pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
+	der, _ := x509.MarshalPKIXPublicKey(rs.Private.Public())
+	pubPEM := pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
 	cert := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: selfSigned(t, key(t, "es")).Raw})
-	ks = mustJWKS(t, append(pub, cert...))
+	ks = mustJWKS(t, append(pubPEM, cert...))
 	if len(ks.Keys) != 2 || ks.Keys[0].Thumbprint != wantTP || ks.Keys[1].Size != "P-256" {
 		t.Errorf("PEM keys = %+v", ks.Keys)
 	}
 }
 
 func TestParseJWKSKeepsBadKeys(t *testing.T) {
-	good, _ := json.Marshal(key(t, "es").public)
+	good, _ := json.Marshal(key(t, "es").Public())
 	doc := fmt.Sprintf(`{"keys":[{"kty":"RSA","kid":"broken","n":"!!"},%s,{"kty":"oct","kid":"hmac","k":"c2VjcmV0"}]}`, good)
 	ks := mustJWKS(t, []byte(doc))
 	if len(ks.Keys) != 3 {
@@ -60,7 +61,7 @@ func TestParseJWKSKeepsBadKeys(t *testing.T) {
 }
 
 func TestParseJWKSFlagsPrivateKeys(t *testing.T) {
-	priv := jose.JSONWebKey{Key: key(t, "es").private, KeyID: "leaked"}
+	priv := jose.JSONWebKey{Key: key(t, "es").Private, KeyID: "leaked"}
 	b, _ := json.Marshal(jose.JSONWebKeySet{Keys: []jose.JSONWebKey{priv}})
 	ks := mustJWKS(t, b)
 	if !ks.PrivateKeys || !ks.Keys[0].Usable() {

@@ -15,14 +15,14 @@ func TestClassify(t *testing.T) {
 		want   inspect.Kind
 		reason string
 	}{
-		{"id-jag", rs.mint(t, "oauth-id-jag+jwt", claims(jagClaims()...), nil), inspect.KindIDJAG, "typ is oauth-id-jag+jwt"},
-		{"id-jag media type", rs.mint(t, "application/oauth-id-jag+jwt", claims(jagClaims()...), nil), inspect.KindIDJAG, "typ is application/oauth-id-jag+jwt"},
-		{"id-jag pre-draft typ", rs.mint(t, "oauth-mtag+jwt", claims(jagClaims()...), nil), inspect.KindIDJAG, "pre-draft typ"},
-		{"id token", rs.mint(t, "JWT", claims(idTokenClaims()...), nil), inspect.KindIDToken, "has nonce/at_hash, typ JWT: an OIDC ID token"},
-		{"access token", rs.mint(t, "at+jwt", claims(accessTokenClaims()...), nil), inspect.KindAccessToken, "RFC 9068"},
-		{"okta access token", rs.mint(t, "", claims("iss", idpIssuer, "cid", "0oa1", "scp", []string{"openid"}, "uid", "00u1"), nil), inspect.KindAccessToken, "Okta access token"},
-		{"id-jag without typ", rs.mint(t, "JWT", claims(jagClaims()...), nil), inspect.KindUnknown, "an ID-JAG has typ oauth-id-jag+jwt"},
-		{"other jwt", rs.mint(t, "", claims("iss", "x", "foo", "bar"), nil), inspect.KindUnknown, "none of ID token, ID-JAG or access token"},
+		{"id-jag", rs.Mint(t, "oauth-id-jag+jwt", claims(jagClaims()...), nil), inspect.KindIDJAG, "typ is oauth-id-jag+jwt"},
+		{"id-jag media type", rs.Mint(t, "application/oauth-id-jag+jwt", claims(jagClaims()...), nil), inspect.KindIDJAG, "typ is application/oauth-id-jag+jwt"},
+		{"id-jag pre-draft typ", rs.Mint(t, "oauth-mtag+jwt", claims(jagClaims()...), nil), inspect.KindIDJAG, "pre-draft typ"},
+		{"id token", rs.Mint(t, "JWT", claims(idTokenClaims()...), nil), inspect.KindIDToken, "has nonce/at_hash, typ JWT: an OIDC ID token"},
+		{"access token", rs.Mint(t, "at+jwt", claims(accessTokenClaims()...), nil), inspect.KindAccessToken, "RFC 9068"},
+		{"okta access token", rs.Mint(t, "", claims("iss", idpIssuer, "cid", "0oa1", "scp", []string{"openid"}, "uid", "00u1"), nil), inspect.KindAccessToken, "Okta access token"},
+		{"id-jag without typ", rs.Mint(t, "JWT", claims(jagClaims()...), nil), inspect.KindUnknown, "an ID-JAG has typ oauth-id-jag+jwt"},
+		{"other jwt", rs.Mint(t, "", claims("iss", "x", "foo", "bar"), nil), inspect.KindUnknown, "none of ID token, ID-JAG or access token"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -39,7 +39,7 @@ func TestClassify(t *testing.T) {
 
 func TestClassifyFromTokenExchangeResponse(t *testing.T) {
 	// An IdP that forgets typ: the response still says what it issued.
-	jag := key(t, "rs").mint(t, "JWT", claims(jagClaims()...), nil)
+	jag := key(t, "rs").Mint(t, "JWT", claims(jagClaims()...), nil)
 	tok, err := inspect.Decode(`{"access_token":"` + jag + `","issued_token_type":"urn:ietf:params:oauth:token-type:id-jag","token_type":"N_A"}`)
 	if err != nil {
 		t.Fatal(err)
@@ -51,9 +51,9 @@ func TestClassifyFromTokenExchangeResponse(t *testing.T) {
 
 func TestCheckKindNamesMixUps(t *testing.T) {
 	rs := key(t, "rs")
-	idt, _ := inspect.Decode(rs.mint(t, "JWT", claims(idTokenClaims()...), nil))
-	jag, _ := inspect.Decode(rs.mint(t, "oauth-id-jag+jwt", claims(jagClaims()...), nil))
-	at, _ := inspect.Decode(rs.mint(t, "at+jwt", claims(accessTokenClaims()...), nil))
+	idt, _ := inspect.Decode(rs.Mint(t, "JWT", claims(idTokenClaims()...), nil))
+	jag, _ := inspect.Decode(rs.Mint(t, "oauth-id-jag+jwt", claims(jagClaims()...), nil))
+	at, _ := inspect.Decode(rs.Mint(t, "at+jwt", claims(accessTokenClaims()...), nil))
 	tests := []struct {
 		name string
 		tok  *inspect.Token
@@ -107,7 +107,7 @@ func TestCheckURN(t *testing.T) {
 }
 
 func TestAnalyzeChecksEnvelopeURNs(t *testing.T) {
-	jag := key(t, "rs").mint(t, "oauth-id-jag+jwt", claims(jagClaims()...), nil)
+	jag := key(t, "rs").Mint(t, "oauth-id-jag+jwt", claims(jagClaims()...), nil)
 	tok := mustDecode(t, `{"access_token":"`+jag+`","issued_token_type":"urn:ietf:params:oauth:token-type:id_jag","token_type":"N_A"}`)
 	a := inspect.Analyze(tok, inspect.Options{Expect: inspect.Expect{Now: now}})
 	c, ok := a.Checks.Find("urn.issued_token_type")

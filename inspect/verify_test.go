@@ -37,8 +37,8 @@ func TestVerifyEveryAlgorithm(t *testing.T) {
 	set := mustJWKS(t, jwks(t, "rs", "es", "eddsa"))
 	for _, name := range []string{"rs", "ps", "es", "eddsa"} {
 		k := key(t, name)
-		t.Run(string(k.alg), func(t *testing.T) {
-			tok := mustDecode(t, k.mint(t, "oauth-id-jag+jwt", claims(jagClaims()...), nil))
+		t.Run(string(k.Alg), func(t *testing.T) {
+			tok := mustDecode(t, k.Mint(t, "oauth-id-jag+jwt", claims(jagClaims()...), nil))
 			sig := inspect.Verify(tok, set, inspect.VerifyOptions{KeySource: "https://idp.example.com/keys"})
 			if sig.Status != inspect.SignatureVerified {
 				t.Fatalf("Verify = %v (%s), want verified", sig.Status, sig.Reason)
@@ -46,7 +46,7 @@ func TestVerifyEveryAlgorithm(t *testing.T) {
 			if sig.MatchedBy != "kid" {
 				t.Errorf("MatchedBy = %q, want kid", sig.MatchedBy)
 			}
-			if !strings.HasPrefix(sig.Verdict(), "verified: "+string(k.alg)+" with key "+k.kid) || !strings.HasSuffix(sig.Verdict(), "from https://idp.example.com/keys") {
+			if !strings.HasPrefix(sig.Verdict(), "verified: "+string(k.Alg)+" with key "+k.KID) || !strings.HasSuffix(sig.Verdict(), "from https://idp.example.com/keys") {
 				t.Errorf("Verdict = %q", sig.Verdict())
 			}
 			var verified []string
@@ -55,8 +55,8 @@ func TestVerifyEveryAlgorithm(t *testing.T) {
 					verified = append(verified, a.KID)
 				}
 			}
-			if len(verified) != 1 || verified[0] != k.kid {
-				t.Errorf("verified attempts = %v, want [%s]", verified, k.kid)
+			if len(verified) != 1 || verified[0] != k.KID {
+				t.Errorf("verified attempts = %v, want [%s]", verified, k.KID)
 			}
 		})
 	}
@@ -69,11 +69,11 @@ func TestVerifyKeyMatchPaths(t *testing.T) {
 	sha256sum := sha256.Sum256(cert.Raw)
 	x5t := base64.RawURLEncoding.EncodeToString(sha1sum[:])
 	x5tS256 := base64.RawURLEncoding.EncodeToString(sha256sum[:])
-	certKey := jose.JSONWebKey{Key: rs.private.Public(), KeyID: "", Certificates: []*x509.Certificate{cert},
+	certKey := jose.JSONWebKey{Key: rs.Private.Public(), KeyID: "", Certificates: []*x509.Certificate{cert},
 		CertificateThumbprintSHA1: sha1sum[:], CertificateThumbprintSHA256: sha256sum[:]}
-	certJWKS, _ := json.Marshal(jose.JSONWebKeySet{Keys: []jose.JSONWebKey{key(t, "es").public, certKey}})
+	certJWKS, _ := json.Marshal(jose.JSONWebKeySet{Keys: []jose.JSONWebKey{key(t, "es").Public(), certKey}})
 
-	noKid := rs.withKID("")
+	noKid := rs.WithKID("")
 	tests := []struct {
 		name      string
 		token     string
@@ -82,14 +82,14 @@ func TestVerifyKeyMatchPaths(t *testing.T) {
 		matchedBy string
 		reason    string
 	}{
-		{"by kid", rs.mint(t, "JWT", claims(idTokenClaims()...), nil), jwks(t, "es", "rs"), inspect.SignatureVerified, "kid", "found by kid"},
-		{"by x5t", noKid.mint(t, "JWT", claims(idTokenClaims()...), map[string]any{"x5t": x5t}), certJWKS, inspect.SignatureVerified, "x5t", "found by x5t"},
-		{"by x5t#S256", noKid.mint(t, "JWT", claims(idTokenClaims()...), map[string]any{"x5t#S256": x5tS256}), certJWKS, inspect.SignatureVerified, "x5t#S256", "found by x5t#S256"},
-		{"by trying each key", noKid.mint(t, "JWT", claims(idTokenClaims()...), nil), jwks(t, "es", "rs2", "rs"), inspect.SignatureVerified, "trying each key", "found by trying each key"},
-		{"kid not in JWKS", rs.withKID("rotated-away").mint(t, "JWT", claims(idTokenClaims()...), nil), jwks(t, "es"), inspect.SignatureUnverified, "", `kid "rotated-away" is not in the JWKS (keys: ec-1 (P-256))`},
-		{"right kid, wrong key", key(t, "rs2").withKID("rsa-1").mint(t, "JWT", claims(idTokenClaims()...), nil), jwks(t, "rs"), inspect.SignatureInvalid, "", "the signature does not verify with key rsa-1 (found by kid)"},
-		{"no key verifies", noKid.mint(t, "JWT", claims(idTokenClaims()...), nil), jwks(t, "rs2"), inspect.SignatureInvalid, "", "does not verify with any of the 1 keys"},
-		{"x5t matches nothing", noKid.mint(t, "JWT", claims(idTokenClaims()...), map[string]any{"x5t": "AAAA"}), certJWKS, inspect.SignatureUnverified, "", "matches the token's certificate thumbprint"},
+		{"by kid", rs.Mint(t, "JWT", claims(idTokenClaims()...), nil), jwks(t, "es", "rs"), inspect.SignatureVerified, "kid", "found by kid"},
+		{"by x5t", noKid.Mint(t, "JWT", claims(idTokenClaims()...), map[string]any{"x5t": x5t}), certJWKS, inspect.SignatureVerified, "x5t", "found by x5t"},
+		{"by x5t#S256", noKid.Mint(t, "JWT", claims(idTokenClaims()...), map[string]any{"x5t#S256": x5tS256}), certJWKS, inspect.SignatureVerified, "x5t#S256", "found by x5t#S256"},
+		{"by trying each key", noKid.Mint(t, "JWT", claims(idTokenClaims()...), nil), jwks(t, "es", "rs2", "rs"), inspect.SignatureVerified, "trying each key", "found by trying each key"},
+		{"kid not in JWKS", rs.WithKID("rotated-away").Mint(t, "JWT", claims(idTokenClaims()...), nil), jwks(t, "es"), inspect.SignatureUnverified, "", `kid "rotated-away" is not in the JWKS (keys: ec-1 (P-256))`},
+		{"right kid, wrong key", key(t, "rs2").WithKID("rsa-1").Mint(t, "JWT", claims(idTokenClaims()...), nil), jwks(t, "rs"), inspect.SignatureInvalid, "", "the signature does not verify with key rsa-1 (found by kid)"},
+		{"no key verifies", noKid.Mint(t, "JWT", claims(idTokenClaims()...), nil), jwks(t, "rs2"), inspect.SignatureInvalid, "", "does not verify with any of the 1 keys"},
+		{"x5t matches nothing", noKid.Mint(t, "JWT", claims(idTokenClaims()...), map[string]any{"x5t": "AAAA"}), certJWKS, inspect.SignatureUnverified, "", "matches the token's certificate thumbprint"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -104,7 +104,7 @@ func TestVerifyKeyMatchPaths(t *testing.T) {
 func TestVerifyDiagnosesWrongKid(t *testing.T) {
 	// The key is in the set under another kid: the verdict stays
 	// unverified, but the report says which key would have worked.
-	tok := mustDecode(t, key(t, "rs").withKID("old-name").mint(t, "JWT", claims(idTokenClaims()...), nil))
+	tok := mustDecode(t, key(t, "rs").WithKID("old-name").Mint(t, "JWT", claims(idTokenClaims()...), nil))
 	sig := inspect.Verify(tok, mustJWKS(t, jwks(t, "rs")), inspect.VerifyOptions{})
 	if sig.Status != inspect.SignatureUnverified {
 		t.Errorf("Status = %v, want unverified", sig.Status)
@@ -116,7 +116,7 @@ func TestVerifyDiagnosesWrongKid(t *testing.T) {
 
 func TestVerifyRefusesDangerousAlgorithms(t *testing.T) {
 	rs := key(t, "rs")
-	pubDER, _ := x509.MarshalPKIXPublicKey(rs.private.Public())
+	pubDER, _ := x509.MarshalPKIXPublicKey(rs.Private.Public())
 	pubPEM := pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pubDER})
 	body := claims(jagClaims()...)
 	tests := []struct {
@@ -129,7 +129,7 @@ func TestVerifyRefusesDangerousAlgorithms(t *testing.T) {
 		{"alg none", unsigned(`{"alg":"none","typ":"oauth-id-jag+jwt"}`, body, nil), inspect.SignatureInvalid, `alg is "none"`, false},
 		{"alg NONE", unsigned(`{"alg":"NONE"}`, body, nil), inspect.SignatureInvalid, `alg is "none"`, false},
 		{"HS256 keyed with the public key", hs256(`{"alg":"HS256","kid":"rsa-1","typ":"oauth-id-jag+jwt"}`, body, pubPEM), inspect.SignatureUnverified, "algorithm confusion", true},
-		{"alg not allowed", rs.mint(t, "JWT", body, nil), inspect.SignatureUnverified, "alg RS256 is not on the allow-list (ES256)", false},
+		{"alg not allowed", rs.Mint(t, "JWT", body, nil), inspect.SignatureUnverified, "alg RS256 is not on the allow-list (ES256)", false},
 		{"no alg", unsigned(`{"typ":"JWT"}`, body, []byte("sig")), inspect.SignatureInvalid, "has no alg", false},
 	}
 	for _, tt := range tests {
@@ -152,10 +152,10 @@ func TestVerifyRefusesDangerousAlgorithms(t *testing.T) {
 func TestVerifyNeverUsesKeysFromTheToken(t *testing.T) {
 	// The attacker signs with their own key and points jku/jwk at it.
 	attacker := key(t, "rs2")
-	tok := attacker.withKID("rsa-1").mint(t, "JWT", claims(idTokenClaims()...), map[string]any{
+	tok := attacker.WithKID("rsa-1").Mint(t, "JWT", claims(idTokenClaims()...), map[string]any{
 		"jku": "https://attacker.example/keys.json",
 		"x5u": "https://attacker.example/cert.pem",
-		"jwk": attacker.public,
+		"jwk": attacker.Public(),
 	})
 	sig := inspect.Verify(mustDecode(t, tok), mustJWKS(t, jwks(t, "rs")), inspect.VerifyOptions{})
 	if sig.Status != inspect.SignatureInvalid {
@@ -170,17 +170,17 @@ func TestVerifyNeverUsesKeysFromTheToken(t *testing.T) {
 }
 
 func TestVerifyExplainsSkippedKeys(t *testing.T) {
-	rs := key(t, "rs").withKID("shared")
+	rs := key(t, "rs").WithKID("shared")
 	es := key(t, "es")
-	encKey := es.public
+	encKey := es.Public()
 	encKey.KeyID, encKey.Use = "shared", "enc"
-	wrongAlg := rs.public
+	wrongAlg := rs.Public()
 	wrongAlg.Algorithm = "PS512"
 	wrongAlg.KeyID = "shared"
-	ecKey := es.public
+	ecKey := es.Public()
 	ecKey.KeyID = "shared"
 	set, _ := json.Marshal(jose.JSONWebKeySet{Keys: []jose.JSONWebKey{encKey, wrongAlg, ecKey}})
-	tok := mustDecode(t, rs.mint(t, "JWT", claims(idTokenClaims()...), nil))
+	tok := mustDecode(t, rs.Mint(t, "JWT", claims(idTokenClaims()...), nil))
 	sig := inspect.Verify(tok, mustJWKS(t, set), inspect.VerifyOptions{})
 	var notes []string
 	for _, a := range sig.Tried {
@@ -193,7 +193,7 @@ func TestVerifyExplainsSkippedKeys(t *testing.T) {
 }
 
 func TestVerifyTruncatedSignatureAgainstKnownKey(t *testing.T) {
-	good := key(t, "rs").mint(t, "JWT", claims(idTokenClaims()...), nil)
+	good := key(t, "rs").Mint(t, "JWT", claims(idTokenClaims()...), nil)
 	tok := mustDecode(t, good[:len(good)-4])
 	sig := inspect.Verify(tok, mustJWKS(t, jwks(t, "rs")), inspect.VerifyOptions{})
 	if sig.Status != inspect.SignatureInvalid || !strings.Contains(sig.Reason, "signature is 338 characters, an RS256 signature over this 2048-bit key is 342 — truncated?") {
@@ -202,7 +202,7 @@ func TestVerifyTruncatedSignatureAgainstKnownKey(t *testing.T) {
 }
 
 func TestVerifyWithoutKeys(t *testing.T) {
-	tok := mustDecode(t, key(t, "rs").mint(t, "JWT", claims(idTokenClaims()...), nil))
+	tok := mustDecode(t, key(t, "rs").Mint(t, "JWT", claims(idTokenClaims()...), nil))
 	sig := inspect.Verify(tok, nil, inspect.VerifyOptions{})
 	if sig.Status != inspect.SignatureUnverified || sig.Verdict() != "NOT verified: no keys to verify with" {
 		t.Errorf("Verify = %v %q", sig.Status, sig.Verdict())
