@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 )
 
 // Exit codes shared by every subcommand (see README.md).
@@ -35,6 +36,8 @@ type stdio struct {
 	// inIsTerminal says whether in is an interactive terminal (no piped input).
 	inIsTerminal bool
 	getenv       func(string) string
+	// now is the clock; tests fix it so reports are reproducible.
+	now func() time.Time
 }
 
 // command is one subcommand: it parses its own flags and returns an exit code.
@@ -57,6 +60,7 @@ func main() {
 		outIsTerminal: isTerminal(os.Stdout),
 		inIsTerminal:  isTerminal(os.Stdin),
 		getenv:        os.Getenv,
+		now:           time.Now,
 	})
 	stop()
 	if code == exitOK && errors.Is(ctx.Err(), context.Canceled) {
