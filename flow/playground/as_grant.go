@@ -1,0 +1,259 @@
+package playground
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/xaatools/xaa/inspect"
+)
+
+// serveToken is the resource AS token endpoint: the jwt-bearer grant only.
+func (a *resourceAS) serveToken(w http.ResponseWriter, r *http.Request) {
+	f, e := readTokenForm(w, r)
+	if e != nil {
+		writeError(w, e)
+		return
+	}
+	switch grant := f["grant_type"]; grant {
+	case "":
+		writeError(w, newError("invalid_request", "grant_type is missing; use %s", inspect.GrantTypeJWTBearer))
+		return
+	case inspect.GrantTypeJWTBearer:
+	case inspect.GrantTypeTokenExchange:
+		writeError(w, newError("unsupported_grant_type", "the token exchange is done at the IdP; redeem the ID-JAG here with grant_type %s (draft §4.4)", inspect.GrantTypeJWTBearer))
+		return
+	default:
+		hint := "this authorization server supports only " + inspect.GrantTypeJWTBearer
+		if c := inspect.CheckURN("grant_type", grant); c.Hint != "" && !strings.HasPrefix(c.Hint, "use ") {
+			hint = c.Hint
+		}
+		writeError(w, newError("unsupported_grant_type", "grant_type %q is not supported: %s", grant, hint))
+		return
+	}
+	c, _, e := a.clients.authenticate(r, f)
+	if e != nil {
+		writeError(w, e)
+		return
+	}
+	resp, e := a.jwtBearer(r.Context(), f, c)
+	if e != nil {
+		writeError(w, e)
+		return
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+// jwtBearer validates the ID-JAG and issues an access token, applying the
+// rules of draft §4.4.1 in order (protocol reference §4A R4–R22): the
+// issuer is looked up before anything else is trusted, inspect runs every
+// claim check in the draft's order, then the resource AS's own state —
+// replay, the local user, scope and resource.
+func (a *resourceAS) jwtBearer(ctx context.Context, f form, c *client) (map[string]any, *oauthError) {
+	faults := a.p.faults
+	assertion := f["assertion"]
+	if assertion == "" {
+		return nil, newError("invalid_request", "the assertion parameter is missing; send the ID-JAG (the access_token of the token-exchange response) as assertion (RFC 7523 §2.1)")
+	}
+	if res := f["resource"]; res != "" && !slices.Contains(a.resources, res) {
+		return nil, newError("invalid_target", "resource %q is not served by this authorization server (it serves %s)", res, strings.Join(a.resources, ", "))
+	}
+	tok, err := inspect.Decode(assertion)
+	if err != nil || tok.Format != inspect.FormatJWS || tok.Raw != assertion {
+		return nil, newError("invalid_grant", "the assertion is not one compact JWS (header.payload.signature); send the ID-JAG exactly as the IdP issued it")
+	}
+
+	now := a.p.now()
+	iss, _ := tok.Claims.String("iss")
+	expect := inspect.Expect{Now: now, Audience: a.issuer, ClientID: c.id, Scope: f["scope"],
+		Resource: a.expectedResource(f["resource"], tok), TokenEndpoint: a.tokenURL, Algorithms: asAlgorithms}
+	if faults[FaultASSkipAlg] {
+		expect.Algorithms = inspect.DefaultAlgorithms
+	}
+	trusted := a.trust.lookup(iss)
+	switch {
+	case trusted != nil:
+		expect.Issuer = iss
+	case faults[FaultASSkipIss]:
+		trusted, expect.Issuer = a.trust.issuers[0], iss
+	default:
+		expect.Issuer = a.trust.closest(iss)
+	}
+	an, e := a.analyze(ctx, tok, trusted, expect, false)
+	if e != nil {
+		return nil, e
+	}
+	if trusted != nil && trusted.embedded == nil && unknownKID(an.Signature) {
+		if an, e = a.analyze(ctx, tok, trusted, expect, true); e != nil {
+			return nil, e
+		}
+	}
+	for _, ch := range an.Checks {
+		id := ch.ID
+		if id == "kind" {
+			id = "id_jag.typ" // the kind follows from typ
+		}
+		if ch.Status == inspect.StatusFail && !faults.skipsCheck(id) {
+			desc := describeCheck(ch)
+			if ch.ID == "id_jag.iss" {
+				desc += " (trusted issuers: " + a.trust.names() + ")"
+			}
+			return nil, newError("invalid_grant", "%s", desc)
+		}
+	}
+	if !an.Signature.Verified() && !faults.skipsCheck("id_jag.signature") {
+		return nil, newError("invalid_grant", "id_jag.signature failed: the signature is not verified: %s", an.Signature.Reason)
+	}
+	if e := a.checkReplay(tok, iss, now); e != nil {
+		return nil, e
+	}
+	account, e := a.localAccount(tok, iss)
+	if e != nil {
+		return nil, e
+	}
+	scopes, e := a.grantScopes(f["scope"], tok)
+	if e != nil {
+		return nil, e
+	}
+	return a.issueAccessToken(c, account, a.accessTokenAudience(f["resource"], tok), scopes, now)
+}
+
+// analyze runs inspect's ID-JAG checks with the trusted issuer's keys (none
+// for an untrusted issuer: its iss check fails first).
+func (a *resourceAS) analyze(ctx context.Context, tok *inspect.Token, trusted *trustedIssuer, expect inspect.Expect, refresh bool) (inspect.Analysis, *oauthError) {
+	var keys *inspect.KeySet
+	var source string
+	if trusted != nil {
+		var err error
+		if keys, source, err = a.trust.keySet(ctx, trusted, refresh); err != nil {
+			return inspect.Analysis{}, newError("invalid_grant", "the keys of trusted issuer %s cannot be fetched: %v", trusted.issuer, err)
+		}
+	}
+	return inspect.Analyze(tok, inspect.Options{Want: inspect.KindIDJAG, Keys: keys, KeySource: source, Expect: expect}), nil
+}
+
+// unknownKID reports a kid missing from the key set: the issuer may have
+// rotated its keys, so its JWKS is fetched again once.
+func unknownKID(sig inspect.Signature) bool {
+	return sig.Status != inspect.SignatureVerified && sig.KID != "" && strings.Contains(sig.Reason, "is not in the JWKS")
+}
+
+// expectedResource is what the ID-JAG's resource claim must contain: the
+// request's resource parameter, else a resource this AS serves.
+func (a *resourceAS) expectedResource(requested string, tok *inspect.Token) string {
+	if requested != "" {
+		return requested
+	}
+	claimed, _, ok := tok.Claims.Strings("resource")
+	if !ok {
+		return ""
+	}
+	for _, r := range claimed {
+		if slices.Contains(a.resources, r) {
+			return r
+		}
+	}
+	return a.resources[0]
+}
+
+// accessTokenAudience is the resource the access token is for (EMA §5.1:
+// audience-restricted to the resource).
+func (a *resourceAS) accessTokenAudience(requested string, tok *inspect.Token) string {
+	if requested != "" {
+		return requested
+	}
+	if claimed, _, ok := tok.Claims.Strings("resource"); ok && len(claimed) > 0 {
+		for _, r := range claimed {
+			if slices.Contains(a.resources, r) {
+				return r
+			}
+		}
+		return claimed[0]
+	}
+	return a.resources[0]
+}
+
+// checkReplay records the jti until the ID-JAG expires (plus the allowed
+// skew) and refuses a second use (draft §4.4.1, RFC 7523 §3 item 7).
+func (a *resourceAS) checkReplay(tok *inspect.Token, iss string, now time.Time) *oauthError {
+	if a.p.faults.skipsCheck("id_jag.jti") {
+		return nil
+	}
+	jti, _ := tok.Claims.String("jti")
+	exp, _ := tok.Claims.Time("exp")
+	switch a.grants.use(iss, jti, exp.Add(inspect.DefaultSkew), now) {
+	case jtiReplayed:
+		return newError("invalid_grant", "id_jag.jti failed: jti %q was already used — an ID-JAG is redeemed once; get a new one from the IdP", jti)
+	case jtiFull:
+		return &oauthError{status: http.StatusServiceUnavailable, code: "temporarily_unavailable", description: "the replay cache is full of unexpired ID-JAGs; retry in a minute"}
+	}
+	return nil
+}
+
+// localAccount maps iss + sub to an account at the resource app.
+func (a *resourceAS) localAccount(tok *inspect.Token, iss string) (string, *oauthError) {
+	sub, _ := tok.Claims.String("sub")
+	if a.p.faults.skipsCheck("id_jag.sub") {
+		if account, _ := a.accounts.resolve(iss, sub); account != "" {
+			return account, nil
+		}
+		return "unmapped:" + sub, nil
+	}
+	account, full := a.accounts.resolve(iss, sub)
+	switch {
+	case full:
+		return "", &oauthError{status: http.StatusServiceUnavailable, code: "temporarily_unavailable", description: "too many accounts provisioned; restart the playground"}
+	case account == "":
+		return "", newError("invalid_grant", "id_jag.sub failed: sub %q of %s is not an account at this resource app — the IdP knows the user, but the resource app has not provisioned them", sub, iss)
+	}
+	return account, nil
+}
+
+// grantScopes grants the requested scopes (each already checked by inspect
+// to be in the ID-JAG), or the ID-JAG's scopes this resource knows.
+func (a *resourceAS) grantScopes(requested string, tok *inspect.Token) ([]string, *oauthError) {
+	want := strings.Fields(requested)
+	for _, s := range want {
+		if !slices.Contains(a.scopes, s) {
+			return nil, newError("invalid_scope", "scope %s is not a scope of this resource (scopes: %s)", s, strings.Join(a.scopes, " "))
+		}
+	}
+	if len(want) > 0 {
+		return want, nil
+	}
+	jag, _ := tok.Claims.String("scope")
+	var granted []string
+	for _, s := range strings.Fields(jag) {
+		if slices.Contains(a.scopes, s) {
+			granted = append(granted, s)
+		}
+	}
+	if len(granted) == 0 {
+		return nil, newError("invalid_scope", "the ID-JAG grants no scope of this resource (its scope: %q; this resource's scopes: %s)", jag, strings.Join(a.scopes, " "))
+	}
+	return granted, nil
+}
+
+// issueAccessToken signs an RFC 9068 access token (typ at+jwt) for the
+// resource; no refresh token (draft §4.4.2).
+func (a *resourceAS) issueAccessToken(c *client, account, audience string, scopes []string, now time.Time) (map[string]any, *oauthError) {
+	key := a.keys.signer("ES256")
+	claims := map[string]any{
+		"iss": a.issuer, "sub": account, "aud": audience, "client_id": c.id,
+		"iat": now.Unix(), "exp": now.Add(AccessTokenLifetime).Unix(),
+		"jti": "at_" + randomID(18), "scope": strings.Join(scopes, " "),
+	}
+	at, err := signCompact(map[string]any{"alg": "ES256", "kid": key.kid, "typ": inspect.TypAccessToken}, claims, key.priv)
+	if err != nil {
+		return nil, &oauthError{status: http.StatusInternalServerError, code: "server_error", description: fmt.Sprintf("signing the access token failed: %v", err)}
+	}
+	return map[string]any{
+		"access_token": at,
+		"token_type":   "Bearer",
+		"expires_in":   int(AccessTokenLifetime / time.Second),
+		"scope":        strings.Join(scopes, " "),
+	}, nil
+}

@@ -1,0 +1,116 @@
+package playground
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// maxFormBytes bounds a token request body; real ones are a few kilobytes.
+const maxFormBytes = 64 << 10
+
+// oauthError is an RFC 6749 §5.2 error response.
+type oauthError struct {
+	status      int
+	code        string
+	description string
+	// basicChallenge adds WWW-Authenticate: Basic, required on a 401 when
+	// the client authenticated with the Authorization header (RFC 6749 §5.2).
+	basicChallenge bool
+}
+
+func (e *oauthError) Error() string { return e.code + ": " + e.description }
+
+// newError returns an error with HTTP 400, the status RFC 6749 §5.2 gives
+// every token-endpoint error but invalid_client.
+func newError(code, format string, args ...any) *oauthError {
+	return &oauthError{status: http.StatusBadRequest, code: code, description: fmt.Sprintf(format, args...)}
+}
+
+// writeJSON writes a token-endpoint response: JSON, never cached (RFC 6749 §5.1).
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		status = http.StatusInternalServerError
+		body = []byte(`{"error":"server_error","error_description":"could not encode the response"}`)
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Pragma", "no-cache")
+	w.WriteHeader(status)
+	w.Write(append(body, '\n'))
+}
+
+// writeError writes e as the JSON error body of RFC 6749 §5.2.
+func writeError(w http.ResponseWriter, e *oauthError) {
+	if e.basicChallenge {
+		w.Header().Set("WWW-Authenticate", `Basic realm="token endpoint", charset="UTF-8"`)
+	}
+	writeJSON(w, e.status, map[string]string{"error": e.code, "error_description": e.description})
+}
+
+// form is a parsed token request: every parameter at most once.
+type form map[string]string
+
+// readTokenForm reads a token request the way RFC 6749 §3.2 and §4 describe
+// it: POST, application/x-www-form-urlencoded, parameters in the body, none
+// repeated. Anything else is refused with the problem named.
+func readTokenForm(w http.ResponseWriter, r *http.Request) (form, *oauthError) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		return nil, &oauthError{status: http.StatusMethodNotAllowed, code: "invalid_request",
+			description: fmt.Sprintf("the token endpoint takes POST, not %s (RFC 6749 §3.2)", r.Method)}
+	}
+	ct := r.Header.Get("Content-Type")
+	mt, params, err := mime.ParseMediaType(ct)
+	switch {
+	case ct == "":
+		return nil, newError("invalid_request", "the request has no Content-Type; send the parameters as application/x-www-form-urlencoded (RFC 6749 §3.2)")
+	case err != nil:
+		return nil, newError("invalid_request", "Content-Type %q cannot be parsed: %v", ct, err)
+	case mt != "application/x-www-form-urlencoded":
+		return nil, newError("invalid_request", "Content-Type is %s; the token endpoint takes application/x-www-form-urlencoded (RFC 6749 §3.2)", mt)
+	case params["charset"] != "" && !strings.EqualFold(params["charset"], "utf-8"):
+		return nil, newError("invalid_request", "charset %s is not supported; send UTF-8 (RFC 6749 Appendix B)", params["charset"])
+	}
+	if r.URL.RawQuery != "" {
+		return nil, newError("invalid_request", "the token request has parameters in the URL query; send them in the body only (RFC 6749 §3.2)")
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxFormBytes))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, &oauthError{status: http.StatusRequestEntityTooLarge, code: "invalid_request",
+				description: fmt.Sprintf("the request body is larger than %d KiB; a token request is a few short parameters", maxFormBytes>>10)}
+		}
+		return nil, newError("invalid_request", "reading the request body failed: %v", err)
+	}
+	values, err := url.ParseQuery(string(body))
+	if err != nil {
+		return nil, newError("invalid_request", "the body is not a valid form: %v — percent-encode every value (RFC 6749 Appendix B)", err)
+	}
+	f := form{}
+	for name, vs := range values {
+		if len(vs) > 1 {
+			return nil, newError("invalid_request", "parameter %s is sent %d times; send each parameter once (RFC 6749 §3.2)", name, len(vs))
+		}
+		f[name] = vs[0]
+	}
+	return f, nil
+}
+
+// require returns the first of names that is missing or empty.
+func (f form) require(names ...string) *oauthError {
+	for _, n := range names {
+		if f[n] == "" {
+			return newError("invalid_request", "the %s parameter is missing", n)
+		}
+	}
+	return nil
+}
