@@ -48,7 +48,9 @@ type command struct {
 }
 
 func commands() []command {
-	return []command{}
+	return []command{
+		{"playground", "run the embedded IdP, resource AS, todo API and MCP server", runPlayground},
+	}
 }
 
 func main() {
