@@ -1,0 +1,386 @@
+package flow
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Config is what xaa needs to know about the three parties, in the YAML
+// shape of CONTRACT.md. Two client identities are kept apart on purpose
+// (draft §5): the client at the IdP (login and token exchange) and the
+// client at the resource AS (jwt-bearer).
+type Config struct {
+	IdP        IdPConfig      `yaml:"idp"`
+	ResourceAS ClientConfig   `yaml:"resource_as"`
+	Resource   ResourceConfig `yaml:"resource"`
+
+	// Source names where the config came from (a file path), for messages.
+	Source string `yaml:"-"`
+	// loadWarnings are problems found while parsing (unknown keys).
+	loadWarnings []ConfigProblem
+}
+
+// ClientConfig is one client registration at one authorization server.
+type ClientConfig struct {
+	// Issuer is the server's issuer identifier, compared byte for byte.
+	Issuer   string `yaml:"issuer"`
+	ClientID string `yaml:"client_id"`
+	// ClientSecret is never printed; env XAA_IDP_CLIENT_SECRET /
+	// XAA_AS_CLIENT_SECRET override it.
+	ClientSecret Secret `yaml:"client_secret"`
+	// AuthMethod is client_secret_basic (the default), client_secret_post,
+	// private_key_jwt or none.
+	AuthMethod string `yaml:"auth_method"`
+	// PrivateKey is the path of the PEM or JWK file for private_key_jwt;
+	// the caller loads it into PrivateKeyPEM.
+	PrivateKey    string `yaml:"private_key"`
+	PrivateKeyPEM Secret `yaml:"-"`
+	// KeyID is the kid put into client assertions (private_key_jwt).
+	KeyID string `yaml:"key_id"`
+	// AssertionAudience is the aud of a client assertion: token_endpoint
+	// (the default; Okta requires it) or issuer (RFC 7523bis).
+	AssertionAudience string `yaml:"assertion_audience"`
+	Scopes            Scopes `yaml:"scopes"`
+}
+
+// IdPConfig is the client at the IdP.
+type IdPConfig struct {
+	ClientConfig `yaml:",inline"`
+	// RedirectURI is the loopback URI the login callback listens on; it must
+	// be registered at the IdP byte for byte.
+	RedirectURI string `yaml:"redirect_uri"`
+}
+
+// ResourceConfig is the API or MCP server the access token is for.
+type ResourceConfig struct {
+	// ID is the RFC 8707 resource indicator sent in the token exchange.
+	ID string `yaml:"id"`
+	// APIURL is a REST URL to GET with the token.
+	APIURL string `yaml:"api_url"`
+	// MCPURL is an MCP server's Streamable HTTP endpoint.
+	MCPURL string `yaml:"mcp_url"`
+}
+
+// Client authentication methods (RFC 8414 §2, OIDC Core §9).
+const (
+	AuthClientSecretBasic = "client_secret_basic"
+	AuthClientSecretPost  = "client_secret_post"
+	AuthPrivateKeyJWT     = "private_key_jwt"
+	AuthNone              = "none"
+)
+
+// Assertion audiences for private_key_jwt.
+const (
+	AssertionAudienceTokenEndpoint = "token_endpoint"
+	AssertionAudienceIssuer        = "issuer"
+)
+
+// Environment variables that carry secrets.
+const (
+	EnvIdPClientSecret = "XAA_IDP_CLIENT_SECRET"
+	EnvASClientSecret  = "XAA_AS_CLIENT_SECRET"
+	EnvConfig          = "XAA_CONFIG"
+)
+
+// Secret is a string that never prints: fmt, JSON, YAML and text encoders
+// all see Redacted. Use Reveal to get the value for the wire.
+type Secret string
+
+// Reveal returns the secret's value.
+func (s Secret) Reveal() string { return string(s) }
+
+// String returns Redacted, or "" for an empty secret.
+func (s Secret) String() string {
+	if s == "" {
+		return ""
+	}
+	return Redacted
+}
+
+// GoString keeps %#v from printing the secret.
+func (s Secret) GoString() string { return `"` + s.String() + `"` }
+
+// MarshalText keeps encoders from writing the secret.
+func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText reads a secret.
+func (s *Secret) UnmarshalText(b []byte) error { *s = Secret(b); return nil }
+
+// Scopes is a scope list; YAML may give it as a sequence or as one
+// space-separated string.
+type Scopes []string
+
+// UnmarshalYAML accepts [a, b] and "a b".
+func (s *Scopes) UnmarshalYAML(n *yaml.Node) error {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		*s = strings.Fields(n.Value)
+		return nil
+	case yaml.SequenceNode:
+		var list []string
+		if err := n.Decode(&list); err != nil {
+			return err
+		}
+		*s = list
+		return nil
+	}
+	return fmt.Errorf("line %d: scopes must be a list ([openid, email]) or a space-separated string", n.Line)
+}
+
+// String joins the scopes with spaces, as the scope parameter wants them.
+func (s Scopes) String() string { return strings.Join(s, " ") }
+
+// ConfigProblem is one problem with the configuration: the key and why it
+// matters.
+type ConfigProblem struct {
+	Key     string
+	Message string
+}
+
+func (p ConfigProblem) String() string { return p.Key + ": " + p.Message }
+
+// ConfigError lists every problem found at once.
+type ConfigError struct {
+	Source   string
+	Problems []ConfigProblem
+}
+
+func (e *ConfigError) Error() string {
+	var b strings.Builder
+	if e.Source != "" {
+		b.WriteString(e.Source + ": ")
+	}
+	if len(e.Problems) == 1 {
+		b.WriteString(e.Problems[0].String())
+		return b.String()
+	}
+	fmt.Fprintf(&b, "%d problems:", len(e.Problems))
+	for _, p := range e.Problems {
+		b.WriteString("\n  - " + p.String())
+	}
+	return b.String()
+}
+
+// DefaultIdPScopes are requested at login when idp.scopes is empty: openid
+// for an ID token, email because Okta copies it into the ID-JAG only when
+// it was requested at login.
+var DefaultIdPScopes = Scopes{"openid", "profile", "email"}
+
+// ParseConfig reads the YAML configuration. Unknown keys are not errors
+// (the playground writes extra ones) but come back from Warnings, with a
+// suggestion when they look like a typo.
+func ParseConfig(data []byte, source string) (*Config, error) {
+	if len(data) > 1<<20 {
+		return nil, &ConfigError{Source: source, Problems: []ConfigProblem{{Key: "(file)", Message: "larger than 1 MiB: this is not an xaa config"}}}
+	}
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, &ConfigError{Source: source, Problems: []ConfigProblem{{Key: "(yaml)", Message: yamlMessage(err)}}}
+	}
+	c := &Config{Source: source}
+	if len(root.Content) == 0 {
+		return c, nil
+	}
+	doc := root.Content[0]
+	if doc.Kind != yaml.MappingNode {
+		return nil, &ConfigError{Source: source, Problems: []ConfigProblem{{Key: "(yaml)", Message: fmt.Sprintf("line %d: the file must be a mapping with idp, resource_as and resource sections", doc.Line)}}}
+	}
+	c.loadWarnings = unknownKeys(doc)
+	if err := doc.Decode(c); err != nil {
+		return nil, &ConfigError{Source: source, Problems: []ConfigProblem{{Key: "(yaml)", Message: yamlMessage(err)}}}
+	}
+	return c, nil
+}
+
+func yamlMessage(err error) string {
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		return strings.Join(te.Errors, "; ")
+	}
+	return strings.TrimPrefix(err.Error(), "yaml: ")
+}
+
+// knownKeys are the keys of each section.
+var knownKeys = map[string][]string{
+	"idp":         {"issuer", "client_id", "client_secret", "auth_method", "private_key", "key_id", "assertion_audience", "redirect_uri", "scopes"},
+	"resource_as": {"issuer", "client_id", "client_secret", "auth_method", "private_key", "key_id", "assertion_audience", "scopes"},
+	"resource":    {"id", "api_url", "mcp_url"},
+}
+
+// unknownKeys lists keys xaa does not know, with the nearest known key.
+func unknownKeys(doc *yaml.Node) []ConfigProblem {
+	var out []ConfigProblem
+	sections := []string{"idp", "resource_as", "resource"}
+	for i := 0; i+1 < len(doc.Content); i += 2 {
+		k, v := doc.Content[i], doc.Content[i+1]
+		keys, known := knownKeys[k.Value]
+		if !known {
+			if near := nearest(k.Value, sections); near != "" {
+				out = append(out, ConfigProblem{Key: k.Value, Message: fmt.Sprintf("line %d: unknown section, ignored — did you mean %s?", k.Line, near)})
+			}
+			continue
+		}
+		if v.Kind != yaml.MappingNode {
+			continue
+		}
+		for j := 0; j+1 < len(v.Content); j += 2 {
+			kk := v.Content[j]
+			if !containsString(keys, kk.Value) {
+				msg := fmt.Sprintf("line %d: unknown key, ignored", kk.Line)
+				if near := nearest(kk.Value, keys); near != "" {
+					msg += " — did you mean " + k.Value + "." + near + "?"
+				}
+				out = append(out, ConfigProblem{Key: k.Value + "." + kk.Value, Message: msg})
+			}
+		}
+	}
+	return out
+}
+
+// nearest returns the candidate within two edits of s (ignoring case, '-'
+// and '_'), or "".
+func nearest(s string, candidates []string) string {
+	norm := func(x string) string { return strings.ReplaceAll(strings.ReplaceAll(strings.ToLower(x), "-", ""), "_", "") }
+	best, bestD := "", 3
+	for _, c := range candidates {
+		if d := editDistance(norm(s), norm(c)); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// ApplyEnv fills secrets from the environment (XAA_IDP_CLIENT_SECRET,
+// XAA_AS_CLIENT_SECRET); a set variable wins over the file.
+func (c *Config) ApplyEnv(getenv func(string) string) {
+	if v := getenv(EnvIdPClientSecret); v != "" {
+		c.IdP.ClientSecret = Secret(v)
+	}
+	if v := getenv(EnvASClientSecret); v != "" {
+		c.ResourceAS.ClientSecret = Secret(v)
+	}
+}
+
+// Set overrides one key ("resource_as.issuer", "idp.scopes") from the
+// command line. Secrets are refused: they belong in the file or the
+// environment, not in shell history.
+func (c *Config) Set(key, value string) error {
+	section, name, _ := strings.Cut(key, ".")
+	keys, ok := knownKeys[section]
+	if !ok || !containsString(keys, name) {
+		msg := fmt.Sprintf("unknown config key %q", key)
+		var all []string
+		for _, s := range []string{"idp", "resource_as", "resource"} {
+			for _, k := range knownKeys[s] {
+				all = append(all, s+"."+k)
+			}
+		}
+		if near := nearest(key, all); near != "" {
+			msg += "; did you mean " + near + "?"
+		}
+		return errors.New(msg)
+	}
+	if name == "client_secret" {
+		env := EnvIdPClientSecret
+		if section == "resource_as" {
+			env = EnvASClientSecret
+		}
+		return fmt.Errorf("%s is a secret: set it in the config file or in %s, not on the command line", key, env)
+	}
+	if section == "resource" {
+		switch name {
+		case "id":
+			c.Resource.ID = value
+		case "api_url":
+			c.Resource.APIURL = value
+		case "mcp_url":
+			c.Resource.MCPURL = value
+		}
+		return nil
+	}
+	cc := &c.ResourceAS
+	if section == "idp" {
+		cc = &c.IdP.ClientConfig
+		if name == "redirect_uri" {
+			c.IdP.RedirectURI = value
+			return nil
+		}
+	}
+	switch name {
+	case "issuer":
+		cc.Issuer = value
+	case "client_id":
+		cc.ClientID = value
+	case "auth_method":
+		cc.AuthMethod = value
+	case "private_key":
+		cc.PrivateKey = value
+	case "key_id":
+		cc.KeyID = value
+	case "assertion_audience":
+		cc.AssertionAudience = value
+	case "scopes":
+		cc.Scopes = strings.Fields(strings.ReplaceAll(value, ",", " "))
+	}
+	return nil
+}
+
+// Secrets returns every secret value in the config, for the recorder to
+// scrub wherever one appears.
+func (c *Config) Secrets() []string {
+	var out []string
+	for _, s := range []Secret{c.IdP.ClientSecret, c.ResourceAS.ClientSecret} {
+		if s != "" {
+			out = append(out, s.Reveal())
+		}
+	}
+	return out
+}
+
+// authMethod returns the configured method or the RFC 8414 §2 default.
+func (cc ClientConfig) authMethod() string {
+	if cc.AuthMethod == "" {
+		return AuthClientSecretBasic
+	}
+	return cc.AuthMethod
+}
+
+// idpScopes returns the login scopes.
+func (c *Config) idpScopes() Scopes {
+	if len(c.IdP.Scopes) == 0 {
+		return DefaultIdPScopes
+	}
+	return c.IdP.Scopes
+}

@@ -1,0 +1,316 @@
+package flow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/xaatools/xaa/inspect"
+)
+
+const (
+	specRFC8414 = "RFC 8414 §2, §3.3"
+	specRFC9728 = "RFC 9728 §3.3"
+	specDraft71 = "draft-ietf-oauth-identity-assertion-authz-grant-04 §7.1"
+	specDraft72 = "draft-ietf-oauth-identity-assertion-authz-grant-04 §7.2"
+)
+
+// discover is step 0: the IdP's and the resource AS's metadata and keys,
+// and the protected resource metadata of the configured resources. The
+// advertised capabilities are recorded as evidence (warn, not fail): the
+// later steps are the verdict.
+func (r *Runner) discover(ctx context.Context, s *session, st *Step) {
+	c := r.Config
+	fail := func(err error) {
+		if st.Err == nil {
+			st.Err = err
+		}
+	}
+
+	idp, err := s.discoverMetadata(ctx, PartyIdP, "IdP metadata", c.IdP.Issuer, idpMetadataURLs(c.IdP.Issuer))
+	if issuerCheck(st, "discovery.idp.issuer", "IdP metadata issuer is idp.issuer", c.IdP.Issuer, idp, err,
+		"use the issuer the IdP publishes, verbatim, as idp.issuer; it is the iss of every ID token and ID-JAG") {
+		st.Out.IdP = idp
+		r.idpChecks(st, idp)
+		keys, err := s.fetchJWKS(ctx, PartyIdP, "IdP key set", idp.JWKSURI)
+		if keysCheck(st, "discovery.idp.jwks", "the IdP publishes usable signing keys", idp, keys, err, true) {
+			keys.Issuer, keys.MetadataURL = idp.Issuer, idp.URL
+			st.Out.IdPKeys = keys
+		} else {
+			fail(&CheckError{Check: st.Checks[len(st.Checks)-1]})
+		}
+	} else {
+		fail(checkOr(st, err))
+	}
+
+	as, err := s.discoverMetadata(ctx, PartyAS, "resource AS metadata", c.ResourceAS.Issuer, asMetadataURLs(c.ResourceAS.Issuer))
+	if issuerCheck(st, "discovery.as.issuer", "resource AS metadata issuer is resource_as.issuer", c.ResourceAS.Issuer, as, err,
+		"resource_as.issuer is the audience the IdP writes into the ID-JAG; it must equal the AS metadata issuer exactly") {
+		st.Out.AS = as
+		r.asChecks(st, as)
+		if as.JWKSURI == "" {
+			st.check("discovery.as.jwks", inspect.StatusSkip, "the resource AS publishes its signing keys", "jwks_uri", "(absent)",
+				"access tokens cannot be verified; fine for opaque access tokens", specRFC8414)
+		} else {
+			keys, err := s.fetchJWKS(ctx, PartyAS, "resource AS key set", as.JWKSURI)
+			if keysCheck(st, "discovery.as.jwks", "the resource AS publishes usable signing keys", as, keys, err, false) {
+				keys.Issuer, keys.MetadataURL = as.Issuer, as.URL
+				st.Out.ASKeys = keys
+			}
+		}
+	} else {
+		fail(checkOr(st, err))
+	}
+
+	for _, res := range []struct {
+		url   string
+		mcp   bool
+		label string
+		set   func(*ResourceMetadata)
+	}{
+		{c.Resource.APIURL, false, "API", func(m *ResourceMetadata) { st.Out.API = m }},
+		{c.Resource.MCPURL, true, "MCP server", func(m *ResourceMetadata) { st.Out.MCP = m }},
+	} {
+		if res.url == "" {
+			continue
+		}
+		md, err := s.discoverProtectedResource(ctx, res.url, res.mcp)
+		if !r.resourceChecks(st, res.label, res.url, md, err) {
+			fail(err)
+			continue
+		}
+		res.set(md)
+	}
+}
+
+// checkOr returns a CheckError for the last failed check, or err.
+func checkOr(st *Step, err error) error {
+	if n := len(st.Checks); n > 0 && st.Checks[n-1].Status == inspect.StatusFail {
+		return &CheckError{Check: st.Checks[n-1]}
+	}
+	return err
+}
+
+// issuerCheck records the issuer comparison and reports whether md is usable.
+func issuerCheck(st *Step, id, title, want string, md *Metadata, err error, hint string) bool {
+	var mismatch *IssuerMismatchError
+	switch {
+	case errors.As(err, &mismatch):
+		st.check(id, inspect.StatusFail, title, want, mismatch.Got+" (at "+mismatch.URL+")", withNear(mismatch.NearMiss, hint), specRFC8414)
+		return false
+	case err != nil:
+		var de *DiscoveryError
+		if errors.As(err, &de) {
+			st.check(id, inspect.StatusFail, title, want, "no metadata found", err.Error(), specRFC8414)
+		} else {
+			st.check(id, inspect.StatusFail, title, want, "not fetched", err.Error(), specRFC8414)
+		}
+		return false
+	}
+	actual := md.Issuer + " (" + md.URL + ")"
+	st.check(id, inspect.StatusPass, title, want, actual, "", specRFC8414)
+	for _, t := range md.Tried {
+		st.note("%s: tried %s first", strings.TrimSuffix(id, ".issuer"), t)
+	}
+	return true
+}
+
+func withNear(near, hint string) string {
+	if near == "" {
+		return hint
+	}
+	return near + "; " + hint
+}
+
+// keysCheck records a key set fetch and reports whether the keys are usable.
+func keysCheck(st *Step, id, title string, md *Metadata, keys *JWKS, err error, required bool) bool {
+	bad := inspect.StatusWarn
+	if required {
+		bad = inspect.StatusFail
+	}
+	switch {
+	case md.JWKSURI == "":
+		st.check(id, bad, title, "jwks_uri", "(absent)", "without keys no token it signs can be verified", specRFC8414)
+		return false
+	case err != nil:
+		st.check(id, bad, title, "a JWKS at "+md.JWKSURI, "not usable", err.Error(), "RFC 7517 §5")
+		return false
+	}
+	usable := 0
+	for _, k := range keys.Keys.Keys {
+		if k.Usable() {
+			usable++
+		}
+	}
+	if usable == 0 {
+		st.check(id, bad, title, "at least one usable public key", keys.Keys.Summary(), "the key set holds no key xaa can verify with", "RFC 7517 §5")
+		return false
+	}
+	st.check(id, inspect.StatusPass, title, "at least one usable public key", keys.Keys.Summary()+" at "+keys.URL, "", "RFC 7517 §5")
+	return true
+}
+
+// advertisedCheck records whether metadata lists a value: evidence, not a
+// verdict — an absent list is unknown, a list without the value a warning.
+func advertisedCheck(st *Step, id, title, member string, list []string, want, hint, spec string) {
+	has, listed := advertises(list, want)
+	switch {
+	case has:
+		st.check(id, inspect.StatusPass, title, want, strings.Join(list, ", "), "", spec)
+	case !listed:
+		st.check(id, inspect.StatusSkip, title, want, member+" absent (unknown)", "", spec)
+	default:
+		st.check(id, inspect.StatusWarn, title, want, strings.Join(list, ", "), hint, spec)
+	}
+}
+
+// endpointChecks checks that endpoints are present and not plain http to
+// another host.
+func endpointChecks(st *Step, prefix string, md *Metadata, required map[string]string) {
+	names := make([]string, 0, len(required))
+	for name := range required {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	var missing, insecure []string
+	for _, name := range names {
+		v := required[name]
+		if v == "" {
+			missing = append(missing, name)
+		} else if insecureURL(v) {
+			insecure = append(insecure, name+" "+v)
+		}
+	}
+	if len(missing) > 0 {
+		st.check(prefix+".endpoints", inspect.StatusFail, "the metadata names the endpoints xaa needs", strings.Join(names, ", "),
+			"missing: "+strings.Join(missing, ", "), "the server cannot be used without them", specRFC8414)
+	} else {
+		st.check(prefix+".endpoints", inspect.StatusPass, "the metadata names the endpoints xaa needs", strings.Join(names, ", "), "present", "", specRFC8414)
+	}
+	if len(insecure) > 0 {
+		st.check(prefix+".http", inspect.StatusWarn, "endpoints use https", "https (or loopback)", strings.Join(insecure, "; "),
+			"metadata pointing to plain-http hosts is often re-published by the wrong component", specRFC8414)
+	}
+}
+
+func (r *Runner) idpChecks(st *Step, md *Metadata) {
+	endpointChecks(st, "discovery.idp", md, map[string]string{
+		"authorization_endpoint": md.AuthorizationEndpoint, "token_endpoint": md.TokenEndpoint, "jwks_uri": md.JWKSURI})
+	advertisedCheck(st, "discovery.idp.pkce", "PKCE S256 is advertised", "code_challenge_methods_supported", md.CodeChallengeMethodsSupported, "S256",
+		"xaa sends S256 anyway; the MCP Go SDK's enterprise handler refuses an IdP that does not advertise it", "RFC 8414 §2; RFC 7636")
+	if md.CodeChallengeMethodsSupported == nil {
+		st.Checks[len(st.Checks)-1].Status = inspect.StatusWarn
+		st.Checks[len(st.Checks)-1].Hint = "the MCP Go SDK's enterprise handler refuses an IdP whose metadata does not advertise S256; xaa sends it anyway"
+	}
+	advertisedCheck(st, "discovery.idp.token_exchange", "the token exchange grant is advertised", "grant_types_supported", md.GrantTypesSupported,
+		inspect.GrantTypeTokenExchange, "evidence only: the token exchange step is the verdict", specDraft71)
+	advertisedCheck(st, "discovery.idp.id_jag", "ID-JAG is advertised as a requested token type", "identity_chaining_requested_token_types_supported",
+		md.IdentityChainingRequestedTokenTypesSupported, inspect.TokenTypeIDJAG, "evidence only: absence does not prove the IdP cannot issue ID-JAGs", specDraft71)
+	authMethodCheck(st, "discovery.idp.auth_method", "idp.auth_method", r.Config.IdP.ClientConfig, md)
+	if md.AuthorizationResponseIssParameterSupported {
+		st.note("the IdP sends iss in the login callback (RFC 9207); xaa checks it")
+	}
+}
+
+func (r *Runner) asChecks(st *Step, md *Metadata) {
+	endpointChecks(st, "discovery.as", md, map[string]string{"token_endpoint": md.TokenEndpoint})
+	advertisedCheck(st, "discovery.as.jwt_bearer", "the jwt-bearer grant is advertised", "grant_types_supported", md.GrantTypesSupported,
+		inspect.GrantTypeJWTBearer, "evidence only: the jwt-bearer step is the verdict", specDraft72)
+	has, listed := advertises(md.AuthorizationGrantProfilesSupported, inspect.GrantProfileIDJAG)
+	switch {
+	case has:
+		st.check("discovery.as.grant_profile", inspect.StatusPass, "the ID-JAG grant profile is advertised", inspect.GrantProfileIDJAG,
+			strings.Join(md.AuthorizationGrantProfilesSupported, ", "), "", specDraft72)
+	default:
+		actual := "authorization_grant_profiles_supported absent"
+		if listed {
+			actual = strings.Join(md.AuthorizationGrantProfilesSupported, ", ")
+		}
+		hint := "unknown, not unsupported: the jwt-bearer step is the verdict"
+		if md.Format == FormatOIDC {
+			hint = "this is the openid-configuration document, where some servers omit the member; " + hint
+		}
+		st.check("discovery.as.grant_profile", inspect.StatusWarn, "the ID-JAG grant profile is advertised", inspect.GrantProfileIDJAG, actual, hint, specDraft72)
+	}
+	authMethodCheck(st, "discovery.as.auth_method", "resource_as.auth_method", r.Config.ResourceAS, md)
+}
+
+// authMethodCheck checks the configured client authentication against the
+// advertised ones (client_secret_basic when the member is absent, RFC 8414 §2).
+func authMethodCheck(st *Step, id, key string, cc ClientConfig, md *Metadata) {
+	list := md.TokenEndpointAuthMethodsSupported
+	shown := strings.Join(list, ", ")
+	if list == nil {
+		list, shown = []string{AuthClientSecretBasic}, "absent (default client_secret_basic)"
+	}
+	if slices.Contains(list, cc.authMethod()) {
+		st.check(id, inspect.StatusPass, key+" is an advertised method", cc.authMethod(), shown, "", "RFC 8414 §2")
+		return
+	}
+	st.check(id, inspect.StatusWarn, key+" is an advertised method", cc.authMethod(), shown,
+		fmt.Sprintf("the server may refuse %s with invalid_client; pick one it lists", cc.authMethod()), "RFC 8414 §2")
+}
+
+// resourceChecks records what the protected resource metadata says and
+// reports whether it can be used; a resource without metadata is a warning
+// (a REST API need not publish any), a network failure is an error.
+func (r *Runner) resourceChecks(st *Step, label, resourceURL string, md *ResourceMetadata, err error) bool {
+	c := r.Config
+	var fe *FetchError
+	if errors.As(err, &fe) && fe.Kind <= FetchTimeout && md.ProbeStatus == 0 {
+		st.check("discovery.prm.found", inspect.StatusFail, "the "+label+" answers", resourceURL, "no answer", err.Error(), specRFC9728)
+		return false
+	}
+	switch {
+	case md.ProbeStatus == 401 || md.ProbeStatus == 403:
+		st.check("discovery.prm.protected", inspect.StatusPass, "the "+label+" refuses a call without a token", "401", statusLine(md.ProbeStatus), "", "RFC 6750 §3")
+	case md.ProbeStatus >= 200 && md.ProbeStatus < 300:
+		st.check("discovery.prm.protected", inspect.StatusWarn, "the "+label+" refuses a call without a token", "401", statusLine(md.ProbeStatus),
+			"it answered without a token: is it protected at all?", "RFC 6750 §3")
+	default:
+		st.check("discovery.prm.protected", inspect.StatusWarn, "the "+label+" refuses a call without a token", "401", statusLine(md.ProbeStatus),
+			"an unexpected answer to a call without a token (some servers answer 400, 405 or 406 before checking authorization)", "RFC 6750 §3")
+	}
+	if err != nil {
+		st.check("discovery.prm.found", inspect.StatusWarn, "the "+label+" publishes protected resource metadata", "RFC 9728 metadata", "none found",
+			err.Error(), "RFC 9728 §3.1, §5.1")
+		return true
+	}
+	how := "from the well-known path"
+	if md.FromChallenge {
+		how = "from the WWW-Authenticate resource_metadata"
+	}
+	st.check("discovery.prm.found", inspect.StatusPass, "the "+label+" publishes protected resource metadata", "RFC 9728 metadata", md.URL+" ("+how+")", "", "RFC 9728 §3.1, §5.1")
+
+	want, key := c.Resource.ID, "resource.id"
+	if want == "" {
+		want, key = resourceURL, "the "+label+" URL"
+	}
+	if equal, near := inspect.CompareIdentifier(want, md.Resource); equal {
+		st.check("discovery.prm.resource", inspect.StatusPass, "the "+label+"'s metadata names "+key, want, md.Resource, "", specRFC9728)
+	} else {
+		status := inspect.StatusFail
+		if c.Resource.ID == "" {
+			status = inspect.StatusWarn
+		}
+		st.check("discovery.prm.resource", status, "the "+label+"'s metadata names "+key, want, md.Resource,
+			withNear(near, "the metadata's resource is what the token exchange sends as resource and the access token's aud; set resource.id to it exactly"), specRFC9728)
+	}
+	if slices.Contains(md.AuthorizationServers, c.ResourceAS.Issuer) {
+		st.check("discovery.prm.authorization_servers", inspect.StatusPass, "the "+label+" trusts resource_as.issuer", c.ResourceAS.Issuer,
+			strings.Join(md.AuthorizationServers, ", "), "", "RFC 9728 §2")
+	} else {
+		near := ""
+		for _, a := range md.AuthorizationServers {
+			if _, near = inspect.CompareIdentifier(c.ResourceAS.Issuer, a); near != "" {
+				break
+			}
+		}
+		st.check("discovery.prm.authorization_servers", inspect.StatusFail, "the "+label+" trusts resource_as.issuer", c.ResourceAS.Issuer,
+			orText(strings.Join(md.AuthorizationServers, ", "), "(none listed)"),
+			withNear(near, "the resource accepts tokens only from the authorization servers it lists; use one of them as resource_as.issuer"), "RFC 9728 §2")
+	}
+	return true
+}

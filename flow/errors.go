@@ -1,0 +1,140 @@
+package flow
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/xaatools/xaa/inspect"
+)
+
+// OAuthError is an error answered by a server: the JSON error response of
+// a token endpoint (RFC 6749 §5.2), the error parameters of an
+// authorization callback (RFC 6749 §4.1.2.1), or a WWW-Authenticate
+// challenge of a resource server (RFC 6750 §3). Use errors.As to get it.
+type OAuthError struct {
+	// Status is the HTTP status; 0 for a callback redirect.
+	Status int
+	// Code is the error code ("invalid_grant").
+	Code        string
+	Description string
+	URI         string
+	// Scope and ResourceMetadata come from a WWW-Authenticate challenge
+	// (insufficient_scope, RFC 9728 §5.1).
+	Scope            string
+	ResourceMetadata string
+	// Source says where the error came from ("token endpoint",
+	// "authorization callback", "WWW-Authenticate", "MCP").
+	Source string
+	// Body is the raw response body, secrets redacted.
+	Body []byte
+}
+
+func (e *OAuthError) Error() string {
+	var b strings.Builder
+	b.WriteString(orText(e.Code, "error"))
+	if e.Status != 0 {
+		fmt.Fprintf(&b, " (HTTP %d)", e.Status)
+	}
+	if e.Source != "" {
+		b.WriteString(" from the " + e.Source)
+	}
+	if e.Description != "" {
+		b.WriteString(": " + e.Description)
+	}
+	return b.String()
+}
+
+// parseOAuthError reads an RFC 6749 §5.2 error body. It also understands
+// Okta's management-API shape (errorCode, errorSummary), which some Okta
+// endpoints answer with. ok is false when the body carries no error code.
+func parseOAuthError(status int, body []byte) (*OAuthError, bool) {
+	var v struct {
+		Error            string `json:"error"`
+		ErrorDescription string `json:"error_description"`
+		ErrorURI         string `json:"error_uri"`
+		ErrorCode        string `json:"errorCode"`
+		ErrorSummary     string `json:"errorSummary"`
+	}
+	if json.Unmarshal(body, &v) != nil {
+		return nil, false
+	}
+	e := &OAuthError{Status: status, Code: v.Error, Description: v.ErrorDescription, URI: v.ErrorURI, Source: "token endpoint", Body: body}
+	if e.Code == "" && v.ErrorCode != "" {
+		e.Code, e.Description = v.ErrorCode, v.ErrorSummary
+	}
+	return e, e.Code != ""
+}
+
+// CheckError is the failure of a step whose requests succeeded but whose
+// result broke a rule: an issuer that differs from the configured one, an
+// ID-JAG with the wrong audience.
+type CheckError struct {
+	Check inspect.Check
+	// Token is the kind of token checked, when the check is about a token.
+	Token string
+}
+
+func (e *CheckError) Error() string {
+	s := "check " + e.Check.ID + " failed: " + e.Check.Title
+	if e.Check.Expected != "" || e.Check.Actual != "" {
+		s += fmt.Sprintf(" (expected %s, got %s)", orText(e.Check.Expected, "(nothing)"), orText(e.Check.Actual, "(nothing)"))
+	}
+	return s
+}
+
+// Sentinel errors of the requesting side; wrapped with context, matched
+// with errors.Is.
+var (
+	// ErrStateMismatch: the callback's state is not the one sent (CSRF, a
+	// stale tab, parallel logins).
+	ErrStateMismatch = errors.New("the callback's state does not match the one sent")
+	// ErrIssuerMismatch: the callback's iss (RFC 9207) is not the IdP's issuer.
+	ErrIssuerMismatch = errors.New("the callback's iss does not match the IdP's issuer")
+	// ErrLoginTimeout: nobody completed the login in time.
+	ErrLoginTimeout = errors.New("no login callback arrived in time")
+	// ErrCallbackListen: the redirect URI's port could not be bound.
+	ErrCallbackListen = errors.New("cannot listen on the redirect URI")
+	// ErrMissingCode: the callback carried neither a code nor an error.
+	ErrMissingCode = errors.New("the callback carried no authorization code")
+	// ErrMissingIDToken: the token response of the login has no id_token.
+	ErrMissingIDToken = errors.New("the token response has no id_token")
+	// ErrMissingToken: the response lacks the token the step exists for.
+	ErrMissingToken = errors.New("the response carries no token")
+	// ErrNoInput: the step needs a token or an endpoint an earlier step
+	// did not provide.
+	ErrNoInput = errors.New("a required input is missing")
+	// ErrBadResponse: a 2xx response that is not the JSON the spec asks for.
+	ErrBadResponse = errors.New("the response is not a valid token response")
+	// ErrBrowser: the browser could not be opened.
+	ErrBrowser = errors.New("the browser could not be opened")
+	// ErrClientAuth: the client authentication could not be built (a bad
+	// private key).
+	ErrClientAuth = errors.New("client authentication cannot be built")
+	// ErrMCP: the MCP session failed (a JSON-RPC error, or an HTTP error
+	// the SDK reported); the error is an *MCPError.
+	ErrMCP = errors.New("the MCP call failed")
+	// ErrTokenRejected: the resource answered 401 or 403 to a request with
+	// the access token, without naming an error code.
+	ErrTokenRejected = errors.New("the resource refused the access token")
+	// ErrMetadataIssuer: a metadata document names another issuer than the
+	// one it was looked up for; the error is an *IssuerMismatchError.
+	ErrMetadataIssuer = errors.New("the metadata names another issuer")
+)
+
+func orText(s, alt string) string {
+	if s == "" {
+		return alt
+	}
+	return s
+}
+
+// statusLine returns "404 Not Found".
+func statusLine(code int) string {
+	if t := http.StatusText(code); t != "" {
+		return fmt.Sprintf("%d %s", code, t)
+	}
+	return fmt.Sprintf("%d", code)
+}

@@ -1,0 +1,142 @@
+package flow
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/xaatools/xaa/inspect"
+)
+
+// JWKS is a key set and where it came from.
+type JWKS struct {
+	// Issuer is the issuer whose metadata named the key set; "" when it was
+	// fetched by URL.
+	Issuer string
+	// MetadataURL is the metadata document that named URL; "" when the key
+	// set was fetched by URL.
+	MetadataURL string
+	// URL is where the key set was fetched.
+	URL  string
+	Keys *inspect.KeySet
+	// Exchanges are the requests made to find and fetch it.
+	Exchanges []*Exchange
+}
+
+// Source names the key set for a signature verdict ("https://idp/keys").
+func (j *JWKS) Source() string {
+	if j == nil {
+		return ""
+	}
+	return j.URL
+}
+
+// KeySet returns the keys, or nil.
+func (j *JWKS) KeySet() *inspect.KeySet {
+	if j == nil {
+		return nil
+	}
+	return j.Keys
+}
+
+// KeySetError says a fetched key set cannot be used.
+type KeySetError struct {
+	URL string
+	Err error
+}
+
+func (e *KeySetError) Error() string {
+	return "the key set at " + e.URL + " is not usable: " + e.Err.Error()
+}
+
+// Unwrap returns the parse error.
+func (e *KeySetError) Unwrap() error { return e.Err }
+
+// FetchJWKS fetches a JWKS by URL into inspect.ParseJWKS. Errors are a
+// *FetchError (network, status, not JSON, too large) or a *KeySetError.
+func FetchJWKS(ctx context.Context, env Env, jwksURL string) (*JWKS, error) {
+	s := newSession(env, nil)
+	j, err := s.fetchJWKS(ctx, "", "key set", jwksURL)
+	if j == nil {
+		j = &JWKS{URL: jwksURL}
+	}
+	j.Exchanges = s.exchanges()
+	return j, err
+}
+
+// FindJWKS finds an issuer's key set: its metadata (OIDC discovery, then
+// RFC 8414; the issuer must match exactly), then the jwks_uri it names.
+// This is how a token's keys are found from its iss claim.
+func FindJWKS(ctx context.Context, env Env, issuer string) (*JWKS, error) {
+	s := newSession(env, nil)
+	md, err := s.discoverMetadata(ctx, "", "issuer metadata", issuer, idpMetadataURLs(issuer))
+	j := &JWKS{Issuer: issuer}
+	if md != nil {
+		j.MetadataURL = md.URL
+	}
+	if err == nil && md.JWKSURI == "" {
+		err = fmt.Errorf("the metadata at %s has no jwks_uri: the issuer publishes no keys to verify its tokens with", md.URL)
+	}
+	if err == nil {
+		var got *JWKS
+		got, err = s.fetchJWKS(ctx, "", "key set", md.JWKSURI)
+		if got != nil {
+			j.URL, j.Keys = got.URL, got.Keys
+		}
+	}
+	j.Exchanges = s.exchanges()
+	return j, err
+}
+
+// fetchJWKS fetches and parses a key set.
+func (s *session) fetchJWKS(ctx context.Context, party, what, jwksURL string) (*JWKS, error) {
+	req, err := http.NewRequestWithContext(withLabel(ctx, party, what), http.MethodGet, jwksURL, nil)
+	if err != nil {
+		return nil, &FetchError{Kind: FetchBadURL, What: "the " + what, URL: jwksURL, Err: err}
+	}
+	req.Header.Set("Accept", "application/jwk-set+json, application/json")
+	resp, err := send(s.client, req, "the "+what, s.env.maxBody())
+	if err != nil {
+		return nil, err
+	}
+	var probe any
+	if err := checkJSON(resp, "the "+what, jwksURL, &probe); err != nil {
+		return nil, err
+	}
+	ks, err := inspect.ParseJWKS(resp.Body)
+	if err != nil {
+		return nil, &KeySetError{URL: jwksURL, Err: err}
+	}
+	return &JWKS{URL: jwksURL, Keys: ks}, nil
+}
+
+// hasKID reports whether the key set has a key with the given kid.
+func hasKID(ks *inspect.KeySet, kid string) bool {
+	if ks == nil {
+		return false
+	}
+	for _, k := range ks.Keys {
+		if k.KID == kid {
+			return true
+		}
+	}
+	return false
+}
+
+// analyzeWithRefetch analyses a token against keys; when the token's kid is
+// not in the set, it refetches the set once (the keys may have rotated,
+// OIDC Core §10.1.1) and analyses again. It returns the key set used.
+func (s *session) analyzeWithRefetch(ctx context.Context, t *inspect.Token, keys *JWKS, party string, o inspect.Options) (inspect.Analysis, *JWKS) {
+	o.Keys, o.KeySource = keys.KeySet(), keys.Source()
+	a := inspect.Analyze(t, o)
+	if keys == nil || keys.URL == "" || t.KID() == "" || hasKID(keys.Keys, t.KID()) {
+		return a, keys
+	}
+	fresh, err := s.fetchJWKS(ctx, party, "key set (refetched: unknown kid "+t.KID()+")", keys.URL)
+	if err != nil {
+		return a, keys
+	}
+	fresh.Issuer, fresh.MetadataURL = keys.Issuer, keys.MetadataURL
+	o.Keys, o.KeySource = fresh.Keys, fresh.URL
+	return inspect.Analyze(t, o), fresh
+}

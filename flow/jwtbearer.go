@@ -1,0 +1,105 @@
+package flow
+
+import (
+	"context"
+	"net/url"
+	"strings"
+
+	"github.com/xaatools/xaa/inspect"
+)
+
+const specJWTBearer = "RFC 7523 §2.1; draft-ietf-oauth-identity-assertion-authz-grant-04 §4.4"
+
+// jwtBearer is step 3: the ID-JAG presented with the RFC 7523 jwt-bearer
+// grant at the resource AS, authenticated with the client registered there
+// (draft §4.4). The access token is decoded when it is a JWT and verified
+// with the AS's keys when it publishes them; the chain of tokens is checked.
+func (r *Runner) jwtBearer(ctx context.Context, s *session, st *Step) {
+	c := r.Config
+	in := st.In
+	as := in.AS
+	if as == nil || as.TokenEndpoint == "" {
+		st.Err = wrapNoInput("the resource AS's token endpoint (discovery found none)")
+		return
+	}
+	if in.IDJAG == "" && st.Overrides["assertion"] == "" {
+		st.Err = wrapNoInput("an ID-JAG: run the token exchange, or give one with --from jwt_bearer --token T")
+		return
+	}
+	form := url.Values{
+		"grant_type": {inspect.GrantTypeJWTBearer},
+		"assertion":  {in.IDJAG},
+	}
+	if len(c.ResourceAS.Scopes) > 0 {
+		form.Set("scope", c.ResourceAS.Scopes.String())
+	}
+	applyOverrides(form, st.Overrides)
+	for _, k := range st.Overrides.keys() {
+		st.note("--set %s=%s", k, shortIfToken(k, st.Overrides[k]))
+	}
+	assertion := form.Get("assertion")
+	var jag *inspect.Token
+	if t, err := inspect.Decode(assertion); err == nil {
+		jag = t
+		jag.Name = "assertion"
+	}
+	if jag != nil && (!in.IDJAGChecked || assertion != in.IDJAG) {
+		// A given (or changed) ID-JAG: check it as the resource AS will.
+		expect := inspect.Expect{Now: r.Env.now(), Audience: as.Issuer, ClientID: c.ResourceAS.ClientID, TokenEndpoint: as.TokenEndpoint}
+		if in.IdP != nil {
+			expect.Issuer = in.IdP.Issuer
+		}
+		a, keys := s.analyzeWithRefetch(ctx, jag, in.IdPKeys, PartyIdP, inspect.Options{Want: inspect.KindIDJAG, Expect: expect})
+		st.Tokens = append(st.Tokens, a)
+		st.Out.IdPKeys = keys
+	}
+
+	auth := clientAuth{cc: c.ResourceAS, tokenEndpoint: as.TokenEndpoint, issuer: as.Issuer}
+	tr, err := s.postToken(ctx, PartyAS, "jwt-bearer grant", as.TokenEndpoint, form, auth)
+	if err != nil {
+		st.Err = err
+		return
+	}
+	responseChecks(st, "jwt_bearer", tr, specJWTBearer)
+	tt, _ := tr.Fields.String("token_type")
+	switch {
+	case strings.EqualFold(tt, "Bearer"):
+		st.check("jwt_bearer.token_type", inspect.StatusPass, "token_type is Bearer", "Bearer", tt, "", "RFC 6750 §4")
+	case strings.EqualFold(tt, "DPoP"):
+		st.check("jwt_bearer.token_type", inspect.StatusWarn, "token_type is Bearer", "Bearer", tt,
+			"a DPoP-bound token needs a DPoP proof on every resource call; xaa sends it as a bearer token", "RFC 9449 §5")
+	default:
+		st.check("jwt_bearer.token_type", inspect.StatusWarn, "token_type is Bearer", "Bearer", orText(tt, "(absent)"), "token_type is REQUIRED (RFC 6749 §5.1)", "RFC 6749 §5.1")
+	}
+	if _, ok := tr.Fields.Raw("refresh_token"); ok {
+		st.check("jwt_bearer.refresh_token", inspect.StatusWarn, "no refresh token is issued", "(absent)", "present",
+			"the draft says the resource AS SHOULD NOT issue a refresh token for an ID-JAG (§4.4.4); mint a new ID-JAG instead", "draft §4.4.4")
+	}
+	at, err := decodeFromResponse(tr, "access_token")
+	if err != nil {
+		st.Err = err
+		return
+	}
+	if at.Format == inspect.FormatJWS {
+		expect := inspect.Expect{Now: r.Env.now(), Issuer: as.Issuer, Audience: r.resourceID(in), ClientID: c.ResourceAS.ClientID}
+		a, keys := s.analyzeWithRefetch(ctx, at, in.ASKeys, PartyAS, inspect.Options{Want: inspect.KindAccessToken, Expect: expect})
+		st.Tokens = append(st.Tokens, a)
+		st.Out.ASKeys = keys
+	} else {
+		st.Tokens = append(st.Tokens, inspect.Analyze(at, inspect.Options{Expect: inspect.Expect{Now: r.Env.now()}}))
+		st.note("the access token is opaque: only the resource can tell what it grants")
+	}
+	chain := inspect.CheckChain(inspect.Chain{
+		IDJAG: jag, AccessToken: at,
+		IdPClientID: c.IdP.ClientID, ASIssuer: as.Issuer, ASClientID: c.ResourceAS.ClientID,
+	})
+	for _, ch := range chain {
+		// The ID-JAG's own chain checks ran at the token exchange already.
+		if in.IDJAGChecked && assertion == in.IDJAG && (ch.ID == "chain.id_jag_aud" || ch.ID == "chain.id_jag_client_id") {
+			continue
+		}
+		st.Checks = append(st.Checks, ch)
+	}
+	st.Out.AccessToken, st.Out.AccessTokenType = at.Raw, orText(tt, "Bearer")
+}
+

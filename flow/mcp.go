@@ -1,0 +1,158 @@
+package flow
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// maxToolText bounds the tool result text kept for the report.
+const maxToolText = 4 << 10
+
+// ClientName is how xaa introduces itself to MCP servers.
+const ClientName = "xaa"
+
+// callMCP connects to the MCP server with the official Go SDK over
+// Streamable HTTP, through the recorder, lists the tools and calls one when
+// asked (MCP authorization: the token on every request).
+func (r *Runner) callMCP(ctx context.Context, s *session, st *Step, scheme, token string) (*MCPResult, error) {
+	endpoint := r.Config.Resource.MCPURL
+	res := &MCPResult{URL: endpoint}
+	httpClient := &http.Client{
+		Transport: &bearerTransport{scheme: scheme, token: token, next: s.rec},
+		Timeout:   s.env.requestTimeout(),
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		},
+	}
+	transport := &mcp.StreamableClientTransport{
+		Endpoint:             endpoint,
+		HTTPClient:           httpClient,
+		MaxRetries:           -1,
+		DisableStandaloneSSE: true, // one request, one answer: nothing to wait for
+	}
+	client := mcp.NewClient(&mcp.Implementation{Name: ClientName, Version: "dev"}, nil)
+	ctx = withLabel(ctx, PartyResource, "MCP")
+	defer labelMCPExchanges(s)
+
+	cs, err := client.Connect(ctx, transport, nil)
+	if err != nil {
+		return res, s.mcpError("initialize", endpoint, err)
+	}
+	defer cs.Close()
+	if init := cs.InitializeResult(); init != nil {
+		res.ProtocolVersion = init.ProtocolVersion
+		if init.ServerInfo != nil {
+			res.ServerName, res.ServerVersion = init.ServerInfo.Name, init.ServerInfo.Version
+		}
+	}
+	tools, err := cs.ListTools(ctx, nil)
+	if err != nil {
+		return res, s.mcpError("tools/list", endpoint, err)
+	}
+	for _, t := range tools.Tools {
+		res.Tools = append(res.Tools, MCPTool{Name: t.Name, Description: t.Description})
+	}
+	names := make([]string, len(res.Tools))
+	for i, t := range res.Tools {
+		names[i] = t.Name
+	}
+	st.note("MCP tools: %s", orText(strings.Join(names, ", "), "(none)"))
+	if r.Tool == "" {
+		return res, nil
+	}
+	var args map[string]any
+	if len(r.ToolArgs) > 0 {
+		if err := json.Unmarshal(r.ToolArgs, &args); err != nil {
+			return res, fmt.Errorf("%w: --args is not a JSON object: %v", ErrNoInput, err)
+		}
+	}
+	call, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: r.Tool, Arguments: args})
+	if err != nil {
+		return res, s.mcpError("tools/call", endpoint, err)
+	}
+	res.Call = &MCPToolCall{Name: r.Tool, IsError: call.IsError, Text: toolText(call)}
+	if call.IsError {
+		return res, &MCPError{Operation: "tools/call", Message: "the tool " + r.Tool + " reported an error: " + firstLine(res.Call.Text)}
+	}
+	return res, nil
+}
+
+// toolText joins the text content of a tool result, bounded.
+func toolText(call *mcp.CallToolResult) string {
+	var b strings.Builder
+	for _, c := range call.Content {
+		if t, ok := c.(*mcp.TextContent); ok {
+			if b.Len() > 0 {
+				b.WriteString("\n")
+			}
+			b.WriteString(t.Text)
+		}
+	}
+	s := b.String()
+	if len(s) > maxToolText {
+		s = s[:maxToolText] + "…"
+	}
+	return s
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}
+
+// mcpError explains a failed MCP call: a refusal of the token (401/403 with
+// a challenge) like any resource's, a network failure as a *FetchError,
+// anything else as an *MCPError with the JSON-RPC code and HTTP status.
+func (s *session) mcpError(op, endpoint string, err error) error {
+	xs := s.exchanges()
+	var last *Exchange
+	if len(xs) > 0 {
+		last = xs[len(xs)-1]
+	}
+	if last != nil && last.Err != nil {
+		return classifyTransportError("the MCP server", endpoint, s.client.Timeout, last.Err)
+	}
+	status := 0
+	if last != nil && last.Response != nil {
+		status = last.Response.Status
+		if rerr := resourceRefusal(status, last.Response.Header, "the MCP server", endpoint); rerr != nil && (status == http.StatusUnauthorized || status == http.StatusForbidden) {
+			return rerr
+		}
+	}
+	me := &MCPError{Operation: op, Err: err, Message: err.Error()}
+	var wire *jsonrpc.Error
+	if errors.As(err, &wire) {
+		me.Code, me.Message = wire.Code, wire.Message
+	}
+	if status >= 300 {
+		me.Status = status
+		me.Message = "HTTP " + statusLine(status) + ": " + me.Message
+	}
+	return me
+}
+
+// labelMCPExchanges names each MCP exchange after its JSON-RPC method.
+func labelMCPExchanges(s *session) {
+	s.rec.mu.Lock()
+	defer s.rec.mu.Unlock()
+	for _, x := range s.rec.exchanges {
+		if x.Label != "MCP" {
+			continue
+		}
+		var msg struct {
+			Method string `json:"method"`
+		}
+		if json.Unmarshal(x.Request.Body, &msg) == nil && msg.Method != "" {
+			x.Label = "MCP " + msg.Method
+		} else if x.Request.Method != http.MethodPost {
+			x.Label = "MCP " + x.Request.Method
+		}
+	}
+}

@@ -1,0 +1,255 @@
+package flow
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// MaxRecordedBodyBytes bounds how much of each request and response body an
+// Exchange keeps; the rest is counted but not stored.
+const MaxRecordedBodyBytes = 256 << 10
+
+// Exchange is one recorded HTTP round trip. Secrets (Basic credentials,
+// client_secret, client_assertion, passwords, code_verifier, cookies and
+// every configured secret value) are replaced by Redacted when the exchange
+// is captured, so they never reach a report. Tokens are kept: use
+// ForDisplay to shorten them unless the user reveals them.
+type Exchange struct {
+	// Label says what the request was for ("IdP OIDC discovery").
+	Label string
+	// Party is who was called: "idp", "as", "resource", or "" when unknown.
+	Party string
+	// Started is when the request was sent; Duration runs until the
+	// response headers arrived (or the request failed), BodyDuration until
+	// the response body was read.
+	Started      time.Time
+	Duration     time.Duration
+	BodyDuration time.Duration
+	Request      RecordedRequest
+	// Response is nil when no response arrived.
+	Response *RecordedResponse
+	// Err is the transport error, when the request failed.
+	Err error
+}
+
+// RecordedRequest is the request half of an Exchange.
+type RecordedRequest struct {
+	Method string
+	URL    string
+	Header http.Header
+	Body   []byte
+	// BodySize is the full body length; Body holds at most
+	// MaxRecordedBodyBytes of it.
+	BodySize int64
+	// BasicUser is the user (client_id) of a Basic Authorization header,
+	// kept because it is not a secret and tells which client authenticated.
+	BasicUser string
+}
+
+// RecordedResponse is the response half of an Exchange.
+type RecordedResponse struct {
+	Status     int
+	StatusText string
+	Proto      string
+	Header     http.Header
+	Body       []byte
+	// BodySize is how many body bytes were read; Truncated says Body holds
+	// only the first MaxRecordedBodyBytes of them.
+	BodySize  int64
+	Truncated bool
+}
+
+// Recorder is the one http.RoundTripper every request of a step goes
+// through, including those made inside golang.org/x/oauth2 (handed over
+// with the oauth2.HTTPClient context key) and the MCP Go SDK client. It
+// captures each request and response with timing, bounded bodies and
+// secrets redacted.
+type Recorder struct {
+	// Next sends the request; http.DefaultTransport when nil.
+	Next http.RoundTripper
+	// Now is the clock for timings; time.Now when nil.
+	Now func() time.Time
+	// Secrets are values scrubbed wherever they appear (URL, headers,
+	// bodies), in case a server echoes one back.
+	Secrets []string
+
+	mu        sync.Mutex
+	exchanges []*Exchange
+}
+
+type recordKey struct{}
+
+// recordLabel is what a step attaches to a request's context so the
+// recorder can label the exchange.
+type recordLabel struct{ label, party string }
+
+// withLabel labels every request made with ctx.
+func withLabel(ctx context.Context, party, label string) context.Context {
+	return context.WithValue(ctx, recordKey{}, recordLabel{label: label, party: party})
+}
+
+// Exchanges returns the exchanges recorded so far, in order.
+func (r *Recorder) Exchanges() []*Exchange {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]*Exchange(nil), r.exchanges...)
+}
+
+func (r *Recorder) now() time.Time {
+	if r.Now == nil {
+		return time.Now()
+	}
+	return r.Now()
+}
+
+// RoundTrip records req and its response. The response body is recorded
+// while the caller reads it, so streamed responses (server-sent events)
+// pass through unchanged.
+func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	x := &Exchange{Started: r.now()}
+	if l, ok := req.Context().Value(recordKey{}).(recordLabel); ok {
+		x.Label, x.Party = l.label, l.party
+	}
+	req, body, size, err := captureRequestBody(req)
+	if err != nil {
+		return nil, err
+	}
+	x.Request = RecordedRequest{
+		Method:   req.Method,
+		URL:      r.scrub(redactURL(req.URL)),
+		Header:   r.redactHeader(req.Header),
+		Body:     []byte(r.scrub(string(redactBody(req.Header.Get("Content-Type"), body)))),
+		BodySize: size,
+	}
+	if user, _, ok := req.BasicAuth(); ok {
+		x.Request.BasicUser = r.scrub(user)
+	}
+	r.mu.Lock()
+	r.exchanges = append(r.exchanges, x)
+	r.mu.Unlock()
+
+	next := r.Next
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	resp, err := next.RoundTrip(req)
+	end := r.now()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	x.Duration = end.Sub(x.Started)
+	if err != nil {
+		x.Err = err
+		return nil, err
+	}
+	x.Response = &RecordedResponse{
+		Status:     resp.StatusCode,
+		StatusText: http.StatusText(resp.StatusCode),
+		Proto:      resp.Proto,
+		Header:     r.redactHeader(resp.Header),
+	}
+	resp.Body = &recordingBody{rc: resp.Body, r: r, x: x, contentType: resp.Header.Get("Content-Type")}
+	return resp, nil
+}
+
+// captureRequestBody reads up to MaxRecordedBodyBytes of the body and puts
+// back a body that yields all of it.
+func captureRequestBody(req *http.Request) (*http.Request, []byte, int64, error) {
+	if req.Body == nil || req.Body == http.NoBody {
+		return req, nil, 0, nil
+	}
+	head, err := io.ReadAll(io.LimitReader(req.Body, MaxRecordedBodyBytes+1))
+	if err != nil {
+		return req, nil, 0, err
+	}
+	clone := req.Clone(req.Context())
+	size := int64(len(head))
+	if len(head) > MaxRecordedBodyBytes {
+		clone.Body = struct {
+			io.Reader
+			io.Closer
+		}{io.MultiReader(bytes.NewReader(head), req.Body), req.Body}
+		head = head[:MaxRecordedBodyBytes]
+		size = req.ContentLength
+	} else {
+		req.Body.Close()
+		clone.Body = io.NopCloser(bytes.NewReader(head))
+	}
+	return clone, head, size, nil
+}
+
+// recordingBody copies what the caller reads into the exchange.
+type recordingBody struct {
+	rc          io.ReadCloser
+	r           *Recorder
+	x           *Exchange
+	contentType string
+	buf         bytes.Buffer
+	n           int64
+	done        bool
+}
+
+func (b *recordingBody) Read(p []byte) (int, error) {
+	n, err := b.rc.Read(p)
+	if n > 0 {
+		b.n += int64(n)
+		if room := MaxRecordedBodyBytes - b.buf.Len(); room > 0 {
+			b.buf.Write(p[:min(n, room)])
+		}
+	}
+	if err != nil {
+		b.finish()
+	}
+	return n, err
+}
+
+func (b *recordingBody) Close() error {
+	b.finish()
+	return b.rc.Close()
+}
+
+func (b *recordingBody) finish() {
+	b.r.mu.Lock()
+	defer b.r.mu.Unlock()
+	if b.done {
+		return
+	}
+	b.done = true
+	b.x.BodyDuration = b.r.now().Sub(b.x.Started)
+	b.x.Response.Body = []byte(b.r.scrub(string(redactBody(b.contentType, b.buf.Bytes()))))
+	b.x.Response.BodySize = b.n
+	b.x.Response.Truncated = b.n > int64(b.buf.Len())
+}
+
+// redactHeader copies h with credentials replaced.
+func (r *Recorder) redactHeader(h http.Header) http.Header {
+	out := make(http.Header, len(h))
+	for k, vs := range h {
+		for _, v := range vs {
+			out[k] = append(out[k], r.scrub(redactHeaderValue(k, v)))
+		}
+	}
+	return out
+}
+
+// scrub replaces every configured secret value, raw, URL-encoded and
+// base64-encoded, wherever it appears.
+func (r *Recorder) scrub(s string) string {
+	for _, secret := range r.Secrets {
+		if len(secret) < 4 {
+			continue // too short to scrub without mangling unrelated text
+		}
+		for _, form := range []string{secret, url.QueryEscape(secret), base64.StdEncoding.EncodeToString([]byte(secret))} {
+			if strings.Contains(s, form) {
+				s = strings.ReplaceAll(s, form, Redacted)
+			}
+		}
+	}
+	return s
+}

@@ -1,0 +1,141 @@
+package flow
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/xaatools/xaa/inspect"
+)
+
+// ResourceResult is what the resource step got back.
+type ResourceResult struct {
+	// API is the REST call's answer; nil when no api_url is configured.
+	API *APIResult
+	// MCP is the MCP session's answer; nil when no mcp_url is configured.
+	MCP *MCPResult
+}
+
+// APIResult is the answer of the REST GET.
+type APIResult struct {
+	URL         string
+	Status      int
+	ContentType string
+	// Size is the body length; the body itself is in the exchange.
+	Size int
+}
+
+// MCPResult is what the MCP session showed.
+type MCPResult struct {
+	URL string
+	// ServerName and ServerVersion come from the server's initialize answer.
+	ServerName, ServerVersion string
+	ProtocolVersion           string
+	Tools                     []MCPTool
+	// Call is the tool call's result, when a tool was called.
+	Call *MCPToolCall
+}
+
+// MCPTool is one tool the server lists.
+type MCPTool struct {
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+}
+
+// MCPToolCall is the result of tools/call.
+type MCPToolCall struct {
+	Name    string `json:"name"`
+	IsError bool   `json:"is_error"`
+	// Text is the text content, bounded.
+	Text string `json:"text"`
+}
+
+// bearerTransport puts the access token on every request, in the
+// Authorization header only (never the query, RFC 6750 §2.1).
+type bearerTransport struct {
+	scheme, token string
+	next          http.RoundTripper
+}
+
+func (b *bearerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	req = req.Clone(req.Context())
+	req.Header.Set("Authorization", b.scheme+" "+b.token)
+	return b.next.RoundTrip(req)
+}
+
+// callResource is step 4: a REST GET of resource.api_url and/or an MCP
+// session with resource.mcp_url, with the access token.
+func (r *Runner) callResource(ctx context.Context, s *session, st *Step) {
+	c := r.Config
+	if st.In.AccessToken == "" {
+		st.Err = wrapNoInput("an access token: run the jwt-bearer grant, or give one with --from resource --token T")
+		return
+	}
+	st.Resource = &ResourceResult{}
+	scheme := "Bearer"
+	if strings.EqualFold(st.In.AccessTokenType, "DPoP") {
+		st.note("the access token is DPoP-bound; xaa sends it as a bearer token, which the resource should refuse")
+	}
+	if st.In.AccessToken != "" {
+		if t, err := inspect.Decode(st.In.AccessToken); err == nil && st.In.IDJAG == "" {
+			// A given access token: show what it is.
+			t.Name = "access_token"
+			st.Tokens = append(st.Tokens, inspect.Analyze(t, inspect.Options{Keys: st.In.ASKeys.KeySet(), KeySource: st.In.ASKeys.Source(),
+				Expect: inspect.Expect{Now: r.Env.now(), Audience: r.resourceID(st.In)}}))
+		}
+	}
+	if c.Resource.APIURL != "" {
+		res, err := r.callAPI(ctx, s, scheme, st.In.AccessToken)
+		st.Resource.API = res
+		if err != nil && st.Err == nil {
+			st.Err = err
+		}
+	}
+	if c.Resource.MCPURL != "" {
+		res, err := r.callMCP(ctx, s, st, scheme, st.In.AccessToken)
+		st.Resource.MCP = res
+		if err != nil && st.Err == nil {
+			st.Err = err
+		}
+	}
+}
+
+// callAPI GETs the REST URL with the token.
+func (r *Runner) callAPI(ctx context.Context, s *session, scheme, token string) (*APIResult, error) {
+	url := r.Config.Resource.APIURL
+	req, err := http.NewRequestWithContext(withLabel(ctx, PartyResource, "API call"), http.MethodGet, url, nil)
+	if err != nil {
+		return nil, &FetchError{Kind: FetchBadURL, What: "the API", URL: url, Err: err}
+	}
+	req.Header.Set("Authorization", scheme+" "+token)
+	req.Header.Set("Accept", "application/json")
+	resp, err := send(s.client, req, "the API response", s.env.maxBody())
+	if err != nil {
+		return nil, err
+	}
+	res := &APIResult{URL: url, Status: resp.Status, ContentType: resp.Header.Get("Content-Type"), Size: len(resp.Body)}
+	if err := resourceRefusal(resp.Status, resp.Header, "the API", url); err != nil {
+		return res, err
+	}
+	return res, nil
+}
+
+// resourceRefusal turns a non-2xx answer of a resource into an error: the
+// Bearer challenge of a 401/403 as an *OAuthError (RFC 6750 §3), a
+// challenge without an error code as ErrTokenRejected, any other status as
+// a *FetchError.
+func resourceRefusal(status int, h http.Header, what, url string) error {
+	if status >= 200 && status < 300 {
+		return nil
+	}
+	if status == http.StatusUnauthorized || status == http.StatusForbidden {
+		ch, ok := BearerChallenge(h.Values("WWW-Authenticate"))
+		if ok && ch.Param("error") != "" {
+			return &OAuthError{Status: status, Code: ch.Param("error"), Description: ch.Param("error_description"), URI: ch.Param("error_uri"),
+				Scope: ch.Param("scope"), ResourceMetadata: ch.Param("resource_metadata"), Source: "WWW-Authenticate"}
+		}
+		return fmt.Errorf("%w: %s answered %s without an error code", ErrTokenRejected, what, statusLine(status))
+	}
+	return &FetchError{Kind: FetchStatus, What: what, URL: url, Status: status, ContentType: h.Get("Content-Type")}
+}

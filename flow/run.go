@@ -1,0 +1,201 @@
+package flow
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/xaatools/xaa/inspect"
+)
+
+// Runner runs the flow for one configuration. The terminal UI keeps one
+// and calls RunStep and Resend as the user steps through; `xaa run` calls
+// Run once.
+type Runner struct {
+	Config *Config
+	Env    Env
+	// NoBrowser reports the authorization URL without opening a browser.
+	NoBrowser bool
+	// Tool is an MCP tool to call after listing tools, with ToolArgs as
+	// its arguments (a JSON object).
+	Tool     string
+	ToolArgs json.RawMessage
+	// Overrides change request parameters per step (--set).
+	Overrides StepOverrides
+}
+
+// Run is the record of a whole run: every step, in order, including those
+// skipped.
+type Run struct {
+	Steps    []*Step
+	Started  time.Time
+	Duration time.Duration
+	// From is the step the run started from.
+	From StepID
+}
+
+// OK reports whether no step failed.
+func (r *Run) OK() bool {
+	for _, s := range r.Steps {
+		if s.Status == StepFail {
+			return false
+		}
+	}
+	return true
+}
+
+// Step returns the record of a step, or nil.
+func (r *Run) Step(id StepID) *Step {
+	for _, s := range r.Steps {
+		if s.ID == id {
+			return s
+		}
+	}
+	return nil
+}
+
+// Run runs discovery, then every step from from on, stopping at the first
+// failure (the later steps are recorded as skipped). Starting later than the
+// login needs token: the ID token (or an IdP refresh token) for
+// token_exchange, the ID-JAG for jwt_bearer, the access token for resource.
+// The error is for bad input only (a missing or misplaced token); a failing
+// step is in the Run.
+func (r *Runner) Run(ctx context.Context, from StepID, token string) (*Run, error) {
+	seed, err := SeedState(from, token)
+	if err != nil {
+		return nil, err
+	}
+	run := &Run{Started: r.Env.now(), From: from}
+	state := seed
+	var failed *Step
+	for _, id := range Steps() {
+		var st *Step
+		switch {
+		case failed != nil:
+			st = skipped(id, state, "skipped: the "+failed.ID.String()+" step failed")
+		case id != StepDiscovery && id < from:
+			st = skipped(id, state, "skipped: the run started from "+from.String()+" with a given token")
+		case id == StepResource && r.Config.Resource.APIURL == "" && r.Config.Resource.MCPURL == "":
+			st = skipped(id, state, "skipped: neither resource.api_url nor resource.mcp_url is configured")
+		default:
+			st = r.RunStep(ctx, id, state, nil)
+			state = withSeed(st.Out, seed, id)
+			if st.Status == StepFail {
+				failed = st
+			}
+		}
+		run.Steps = append(run.Steps, st)
+	}
+	run.Duration = r.Env.now().Sub(run.Started)
+	return run, nil
+}
+
+// withSeed keeps the given token through discovery, which does not touch tokens.
+func withSeed(s, seed State, ran StepID) State {
+	if ran == StepDiscovery {
+		s.IDToken, s.SubjectToken, s.SubjectTokenType = seed.IDToken, seed.SubjectToken, seed.SubjectTokenType
+		s.IDJAG, s.AccessToken, s.AccessTokenType = seed.IDJAG, seed.AccessToken, seed.AccessTokenType
+	}
+	return s
+}
+
+// SeedState puts a given token where the step from will look for it. It
+// refuses a token of the wrong kind with a message naming the right step.
+func SeedState(from StepID, token string) (State, error) {
+	var s State
+	if from <= StepLogin {
+		if token != "" {
+			return s, errors.New("--token needs --from token_exchange, jwt_bearer or resource: the login gets its own tokens")
+		}
+		return s, nil
+	}
+	if token == "" {
+		return s, fmt.Errorf("--from %s needs --token: the %s", from, wantedToken(from))
+	}
+	t, err := inspect.Decode(token)
+	if err != nil {
+		return s, fmt.Errorf("--token: %w", err)
+	}
+	raw := t.Raw
+	mismatch := func(kind inspect.Kind) error {
+		return fmt.Errorf("--token is %s, but --from %s needs the %s; start from %s instead", kind.Title(), from, wantedToken(from), stepFor(kind))
+	}
+	switch from {
+	case StepTokenExchange:
+		switch t.Kind {
+		case inspect.KindIDToken:
+			s.IDToken = raw
+		case inspect.KindRefreshToken, inspect.KindOpaque:
+			s.SubjectToken, s.SubjectTokenType = raw, inspect.TokenTypeRefreshToken
+		case inspect.KindIDJAG, inspect.KindAccessToken:
+			return s, mismatch(t.Kind)
+		default:
+			s.SubjectToken, s.SubjectTokenType = raw, inspect.TokenTypeIDToken
+		}
+	case StepJWTBearer:
+		if t.Kind == inspect.KindIDToken || t.Kind == inspect.KindAccessToken {
+			return s, mismatch(t.Kind)
+		}
+		s.IDJAG = raw
+	case StepResource:
+		if t.Kind == inspect.KindIDToken || t.Kind == inspect.KindIDJAG {
+			return s, mismatch(t.Kind)
+		}
+		s.AccessToken, s.AccessTokenType = raw, "Bearer"
+	}
+	return s, nil
+}
+
+func wantedToken(from StepID) string {
+	switch from {
+	case StepTokenExchange:
+		return "ID token (or an IdP refresh token) to exchange"
+	case StepJWTBearer:
+		return "ID-JAG to present at the resource AS"
+	}
+	return "access token to call the resource with"
+}
+
+func stepFor(k inspect.Kind) StepID {
+	switch k {
+	case inspect.KindIDToken, inspect.KindRefreshToken:
+		return StepTokenExchange
+	case inspect.KindIDJAG:
+		return StepJWTBearer
+	}
+	return StepResource
+}
+
+// RunStep runs one step from the given state, with set on top of the
+// runner's overrides for that step. It always returns the step's record.
+func (r *Runner) RunStep(ctx context.Context, id StepID, in State, set Overrides) *Step {
+	o := r.Overrides[id].merged(set)
+	st := &Step{ID: id, Started: r.Env.now(), In: in, Out: in, Overrides: o}
+	r.Env.progress(Progress{Step: id, Message: id.Title() + "…"})
+	s := newSession(r.Env, r.Config.Secrets())
+	switch id {
+	case StepDiscovery:
+		r.discover(ctx, s, st)
+	case StepLogin:
+		r.login(ctx, s, st)
+	case StepTokenExchange:
+		r.tokenExchange(ctx, s, st)
+	case StepJWTBearer:
+		r.jwtBearer(ctx, s, st)
+	case StepResource:
+		r.callResource(ctx, s, st)
+	}
+	st.Exchanges = s.exchanges()
+	st.finish(r.Env.now())
+	r.Env.progress(Progress{Step: id, Message: id.Title() + ": " + st.Status.String(), Done: true, Status: st.Status})
+	return st
+}
+
+// Resend runs a step again from the same input state, with set applied on
+// top of the overrides it ran with ("resend the token exchange with another
+// audience"). prev is left as it was, so the caller can compare the two.
+func (r *Runner) Resend(ctx context.Context, prev *Step, set Overrides) *Step {
+	return r.RunStep(ctx, prev.ID, prev.In, prev.Overrides.merged(set))
+}

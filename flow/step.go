@@ -1,0 +1,220 @@
+package flow
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/xaatools/xaa/inspect"
+)
+
+// StepID names one step of the flow.
+type StepID int
+
+// The steps, in the order they run.
+const (
+	StepDiscovery     StepID = iota // metadata and keys of every party
+	StepLogin                       // OIDC authorization code + PKCE at the IdP
+	StepTokenExchange               // RFC 8693 at the IdP: ID token → ID-JAG
+	StepJWTBearer                   // RFC 7523 at the resource AS: ID-JAG → access token
+	StepResource                    // REST and/or MCP call with the access token
+)
+
+// Steps returns every step in running order.
+func Steps() []StepID {
+	return []StepID{StepDiscovery, StepLogin, StepTokenExchange, StepJWTBearer, StepResource}
+}
+
+// String returns the stable identifier used in JSON and on the command line.
+func (s StepID) String() string {
+	switch s {
+	case StepDiscovery:
+		return "discovery"
+	case StepLogin:
+		return "login"
+	case StepTokenExchange:
+		return "token_exchange"
+	case StepJWTBearer:
+		return "jwt_bearer"
+	case StepResource:
+		return "resource"
+	}
+	return fmt.Sprintf("step(%d)", int(s))
+}
+
+// Title returns the step's name for people.
+func (s StepID) Title() string {
+	switch s {
+	case StepDiscovery:
+		return "Discovery"
+	case StepLogin:
+		return "Login (authorization code + PKCE)"
+	case StepTokenExchange:
+		return "Token exchange (ID token → ID-JAG)"
+	case StepJWTBearer:
+		return "JWT bearer grant (ID-JAG → access token)"
+	case StepResource:
+		return "Resource call"
+	}
+	return s.String()
+}
+
+// MarshalText encodes the step as its identifier.
+func (s StepID) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// ParseStepID parses a step identifier ("token_exchange"); "-" and "_" are
+// interchangeable.
+func ParseStepID(s string) (StepID, error) {
+	norm := strings.ReplaceAll(strings.ToLower(strings.TrimSpace(s)), "-", "_")
+	for _, id := range Steps() {
+		if id.String() == norm {
+			return id, nil
+		}
+	}
+	names := make([]string, 0, 5)
+	for _, id := range Steps() {
+		names = append(names, id.String())
+	}
+	return 0, fmt.Errorf("unknown step %q: use one of %s", s, strings.Join(names, ", "))
+}
+
+// StepStatus is the outcome of a step.
+type StepStatus int
+
+// Outcomes, from best to worst. Skipped means the step did not run: an
+// earlier step failed, the run started later, or there was nothing to do.
+const (
+	StepPass StepStatus = iota
+	StepSkipped
+	StepWarn
+	StepFail
+)
+
+// String returns the identifier used in JSON: pass, warn, fail, skipped.
+func (s StepStatus) String() string {
+	switch s {
+	case StepPass:
+		return "pass"
+	case StepWarn:
+		return "warn"
+	case StepFail:
+		return "fail"
+	}
+	return "skipped"
+}
+
+// Glyph returns ✓, !, ✗ or · so the status survives without colour.
+func (s StepStatus) Glyph() string {
+	switch s {
+	case StepPass:
+		return inspect.StatusPass.Glyph()
+	case StepWarn:
+		return inspect.StatusWarn.Glyph()
+	case StepFail:
+		return inspect.StatusFail.Glyph()
+	}
+	return inspect.StatusSkip.Glyph()
+}
+
+// MarshalText encodes the status as its identifier.
+func (s StepStatus) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// Step is the full record of one step: what was sent and received, the
+// tokens and checks, and what went wrong. A step returns it even when it
+// fails, because the failure is the interesting part.
+type Step struct {
+	ID     StepID
+	Status StepStatus
+	// Started is when the step began (Env.Now) and Duration how long it took.
+	Started  time.Time
+	Duration time.Duration
+	// Exchanges are the HTTP round trips, in order, secrets redacted.
+	Exchanges []*Exchange
+	// Tokens are the tokens the step received (or was given), analysed.
+	Tokens []inspect.Analysis
+	// Checks are the step's own checks (metadata, responses, chain).
+	Checks inspect.Report
+	// Err is why the step failed: an *OAuthError, a *FetchError, a
+	// *CheckError or a *LocalError. Nil when it did not fail.
+	Err error
+	// Explanation says what Err means and how to fix it; nil when the
+	// catalogue has nothing better than Err's own message.
+	Explanation *Explanation
+	// Notes are facts worth showing that are not checks ("opened the
+	// browser", "tools: list_todos, add_todo").
+	Notes []string
+	// In is the state the step started from and Out the state it hands on.
+	// Resend runs a step again from In.
+	In, Out State
+	// Overrides are the parameters changed for this run of the step.
+	Overrides Overrides
+	// Resource is what the resource step got back; nil for other steps.
+	Resource *ResourceResult
+}
+
+// finish sets the status from the error and the checks and records the duration.
+func (s *Step) finish(now time.Time) *Step {
+	s.Duration = now.Sub(s.Started)
+	worst := inspect.StatusPass
+	for _, a := range s.Tokens {
+		if w := a.Checks.Worst(); w > worst {
+			worst = w
+		}
+	}
+	if w := s.Checks.Worst(); w > worst {
+		worst = w
+	}
+	switch {
+	case s.Err != nil || worst == inspect.StatusFail:
+		s.Status = StepFail
+	case worst == inspect.StatusWarn:
+		s.Status = StepWarn
+	default:
+		s.Status = StepPass
+	}
+	if s.Err == nil && worst == inspect.StatusFail {
+		s.Err = firstFailedCheck(s)
+	}
+	if s.Err != nil && s.Explanation == nil {
+		s.Explanation = Explain(s.ID, s.Err)
+	}
+	return s
+}
+
+// firstFailedCheck wraps the first failing check, token checks first.
+func firstFailedCheck(s *Step) error {
+	for _, a := range s.Tokens {
+		if c, ok := a.Checks.FirstFailure(); ok {
+			return &CheckError{Check: c, Token: a.Token.Kind.String()}
+		}
+	}
+	if c, ok := s.Checks.FirstFailure(); ok {
+		return &CheckError{Check: c}
+	}
+	return nil
+}
+
+// skipped returns a record for a step that did not run, and why.
+func skipped(id StepID, in State, why string) *Step {
+	return &Step{ID: id, Status: StepSkipped, In: in, Out: in, Notes: []string{why}}
+}
+
+// check appends a check to the step.
+func (s *Step) check(id string, st inspect.Status, title, expected, actual, hint, spec string) {
+	s.Checks = append(s.Checks, inspect.Check{ID: id, Status: st, Title: title, Expected: expected, Actual: actual, Hint: hint, Spec: spec})
+}
+
+// note appends a note.
+func (s *Step) note(format string, args ...any) {
+	s.Notes = append(s.Notes, fmt.Sprintf(format, args...))
+}
+
+// Token returns the first analysed token of the given kind.
+func (s *Step) Token(kind inspect.Kind) (inspect.Analysis, bool) {
+	for _, a := range s.Tokens {
+		if a.Token.Kind == kind {
+			return a, true
+		}
+	}
+	return inspect.Analysis{}, false
+}

@@ -1,0 +1,165 @@
+package flow
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/xaatools/xaa/inspect"
+)
+
+const specTokenExchange = "RFC 8693 §2.2.1; draft-ietf-oauth-identity-assertion-authz-grant-04 §4.3.4"
+
+// tokenExchange is step 2: the RFC 8693 token exchange at the IdP of the
+// subject token (the ID token, an IdP refresh token, or a given token) for
+// an ID-JAG whose audience is the resource AS (draft §4.3). The response is
+// checked, the ID-JAG verified with the IdP's keys and checked against what
+// was sent and what step 3 will use.
+func (r *Runner) tokenExchange(ctx context.Context, s *session, st *Step) {
+	c := r.Config
+	in := st.In
+	idp := in.IdP
+	if idp == nil || idp.TokenEndpoint == "" {
+		st.Err = wrapNoInput("the IdP's token endpoint (discovery found none)")
+		return
+	}
+	subject, subjectType := in.IDToken, inspect.TokenTypeIDToken
+	if in.SubjectToken != "" {
+		subject, subjectType = in.SubjectToken, in.SubjectTokenType
+	}
+	if st.Overrides["subject_token_type"] == inspect.TokenTypeRefreshToken && in.RefreshToken != "" {
+		subject, subjectType = in.RefreshToken, inspect.TokenTypeRefreshToken
+		st.note("subject: the IdP refresh token from the login")
+	}
+	if subject == "" && st.Overrides["subject_token"] == "" {
+		st.Err = wrapNoInput("a subject token: run the login, or give one with --from token_exchange --token T")
+		return
+	}
+	form := url.Values{
+		"grant_type":           {inspect.GrantTypeTokenExchange},
+		"requested_token_type": {inspect.TokenTypeIDJAG},
+		"subject_token":        {subject},
+		"subject_token_type":   {subjectType},
+		"audience":             {c.ResourceAS.Issuer},
+	}
+	if res := r.resourceID(in); res != "" {
+		form.Set("resource", res)
+		if c.Resource.ID == "" {
+			st.note("resource %s comes from the protected resource metadata (resource.id is not set)", res)
+		}
+	}
+	if len(c.ResourceAS.Scopes) > 0 {
+		form.Set("scope", c.ResourceAS.Scopes.String())
+	}
+	applyOverrides(form, st.Overrides)
+	for _, k := range st.Overrides.keys() {
+		st.note("--set %s=%s", k, shortIfToken(k, st.Overrides[k]))
+	}
+
+	auth := clientAuth{cc: c.IdP.ClientConfig, tokenEndpoint: idp.TokenEndpoint, issuer: idp.Issuer}
+	tr, err := s.postToken(ctx, PartyIdP, "token exchange", idp.TokenEndpoint, form, auth)
+	if err != nil {
+		st.Err = err
+		return
+	}
+	responseChecks(st, "token_exchange", tr, specTokenExchange)
+	if _, ok := tr.Fields.String("issued_token_type"); !ok {
+		st.check("token_exchange.issued_token_type", inspect.StatusWarn, "issued_token_type is present", inspect.TokenTypeIDJAG, "(absent)",
+			"REQUIRED by RFC 8693 §2.2.1; the MCP Go SDK refuses a response without it", specTokenExchange)
+	}
+	switch tt, _ := tr.Fields.String("token_type"); {
+	case tt == "N_A":
+		st.check("token_exchange.token_type", inspect.StatusPass, "token_type is N_A", "N_A", tt, "", specTokenExchange)
+	default:
+		st.check("token_exchange.token_type", inspect.StatusWarn, "token_type is N_A", "N_A", orText(tt, "(absent)"),
+			"an ID-JAG is not an access token; the IdP should answer token_type N_A", specTokenExchange)
+	}
+	if _, ok := tr.Fields.Raw("refresh_token"); ok {
+		st.check("token_exchange.refresh_token", inspect.StatusWarn, "no refresh token is issued", "(absent)", "present",
+			"the draft says the IdP SHOULD NOT issue a refresh token with an ID-JAG", "draft §4.3.4")
+	}
+	jag, err := decodeFromResponse(tr, "access_token")
+	if err != nil {
+		st.Err = err
+		return
+	}
+	as := in.AS
+	expect := inspect.Expect{Now: r.Env.now(), Issuer: idp.Issuer, Audience: c.ResourceAS.Issuer,
+		ClientID: c.ResourceAS.ClientID, Resource: form.Get("resource")}
+	if as != nil {
+		expect.Audience, expect.TokenEndpoint = as.Issuer, as.TokenEndpoint
+	}
+	a, keys := s.analyzeWithRefetch(ctx, jag, in.IdPKeys, PartyIdP, inspect.Options{Want: inspect.KindIDJAG, Expect: expect})
+	st.Tokens = append(st.Tokens, a)
+	st.Out.IdPKeys = keys
+	st.Out.IDJAG = jag.Raw
+	st.Out.IDJAGChecked = true
+	st.Checks = append(st.Checks, inspect.CheckChain(inspect.Chain{
+		IDToken: decodeOrNil(in.IDToken), IDJAG: jag,
+		IdPClientID: c.IdP.ClientID, ASIssuer: expect.Audience, ASClientID: c.ResourceAS.ClientID,
+	})...)
+}
+
+// resourceID is the RFC 8707 resource: resource.id, else the MCP server's
+// (or API's) protected resource metadata resource — what the token
+// exchange sends and what the access token's aud should be.
+func (r *Runner) resourceID(in State) string {
+	if r.Config.Resource.ID != "" {
+		return r.Config.Resource.ID
+	}
+	for _, md := range []*ResourceMetadata{in.MCP, in.API} {
+		if md != nil && md.Resource != "" {
+			return md.Resource
+		}
+	}
+	return ""
+}
+
+// decodeFromResponse decodes the named token of a token response, keeping
+// the other members as its envelope so inspect checks the URNs there.
+func decodeFromResponse(tr *tokenResponse, field string) (*inspect.Token, error) {
+	raw := tr.str(field)
+	if raw == "" {
+		return nil, fmt.Errorf("%w: %s is missing or not a string", ErrMissingToken, field)
+	}
+	toks, err := inspect.DecodeAll(string(tr.Body))
+	if err == nil {
+		for _, t := range toks {
+			if t.Name == field {
+				return t, nil
+			}
+		}
+	}
+	t, err := inspect.Decode(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrBadResponse, field, err)
+	}
+	t.Name = field
+	return t, nil
+}
+
+// decodeOrNil decodes a token from the state for the chain checks.
+func decodeOrNil(raw string) *inspect.Token {
+	if raw == "" {
+		return nil
+	}
+	t, err := inspect.Decode(raw)
+	if err != nil {
+		return nil
+	}
+	return t
+}
+
+// shortIfToken shortens the value of a token parameter for a note.
+func shortIfToken(param, value string) string {
+	for _, p := range tokenParams {
+		if p == param {
+			return inspect.ShortenToken(value)
+		}
+	}
+	if strings.Count(value, ".") >= 2 && strings.HasPrefix(value, "eyJ") {
+		return inspect.ShortenToken(value)
+	}
+	return value
+}
