@@ -243,7 +243,9 @@ func unknownKeys(doc *yaml.Node) []ConfigProblem {
 // nearest returns the candidate within two edits of s (ignoring case, '-'
 // and '_'), or "".
 func nearest(s string, candidates []string) string {
-	norm := func(x string) string { return strings.ReplaceAll(strings.ReplaceAll(strings.ToLower(x), "-", ""), "_", "") }
+	norm := func(x string) string {
+		return strings.ReplaceAll(strings.ReplaceAll(strings.ToLower(x), "-", ""), "_", "")
+	}
 	best, bestD := "", 3
 	for _, c := range candidates {
 		if d := editDistance(norm(s), norm(c)); d < bestD {

@@ -102,4 +102,3 @@ func (r *Runner) jwtBearer(ctx context.Context, s *session, st *Step) {
 	}
 	st.Out.AccessToken, st.Out.AccessTokenType = at.Raw, orText(tt, "Bearer")
 }
-

@@ -1,7 +1,7 @@
 package flow
 
 import (
-		"net/http"
+	"net/http"
 	"net/url"
 	"regexp"
 	"slices"
