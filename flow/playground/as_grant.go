@@ -92,11 +92,12 @@ func (a *resourceAS) jwtBearer(ctx context.Context, f form, c *client) (map[stri
 		}
 	}
 	for _, ch := range an.Checks {
-		id := ch.ID
-		if id == "kind" {
-			id = "id_jag.typ" // the kind follows from typ
+		// The kind follows from typ: when it fails, id_jag.typ (or
+		// id_jag.kind, for an ID token) fails too and names the problem.
+		if ch.ID == "kind" {
+			continue
 		}
-		if ch.Status == inspect.StatusFail && !faults.skipsCheck(id) {
+		if ch.Status == inspect.StatusFail && !faults.skipsCheck(ch.ID) {
 			desc := describeCheck(ch)
 			if ch.ID == "id_jag.iss" {
 				desc += " (trusted issuers: " + a.trust.names() + ")"
