@@ -77,12 +77,36 @@ func (r *Runner) discover(ctx context.Context, s *session, st *Step) {
 			continue
 		}
 		md, err := s.discoverProtectedResource(ctx, res.url, res.mcp)
-		if !r.resourceChecks(st, res.label, res.url, md, err) {
+		if !r.resourceChecks(st, res.label, res.url, res.mcp, md, err) {
 			fail(err)
 			continue
 		}
 		res.set(md)
 	}
+	r.resourceIDCheck(st)
+}
+
+// resourceIDCheck checks that resource.id is the resource of one of the
+// discovered resources: it is what the token exchange sends and what the
+// access token's aud becomes.
+func (r *Runner) resourceIDCheck(st *Step) {
+	id := r.Config.Resource.ID
+	var known []string
+	for _, md := range []*ResourceMetadata{st.Out.API, st.Out.MCP} {
+		if md != nil && md.Resource != "" {
+			known = append(known, md.Resource)
+		}
+	}
+	if id == "" || len(known) == 0 {
+		return
+	}
+	if slices.Contains(known, id) {
+		st.check("discovery.resource_id", inspect.StatusPass, "resource.id is a discovered resource", strings.Join(known, " or "), id, "", specRFC9728)
+		return
+	}
+	_, near := inspect.CompareIdentifier(known[0], id)
+	st.check("discovery.resource_id", inspect.StatusWarn, "resource.id is a discovered resource", strings.Join(known, " or "), id,
+		withNear(near, "tokens are minted for resource.id, and the resource checks their aud against its own identifier"), specRFC9728)
 }
 
 // checkOr returns a CheckError for the last failed check, or err.
@@ -256,25 +280,29 @@ func authMethodCheck(st *Step, id, key string, cc ClientConfig, md *Metadata) {
 // resourceChecks records what the protected resource metadata says and
 // reports whether it can be used; a resource without metadata is a warning
 // (a REST API need not publish any), a network failure is an error.
-func (r *Runner) resourceChecks(st *Step, label, resourceURL string, md *ResourceMetadata, err error) bool {
+func (r *Runner) resourceChecks(st *Step, label, resourceURL string, mcp bool, md *ResourceMetadata, err error) bool {
 	c := r.Config
+	prefix := "discovery.api"
+	if mcp {
+		prefix = "discovery.mcp"
+	}
 	var fe *FetchError
 	if errors.As(err, &fe) && fe.Kind <= FetchTimeout && md.ProbeStatus == 0 {
-		st.check("discovery.prm.found", inspect.StatusFail, "the "+label+" answers", resourceURL, "no answer", err.Error(), specRFC9728)
+		st.check(prefix+".metadata", inspect.StatusFail, "the "+label+" answers", resourceURL, "no answer", err.Error(), specRFC9728)
 		return false
 	}
 	switch {
 	case md.ProbeStatus == 401 || md.ProbeStatus == 403:
-		st.check("discovery.prm.protected", inspect.StatusPass, "the "+label+" refuses a call without a token", "401", statusLine(md.ProbeStatus), "", "RFC 6750 §3")
+		st.check(prefix+".protected", inspect.StatusPass, "the "+label+" refuses a call without a token", "401", statusLine(md.ProbeStatus), "", "RFC 6750 §3")
 	case md.ProbeStatus >= 200 && md.ProbeStatus < 300:
-		st.check("discovery.prm.protected", inspect.StatusWarn, "the "+label+" refuses a call without a token", "401", statusLine(md.ProbeStatus),
+		st.check(prefix+".protected", inspect.StatusWarn, "the "+label+" refuses a call without a token", "401", statusLine(md.ProbeStatus),
 			"it answered without a token: is it protected at all?", "RFC 6750 §3")
 	default:
-		st.check("discovery.prm.protected", inspect.StatusWarn, "the "+label+" refuses a call without a token", "401", statusLine(md.ProbeStatus),
+		st.check(prefix+".protected", inspect.StatusWarn, "the "+label+" refuses a call without a token", "401", statusLine(md.ProbeStatus),
 			"an unexpected answer to a call without a token (some servers answer 400, 405 or 406 before checking authorization)", "RFC 6750 §3")
 	}
 	if err != nil {
-		st.check("discovery.prm.found", inspect.StatusWarn, "the "+label+" publishes protected resource metadata", "RFC 9728 metadata", "none found",
+		st.check(prefix+".metadata", inspect.StatusWarn, "the "+label+" publishes protected resource metadata", "RFC 9728 metadata", "none found",
 			err.Error(), "RFC 9728 §3.1, §5.1")
 		return true
 	}
@@ -282,35 +310,41 @@ func (r *Runner) resourceChecks(st *Step, label, resourceURL string, md *Resourc
 	if md.FromChallenge {
 		how = "from the WWW-Authenticate resource_metadata"
 	}
-	st.check("discovery.prm.found", inspect.StatusPass, "the "+label+" publishes protected resource metadata", "RFC 9728 metadata", md.URL+" ("+how+")", "", "RFC 9728 §3.1, §5.1")
+	st.check(prefix+".metadata", inspect.StatusPass, "the "+label+" publishes protected resource metadata", "RFC 9728 metadata", md.URL+" ("+how+")", "", "RFC 9728 §3.1, §5.1")
 
-	want, key := c.Resource.ID, "resource.id"
-	if want == "" {
-		want, key = resourceURL, "the "+label+" URL"
-	}
-	if equal, near := inspect.CompareIdentifier(want, md.Resource); equal {
-		st.check("discovery.prm.resource", inspect.StatusPass, "the "+label+"'s metadata names "+key, want, md.Resource, "", specRFC9728)
-	} else {
-		status := inspect.StatusFail
-		if c.Resource.ID == "" {
-			status = inspect.StatusWarn
-		}
-		st.check("discovery.prm.resource", status, "the "+label+"'s metadata names "+key, want, md.Resource,
-			withNear(near, "the metadata's resource is what the token exchange sends as resource and the access token's aud; set resource.id to it exactly"), specRFC9728)
+	switch {
+	case mcp:
+		// MCP authorization: the metadata's resource is the MCP server's URL.
+		identifierCheck(st, prefix+".resource", "the MCP server's metadata names its URL", resourceURL, md.Resource, inspect.StatusFail,
+			"RFC 9728 §3.3 says not to use metadata for another resource: call the URL its resource names, or fix the server's metadata")
+	case c.Resource.ID != "":
+		identifierCheck(st, prefix+".resource", "the API's metadata names resource.id", c.Resource.ID, md.Resource, inspect.StatusWarn,
+			"the token exchange sends resource.id and the access token's aud will be it; the API expects its metadata's resource")
+	default:
+		st.check(prefix+".resource", inspect.StatusPass, "the API's metadata names a resource", "present", md.Resource, "", specRFC9728)
 	}
 	if slices.Contains(md.AuthorizationServers, c.ResourceAS.Issuer) {
-		st.check("discovery.prm.authorization_servers", inspect.StatusPass, "the "+label+" trusts resource_as.issuer", c.ResourceAS.Issuer,
+		st.check(prefix+".authorization_servers", inspect.StatusPass, "the "+label+" trusts resource_as.issuer", c.ResourceAS.Issuer,
 			strings.Join(md.AuthorizationServers, ", "), "", "RFC 9728 §2")
-	} else {
-		near := ""
-		for _, a := range md.AuthorizationServers {
-			if _, near = inspect.CompareIdentifier(c.ResourceAS.Issuer, a); near != "" {
-				break
-			}
-		}
-		st.check("discovery.prm.authorization_servers", inspect.StatusFail, "the "+label+" trusts resource_as.issuer", c.ResourceAS.Issuer,
-			orText(strings.Join(md.AuthorizationServers, ", "), "(none listed)"),
-			withNear(near, "the resource accepts tokens only from the authorization servers it lists; use one of them as resource_as.issuer"), "RFC 9728 §2")
+		return true
 	}
+	near := ""
+	for _, a := range md.AuthorizationServers {
+		if _, near = inspect.CompareIdentifier(c.ResourceAS.Issuer, a); near != "" {
+			break
+		}
+	}
+	st.check(prefix+".authorization_servers", inspect.StatusFail, "the "+label+" trusts resource_as.issuer", c.ResourceAS.Issuer,
+		orText(strings.Join(md.AuthorizationServers, ", "), "(none listed)"),
+		withNear(near, "the resource accepts tokens only from the authorization servers it lists; use one of them as resource_as.issuer"), "RFC 9728 §2")
 	return true
+}
+
+// identifierCheck compares two identifiers byte for byte, naming a near miss.
+func identifierCheck(st *Step, id, title, want, got string, bad inspect.Status, hint string) {
+	if equal, near := inspect.CompareIdentifier(want, got); !equal {
+		st.check(id, bad, title, want, got, withNear(near, hint), specRFC9728)
+		return
+	}
+	st.check(id, inspect.StatusPass, title, want, got, "", specRFC9728)
 }

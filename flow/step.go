@@ -152,17 +152,33 @@ type Step struct {
 	Resource *ResourceResult
 }
 
-// finish sets the status from the error and the checks and records the duration.
+// finish sets the status from the error and the checks and records the
+// duration. From the token exchange on, the checks of the tokens received
+// and of their chain are advice: the requesting app treats the ID-JAG and
+// the access token as opaque, and the server that consumes each one (the
+// resource AS, the resource) gives the verdict in the next step. So a
+// failed advisory check makes the step warn, not fail, and the flow goes on
+// to hear that verdict.
 func (s *Step) finish(now time.Time) *Step {
 	s.Duration = now.Sub(s.Started)
-	worst := inspect.StatusPass
+	worst, advised := inspect.StatusPass, false
+	consider := func(c inspect.Check, advisory bool) {
+		st := c.Status
+		if st == inspect.StatusSkip {
+			return
+		}
+		if advisory && st == inspect.StatusFail {
+			st, advised = inspect.StatusWarn, true
+		}
+		worst = max(worst, st)
+	}
 	for _, a := range s.Tokens {
-		if w := a.Checks.Worst(); w > worst {
-			worst = w
+		for _, c := range a.Checks {
+			consider(c, s.advisory())
 		}
 	}
-	if w := s.Checks.Worst(); w > worst {
-		worst = w
+	for _, c := range s.Checks {
+		consider(c, s.advisory() && strings.HasPrefix(c.ID, "chain."))
 	}
 	switch {
 	case s.Err != nil || worst == inspect.StatusFail:
@@ -175,21 +191,45 @@ func (s *Step) finish(now time.Time) *Step {
 	if s.Err == nil && worst == inspect.StatusFail {
 		s.Err = firstFailedCheck(s)
 	}
+	if advised && s.Err == nil {
+		s.note("some checks of the tokens failed; they are advice here — the %s gives the verdict", s.ID.consumer())
+	}
 	if s.Err != nil && s.Explanation == nil {
 		s.Explanation = Explain(s.ID, s.Err)
 	}
 	return s
 }
 
-// firstFailedCheck wraps the first failing check, token checks first.
+// advisory reports whether the step's token and chain checks are advice.
+func (s *Step) advisory() bool {
+	return s.ID == StepTokenExchange || s.ID == StepJWTBearer || s.ID == StepResource
+}
+
+// consumer names who judges the tokens a step receives.
+func (id StepID) consumer() string {
+	switch id {
+	case StepTokenExchange:
+		return "resource AS (jwt_bearer step)"
+	case StepJWTBearer:
+		return "resource (resource step)"
+	}
+	return "resource"
+}
+
+// firstFailedCheck wraps the first failing check that is not advice,
+// token checks first.
 func firstFailedCheck(s *Step) error {
-	for _, a := range s.Tokens {
-		if c, ok := a.Checks.FirstFailure(); ok {
-			return &CheckError{Check: c, Token: a.Token.Kind.String()}
+	if !s.advisory() {
+		for _, a := range s.Tokens {
+			if c, ok := a.Checks.FirstFailure(); ok {
+				return &CheckError{Check: c, Token: a.Token.Kind.String()}
+			}
 		}
 	}
-	if c, ok := s.Checks.FirstFailure(); ok {
-		return &CheckError{Check: c}
+	for _, c := range s.Checks {
+		if c.Status == inspect.StatusFail && !(s.advisory() && strings.HasPrefix(c.ID, "chain.")) {
+			return &CheckError{Check: c}
+		}
 	}
 	return nil
 }

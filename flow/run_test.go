@@ -1,0 +1,57 @@
+package flow_test
+
+import (
+	"testing"
+
+	"github.com/xaatools/xaa/flow"
+	"github.com/xaatools/xaa/flow/playground"
+	"github.com/xaatools/xaa/inspect"
+)
+
+// TestRunHappyPath runs every step against the playground, REST and MCP.
+func TestRunHappyPath(t *testing.T) {
+	e := start(t, playground.Options{}, "alice")
+	e.runner.Tool = "list_todos"
+	run := e.run(t)
+	if !run.OK() {
+		t.Fatalf("run failed:%s", summary(run))
+	}
+	for _, s := range run.Steps {
+		if s.Status != flow.StepPass {
+			t.Errorf("%s: status %s, want pass:%s", s.ID, s.Status, summary(run))
+		}
+	}
+	wantTokens := map[flow.StepID][]inspect.Kind{
+		flow.StepLogin:         {inspect.KindIDToken},
+		flow.StepTokenExchange: {inspect.KindIDJAG},
+		flow.StepJWTBearer:     {inspect.KindAccessToken},
+	}
+	for id, kinds := range wantTokens {
+		s := run.Step(id)
+		var got []inspect.Kind
+		for _, a := range s.Tokens {
+			got = append(got, a.Token.Kind)
+			if !a.Signature.Verified() {
+				t.Errorf("%s: %s signature %s, want verified", id, a.Token.Kind, a.Signature.Verdict())
+			}
+		}
+		if len(got) != len(kinds) || got[0] != kinds[0] {
+			t.Errorf("%s tokens = %v, want %v", id, got, kinds)
+		}
+	}
+	res := run.Step(flow.StepResource).Resource
+	if res == nil || res.API == nil || res.API.Status != 200 {
+		t.Fatalf("resource API result = %+v, want status 200", res)
+	}
+	if res.MCP == nil || len(res.MCP.Tools) == 0 {
+		t.Fatalf("MCP result = %+v, want tools", res.MCP)
+	}
+	if res.MCP.Call == nil || res.MCP.Call.IsError {
+		t.Errorf("MCP tool call = %+v, want a result", res.MCP.Call)
+	}
+	for _, s := range run.Steps {
+		if s.ID != flow.StepLogin && len(s.Exchanges) == 0 {
+			t.Errorf("%s recorded no exchanges", s.ID)
+		}
+	}
+}
