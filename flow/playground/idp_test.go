@@ -20,8 +20,8 @@ func TestIdPMetadata(t *testing.T) {
 		t.Run(path, func(t *testing.T) {
 			m := e.metadata(e.cfg.IdP.Issuer + path)
 			checks := map[string]string{
-				"issuer":                            e.cfg.IdP.Issuer,
-				"code_challenge_methods_supported":  "[S256]",
+				"issuer":                           e.cfg.IdP.Issuer,
+				"code_challenge_methods_supported": "[S256]",
 				"identity_chaining_requested_token_types_supported": "[" + inspect.TokenTypeIDJAG + "]",
 				"token_endpoint_auth_methods_supported":             "[client_secret_basic client_secret_post private_key_jwt]",
 				"grant_types_supported":                             "[authorization_code refresh_token " + inspect.GrantTypeTokenExchange + "]",
