@@ -180,7 +180,9 @@ func clean(s string) (string, []string) {
 			notes = append(notes, fmt.Sprintf("removed a leading '%s '", scheme))
 		}
 	}
-	if s != "" && s[0] != '{' && strings.ContainsAny(s, " \t\r\n") {
+	// Only a JWT is worth re-joining: a log line or terminal may wrap it.
+	// Words separated by spaces are prose, not an opaque token.
+	if s != "" && s[0] != '{' && strings.Contains(s, ".") && strings.ContainsAny(s, " \t\r\n") {
 		s = strings.Join(strings.Fields(s), "")
 		notes = append(notes, "removed whitespace and line breaks inside the token")
 	}

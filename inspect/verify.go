@@ -101,6 +101,9 @@ type VerifyOptions struct {
 	Algorithms []string
 	// KeySource names where the key set came from, for the verdict.
 	KeySource string
+	// KeyProblem says why there is no key set; it is the verdict when keys
+	// is nil ("no keys to verify with" when empty).
+	KeyProblem string
 }
 
 // riskyHeaders name keys or key locations a token can carry itself. A
@@ -152,6 +155,9 @@ func Verify(t *Token, keys *KeySet, opts VerifyOptions) Signature {
 		return sig
 	case !slices.Contains(allowed, alg):
 		sig.Reason = fmt.Sprintf("alg %s is not on the allow-list (%s)", alg, strings.Join(allowed, ", "))
+		return sig
+	case keys == nil && opts.KeyProblem != "":
+		sig.Reason = opts.KeyProblem
 		return sig
 	case keys == nil || len(keys.Keys) == 0:
 		sig.Reason = "no keys to verify with"

@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -49,6 +50,7 @@ type command struct {
 
 func commands() []command {
 	return []command{
+		{"decode", "decode, classify and verify a token (paste-a-token decoder)", runDecode},
 		{"playground", "run the embedded IdP, resource AS, todo API and MCP server", runPlayground},
 	}
 }
@@ -84,12 +86,14 @@ func run(ctx context.Context, args []string, io stdio) int {
 				return c.run(ctx, args[1:], io)
 			}
 		}
+		if strings.HasPrefix(args[0], "-") {
+			return runTUI(ctx, args, io) // flags and no subcommand: xaa --config FILE
+		}
 		fmt.Fprintf(io.err, "xaa: unknown command %q\n\n", args[0])
 		usage(io.err)
 		return exitUsage
 	}
-	usage(io.err)
-	return exitUsage
+	return runTUI(ctx, args, io)
 }
 
 func usage(w io.Writer) {

@@ -215,7 +215,7 @@ func (w *writer) members(o inspect.Object, times []inspect.TimeClaim) {
 		}
 		for _, tc := range times {
 			if tc.Claim == m.Name {
-				v += w.s.Faint.Render("  "+inspect.FormatTime(tc.Time)+" ") + tc.Relative
+				v += w.s.Faint.Render("  "+inspect.FormatTime(tc.Time)) + " (" + tc.Relative + ")"
 			}
 		}
 		w.wrapped("  "+w.s.Key.Render(pad(m.Name, width))+"  ", v)

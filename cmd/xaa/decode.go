@@ -1,0 +1,169 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/xaatools/xaa/inspect"
+	"github.com/xaatools/xaa/tui/report"
+)
+
+const decodeUsage = `xaa decode [TOKEN | - | @FILE] [flags]
+
+Decodes, classifies and verifies a token: a bare JWT, "Bearer …", a quoted
+string, a JSON token response or a form body. With no key source it finds
+the issuer's keys through discovery (unless --offline).
+
+Examples:
+  xaa decode eyJhbGciOi...
+  pbpaste | xaa decode -
+  xaa decode @token.txt --jwks keys.json --audience https://auth.example.com
+  xaa decode @id-jag.txt --expect id_jag --audience https://auth.example.com --client-id agent-at-todo`
+
+// decodeFlags are the flags of xaa decode.
+type decodeFlags struct {
+	jwks     string
+	issuer   string
+	audience string
+	clientID string
+	nonce    string
+	resource string
+	scope    string
+	expect   string
+	skew     time.Duration
+	json     bool
+	offline  bool
+	reveal   bool
+}
+
+func runDecode(ctx context.Context, args []string, io stdio) int {
+	var f decodeFlags
+	fs := newFlagSet("decode", decodeUsage, io.err)
+	fs.StringVar(&f.jwks, "jwks", "", "verify with this JWKS: a URL, or a file (JWKS, JWK or PEM)")
+	fs.StringVar(&f.issuer, "issuer", "", "expected iss; also where to discover keys instead of the token's own iss")
+	fs.StringVar(&f.audience, "audience", "", "expected aud: the resource AS issuer for an ID-JAG, the resource for an access token")
+	fs.StringVar(&f.clientID, "client-id", "", "expected client: aud/azp of an ID token, client_id of an ID-JAG or access token")
+	fs.StringVar(&f.nonce, "nonce", "", "expected nonce of an ID token")
+	fs.StringVar(&f.resource, "resource", "", "expected resource claim of an ID-JAG")
+	fs.StringVar(&f.scope, "scope", "", "scopes the token must grant, space-separated")
+	fs.StringVar(&f.expect, "expect", "", "the kind the token must be: id_token, id_jag or access_token")
+	fs.DurationVar(&f.skew, "skew", inspect.DefaultSkew, "clock skew allowed when comparing times")
+	fs.BoolVar(&f.json, "json", false, "print JSON (one object per token) instead of a report")
+	fs.BoolVar(&f.offline, "offline", false, "never use the network: no key discovery, no JWKS URL")
+	fs.BoolVar(&f.reveal, "reveal", false, "print tokens in full instead of shortened")
+	positional, err := parseInterleaved(fs, args)
+	if err != nil {
+		return usageError(io.err, err)
+	}
+	if len(positional) > 1 {
+		return usageError(io.err, fmt.Errorf("decode takes one token, got %d arguments (quote the token, or use @FILE)", len(positional)))
+	}
+	want, err := parseKind(f.expect)
+	if err != nil {
+		return usageError(io.err, err)
+	}
+	if f.offline && isURL(f.jwks) {
+		return usageError(io.err, errors.New("--offline forbids fetching --jwks "+f.jwks+"; give a file instead"))
+	}
+
+	input, err := decodeInput(positional, io)
+	if err != nil {
+		return usageError(io.err, err)
+	}
+	toks, err := inspect.DecodeAll(input)
+	if err != nil {
+		fmt.Fprintln(io.err, "xaa:", err)
+		return exitUsage
+	}
+
+	keys := newKeyResolver(ctx, f)
+	expect := inspect.Expect{
+		Now: io.now(), Skew: f.skew, Issuer: f.issuer, Audience: f.audience, ClientID: f.clientID,
+		Nonce: f.nonce, Resource: f.resource, Scope: f.scope,
+	}
+	var analyses []inspect.Analysis
+	failed := false
+	for _, tok := range toks {
+		ks, err := keys.forToken(tok)
+		if err != nil {
+			if errors.Is(err, errKeySource) {
+				fmt.Fprintln(io.err, "xaa:", err)
+				return exitUsage
+			}
+			fmt.Fprintln(io.err, "xaa: could not get keys:", err)
+		}
+		a := inspect.Analyze(tok, inspect.Options{Want: want, Keys: ks.set, KeySource: ks.source, KeyProblem: ks.why, Expect: expect})
+		a.Signature.Warnings = append(a.Signature.Warnings, ks.warnings...)
+		a.Reveal = f.reveal
+		failed = failed || a.Checks.Failed()
+		analyses = append(analyses, a)
+	}
+
+	if f.json {
+		enc := json.NewEncoder(io.out)
+		enc.SetIndent("", "  ")
+		for _, a := range analyses {
+			if err := enc.Encode(a); err != nil {
+				fmt.Fprintln(io.err, "xaa:", err)
+				return exitFailed
+			}
+		}
+	} else {
+		styles := report.NewStyles(lipgloss.NewRenderer(io.out), colourEnabled(io))
+		for i, a := range analyses {
+			if i > 0 {
+				fmt.Fprintln(io.out, styles.Faint.Render(strings.Repeat("─", 60)))
+			}
+			fmt.Fprint(io.out, report.Token(styles, a, report.TokenOptions{Reveal: f.reveal}))
+		}
+	}
+	if failed {
+		return exitFailed
+	}
+	return exitOK
+}
+
+// decodeInput returns the text to decode: the argument, a file (@FILE), or
+// standard input ("-", or no argument).
+func decodeInput(positional []string, io stdio) (string, error) {
+	arg := "-"
+	if len(positional) == 1 {
+		arg = positional[0]
+	}
+	switch {
+	case arg == "-":
+		if io.inIsTerminal {
+			fmt.Fprintln(io.err, "Paste a token (or a token response), then press Ctrl-D:")
+		}
+		b, err := readBounded(io.in, inspect.MaxInputBytes, "standard input")
+		return string(b), err
+	case strings.HasPrefix(arg, "@"):
+		b, err := readFileBounded(arg[1:], inspect.MaxInputBytes)
+		return string(b), err
+	}
+	return arg, nil
+}
+
+// parseKind reads the --expect flag.
+func parseKind(s string) (inspect.Kind, error) {
+	switch s {
+	case "":
+		return inspect.KindUnknown, nil
+	case "id_token", "id-token":
+		return inspect.KindIDToken, nil
+	case "id_jag", "id-jag":
+		return inspect.KindIDJAG, nil
+	case "access_token", "access-token":
+		return inspect.KindAccessToken, nil
+	}
+	return 0, fmt.Errorf("--expect %q: want id_token, id_jag or access_token", s)
+}
+
+func isURL(s string) bool {
+	return strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://")
+}

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// update rewrites golden files: go test ./cmd/xaa -update.
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// testNow is the clock of command tests, so reports are reproducible.
+var testNow = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+
+// result is what one in-process command run printed and returned.
+type result struct {
+	code        int
+	stdout      string
+	stderr      string
+}
+
+// runXAA runs the xaa command line in-process with the given standard
+// input and environment, as a pipe (not a terminal) unless env sets
+// "TERMINAL=1".
+func runXAA(t *testing.T, stdin string, env map[string]string, args ...string) result {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), args, stdio{
+		in:            strings.NewReader(stdin),
+		out:           &out,
+		err:           &errOut,
+		outIsTerminal: env["TERMINAL"] == "1",
+		getenv:        func(k string) string { return env[k] },
+		now:           func() time.Time { return testNow },
+	})
+	return result{code: code, stdout: out.String(), stderr: errOut.String()}
+}
+
+// golden compares got with testdata/NAME.golden, rewriting it with -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./cmd/xaa -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("output differs from %s (run with -update if the change is right):\n--- got ---\n%s\n--- want ---\n%s", path, got, want)
+	}
+}
+
+// writeFile writes a file in a fresh temporary directory and returns its path.
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestUnknownCommand(t *testing.T) {
+	r := runXAA(t, "", nil, "frobnicate")
+	if r.code != exitUsage || !strings.Contains(r.stderr, `unknown command "frobnicate"`) || !strings.Contains(r.stderr, "decode") {
+		t.Errorf("xaa frobnicate = %d, stderr %q; want usage error listing the commands", r.code, r.stderr)
+	}
+}
