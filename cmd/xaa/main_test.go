@@ -19,9 +19,9 @@ var testNow = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 
 // result is what one in-process command run printed and returned.
 type result struct {
-	code        int
-	stdout      string
-	stderr      string
+	code   int
+	stdout string
+	stderr string
 }
 
 // runXAA runs the xaa command line in-process with the given standard
