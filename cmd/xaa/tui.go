@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/cli/browser"
+	"github.com/xaatools/xaa/flow"
+	"github.com/xaatools/xaa/tui"
+)
+
+// maxConfigBytes bounds a config file; real ones are under a KiB.
+const maxConfigBytes = 1 << 20
+
+// runTUI is `xaa` with no subcommand: the terminal UI on the config found
+// (--config, XAA_CONFIG, ./xaa.yaml, $XDG_CONFIG_HOME/xaa/config.yaml), or,
+// when there is none, on the setup screen, which starts the built-in
+// playground. Exit status 0 on quit, 130 when interrupted.
+func runTUI(ctx context.Context, args []string, io stdio) int {
+	fs := newFlagSet("xaa", "xaa [--config FILE] [--user NAME]", io.err)
+	configPath := fs.String("config", "", "config file (default: $XAA_CONFIG, ./xaa.yaml, $XDG_CONFIG_HOME/xaa/config.yaml)")
+	user := fs.String("user", "alice", "the playground's demo user to log in as: alice, bob, carol or dave")
+	if err := fs.Parse(args); err != nil {
+		return usageError(io.err, err)
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(io.err, "xaa: unknown command %q\n\n", fs.Arg(0))
+		usage(io.err)
+		return exitUsage
+	}
+	if !io.outIsTerminal || !io.inIsTerminal {
+		fmt.Fprintln(io.err, "xaa: the terminal UI needs a terminal; for plain output use a command:")
+		fmt.Fprintln(io.err)
+		usage(io.err)
+		return exitUsage
+	}
+	cfg, looked, savePath, err := tuiConfig(*configPath, io.getenv)
+	if err != nil {
+		fmt.Fprintln(io.err, "xaa:", err)
+		return exitUsage
+	}
+
+	// Never let a component ask the terminal for its background colour: the
+	// answer can take seconds in tmux or over SSH. xaa's colours are ANSI.
+	lipgloss.SetHasDarkBackground(true)
+	r := lipgloss.NewRenderer(os.Stdout)
+	r.SetHasDarkBackground(true)
+
+	err = tui.Run(tui.Options{
+		Context:        ctx,
+		Config:         cfg,
+		ConfigLooked:   looked,
+		SavePath:       savePath,
+		Getenv:         io.getenv,
+		Env:            flow.Env{OpenBrowser: browser.OpenURL},
+		Now:            io.now(),
+		Renderer:       r,
+		Colour:         colourEnabled(io),
+		Clipboard:      tui.OSC52Clipboard(os.Stdout, io.getenv),
+		PlaygroundUser: *user,
+	})
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, tea.ErrInterrupted):
+		return exitInterrupted
+	}
+	fmt.Fprintln(io.err, "xaa:", err)
+	return exitFailed
+}
+
+// tuiConfig finds and reads the config. It returns nil and the places it
+// looked when there is none, and where the setup screen should save one.
+func tuiConfig(flagPath string, getenv func(string) string) (*flow.Config, []string, string, error) {
+	var looked []string
+	savePath := ""
+	for _, c := range flow.ConfigCandidates(flagPath, getenv) {
+		if c.Origin == "$XDG_CONFIG_HOME" || c.Origin == "~/.config" {
+			savePath = c.Path
+		}
+		data, err := readFileBounded(c.Path, maxConfigBytes)
+		if err != nil {
+			if _, statErr := os.Stat(c.Path); errors.Is(statErr, os.ErrNotExist) && !c.Required {
+				looked = append(looked, c.Path)
+				continue
+			}
+			return nil, nil, "", fmt.Errorf("config (%s): %w", c.Origin, err)
+		}
+		cfg, err := flow.ParseConfig(data, c.Path)
+		if err != nil {
+			return nil, nil, "", err
+		}
+		cfg.ApplyEnv(getenv)
+		if err := loadPrivateKeys(cfg, filepath.Dir(c.Path)); err != nil {
+			return nil, nil, "", err
+		}
+		if err := cfg.Validate(); err != nil {
+			return nil, nil, "", err
+		}
+		return cfg, nil, savePath, nil
+	}
+	return nil, looked, savePath, nil
+}
+
+// loadPrivateKeys reads the private_key files of private_key_jwt clients;
+// a relative path is relative to the config file.
+func loadPrivateKeys(cfg *flow.Config, dir string) error {
+	for _, cc := range []*flow.ClientConfig{&cfg.IdP.ClientConfig, &cfg.ResourceAS} {
+		if cc.PrivateKey == "" {
+			continue
+		}
+		path := cc.PrivateKey
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(dir, path)
+		}
+		b, err := readFileBounded(path, 64<<10)
+		if err != nil {
+			return fmt.Errorf("private_key: %w", err)
+		}
+		cc.PrivateKeyPEM = flow.Secret(b)
+	}
+	return nil
+}

@@ -1,0 +1,529 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/xaatools/xaa/flow"
+	"github.com/xaatools/xaa/flow/playground"
+	"github.com/xaatools/xaa/inspect"
+)
+
+// screen is what fills the body of the window.
+type screen int
+
+const (
+	screenSetup screen = iota
+	screenFlow
+	screenDecoder
+)
+
+// Minimum usable size; smaller terminals get a message instead of a mess.
+const (
+	minWidth  = 60
+	minHeight = 16
+)
+
+// Options configure the program. cmd/xaa fills them from flags, the
+// environment and files; tests fill them by hand.
+type Options struct {
+	// Context bounds every request the program makes; cancelling it stops
+	// running steps. Nil means context.Background.
+	Context context.Context
+	// Config is the configuration to walk. Nil opens the setup screen,
+	// which offers the built-in playground.
+	Config *flow.Config
+	// ConfigLooked lists where a configuration was looked for, shown by the
+	// setup screen.
+	ConfigLooked []string
+	// SavePath is where the setup form writes a configuration
+	// ($XDG_CONFIG_HOME/xaa/config.yaml).
+	SavePath string
+	// Getenv supplies secrets from the environment (XAA_IDP_CLIENT_SECRET,
+	// XAA_AS_CLIENT_SECRET) when a config is made in the setup form.
+	Getenv func(string) string
+	// Env is how flows talk to the world (HTTP client, clock, randomness,
+	// browser). Its Progress is replaced by the program's own.
+	Env flow.Env
+	// Now is the clock at start; a tick advances it every second.
+	Now time.Time
+	// Renderer draws the styles; nil renders to nowhere (plain text).
+	Renderer *lipgloss.Renderer
+	// Colour turns colours on; NO_COLOR and TERM=dumb turn them off.
+	Colour bool
+	// Clipboard copies text to the terminal's clipboard (OSC 52); nil
+	// means copying is unavailable.
+	Clipboard func(string) error
+	// Playground configures the built-in playground started when there is
+	// no config; its Listen defaults to free loopback ports.
+	Playground playground.Options
+	// PlaygroundUser is the demo user the playground's scripted browser
+	// logs in as ("alice", for whom every step works, by default).
+	PlaygroundUser string
+	// Screen opens the program on a screen other than the default:
+	// "decoder".
+	Screen string
+	// Token is put into the decoder when it opens.
+	Token string
+}
+
+// Model is the root of the program: it owns the screens, the size, the
+// clock and the help bar, routes messages, and composes the window.
+type Model struct {
+	c        *shared
+	opts     Options
+	screen   screen
+	back     screen // where esc from the decoder returns
+	setup    setup
+	decoder  decoder
+	flow     flowScreen
+	hasFlow  bool
+	help     help.Model
+	showHelp bool
+
+	pg        *playground.Playground
+	pgErr     error
+	pgStarted bool
+	wantPG    bool // the user chose the playground before it was ready
+}
+
+// New returns the program's model.
+func New(o Options) Model {
+	if o.Context == nil {
+		o.Context = context.Background()
+	}
+	r := o.Renderer
+	if r == nil {
+		r = lipgloss.NewRenderer(nil)
+		o.Colour = false
+	}
+	if o.PlaygroundUser == "" {
+		o.PlaygroundUser = "alice"
+	}
+	c := &shared{
+		ctx:       o.Context,
+		styles:    newStyles(r, o.Colour),
+		keys:      defaultKeys(),
+		env:       o.Env,
+		now:       o.Now,
+		clipboard: o.Clipboard,
+		width:     80,
+		height:    24,
+	}
+	h := help.New()
+	h.Styles = c.styles.help
+	h.ShortSeparator = " · "
+	m := Model{c: c, opts: o, help: h}
+	m.setup = newSetup(c, o.ConfigLooked, o.SavePath)
+	m.decoder = newDecoder(c)
+	if o.Token != "" {
+		m.decoder.setToken(o.Token)
+	}
+	switch {
+	case o.Config != nil:
+		m.flow = newFlowScreen(c, o.Config, flowSource(o.Config), nil)
+		m.hasFlow = true
+		m.screen = screenFlow
+	default:
+		m.screen = screenSetup
+	}
+	if o.Screen == "decoder" {
+		m.back, m.screen = m.screen, screenDecoder
+	}
+	m.layout()
+	return m
+}
+
+// flowSource names a config for the top bar.
+func flowSource(cfg *flow.Config) string {
+	if cfg.Source != "" {
+		return cfg.Source
+	}
+	return cfg.IdP.Issuer
+}
+
+// Init starts the clock and, when there is no config, the playground.
+func (m Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{tick(), m.decoder.token.Focus()}
+	if m.opts.Config == nil {
+		cmds = append(cmds, startPlayground(m.opts.Context, m.opts.Playground))
+	}
+	return tea.Batch(cmds...)
+}
+
+// Update routes a message: global keys and size first, results of commands
+// to their owners, then the rest to the screen in front.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.c.width, m.c.height = msg.Width, msg.Height
+		m.help.Width = msg.Width
+		m.layout()
+		return m, nil
+	case tickMsg:
+		m.c.now = time.Time(msg)
+		if !m.c.flashUntil.IsZero() && !m.c.now.Before(m.c.flashUntil) {
+			m.c.flash, m.c.flashUntil = "", time.Time{}
+		}
+		m.decoder.refresh()
+		if m.hasFlow {
+			m.flow.refresh()
+		}
+		return m, tick()
+	case playgroundMsg:
+		return m.playgroundStarted(msg)
+	case copiedMsg:
+		if msg.err != nil {
+			m.c.setFlash("copy failed: "+msg.err.Error(), true)
+		} else {
+			m.c.setFlash(msg.what+" copied to the clipboard (OSC 52)", false)
+		}
+		return m, nil
+	case configSavedMsg:
+		return m.configSaved(msg)
+	case keysLoadedMsg:
+		var cmd tea.Cmd
+		m.decoder, cmd = m.decoder.update(msg)
+		return m, cmd
+	case tea.KeyMsg:
+		return m.key(msg)
+	}
+	return m.forward(msg)
+}
+
+// key handles the keys that work everywhere, then hands the key to the
+// screen in front.
+func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	k := m.c.keys
+	typing := m.typing()
+	switch {
+	case key.Matches(msg, k.Interrupt):
+		return m, tea.Interrupt
+	case m.showHelp && (key.Matches(msg, k.Help) || key.Matches(msg, k.Back) || key.Matches(msg, k.Quit)):
+		m.showHelp = false
+		return m, nil
+	case m.showHelp:
+		return m, nil
+	case !typing && key.Matches(msg, k.Quit):
+		return m, tea.Quit
+	case !typing && key.Matches(msg, k.Help):
+		m.showHelp = true
+		return m, nil
+	case m.screen == screenDecoder && key.Matches(msg, k.Back):
+		m.screen = m.back
+		return m, nil
+	case !typing && m.screen != screenDecoder && key.Matches(msg, k.Decoder):
+		m.back, m.screen = m.screen, screenDecoder
+		m.decoder.refresh()
+		return m, m.decoder.setFocus(m.decoder.focus)
+	case !typing && key.Matches(msg, k.Reveal):
+		m.c.reveal = !m.c.reveal
+		m.decoder.refresh()
+		if m.hasFlow {
+			m.flow.refresh()
+		}
+		if m.c.reveal {
+			m.c.setFlash("tokens revealed in full — client secrets stay hidden", false)
+		} else {
+			m.c.setFlash("tokens shortened", false)
+		}
+		return m, nil
+	}
+	return m.forward(msg)
+}
+
+// typing says whether the screen in front has a text field focused, so that
+// letter keys are text and not commands.
+func (m Model) typing() bool {
+	switch m.screen {
+	case screenDecoder:
+		return m.decoder.inputFocused()
+	case screenSetup:
+		return m.setup.inputFocused()
+	case screenFlow:
+		return m.flow.inputFocused()
+	}
+	return false
+}
+
+// forward hands a message to the screen in front (and flow results to the
+// flow screen wherever it is).
+func (m Model) forward(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
+	if m.hasFlow && isFlowMsg(msg) {
+		m.flow, cmd = m.flow.update(msg)
+		return m, cmd
+	}
+	switch m.screen {
+	case screenDecoder:
+		m.decoder, cmd = m.decoder.update(msg)
+	case screenSetup:
+		var intent setupIntent
+		m.setup, cmd, intent = m.setup.update(msg, m.opts.Getenv)
+		return m.setupIntent(intent, cmd)
+	case screenFlow:
+		if m.hasFlow {
+			m.flow, cmd = m.flow.update(msg)
+		}
+	}
+	return m, cmd
+}
+
+// setupIntent carries out what the setup screen asked for.
+func (m Model) setupIntent(intent setupIntent, cmd tea.Cmd) (tea.Model, tea.Cmd) {
+	switch intent {
+	case intentPlayground:
+		if m.pg == nil {
+			m.wantPG = true
+			if m.pgErr != nil {
+				// Try again: the error may have been a port in use.
+				m.pgErr = nil
+				return m, tea.Batch(cmd, startPlayground(m.opts.Context, m.opts.Playground))
+			}
+			return m, cmd
+		}
+		return m.openPlayground(cmd)
+	case intentDecoder:
+		m.back, m.screen = screenSetup, screenDecoder
+		return m, tea.Batch(cmd, m.decoder.setFocus(m.decoder.focus))
+	case intentSave:
+		return m, tea.Batch(cmd, saveConfig(m.opts.SavePath, m.setup.config()))
+	}
+	return m, cmd
+}
+
+// playgroundStarted records the playground; when the user already chose it,
+// the flow opens on it.
+func (m Model) playgroundStarted(msg playgroundMsg) (tea.Model, tea.Cmd) {
+	m.pgStarted = true
+	if msg.err != nil {
+		m.pgErr = msg.err
+		m.wantPG = false
+		return m, nil
+	}
+	m.pg = msg.pg
+	if m.wantPG {
+		return m.openPlayground(nil)
+	}
+	return m, nil
+}
+
+// openPlayground switches to the flow screen on the playground.
+func (m Model) openPlayground(cmd tea.Cmd) (tea.Model, tea.Cmd) {
+	m.wantPG = false
+	cfg, err := playgroundConfig(m.pg)
+	if err != nil {
+		m.pgErr = err
+		return m, cmd
+	}
+	m.flow = newFlowScreen(m.c, cfg, "built-in playground", m.pg)
+	m.flow.user = m.opts.PlaygroundUser
+	m.hasFlow = true
+	m.screen = screenFlow
+	m.layout()
+	return m, cmd
+}
+
+// configSaved opens the flow on the config the setup form saved.
+func (m Model) configSaved(msg configSavedMsg) (tea.Model, tea.Cmd) {
+	m.setup.saving = false
+	if msg.err != nil {
+		m.setup.saveErr = msg.err
+		return m, nil
+	}
+	m.flow = newFlowScreen(m.c, msg.cfg, msg.path, nil)
+	m.hasFlow = true
+	m.screen = screenFlow
+	m.c.setFlash("saved "+msg.path+" (mode 0600)", false)
+	m.layout()
+	return m, nil
+}
+
+// Playground returns the playground the program started, or nil, so the
+// caller can close it after the program ends.
+func (m Model) Playground() *playground.Playground { return m.pg }
+
+// bodyHeight is the height between the top bar and the help bar.
+func (m Model) bodyHeight() int { return max(m.c.height-2, 1) }
+
+// layout gives every screen its size.
+func (m *Model) layout() {
+	w, h := m.c.width, m.bodyHeight()
+	m.decoder.resize(w, h)
+	if m.hasFlow {
+		m.flow.resize(w, h)
+	}
+}
+
+// View composes the top bar, the screen and the help bar.
+func (m Model) View() string {
+	if m.c.width < minWidth || m.c.height < minHeight {
+		return m.c.styles.report.Warn.Render("The terminal is too small for xaa: make it at least 80×24 (it is " +
+			itoa(m.c.width) + "×" + itoa(m.c.height) + ").")
+	}
+	body := m.body()
+	if m.showHelp {
+		body = m.fullHelp()
+	}
+	body = lipgloss.NewStyle().Height(m.bodyHeight()).MaxHeight(m.bodyHeight()).Render(body)
+	return m.topBar() + "\n" + body + "\n" + m.bottomBar()
+}
+
+// fullHelp lays the key groups of the screen out in rows that fit the
+// width, then the legend of the status glyphs.
+func (m Model) fullHelp() string {
+	s := m.c.styles
+	h := m.help
+	h.Width = 0
+	var rows, row []string
+	used := 0
+	for _, g := range m.bindings().full {
+		col := h.FullHelpView([][]key.Binding{g})
+		w := lipgloss.Width(col) + 4
+		if used+w > m.c.width && len(row) > 0 {
+			rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
+			row, used = nil, 0
+		}
+		row = append(row, col, "    ")
+		used += w
+	}
+	if len(row) > 0 {
+		rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
+	}
+	legend := s.report.Glyph(inspect.StatusPass) + " pass   " + s.report.Glyph(inspect.StatusWarn) + " warning   " +
+		s.report.Glyph(inspect.StatusFail) + " fail   " + s.report.Glyph(inspect.StatusSkip) + " not run / skipped"
+	return s.bold.Render("Keys") + "\n\n" + strings.Join(rows, "\n\n") + "\n\n" + s.bold.Render("Glyphs") + "\n\n" + legend
+}
+
+// body renders the screen in front.
+func (m Model) body() string {
+	switch m.screen {
+	case screenDecoder:
+		return m.decoder.view()
+	case screenFlow:
+		if m.hasFlow {
+			return m.flow.view()
+		}
+	}
+	return m.setup.view(m.c.width, m.playgroundStatus())
+}
+
+// playgroundStatus says how the playground start went.
+func (m Model) playgroundStatus() string {
+	s := m.c.styles
+	switch {
+	case m.pgErr != nil:
+		return s.report.Fail.Render(inspect.StatusFail.Glyph()+" could not start: "+m.pgErr.Error()) + s.faint.Render(" — enter retries")
+	case m.pg != nil:
+		return s.report.Pass.Render(inspect.StatusPass.Glyph()+" ready") + s.faint.Render(" — IdP "+m.pg.IdPURL()+", resource AS "+m.pg.ASURL()+", API "+m.pg.ResourceURL())
+	case m.wantPG:
+		return s.faint.Render("starting … the flow opens when it is up")
+	}
+	return s.faint.Render("starting on loopback …")
+}
+
+// topBar names the program, the screen and what is being walked.
+func (m Model) topBar() string {
+	s := m.c.styles
+	left := s.appTitle.Render(" xaa ") + " " + s.bold.Render(m.screenTitle())
+	var right []string
+	if m.hasFlow && m.screen == screenFlow {
+		right = append(right, m.flow.source)
+		if m.flow.pg != nil {
+			right = append(right, "user "+m.flow.user)
+		}
+	}
+	if m.c.reveal {
+		right = append(right, s.report.Warn.Render("TOKENS REVEALED"))
+	}
+	r := s.barText.Render(strings.Join(right, " · "))
+	gap := m.c.width - lipgloss.Width(left) - lipgloss.Width(r) - 1
+	if gap < 1 {
+		return truncateLine(left, m.c.width)
+	}
+	return left + strings.Repeat(" ", gap) + r
+}
+
+func (m Model) screenTitle() string {
+	switch m.screen {
+	case screenDecoder:
+		return "Decoder"
+	case screenFlow:
+		return "Flow"
+	}
+	return "Setup"
+}
+
+// bottomBar is the flash message when there is one, else the short help.
+func (m Model) bottomBar() string {
+	s := m.c.styles
+	if m.c.flash != "" {
+		st := s.report.Pass
+		if m.c.flashErr {
+			st = s.report.Fail
+		}
+		return truncateLine(st.Render(m.c.flash), m.c.width)
+	}
+	if m.showHelp {
+		return s.faint.Render("? or esc closes the help")
+	}
+	return m.help.View(m.bindings())
+}
+
+// bindings returns the keys of the screen in front, for the help bar.
+func (m Model) bindings() bindingSet {
+	k := m.c.keys
+	global := []key.Binding{k.Help, k.Quit}
+	switch m.screen {
+	case screenDecoder:
+		focus := key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next field"))
+		verify := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "verify"))
+		back := k.Back
+		short := []key.Binding{focus, verify, back, k.Interrupt}
+		full := [][]key.Binding{{focus, verify, k.NextToken, k.CopyToken}, {k.PageUp, k.PageDown, k.Top, k.Bottom}, {back, k.Reveal, k.Help, k.Interrupt}}
+		if !m.decoder.inputFocused() {
+			short = []key.Binding{focus, k.NextToken, k.CopyToken, k.PageDown, back, k.Help, k.Quit}
+		}
+		return bindingSet{short: short, full: full}
+	case screenSetup:
+		if m.setup.editing {
+			return bindingSet{
+				short: []key.Binding{k.NextField, k.PrevField, k.Submit, k.Back, k.Interrupt},
+				full:  [][]key.Binding{{k.NextField, k.PrevField, k.Submit}, {k.Back, k.Interrupt}},
+			}
+		}
+		return bindingSet{
+			short: append([]key.Binding{k.Up, k.Down, k.Select, k.Decoder}, global...),
+			full:  [][]key.Binding{{k.Up, k.Down, k.Select}, {k.Decoder, k.Help, k.Quit, k.Interrupt}},
+		}
+	case screenFlow:
+		if m.hasFlow {
+			return m.flow.bindings()
+		}
+	}
+	return bindingSet{short: global, full: [][]key.Binding{global}}
+}
+
+// Run runs the program on the terminal until the user quits. It returns
+// tea.ErrInterrupted when the user pressed ctrl+c (exit status 130), and
+// closes the playground it started.
+func Run(o Options, extra ...tea.ProgramOption) error {
+	opts := append([]tea.ProgramOption{tea.WithAltScreen(), tea.WithMouseCellMotion()}, extra...)
+	if o.Context != nil {
+		opts = append(opts, tea.WithContext(o.Context))
+	}
+	final, err := tea.NewProgram(New(o), opts...).Run()
+	if fm, ok := final.(Model); ok && fm.pg != nil {
+		_ = fm.pg.Close()
+	}
+	if errors.Is(err, tea.ErrProgramKilled) && o.Context != nil && o.Context.Err() != nil {
+		return tea.ErrInterrupted
+	}
+	return err
+}

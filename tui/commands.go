@@ -1,0 +1,288 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/xaatools/xaa/flow"
+	"github.com/xaatools/xaa/flow/playground"
+	"github.com/xaatools/xaa/inspect"
+	"go.yaml.in/yaml/v3"
+)
+
+// This file holds every tea.Cmd of the program: the only code that touches
+// the network, files or the clock. Update calls these factories and gets the
+// results back as messages.
+
+// maxKeyFileBytes bounds a key file read from disk; real ones are a few KiB.
+const maxKeyFileBytes = 1 << 20
+
+// tick sends the time once a second.
+func tick() tea.Cmd {
+	return tea.Tick(time.Second, func(t time.Time) tea.Msg { return tickMsg(t) })
+}
+
+// loadKeys finds the keys to verify a token with. An empty spec discovers
+// them from issuer (its metadata's jwks_uri); an http(s) URL is fetched as a
+// JWKS; text starting with "{" or "-----BEGIN" is parsed as it is; anything
+// else is read as a file (a JWKS, a JWK or PEM keys).
+func loadKeys(ctx context.Context, env flow.Env, seq int, spec, issuer string) tea.Cmd {
+	return func() tea.Msg {
+		keys, source, err := keysFrom(ctx, env, strings.TrimSpace(spec), issuer)
+		return keysLoadedMsg{seq: seq, keys: keys, source: source, err: err}
+	}
+}
+
+func keysFrom(ctx context.Context, env flow.Env, spec, issuer string) (*inspect.KeySet, string, error) {
+	switch {
+	case spec == "":
+		if issuer == "" {
+			return nil, "", errors.New("the token has no iss claim to discover keys from: type a JWKS URL or a key file")
+		}
+		j, err := flow.FindJWKS(ctx, env, issuer)
+		if err != nil {
+			return nil, "", err
+		}
+		return j.KeySet(), j.Source(), nil
+	case strings.HasPrefix(spec, "https://") || strings.HasPrefix(spec, "http://"):
+		j, err := flow.FetchJWKS(ctx, env, spec)
+		if err != nil {
+			return nil, "", err
+		}
+		return j.KeySet(), j.Source(), nil
+	case strings.HasPrefix(spec, "{") || strings.HasPrefix(spec, "-----BEGIN"):
+		ks, err := inspect.ParseJWKS([]byte(spec))
+		if err != nil {
+			return nil, "", fmt.Errorf("the keys typed in are not a JWKS, a JWK or PEM: %w", err)
+		}
+		return ks, "keys typed in", nil
+	}
+	b, err := readFileBounded(spec, maxKeyFileBytes)
+	if err != nil {
+		return nil, "", err
+	}
+	ks, err := inspect.ParseJWKS(b)
+	if err != nil {
+		return nil, "", fmt.Errorf("%s is not a JWKS, a JWK or PEM: %w", spec, err)
+	}
+	return ks, spec, nil
+}
+
+// readFileBounded reads a file of at most limit bytes, with errors that name
+// the file and the problem.
+func readFileBounded(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("%s: no such file — type a JWKS URL (https://…), a key file, or leave it empty to discover keys from iss", path)
+		}
+		return nil, fmt.Errorf("%s: %w", path, errors.Unwrap(err))
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("%s is larger than %d KiB: not a key file", path, limit>>10)
+	}
+	return b, nil
+}
+
+// copyText copies text to the clipboard of the terminal (OSC 52).
+func copyText(clipboard func(string) error, what, text string) tea.Cmd {
+	return func() tea.Msg {
+		if clipboard == nil {
+			return copiedMsg{what: what, err: errors.New("no clipboard: the terminal output is not a terminal")}
+		}
+		return copiedMsg{what: what, err: clipboard(text)}
+	}
+}
+
+// runStep runs one step of the flow with the engine and brings its record
+// back. The progress channel is closed when the step is done, which ends
+// the waitProgress loop.
+func runStep(ctx context.Context, env flow.Env, cfg *flow.Config, id flow.StepID, in flow.State, o flow.Overrides, seq int, resend bool, progress chan flow.Progress) tea.Cmd {
+	return func() tea.Msg {
+		defer close(progress)
+		r := &flow.Runner{Config: cfg, Env: env}
+		st := r.RunStep(ctx, id, in, o)
+		return stepDoneMsg{seq: seq, step: st, resend: resend}
+	}
+}
+
+// waitProgress waits for the next progress event of a running step.
+func waitProgress(seq int, ch <-chan flow.Progress) tea.Cmd {
+	return func() tea.Msg {
+		p, ok := <-ch
+		return progressMsg{seq: seq, p: p, ok: ok}
+	}
+}
+
+// playgroundMsg brings the started playground, or why it did not start.
+type playgroundMsg struct {
+	pg  *playground.Playground
+	err error
+}
+
+// startPlayground starts the built-in playground on loopback. Unless the
+// options say otherwise it listens on free ports and registers a redirect
+// URI on a free port, so several xaa can run side by side.
+func startPlayground(ctx context.Context, o playground.Options) tea.Cmd {
+	return func() tea.Msg {
+		if len(o.RedirectURIs) == 0 {
+			port, err := freePort()
+			if err != nil {
+				return playgroundMsg{err: fmt.Errorf("finding a free port for the login callback: %w", err)}
+			}
+			o.RedirectURIs = []string{fmt.Sprintf("http://127.0.0.1:%d/callback", port)}
+		}
+		pg, err := playground.Start(ctx, o)
+		return playgroundMsg{pg: pg, err: err}
+	}
+}
+
+// freePort asks the system for a free loopback port.
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// playgroundConfig turns the playground's client configuration into a
+// flow.Config through the config file format both speak (CONTRACT.md).
+func playgroundConfig(pg *playground.Playground) (*flow.Config, error) {
+	b, err := yaml.Marshal(pg.Config())
+	if err != nil {
+		return nil, fmt.Errorf("the playground's config: %w", err)
+	}
+	cfg, err := flow.ParseConfig(b, "built-in playground")
+	if err != nil {
+		return nil, fmt.Errorf("the playground's config: %w", err)
+	}
+	return cfg, nil
+}
+
+// configSavedMsg reports the config the setup form saved.
+type configSavedMsg struct {
+	cfg  *flow.Config
+	path string
+	err  error
+}
+
+// configFile is the CONTRACT.md config as the setup form writes it. It
+// exists because flow.Secret refuses to be marshalled (so that a config is
+// never printed with its secrets): here the secrets must reach the file.
+type configFile struct {
+	IdP struct {
+		Issuer       string `yaml:"issuer"`
+		ClientID     string `yaml:"client_id"`
+		ClientSecret string `yaml:"client_secret,omitempty"`
+		RedirectURI  string `yaml:"redirect_uri"`
+	} `yaml:"idp"`
+	ResourceAS struct {
+		Issuer       string `yaml:"issuer"`
+		ClientID     string `yaml:"client_id"`
+		ClientSecret string `yaml:"client_secret,omitempty"`
+	} `yaml:"resource_as"`
+	Resource struct {
+		APIURL string `yaml:"api_url,omitempty"`
+		MCPURL string `yaml:"mcp_url,omitempty"`
+	} `yaml:"resource"`
+}
+
+// saveConfig writes cfg to path with mode 0600 (it holds client secrets),
+// creating the directory, and refuses to overwrite an existing file.
+func saveConfig(path string, cfg *flow.Config) tea.Cmd {
+	return func() tea.Msg {
+		err := writeConfig(path, cfg)
+		return configSavedMsg{cfg: cfg, path: path, err: err}
+	}
+}
+
+func writeConfig(path string, cfg *flow.Config) error {
+	if path == "" {
+		return errors.New("no place to save the config: set XDG_CONFIG_HOME or HOME, or pass --config FILE")
+	}
+	var f configFile
+	f.IdP.Issuer, f.IdP.ClientID, f.IdP.ClientSecret, f.IdP.RedirectURI = cfg.IdP.Issuer, cfg.IdP.ClientID, cfg.IdP.ClientSecret.Reveal(), cfg.IdP.RedirectURI
+	f.ResourceAS.Issuer, f.ResourceAS.ClientID, f.ResourceAS.ClientSecret = cfg.ResourceAS.Issuer, cfg.ResourceAS.ClientID, cfg.ResourceAS.ClientSecret.Reveal()
+	f.Resource.APIURL, f.Resource.MCPURL = cfg.Resource.APIURL, cfg.Resource.MCPURL
+	body, err := yaml.Marshal(f)
+	if err != nil {
+		return fmt.Errorf("encoding the config: %w", err)
+	}
+	body = append([]byte("# xaa config (written by the setup screen). It holds client secrets: keep it private.\n"), body...)
+	if _, err := os.Lstat(path); err == nil {
+		return fmt.Errorf("%s already exists: edit it, or move it away and try again", path)
+	}
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("creating %s: %w", dir, err)
+	}
+	tmp, err := os.CreateTemp(dir, ".config-*.yaml") // created with mode 0600
+	if err != nil {
+		return fmt.Errorf("writing the config: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(body); err != nil {
+		tmp.Close()
+		return fmt.Errorf("writing %s: %w", tmp.Name(), err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", tmp.Name(), err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o600); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("saving %s: %w", path, err)
+	}
+	return nil
+}
+
+// curlFor returns the curl command that reproduces an exchange: secrets and
+// (unless revealed) tokens as $ENV placeholders.
+func curlFor(x *flow.Exchange, reveal bool) string { return x.Curl(reveal) }
+
+// saveReport writes flow's redacted Markdown transcript of the steps that
+// ran into the current directory, named by the time it was saved, mode 0600.
+func saveReport(steps []*flow.Step, cfg *flow.Config, reveal bool) tea.Cmd {
+	var ran []*flow.Step
+	for _, st := range steps {
+		if st != nil {
+			ran = append(ran, st)
+		}
+	}
+	return func() tea.Msg {
+		if len(ran) == 0 {
+			return savedMsg{what: "report", err: errors.New("no step has run yet: there is nothing to report")}
+		}
+		run := &flow.Run{Steps: ran, Started: ran[0].Started, From: ran[0].ID, Parties: cfg.Parties()}
+		last := ran[len(ran)-1]
+		run.Duration = last.Started.Add(last.Duration).Sub(run.Started)
+		path := "xaa-report-" + time.Now().Format("20060102-150405") + ".md"
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			return savedMsg{what: "report", err: err}
+		}
+		if _, err := f.Write(run.Markdown(reveal)); err != nil {
+			f.Close()
+			return savedMsg{what: "report", err: err}
+		}
+		return savedMsg{what: "redacted report", path: path, err: f.Close()}
+	}
+}
+
+func itoa(n int) string { return fmt.Sprintf("%d", n) }

@@ -1,0 +1,282 @@
+package tui
+
+import (
+	"errors"
+	"flag"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/google/go-cmp/cmp"
+	"github.com/xaatools/xaa/flow"
+	"github.com/xaatools/xaa/inspect"
+	"github.com/xaatools/xaa/inspect/inspecttest"
+)
+
+// update rewrites the golden files: go test ./tui -update.
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// testNow is the fixed clock of the view tests.
+var testNow = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+
+// golden compares a view, ANSI stripped, with testdata/<test>/<name>.golden.
+func golden(t *testing.T, name, view string) {
+	t.Helper()
+	got := ansi.Strip(view)
+	lines := strings.Split(got, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	got = strings.Join(lines, "\n") + "\n"
+	path := filepath.Join("testdata", t.Name(), name+".golden")
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./tui -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("%s differs (-want +got; run with -update if the change is right):\n%s", path, diff)
+	}
+}
+
+// testConfig is the config of the fixture flow (the parties of inspecttest).
+func testConfig() *flow.Config {
+	cfg := &flow.Config{Source: "xaa.yaml"}
+	cfg.IdP.Issuer = inspecttest.IdPIssuer
+	cfg.IdP.ClientID = inspecttest.IdPClientID
+	cfg.IdP.ClientSecret = "idp-secret-value"
+	cfg.IdP.RedirectURI = "http://127.0.0.1:8976/callback"
+	cfg.ResourceAS.Issuer = inspecttest.ASIssuer
+	cfg.ResourceAS.ClientID = inspecttest.ASClientID
+	cfg.ResourceAS.ClientSecret = "as-secret-value"
+	cfg.ResourceAS.Scopes = flow.Scopes{"todos.read"}
+	cfg.Resource.ID = inspecttest.Resource
+	cfg.Resource.APIURL = inspecttest.Resource
+	return cfg
+}
+
+// tokens are the fixture flow's tokens, signed with the fixed key so the
+// golden files do not change from run to run.
+type tokens struct {
+	keys                        *inspect.KeySet
+	idToken, idJAG, accessToken string
+}
+
+func mintTokens(t *testing.T) tokens {
+	t.Helper()
+	k := inspecttest.Fixed("kid-1")
+	ks, err := inspect.ParseJWKS(inspecttest.JWKS(t, k))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tokens{
+		keys:        ks,
+		idToken:     k.Mint(t, "JWT", inspecttest.Claims(inspecttest.IDTokenClaims(testNow)...), nil),
+		idJAG:       k.Mint(t, inspect.TypIDJAG, inspecttest.Claims(inspecttest.IDJAGClaims(testNow)...), nil),
+		accessToken: k.Mint(t, inspect.TypAccessToken, inspecttest.Claims(inspecttest.AccessTokenClaims(testNow)...), nil),
+	}
+}
+
+// analyse decodes and analyses a fixture token as the flow would.
+func analyse(t *testing.T, raw, name string, keys *inspect.KeySet, source string, e inspect.Expect) inspect.Analysis {
+	t.Helper()
+	tok, err := inspect.Decode(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok.Name = name
+	e.Now = testNow
+	return inspect.Analyze(tok, inspect.Options{Keys: keys, KeySource: source, Expect: e})
+}
+
+// exchange builds a recorded round trip.
+func exchange(label, party, method, url, reqType, reqBody string, status int, respBody string) *flow.Exchange {
+	x := &flow.Exchange{
+		Label: label, Party: party, Started: testNow, Duration: 12 * time.Millisecond,
+		Request: flow.RecordedRequest{Method: method, URL: url, Header: http.Header{"Accept": {"application/json"}}},
+	}
+	if reqBody != "" {
+		x.Request.Header.Set("Content-Type", reqType)
+		x.Request.Body = []byte(reqBody)
+		x.Request.BodySize = int64(len(reqBody))
+	}
+	x.Response = &flow.RecordedResponse{
+		Status: status, StatusText: http.StatusText(status), Proto: "HTTP/1.1",
+		Header: http.Header{"Content-Type": {"application/json"}, "Cache-Control": {"no-store"}},
+		Body:   []byte(respBody), BodySize: int64(len(respBody)),
+	}
+	return x
+}
+
+// passingSteps is a complete, successful flow.
+func passingSteps(t *testing.T) [stepCount]*flow.Step {
+	t.Helper()
+	tk := mintTokens(t)
+	idpKeys := inspecttest.IdPIssuer + "/keys"
+	step := func(id flow.StepID, d time.Duration) *flow.Step {
+		return &flow.Step{ID: id, Status: flow.StepPass, Started: testNow, Duration: d}
+	}
+	var s [stepCount]*flow.Step
+
+	s[0] = step(flow.StepDiscovery, 41*time.Millisecond)
+	s[0].Exchanges = []*flow.Exchange{
+		exchange("IdP OIDC discovery", "idp", "GET", inspecttest.IdPIssuer+"/.well-known/openid-configuration", "", "", 200,
+			`{"issuer":"`+inspecttest.IdPIssuer+`","token_endpoint":"`+inspecttest.IdPIssuer+`/token","jwks_uri":"`+idpKeys+`"}`),
+		exchange("IdP key set", "idp", "GET", idpKeys, "", "", 200, string(inspecttest.JWKS(t, inspecttest.Fixed("kid-1")))),
+	}
+	s[0].Checks = inspect.Report{
+		{ID: "discovery.idp.issuer", Status: inspect.StatusPass, Title: "IdP metadata issuer is the configured issuer", Expected: inspecttest.IdPIssuer, Actual: inspecttest.IdPIssuer},
+	}
+
+	s[1] = step(flow.StepLogin, 1300*time.Millisecond)
+	s[1].Tokens = []inspect.Analysis{analyse(t, tk.idToken, "id_token", tk.keys, idpKeys, inspect.Expect{Issuer: inspecttest.IdPIssuer, Audience: inspecttest.IdPClientID})}
+	s[1].Exchanges = []*flow.Exchange{exchange("IdP token (authorization code)", "idp", "POST", inspecttest.IdPIssuer+"/token",
+		"application/x-www-form-urlencoded", "grant_type=authorization_code&code=abc123def456&redirect_uri=http%3A%2F%2F127.0.0.1%3A8976%2Fcallback&code_verifier=[REDACTED]", 200,
+		`{"token_type":"Bearer","expires_in":3600,"id_token":"`+tk.idToken+`"}`)}
+
+	s[2] = step(flow.StepTokenExchange, 23*time.Millisecond)
+	s[2].Tokens = []inspect.Analysis{analyse(t, tk.idJAG, "access_token", tk.keys, idpKeys, inspect.Expect{Issuer: inspecttest.IdPIssuer, Audience: inspecttest.ASIssuer, ClientID: inspecttest.ASClientID})}
+	s[2].Exchanges = []*flow.Exchange{exchange("IdP token exchange", "idp", "POST", inspecttest.IdPIssuer+"/token",
+		"application/x-www-form-urlencoded",
+		"grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange&requested_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aid-jag&audience=https%3A%2F%2Fas.example.com&resource=https%3A%2F%2Fapi.example.com%2Ftodos&scope=todos.read&subject_token="+tk.idToken+"&subject_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aid_token",
+		200, `{"issued_token_type":"urn:ietf:params:oauth:token-type:id-jag","access_token":"`+tk.idJAG+`","token_type":"N_A","expires_in":300}`)}
+	s[2].Exchanges[0].Request.BasicUser = inspecttest.IdPClientID
+	s[2].Exchanges[0].Request.Header.Set("Authorization", "Basic [REDACTED]")
+
+	s[3] = step(flow.StepJWTBearer, 17*time.Millisecond)
+	s[3].Tokens = []inspect.Analysis{analyse(t, tk.accessToken, "access_token", tk.keys, inspecttest.ASIssuer+"/keys", inspect.Expect{Issuer: inspecttest.ASIssuer, Audience: inspecttest.Resource})}
+	s[3].Exchanges = []*flow.Exchange{exchange("resource AS token (jwt-bearer)", "as", "POST", inspecttest.ASTokenEndpoint,
+		"application/x-www-form-urlencoded", "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion="+tk.idJAG, 200,
+		`{"access_token":"`+tk.accessToken+`","token_type":"Bearer","expires_in":3600,"scope":"todos.read"}`)}
+
+	s[4] = step(flow.StepResource, 8*time.Millisecond)
+	s[4].Exchanges = []*flow.Exchange{exchange("todo API", "resource", "GET", inspecttest.Resource, "", "", 200, `[{"id":1,"title":"try xaa","done":false}]`)}
+	s[4].Exchanges[0].Request.Header.Set("Authorization", "Bearer "+tk.accessToken)
+	for i := range s {
+		if i > 0 {
+			s[i].In = s[i-1].Out
+		}
+	}
+	return s
+}
+
+// refusedTokenExchange is a token exchange the IdP refused.
+func refusedTokenExchange(t *testing.T) *flow.Step {
+	t.Helper()
+	tk := mintTokens(t)
+	st := &flow.Step{ID: flow.StepTokenExchange, Status: flow.StepFail, Started: testNow, Duration: 19 * time.Millisecond}
+	body := `{"error":"invalid_target","error_description":"Token Exchange requests must include a valid audience of the authorization server."}`
+	st.Exchanges = []*flow.Exchange{exchange("IdP token exchange", "idp", "POST", inspecttest.IdPIssuer+"/token",
+		"application/x-www-form-urlencoded",
+		"grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange&requested_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aid-jag&audience=https%3A%2F%2Fas.example.com%2F&subject_token="+tk.idToken+"&subject_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aid_token",
+		400, body)}
+	st.Err = &flow.OAuthError{Status: 400, Code: "invalid_target", Description: "Token Exchange requests must include a valid audience of the authorization server.", Source: "token endpoint", Body: []byte(body)}
+	st.Explanation = &flow.Explanation{
+		ID:      "token_exchange.invalid_target.audience",
+		Meaning: "The IdP does not know the audience: it is not the issuer of a resource AS it has a connection to.",
+		Causes:  []string{"a trailing slash or another near miss of the resource AS issuer", "the resource URL sent where the issuer belongs"},
+		Fix:     "Send the resource AS metadata issuer, verbatim, as audience (resource_as.issuer in the config).",
+		Spec:    "draft-ietf-oauth-identity-assertion-authz-grant-04 §4.3",
+	}
+	st.Overrides = flow.Overrides{"audience": "https://as.example.com/"}
+	return st
+}
+
+// newTestModel returns the root model at a fixed size and clock, with no
+// colours: the state golden files record.
+func newTestModel(t *testing.T, o Options, width, height int) Model {
+	t.Helper()
+	if o.Now.IsZero() {
+		o.Now = testNow
+	}
+	if o.SavePath == "" {
+		o.SavePath = "/home/me/.config/xaa/config.yaml"
+	}
+	m := New(o)
+	return send(t, m, tea.WindowSizeMsg{Width: width, Height: height})
+}
+
+// send passes one message to Update and returns the new model.
+func send(t *testing.T, m Model, msg tea.Msg) Model {
+	t.Helper()
+	next, _ := m.Update(msg)
+	return next.(Model)
+}
+
+// sendCmd passes one message to Update and returns the model and command.
+func sendCmd(t *testing.T, m Model, msg tea.Msg) (Model, tea.Cmd) {
+	t.Helper()
+	next, cmd := m.Update(msg)
+	return next.(Model), cmd
+}
+
+// keyMsg returns the message of a key press: "enter", "esc", "ctrl+c", a
+// letter, or text (typed as runes).
+func keyMsg(k string) tea.KeyMsg {
+	switch k {
+	case "enter":
+		return tea.KeyMsg{Type: tea.KeyEnter}
+	case "esc":
+		return tea.KeyMsg{Type: tea.KeyEsc}
+	case "tab":
+		return tea.KeyMsg{Type: tea.KeyTab}
+	case "shift+tab":
+		return tea.KeyMsg{Type: tea.KeyShiftTab}
+	case "up":
+		return tea.KeyMsg{Type: tea.KeyUp}
+	case "down":
+		return tea.KeyMsg{Type: tea.KeyDown}
+	case "left":
+		return tea.KeyMsg{Type: tea.KeyLeft}
+	case "right":
+		return tea.KeyMsg{Type: tea.KeyRight}
+	case "ctrl+c":
+		return tea.KeyMsg{Type: tea.KeyCtrlC}
+	case "ctrl+s":
+		return tea.KeyMsg{Type: tea.KeyCtrlS}
+	case "space":
+		return tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
+}
+
+// press sends keys one after another.
+func press(t *testing.T, m Model, keys ...string) Model {
+	t.Helper()
+	for _, k := range keys {
+		m = send(t, m, keyMsg(k))
+	}
+	return m
+}
+
+// paste sends text as a terminal's bracketed paste.
+func paste(t *testing.T, m Model, text string) Model {
+	t.Helper()
+	return send(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(text), Paste: true})
+}
+
+// withSteps puts step records into the flow screen, as if they had run.
+func withSteps(m Model, steps ...*flow.Step) Model {
+	for _, st := range steps {
+		if st != nil {
+			m.flow.steps[st.ID] = st
+		}
+	}
+	m.flow.pane.setContent(m.flow.content(), false)
+	return m
+}
+
+var errTest = errors.New("test")

@@ -1,0 +1,36 @@
+package tui
+
+import (
+	"context"
+	"time"
+
+	"github.com/xaatools/xaa/flow"
+)
+
+// shared is the state every screen reads: the styles, the keys, the clock as
+// last ticked, the terminal size and the reveal switch. The root model owns
+// it; screens hold a pointer, as glow's sub-models share a common model.
+type shared struct {
+	ctx    context.Context
+	styles styles
+	keys   keyMap
+	env    flow.Env
+	// now is the time of the last tick; Update never reads the clock.
+	now time.Time
+	// width and height are the terminal's size.
+	width, height int
+	// reveal shows tokens in full instead of shortened.
+	reveal bool
+	// clipboard copies text (OSC 52); called only from commands.
+	clipboard func(string) error
+	// flash is a short message in the status line, shown until flashUntil.
+	flash      string
+	flashErr   bool
+	flashUntil time.Time
+}
+
+// setFlash shows a message in the status line for a few seconds.
+func (c *shared) setFlash(msg string, isErr bool) {
+	c.flash, c.flashErr = msg, isErr
+	c.flashUntil = c.now.Add(4 * time.Second)
+}

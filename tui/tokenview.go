@@ -1,0 +1,63 @@
+package tui
+
+import (
+	"strings"
+	"time"
+
+	"github.com/xaatools/xaa/inspect"
+	"github.com/xaatools/xaa/tui/report"
+)
+
+// renderToken renders one analysed token: a loud verdict line, then the
+// report every xaa command shows (kind, header, claims with human times,
+// keys tried with ✓/✗, checks). Time claims are recomputed against now, so
+// "expires in 4m12s" counts down while the view is open.
+func renderToken(s styles, a inspect.Analysis, now time.Time, reveal bool, width int) string {
+	a.Times = liveTimes(a.Times, now)
+	var b strings.Builder
+	b.WriteString(verdictBanner(s, a, now))
+	b.WriteString("\n\n")
+	b.WriteString(report.Token(s.report, a, report.TokenOptions{Reveal: reveal, Width: width}))
+	return b.String()
+}
+
+// liveTimes returns a copy of times described relative to now.
+func liveTimes(times []inspect.TimeClaim, now time.Time) []inspect.TimeClaim {
+	if now.IsZero() || len(times) == 0 {
+		return times
+	}
+	out := make([]inspect.TimeClaim, len(times))
+	for i, tc := range times {
+		tc.Relative = inspect.DescribeTime(tc.Claim, tc.Time, now)
+		out[i] = tc
+	}
+	return out
+}
+
+// verdictBanner is the one line nobody can miss: whether the signature was
+// verified, and when the token expires.
+func verdictBanner(s styles, a inspect.Analysis, now time.Time) string {
+	var line string
+	switch a.Signature.Status {
+	case inspect.SignatureVerified:
+		line = s.okBanner.Render(inspect.StatusPass.Glyph() + " VERIFIED")
+	case inspect.SignatureInvalid:
+		line = s.banner.Render(" " + inspect.StatusFail.Glyph() + " SIGNATURE INVALID ")
+	default:
+		line = s.banner.Render(" " + inspect.StatusWarn.Glyph() + " NOT VERIFIED ")
+	}
+	if a.Token.Format == inspect.FormatOpaque {
+		return line + s.faint.Render("  opaque token: only the server that issued it can say what it means")
+	}
+	if exp, ok := a.Token.Claims.Time("exp"); ok && !now.IsZero() {
+		st := s.report.Pass
+		if !exp.After(now) {
+			st = s.report.Fail
+		}
+		line += "  " + st.Render(inspect.DescribeTime("exp", exp, now))
+	}
+	if a.Signature.Status != inspect.SignatureVerified {
+		line += s.faint.Render("  — the claims below are unproven")
+	}
+	return line
+}
