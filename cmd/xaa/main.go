@@ -9,7 +9,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -52,6 +51,7 @@ func commands() []command {
 	return []command{
 		{"decode", "decode, classify and verify a token (paste-a-token decoder)", runDecode},
 		{"playground", "run the embedded IdP, resource AS, todo API and MCP server", runPlayground},
+		{"run", "run the four Cross App Access steps headless: recorded, checked, explained", runRun},
 	}
 }
 
@@ -67,9 +67,6 @@ func main() {
 		now:           time.Now,
 	})
 	stop()
-	if code == exitOK && errors.Is(ctx.Err(), context.Canceled) {
-		code = exitInterrupted
-	}
 	os.Exit(code)
 }
 
