@@ -207,8 +207,8 @@ func (s *session) oauth2Error(err error, what, endpoint string) error {
 			status = re.Response.StatusCode
 		}
 		if re.ErrorCode != "" {
-			return &OAuthError{Status: status, Code: re.ErrorCode, Description: re.ErrorDescription, URI: re.ErrorURI,
-				Source: "token endpoint", Body: []byte(s.rec.scrub(string(redactBody("application/json", re.Body))))}
+			return s.scrubError(&OAuthError{Status: status, Code: re.ErrorCode, Description: re.ErrorDescription, URI: re.ErrorURI,
+				Source: "token endpoint"}, re.Body)
 		}
 		resp := &response{Status: status, Body: re.Body, Header: http.Header{}}
 		if re.Response != nil {

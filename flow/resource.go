@@ -12,29 +12,30 @@ import (
 // ResourceResult is what the resource step got back.
 type ResourceResult struct {
 	// API is the REST call's answer; nil when no api_url is configured.
-	API *APIResult
+	API *APIResult `json:"api,omitempty"`
 	// MCP is the MCP session's answer; nil when no mcp_url is configured.
-	MCP *MCPResult
+	MCP *MCPResult `json:"mcp,omitempty"`
 }
 
 // APIResult is the answer of the REST GET.
 type APIResult struct {
-	URL         string
-	Status      int
-	ContentType string
+	URL         string `json:"url"`
+	Status      int    `json:"status"`
+	ContentType string `json:"content_type,omitempty"`
 	// Size is the body length; the body itself is in the exchange.
-	Size int
+	Size int `json:"size"`
 }
 
 // MCPResult is what the MCP session showed.
 type MCPResult struct {
-	URL string
+	URL string `json:"url"`
 	// ServerName and ServerVersion come from the server's initialize answer.
-	ServerName, ServerVersion string
-	ProtocolVersion           string
-	Tools                     []MCPTool
+	ServerName      string    `json:"server_name,omitempty"`
+	ServerVersion   string    `json:"server_version,omitempty"`
+	ProtocolVersion string    `json:"protocol_version,omitempty"`
+	Tools           []MCPTool `json:"tools"`
 	// Call is the tool call's result, when a tool was called.
-	Call *MCPToolCall
+	Call *MCPToolCall `json:"call,omitempty"`
 }
 
 // MCPTool is one tool the server lists.

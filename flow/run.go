@@ -34,6 +34,8 @@ type Run struct {
 	Duration time.Duration
 	// From is the step the run started from.
 	From StepID
+	// Parties names the configured parties, without secrets.
+	Parties Parties
 }
 
 // OK reports whether no step failed.
@@ -67,7 +69,7 @@ func (r *Runner) Run(ctx context.Context, from StepID, token string) (*Run, erro
 	if err != nil {
 		return nil, err
 	}
-	run := &Run{Started: r.Env.now(), From: from}
+	run := &Run{Started: r.Env.now(), From: from, Parties: r.Config.Parties()}
 	state := seed
 	var failed *Step
 	for _, id := range Steps() {

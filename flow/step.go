@@ -62,6 +62,16 @@ func (s StepID) Title() string {
 // MarshalText encodes the step as its identifier.
 func (s StepID) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
+// UnmarshalText decodes an identifier written by MarshalText.
+func (s *StepID) UnmarshalText(b []byte) error {
+	id, err := ParseStepID(string(b))
+	if err != nil {
+		return err
+	}
+	*s = id
+	return nil
+}
+
 // ParseStepID parses a step identifier ("token_exchange"); "-" and "_" are
 // interchangeable.
 func ParseStepID(s string) (StepID, error) {
@@ -118,6 +128,17 @@ func (s StepStatus) Glyph() string {
 
 // MarshalText encodes the status as its identifier.
 func (s StepStatus) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText decodes an identifier written by MarshalText.
+func (s *StepStatus) UnmarshalText(b []byte) error {
+	for _, v := range []StepStatus{StepPass, StepSkipped, StepWarn, StepFail} {
+		if v.String() == string(b) {
+			*s = v
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown step status %q", b)
+}
 
 // Step is the full record of one step: what was sent and received, the
 // tokens and checks, and what went wrong. A step returns it even when it

@@ -59,8 +59,7 @@ func (s *session) postToken(ctx context.Context, party, label, endpoint string, 
 func (s *session) readTokenResponse(resp *response, what, endpoint string) (*tokenResponse, error) {
 	if resp.Status < 200 || resp.Status >= 300 {
 		if oe, ok := parseOAuthError(resp.Status, resp.Body); ok {
-			oe.Body = []byte(s.rec.scrub(string(redactBody("application/json", resp.Body))))
-			return nil, oe
+			return nil, s.scrubError(oe, resp.Body)
 		}
 	}
 	var probe any
@@ -73,10 +72,17 @@ func (s *session) readTokenResponse(resp *response, what, endpoint string) (*tok
 	// An error code in a 200 answer is still an error (RFC 6749 §5.2 says
 	// 400, some servers say 200).
 	if oe, ok := parseOAuthError(resp.Status, resp.Body); ok {
-		oe.Body = []byte(s.rec.scrub(string(redactBody("application/json", resp.Body))))
-		return nil, oe
+		return nil, s.scrubError(oe, resp.Body)
 	}
 	return &tokenResponse{Status: resp.Status, Fields: objectOf(resp.Body), Body: resp.Body}, nil
+}
+
+// scrubError keeps secrets a server echoes out of an error.
+func (s *session) scrubError(oe *OAuthError, body []byte) *OAuthError {
+	oe.Body = []byte(s.rec.scrub(string(redactBody("application/json", body))))
+	oe.Description = s.rec.scrub(oe.Description)
+	oe.URI = s.rec.scrub(oe.URI)
+	return oe
 }
 
 // objectOf decodes a JSON object keeping member order; nil when body is

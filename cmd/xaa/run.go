@@ -1,0 +1,309 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/cli/browser"
+	"github.com/muesli/termenv"
+	"github.com/xaatools/xaa/flow"
+	"github.com/xaatools/xaa/inspect"
+	"github.com/xaatools/xaa/tui/report"
+)
+
+const runUsage = `xaa run [--config FILE] [--json] [--from STEP --token T] [--set K=V]... [flags]
+
+Runs the Cross App Access flow headless: discovery, login (authorization
+code + PKCE in the browser), token exchange (ID token → ID-JAG), jwt-bearer
+grant (ID-JAG → access token) and the resource call (REST and/or MCP).
+Every request is recorded, every token checked, every error explained.
+
+The config is --config, else $XAA_CONFIG, ./xaa.yaml, or
+$XDG_CONFIG_HOME/xaa/config.yaml; secrets also come from
+XAA_IDP_CLIENT_SECRET and XAA_AS_CLIENT_SECRET. The browser is $BROWSER when
+set, else the system's.
+
+--set changes one input: a request parameter (audience, resource, scope,
+subject_token_type …; "jwt_bearer.scope" for one step only, an empty value
+removes it) or a config key (resource_as.issuer, idp.scopes …).
+
+Exit status: 0 every step passed, 1 a step failed, 2 bad flags or config.
+
+Examples:
+  xaa run
+  xaa run --json > run.json
+  xaa run --from token_exchange --token @id-token.txt --set audience=https://auth.example.com/
+  xaa run --report ticket.md --har run.har
+  xaa run --tool list_todos --args '{}'`
+
+// runFlags are the flags of xaa run.
+type runFlags struct {
+	config    string
+	json      bool
+	from      string
+	token     string
+	sets      stringList
+	noBrowser bool
+	reveal    bool
+	verbose   bool
+	report    string
+	har       string
+	tool      string
+	args      string
+}
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (l *stringList) String() string     { return strings.Join(*l, ", ") }
+func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
+
+// newBrowserOpener builds the login's browser opener; tests replace it with
+// the playground's scripted browser.
+var newBrowserOpener = browserOpener
+
+func runRun(ctx context.Context, args []string, io stdio) int {
+	var f runFlags
+	fs := newFlagSet("run", runUsage, io.err)
+	fs.StringVar(&f.config, "config", "", "config file (default: $XAA_CONFIG, ./xaa.yaml, $XDG_CONFIG_HOME/xaa/config.yaml)")
+	fs.BoolVar(&f.json, "json", false, "print the run as JSON on stdout (CONTRACT.md shape)")
+	fs.StringVar(&f.from, "from", "", "start at this step with --token: token_exchange, jwt_bearer or resource")
+	fs.StringVar(&f.token, "token", "", "the token to start from: the token itself, - for standard input, or @FILE")
+	fs.Var(&f.sets, "set", "change one input, K=V (repeatable): a request parameter or a config key")
+	fs.BoolVar(&f.noBrowser, "no-browser", false, "print the login URL instead of opening a browser")
+	fs.BoolVar(&f.reveal, "reveal", false, "show tokens in full (secrets are never shown)")
+	fs.BoolVar(&f.verbose, "v", false, "verbose: every check, every token in full, a curl for every request")
+	fs.StringVar(&f.report, "report", "", "also write a redacted Markdown transcript to this file")
+	fs.StringVar(&f.har, "har", "", "also write the HTTP exchanges as a redacted HAR 1.2 file")
+	fs.StringVar(&f.tool, "tool", "", "MCP: call this tool after listing the tools")
+	fs.StringVar(&f.args, "args", "", "MCP: the tool's arguments as a JSON object")
+	positional, err := parseInterleaved(fs, args)
+	if err != nil {
+		return usageError(io.err, err)
+	}
+	if len(positional) > 0 {
+		return usageError(io.err, fmt.Errorf("run takes no arguments, got %q (flags start with --)", positional[0]))
+	}
+	runner, from, token, err := buildRunner(f, io)
+	if err != nil {
+		fmt.Fprintln(io.err, "xaa:", err)
+		return exitUsage
+	}
+	run, err := runner.Run(ctx, from, token)
+	if err != nil {
+		return usageError(io.err, err)
+	}
+	if code := writeRunOutputs(run, f, io); code != exitOK {
+		return code
+	}
+	switch {
+	case ctx.Err() != nil:
+		return exitInterrupted
+	case !run.OK():
+		return exitFailed
+	}
+	return exitOK
+}
+
+// buildRunner reads the config and the flags into a runner. Every error is
+// a usage error.
+func buildRunner(f runFlags, io stdio) (*flow.Runner, flow.StepID, string, error) {
+	cfg, err := loadRunConfig(f.config, io)
+	if err != nil {
+		return nil, 0, "", err
+	}
+	overrides := flow.StepOverrides{}
+	for _, kv := range f.sets {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return nil, 0, "", fmt.Errorf("--set %q: write K=V (an empty V removes a parameter)", kv)
+		}
+		if section, _, _ := strings.Cut(k, "."); section == "idp" || section == "resource_as" || section == "resource" {
+			err = cfg.Set(k, v)
+		} else {
+			err = overrides.Add(k, v)
+		}
+		if err != nil {
+			return nil, 0, "", err
+		}
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, 0, "", err
+	}
+	for _, w := range cfg.Warnings() {
+		fmt.Fprintf(io.err, "xaa: warning: %s\n", w)
+	}
+	from := flow.StepDiscovery
+	if f.from != "" {
+		if from, err = flow.ParseStepID(f.from); err != nil {
+			return nil, 0, "", fmt.Errorf("--from: %w", err)
+		}
+	}
+	token := f.token
+	switch {
+	case token == "-":
+		b, err := readBounded(io.in, inspect.MaxInputBytes, "standard input")
+		if err != nil {
+			return nil, 0, "", err
+		}
+		token = strings.TrimSpace(string(b))
+	case strings.HasPrefix(token, "@"):
+		b, err := readFileBounded(token[1:], inspect.MaxInputBytes)
+		if err != nil {
+			return nil, 0, "", fmt.Errorf("--token: %w", err)
+		}
+		token = strings.TrimSpace(string(b))
+	}
+	if f.args != "" {
+		var obj map[string]any
+		if err := json.Unmarshal([]byte(f.args), &obj); err != nil {
+			return nil, 0, "", fmt.Errorf("--args must be a JSON object ({\"id\": 1}): %v", err)
+		}
+		if f.tool == "" {
+			return nil, 0, "", errors.New("--args needs --tool NAME")
+		}
+	}
+	runner := &flow.Runner{
+		Config:    cfg,
+		NoBrowser: f.noBrowser,
+		Tool:      f.tool,
+		ToolArgs:  json.RawMessage(f.args),
+		Overrides: overrides,
+		Env: flow.Env{
+			Now:         io.now,
+			OpenBrowser: newBrowserOpener(io),
+			Progress:    progressPrinter(io),
+		},
+	}
+	return runner, from, token, nil
+}
+
+// loadRunConfig finds, reads and parses the config, with secrets from the
+// environment and private keys from their files. It does not validate:
+// --set may still change it.
+func loadRunConfig(flagPath string, io stdio) (*flow.Config, error) {
+	var looked []string
+	for _, c := range flow.ConfigCandidates(flagPath, io.getenv) {
+		if _, err := os.Stat(c.Path); errors.Is(err, os.ErrNotExist) && !c.Required {
+			looked = append(looked, c.Path)
+			continue
+		}
+		data, err := readFileBounded(c.Path, 1<<20)
+		if err != nil {
+			return nil, fmt.Errorf("config (%s): %w", c.Origin, err)
+		}
+		cfg, err := flow.ParseConfig(data, c.Path)
+		if err != nil {
+			return nil, err
+		}
+		cfg.ApplyEnv(io.getenv)
+		if err := readPrivateKeys(cfg, filepath.Dir(c.Path)); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	}
+	return nil, fmt.Errorf("no config found (looked at %s): pass --config FILE, or write one for the built-in playground with `xaa playground --write-config xaa.yaml`",
+		strings.Join(looked, ", "))
+}
+
+// readPrivateKeys loads the private_key files of private_key_jwt clients; a
+// relative path is relative to the config file.
+func readPrivateKeys(cfg *flow.Config, dir string) error {
+	for _, cc := range []*flow.ClientConfig{&cfg.IdP.ClientConfig, &cfg.ResourceAS} {
+		if cc.PrivateKey == "" {
+			continue
+		}
+		path := cc.PrivateKey
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(dir, path)
+		}
+		b, err := readFileBounded(path, 64<<10)
+		if err != nil {
+			return fmt.Errorf("private_key: %w", err)
+		}
+		cc.PrivateKeyPEM = flow.Secret(b)
+	}
+	return nil
+}
+
+// browserOpener opens the authorization URL: with $BROWSER when set (a
+// command; the URL is its last argument, its output goes to stderr), else
+// with the system's browser. A $BROWSER that fails fails the login; a
+// system browser that cannot be opened leaves the user the printed URL.
+func browserOpener(io stdio) func(string) error {
+	return func(u string) error {
+		if b := strings.Fields(io.getenv("BROWSER")); len(b) > 0 {
+			cmd := exec.Command(b[0], append(b[1:], u)...)
+			cmd.Stdout, cmd.Stderr = io.err, io.err
+			if err := cmd.Run(); err != nil {
+				return fmt.Errorf("$BROWSER (%s): %w", b[0], err)
+			}
+			return nil
+		}
+		browser.Stdout, browser.Stderr = io.err, io.err
+		if err := browser.OpenURL(u); err != nil {
+			fmt.Fprintf(io.err, "xaa: no browser could be opened (%v); open the URL above yourself\n", err)
+		}
+		return nil
+	}
+}
+
+// progressPrinter writes progress to stderr: the URL to open, and each
+// step's outcome.
+func progressPrinter(io stdio) func(flow.Progress) {
+	return func(p flow.Progress) {
+		switch {
+		case p.URL != "":
+			fmt.Fprintf(io.err, "xaa: %s:\n\n  %s\n\n", p.Message, p.URL)
+		case p.Done:
+			fmt.Fprintf(io.err, "xaa: %s %s\n", p.Status.Glyph(), p.Message)
+		}
+	}
+}
+
+// writeRunOutputs prints the report or the JSON and writes the exports.
+func writeRunOutputs(run *flow.Run, f runFlags, io stdio) int {
+	if f.json {
+		out, err := json.MarshalIndent(run.JSON(f.reveal), "", "  ")
+		if err != nil {
+			fmt.Fprintln(io.err, "xaa: encoding JSON:", err)
+			return exitFailed
+		}
+		fmt.Fprintf(io.out, "%s\n", out)
+	} else {
+		r := lipgloss.NewRenderer(io.out)
+		if colourEnabled(io) {
+			// The report's colours are the ANSI palette: no need to probe
+			// the terminal (or the process environment) for more.
+			r.SetColorProfile(termenv.ANSI)
+		}
+		styles := report.NewStyles(r, colourEnabled(io))
+		fmt.Fprint(io.out, report.Run(styles, run, report.RunOptions{Reveal: f.reveal, Verbose: f.verbose}))
+	}
+	if f.report != "" {
+		if err := os.WriteFile(f.report, run.Markdown(f.reveal), 0o600); err != nil {
+			fmt.Fprintln(io.err, "xaa: --report:", err)
+			return exitUsage
+		}
+		fmt.Fprintf(io.err, "xaa: wrote the Markdown report to %s\n", f.report)
+	}
+	if f.har != "" {
+		har, err := run.HAR(f.reveal)
+		if err == nil {
+			err = os.WriteFile(f.har, har, 0o600)
+		}
+		if err != nil {
+			fmt.Fprintln(io.err, "xaa: --har:", err)
+			return exitUsage
+		}
+		fmt.Fprintf(io.err, "xaa: wrote the HAR file to %s\n", f.har)
+	}
+	return exitOK
+}

@@ -1,0 +1,281 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xaatools/xaa/flow"
+	"github.com/xaatools/xaa/flow/playground"
+	"go.yaml.in/yaml/v3"
+)
+
+// runPlaygroundEnv is a playground and the config file it wrote; logins go
+// through its scripted browser as user.
+type runPlaygroundEnv struct {
+	p      *playground.Playground
+	config string
+	// secrets are every secret the config and the demo users hold.
+	secrets []string
+}
+
+// startRunPlayground starts a playground on the test clock and makes
+// `xaa run` log in with its scripted browser.
+func startRunPlayground(t *testing.T, user string, faults ...string) *runPlaygroundEnv {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	redirect := fmt.Sprintf("http://127.0.0.1:%d/callback", l.Addr().(*net.TCPAddr).Port)
+	l.Close()
+	p, err := playground.Start(context.Background(), playground.Options{
+		Faults: faults, RedirectURIs: []string{redirect}, Now: func() time.Time { return testNow },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Close() })
+	path := filepath.Join(t.TempDir(), "xaa.yaml")
+	if err := p.WriteConfig(path); err != nil {
+		t.Fatal(err)
+	}
+	saved := newBrowserOpener
+	newBrowserOpener = func(stdio) func(string) error { return p.LoginBrowser(user) }
+	t.Cleanup(func() { newBrowserOpener = saved })
+
+	c := p.Config()
+	e := &runPlaygroundEnv{p: p, config: path, secrets: []string{c.IdP.ClientSecret, c.ResourceAS.ClientSecret}}
+	for _, u := range c.Users {
+		e.secrets = append(e.secrets, u.Password)
+	}
+	key, err := os.ReadFile(playground.ConfigFilesFor(path).ClientKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(key), "\n") {
+		if len(line) > 20 && !strings.HasPrefix(line, "-----") {
+			e.secrets = append(e.secrets, line)
+		}
+	}
+	return e
+}
+
+// runJSON is the JSON of xaa run --json as a script reads it.
+type runJSON struct {
+	OK    bool       `json:"ok"`
+	Steps []stepJSON `json:"steps"`
+}
+
+type stepJSON struct {
+	ID        flow.StepID         `json:"id"`
+	Status    flow.StepStatus     `json:"status"`
+	Exchanges []flow.ExchangeJSON `json:"exchanges"`
+	Tokens    []struct {
+		Kind  string `json:"kind"`
+		Token string `json:"token"`
+	} `json:"tokens"`
+	Error *flow.ErrorJSON `json:"error"`
+}
+
+// decodeRun parses the JSON output of xaa run --json.
+func decodeRun(t *testing.T, out string) runJSON {
+	t.Helper()
+	var j runJSON
+	if err := json.Unmarshal([]byte(out), &j); err != nil {
+		t.Fatalf("xaa run --json printed no JSON: %v\n%s", err, out)
+	}
+	return j
+}
+
+func TestRunCommand(t *testing.T) {
+	e := startRunPlayground(t, "alice")
+
+	t.Run("json", func(t *testing.T) {
+		r := runXAA(t, "", nil, "run", "--config", e.config, "--json")
+		j := decodeRun(t, r.stdout)
+		if r.code != exitOK || !j.OK {
+			t.Fatalf("xaa run --json = %d (ok %t), want 0 and ok\nstderr: %s", r.code, j.OK, r.stderr)
+		}
+		var ids []string
+		for _, s := range j.Steps {
+			ids = append(ids, s.ID.String()+":"+s.Status.String())
+		}
+		if got, want := strings.Join(ids, " "), "discovery:pass login:pass token_exchange:pass jwt_bearer:pass resource:pass"; got != want {
+			t.Errorf("steps = %s, want %s", got, want)
+		}
+		if !strings.Contains(r.stderr, "open this URL") && !strings.Contains(r.stderr, "opening the browser") {
+			t.Errorf("stderr has no login URL progress:\n%s", r.stderr)
+		}
+	})
+
+	t.Run("human", func(t *testing.T) {
+		r := runXAA(t, "", nil, "run", "--config", e.config)
+		if r.code != exitOK {
+			t.Fatalf("xaa run = %d, want 0\n%s\n%s", r.code, r.stdout, r.stderr)
+		}
+		for _, want := range []string{"✓ every step passed", "✓ 2 Token exchange", "MCP", "list_todos"} {
+			if !strings.Contains(r.stdout, want) {
+				t.Errorf("report lacks %q:\n%s", want, r.stdout)
+			}
+		}
+		if strings.Contains(r.stdout, "\x1b[") {
+			t.Errorf("piped report has ANSI escapes:\n%q", r.stdout)
+		}
+	})
+
+	t.Run("colour on a terminal, none with NO_COLOR", func(t *testing.T) {
+		r := runXAA(t, "", map[string]string{"TERMINAL": "1"}, "run", "--config", e.config)
+		if !strings.Contains(r.stdout, "\x1b[") {
+			t.Errorf("terminal report has no colour")
+		}
+		r = runXAA(t, "", map[string]string{"TERMINAL": "1", "NO_COLOR": "1"}, "run", "--config", e.config)
+		if strings.Contains(r.stdout, "\x1b[") {
+			t.Errorf("NO_COLOR report has ANSI escapes")
+		}
+	})
+
+	t.Run("from jwt_bearer with a given ID-JAG and a changed scope", func(t *testing.T) {
+		// A fresh ID-JAG: the resource AS redeems each one once.
+		tmpl, err := e.p.IDJAGTemplate("alice")
+		if err != nil {
+			t.Fatal(err)
+		}
+		jag, err := e.p.Mint(tmpl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := runXAA(t, jag, nil, "run", "--config", e.config, "--json", "--from", "jwt_bearer", "--token", "-", "--set", "jwt_bearer.scope=todos.read")
+		j := decodeRun(t, r.stdout)
+		if r.code != exitOK || !j.OK {
+			t.Fatalf("run --from jwt_bearer = %d:\n%s\n%s", r.code, r.stdout, r.stderr)
+		}
+		if got := stepOf(j, flow.StepLogin).Status; got != flow.StepSkipped {
+			t.Errorf("login = %s, want skipped", got)
+		}
+		bearer := stepOf(j, flow.StepJWTBearer)
+		if len(bearer.Exchanges) != 1 || !strings.Contains(bearer.Exchanges[0].Request.Body, "scope=todos.read&") {
+			t.Errorf("jwt-bearer request = %+v, want scope=todos.read", bearer.Exchanges)
+		}
+	})
+}
+
+func stepOf(j runJSON, id flow.StepID) stepJSON {
+	for _, s := range j.Steps {
+		if s.ID == id {
+			return s
+		}
+	}
+	return stepJSON{}
+}
+
+func TestRunCommandExitCodes(t *testing.T) {
+	e := startRunPlayground(t, "bob") // bob is not assigned to the resource app
+	cases := []struct {
+		name string
+		args []string
+		env  map[string]string
+		code int
+		want string
+	}{
+		{"a step fails", []string{"run", "--config", e.config}, nil, exitFailed, "✗ 2 Token exchange"},
+		{"unknown flag", []string{"run", "--frob"}, nil, exitUsage, "flag provided but not defined"},
+		{"missing config", []string{"run", "--config", filepath.Join(t.TempDir(), "none.yaml")}, nil, exitUsage, "no such file"},
+		{"no config anywhere", []string{"run"}, map[string]string{"HOME": t.TempDir()}, exitUsage, "no config found"},
+		{"from without token", []string{"run", "--config", e.config, "--from", "resource"}, nil, exitUsage, "--from resource needs --token"},
+		{"bad step", []string{"run", "--config", e.config, "--from", "exchange"}, nil, exitUsage, "unknown step"},
+		{"bad --set", []string{"run", "--config", e.config, "--set", "audiance=x"}, nil, exitUsage, "did you mean audience?"},
+		{"secret on the command line", []string{"run", "--config", e.config, "--set", "idp.client_secret=x"}, nil, exitUsage, "XAA_IDP_CLIENT_SECRET"},
+		{"config key made invalid", []string{"run", "--config", e.config, "--set", "idp.redirect_uri=https://example.com/cb"}, nil, exitUsage, "idp.redirect_uri"},
+		{"args without tool", []string{"run", "--config", e.config, "--args", "{}"}, nil, exitUsage, "--args needs --tool"},
+		{"args not an object", []string{"run", "--config", e.config, "--tool", "x", "--args", "[1]"}, nil, exitUsage, "JSON object"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := runXAA(t, "", c.env, c.args...)
+			if r.code != c.code || !strings.Contains(r.stdout+r.stderr, c.want) {
+				t.Errorf("xaa %s = %d, output lacks %q; want %d\nstdout: %s\nstderr: %s", strings.Join(c.args, " "), r.code, c.want, c.code, r.stdout, r.stderr)
+			}
+		})
+	}
+}
+
+// jwtInFull matches a JWT with all three segments long enough to be usable.
+var jwtInFull = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{20,}`)
+
+// TestRunRedaction greps every output of xaa run — the human report, the
+// JSON, the Markdown report, the HAR file and the progress log — for the
+// configured secrets, the demo passwords and the client's private key, and
+// for tokens in full.
+func TestRunRedaction(t *testing.T) {
+	for _, variant := range []string{"client secrets", "private_key_jwt"} {
+		t.Run(variant, func(t *testing.T) {
+			e := startRunPlayground(t, "alice")
+			config := e.config
+			if variant == "private_key_jwt" {
+				config = playground.ConfigFilesFor(e.config).PrivateKeyJWTConfig
+			}
+			dir := t.TempDir()
+			md, har := filepath.Join(dir, "run.md"), filepath.Join(dir, "run.har")
+			// The secrets also come from the environment, as users set them.
+			env := map[string]string{flow.EnvASClientSecret: e.secrets[1]}
+			human := runXAA(t, "", env, "run", "--config", config, "--report", md, "--har", har, "-v", "--tool", "list_todos")
+			jsonOut := runXAA(t, "", env, "run", "--config", config, "--json")
+			if human.code != exitOK || jsonOut.code != exitOK {
+				t.Fatalf("runs = %d, %d; want 0\n%s\n%s", human.code, jsonOut.code, human.stdout, jsonOut.stdout)
+			}
+			outputs := map[string]string{
+				"human report": human.stdout, "progress log": human.stderr + jsonOut.stderr,
+				"JSON": jsonOut.stdout, "Markdown": readFile(t, md), "HAR": readFile(t, har),
+			}
+			for name, out := range outputs {
+				for _, secret := range e.secrets {
+					if secret != "" && strings.Contains(out, secret) {
+						t.Errorf("%s contains the secret %q", name, secret[:4]+"…")
+					}
+				}
+				if m := jwtInFull.FindString(out); m != "" {
+					t.Errorf("%s contains a token in full: %s…", name, m[:24])
+				}
+			}
+			var harDoc map[string]any
+			if err := json.Unmarshal([]byte(outputs["HAR"]), &harDoc); err != nil {
+				t.Errorf("HAR is not JSON: %v", err)
+			}
+			if !strings.Contains(outputs["Markdown"], "[REDACTED]") {
+				t.Errorf("Markdown report shows no redaction marker")
+			}
+		})
+	}
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestRunConfigYAML checks that the config the playground writes is the
+// CONTRACT.md shape flow reads, secrets included.
+func TestRunConfigYAML(t *testing.T) {
+	e := startRunPlayground(t, "alice")
+	var doc map[string]map[string]any
+	if err := yaml.Unmarshal([]byte(readFile(t, e.config)), &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, section := range []string{"idp", "resource_as", "resource"} {
+		if doc[section] == nil {
+			t.Errorf("config lacks section %s", section)
+		}
+	}
+}

@@ -1,0 +1,202 @@
+package flow
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/xaatools/xaa/inspect"
+)
+
+// Parties names who took part in a run, without secrets, for reports.
+type Parties struct {
+	IdPIssuer     string `json:"idp_issuer"`
+	IdPClientID   string `json:"idp_client_id"`
+	IdPAuthMethod string `json:"idp_auth_method"`
+	ASIssuer      string `json:"as_issuer"`
+	ASClientID    string `json:"as_client_id"`
+	ASAuthMethod  string `json:"as_auth_method"`
+	ResourceID    string `json:"resource_id,omitempty"`
+	APIURL        string `json:"api_url,omitempty"`
+	MCPURL        string `json:"mcp_url,omitempty"`
+}
+
+// Parties returns the config's parties, without secrets.
+func (c *Config) Parties() Parties {
+	return Parties{
+		IdPIssuer: c.IdP.Issuer, IdPClientID: c.IdP.ClientID, IdPAuthMethod: c.IdP.authMethod(),
+		ASIssuer: c.ResourceAS.Issuer, ASClientID: c.ResourceAS.ClientID, ASAuthMethod: c.ResourceAS.authMethod(),
+		ResourceID: c.Resource.ID, APIURL: c.Resource.APIURL, MCPURL: c.Resource.MCPURL,
+	}
+}
+
+// RunJSON is the stable JSON shape of `xaa run --json` (CONTRACT.md).
+type RunJSON struct {
+	OK         bool       `json:"ok"`
+	Started    time.Time  `json:"started"`
+	DurationMS float64    `json:"duration_ms"`
+	From       StepID     `json:"from"`
+	Parties    Parties    `json:"parties"`
+	Steps      []StepJSON `json:"steps"`
+}
+
+// StepJSON is one step in RunJSON.
+type StepJSON struct {
+	ID         StepID             `json:"id"`
+	Status     StepStatus         `json:"status"`
+	DurationMS float64            `json:"duration_ms"`
+	Exchanges  []ExchangeJSON     `json:"exchanges"`
+	Tokens     []inspect.Analysis `json:"tokens"`
+	Checks     inspect.Report     `json:"checks"`
+	Error      *ErrorJSON         `json:"error,omitempty"`
+	Notes      []string           `json:"notes,omitempty"`
+	Overrides  Overrides          `json:"overrides,omitempty"`
+	Resource   *ResourceResult    `json:"resource,omitempty"`
+}
+
+// ExchangeJSON is one HTTP round trip in RunJSON.
+type ExchangeJSON struct {
+	Label      string            `json:"label"`
+	Party      string            `json:"party,omitempty"`
+	Request    RequestJSON       `json:"request"`
+	Response   *ResponseJSON     `json:"response,omitempty"`
+	DurationMS float64           `json:"duration_ms"`
+	Error      string            `json:"error,omitempty"`
+	Curl       string            `json:"curl"`
+}
+
+// RequestJSON is the request of an ExchangeJSON.
+type RequestJSON struct {
+	Method  string            `json:"method"`
+	URL     string            `json:"url"`
+	Headers map[string]string `json:"headers"`
+	Body    string            `json:"body,omitempty"`
+}
+
+// ResponseJSON is the response of an ExchangeJSON.
+type ResponseJSON struct {
+	Status    int               `json:"status"`
+	Headers   map[string]string `json:"headers"`
+	Body      string            `json:"body,omitempty"`
+	Truncated bool              `json:"truncated,omitempty"`
+}
+
+// ErrorJSON is a step's error with its explanation.
+type ErrorJSON struct {
+	// Error is the OAuth error code, or the kind of failure ("network.dns",
+	// "check.id_jag.aud") when the server did not send one.
+	Error            string   `json:"error"`
+	ErrorDescription string   `json:"error_description,omitempty"`
+	Status           int      `json:"status,omitempty"`
+	Message          string   `json:"message"`
+	Explanation      string   `json:"explanation,omitempty"`
+	Causes           []string `json:"causes,omitempty"`
+	Fix              string   `json:"fix,omitempty"`
+	ExplanationID    string   `json:"explanation_id,omitempty"`
+	Spec             string   `json:"spec,omitempty"`
+}
+
+// JSON returns the run in the shape of RunJSON: secrets were redacted when
+// recorded, and tokens are shortened (and left out of token objects)
+// unless reveal is set.
+func (r *Run) JSON(reveal bool) RunJSON {
+	out := RunJSON{OK: r.OK(), Started: r.Started.UTC(), DurationMS: ms(r.Duration), From: r.From, Parties: r.Parties, Steps: []StepJSON{}}
+	for _, s := range r.Steps {
+		out.Steps = append(out.Steps, s.JSON(reveal))
+	}
+	return out
+}
+
+// JSON returns the step in the shape of StepJSON.
+func (s *Step) JSON(reveal bool) StepJSON {
+	j := StepJSON{ID: s.ID, Status: s.Status, DurationMS: ms(s.Duration), Exchanges: []ExchangeJSON{}, Tokens: []inspect.Analysis{},
+		Checks: s.Checks, Resource: s.Resource}
+	for _, x := range s.Exchanges {
+		j.Exchanges = append(j.Exchanges, x.JSON(reveal))
+	}
+	for _, a := range s.Tokens {
+		a.Reveal = reveal
+		j.Tokens = append(j.Tokens, a)
+	}
+	for _, n := range s.Notes {
+		j.Notes = append(j.Notes, displayText(n, reveal))
+	}
+	if len(s.Overrides) > 0 {
+		j.Overrides = Overrides{}
+		for k, v := range s.Overrides {
+			j.Overrides[k] = v
+			if !reveal {
+				j.Overrides[k] = shortIfToken(k, v)
+			}
+		}
+	}
+	if s.Err != nil {
+		j.Error = errorJSON(s.Err, s.Explanation, reveal)
+	}
+	if j.Resource != nil && j.Resource.MCP != nil && j.Resource.MCP.Call != nil && !reveal {
+		mcp := *j.Resource.MCP
+		call := *mcp.Call
+		call.Text = ShortenTokens(call.Text)
+		mcp.Call = &call
+		j.Resource = &ResourceResult{API: j.Resource.API, MCP: &mcp}
+	}
+	return j
+}
+
+// JSON returns the exchange in the shape of ExchangeJSON.
+func (x *Exchange) JSON(reveal bool) ExchangeJSON {
+	d := x.ForDisplay(reveal)
+	j := ExchangeJSON{Label: d.Label, Party: d.Party, DurationMS: ms(d.Duration), Curl: x.Curl(reveal),
+		Request: RequestJSON{Method: d.Request.Method, URL: d.Request.URL, Headers: flatHeaders(d.Request.Header), Body: string(d.Request.Body)}}
+	if d.Response != nil {
+		j.Response = &ResponseJSON{Status: d.Response.Status, Headers: flatHeaders(d.Response.Header), Body: string(d.Response.Body), Truncated: d.Response.Truncated}
+	}
+	if d.Err != nil {
+		j.Error = displayText(d.Err.Error(), reveal)
+	}
+	return j
+}
+
+// errorJSON describes a step's error.
+func errorJSON(err error, ex *Explanation, reveal bool) *ErrorJSON {
+	j := &ErrorJSON{Message: displayText(err.Error(), reveal)}
+	var oe *OAuthError
+	var fe *FetchError
+	var ce *CheckError
+	var me *MCPError
+	switch {
+	case errors.As(err, &oe):
+		j.Error, j.ErrorDescription, j.Status = oe.Code, displayText(oe.Description, reveal), oe.Status
+	case errors.As(err, &ce):
+		j.Error = "check." + ce.Check.ID
+	case errors.As(err, &fe):
+		j.Error, j.Status = "network."+fe.Kind.String(), fe.Status
+	case errors.As(err, &me):
+		j.Error, j.Status = "mcp", me.Status
+	default:
+		j.Error = "xaa"
+	}
+	if ex != nil {
+		j.Explanation, j.Causes, j.Fix, j.ExplanationID, j.Spec = ex.Meaning, ex.Causes, ex.Fix, ex.ID, ex.Spec
+	}
+	return j
+}
+
+// displayText shortens any token in a message unless revealed.
+func displayText(s string, reveal bool) string {
+	if reveal {
+		return s
+	}
+	return ShortenTokens(s)
+}
+
+func flatHeaders(h http.Header) map[string]string {
+	out := make(map[string]string, len(h))
+	for k, vs := range h {
+		out[k] = strings.Join(vs, ", ")
+	}
+	return out
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -1,0 +1,217 @@
+package flow
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/xaatools/xaa/inspect"
+)
+
+// Markdown returns the run as a Markdown transcript to paste into a support
+// ticket: the parties, each step with its error and explanation, checks,
+// tokens and every exchange with a curl command. Secrets were redacted when
+// recorded; tokens are shortened unless reveal is set.
+func (r *Run) Markdown(reveal bool) []byte {
+	var b strings.Builder
+	verdict := "all steps passed"
+	if !r.OK() {
+		verdict = "a step failed"
+	}
+	fmt.Fprintf(&b, "# xaa run — %s\n\n", verdict)
+	fmt.Fprintf(&b, "Run %s, %s. Secrets are redacted", inspect.FormatTime(r.Started), humanMS(ms(r.Duration)))
+	if !reveal {
+		b.WriteString(" and tokens shortened")
+	}
+	b.WriteString(".\n\n")
+	p := r.Parties
+	b.WriteString("| party | issuer / URL | client | authentication |\n|---|---|---|---|\n")
+	fmt.Fprintf(&b, "| IdP | %s | %s | %s |\n", mdCell(p.IdPIssuer), mdCell(p.IdPClientID), p.IdPAuthMethod)
+	fmt.Fprintf(&b, "| resource AS | %s | %s | %s |\n", mdCell(p.ASIssuer), mdCell(p.ASClientID), p.ASAuthMethod)
+	for _, res := range []struct{ name, v string }{{"resource id", p.ResourceID}, {"API", p.APIURL}, {"MCP server", p.MCPURL}} {
+		if res.v != "" {
+			fmt.Fprintf(&b, "| %s | %s | | |\n", res.name, mdCell(res.v))
+		}
+	}
+	b.WriteString("\n| step | status | time |\n|---|---|---|\n")
+	for _, s := range r.Steps {
+		fmt.Fprintf(&b, "| %s | %s %s | %s |\n", s.ID, s.Status.Glyph(), s.Status, humanMS(ms(s.Duration)))
+	}
+	for i, s := range r.Steps {
+		markdownStep(&b, i, s, reveal)
+	}
+	return []byte(b.String())
+}
+
+func markdownStep(b *strings.Builder, i int, s *Step, reveal bool) {
+	fmt.Fprintf(b, "\n## %d. %s — %s %s\n\n", i, s.ID.Title(), s.Status.Glyph(), s.Status)
+	if s.Status == StepSkipped {
+		for _, n := range s.Notes {
+			fmt.Fprintf(b, "%s\n", displayText(n, reveal))
+		}
+		return
+	}
+	if s.Err != nil {
+		ej := errorJSON(s.Err, s.Explanation, reveal)
+		fmt.Fprintf(b, "> **Error:** %s\n", mdInline(ej.Message))
+		if ej.Explanation != "" {
+			fmt.Fprintf(b, ">\n> **What it means:** %s\n", mdInline(ej.Explanation))
+		}
+		if len(ej.Causes) > 0 {
+			b.WriteString(">\n> **Likely causes:**\n")
+			for _, c := range ej.Causes {
+				fmt.Fprintf(b, "> - %s\n", mdInline(c))
+			}
+		}
+		if ej.Fix != "" {
+			fmt.Fprintf(b, ">\n> **Fix:** %s\n", mdInline(ej.Fix))
+		}
+		if ej.Spec != "" {
+			fmt.Fprintf(b, ">\n> *%s*\n", ej.Spec)
+		}
+		b.WriteString("\n")
+	}
+	for _, n := range s.Notes {
+		fmt.Fprintf(b, "- %s\n", mdInline(displayText(n, reveal)))
+	}
+	if len(s.Notes) > 0 {
+		b.WriteString("\n")
+	}
+	if len(s.Checks) > 0 {
+		b.WriteString("### Checks\n\n")
+		markdownChecks(b, s.Checks)
+	}
+	for _, a := range s.Tokens {
+		markdownToken(b, a, reveal)
+	}
+	if s.Resource != nil {
+		markdownResource(b, s.Resource, reveal)
+	}
+	if len(s.Exchanges) > 0 {
+		b.WriteString("### HTTP exchanges\n")
+		for _, x := range s.Exchanges {
+			markdownExchange(b, x, reveal)
+		}
+	}
+}
+
+func markdownChecks(b *strings.Builder, r inspect.Report) {
+	b.WriteString("| | check | expected | actual | hint |\n|---|---|---|---|---|\n")
+	for _, c := range r {
+		fmt.Fprintf(b, "| %s | `%s` %s | %s | %s | %s |\n", c.Status.Glyph(), c.ID, mdCell(c.Title), mdCell(c.Expected), mdCell(c.Actual), mdCell(c.Hint))
+	}
+	b.WriteString("\n")
+}
+
+func markdownToken(b *strings.Builder, a inspect.Analysis, reveal bool) {
+	t := a.Token
+	name := t.Kind.Title()
+	if t.Name != "" {
+		name += " (" + t.Name + ")"
+	}
+	fmt.Fprintf(b, "### %s\n\n", name)
+	raw := inspect.ShortenToken(t.Raw)
+	if reveal {
+		raw = t.Raw
+	}
+	fmt.Fprintf(b, "- token: `%s`\n- signature: %s\n\n", raw, mdInline(a.Signature.Verdict()))
+	if len(t.Header) > 0 {
+		fmt.Fprintf(b, "Header:\n\n```json\n%s\n```\n\n", indentJSON(t.Header))
+	}
+	if len(t.Claims) > 0 {
+		claims := indentJSON(t.Claims)
+		if !reveal {
+			claims = ShortenTokens(claims)
+		}
+		fmt.Fprintf(b, "Claims:\n\n```json\n%s\n```\n\n", claims)
+	}
+	if len(a.Checks) > 0 {
+		markdownChecks(b, a.Checks)
+	}
+}
+
+func markdownResource(b *strings.Builder, r *ResourceResult, reveal bool) {
+	b.WriteString("### Resource\n\n")
+	if r.API != nil {
+		fmt.Fprintf(b, "- API %s answered %s (%s, %d bytes)\n", r.API.URL, statusLine(r.API.Status), orText(r.API.ContentType, "no Content-Type"), r.API.Size)
+	}
+	if m := r.MCP; m != nil {
+		fmt.Fprintf(b, "- MCP server %s: %s %s, protocol %s\n", m.URL, orText(m.ServerName, "(unnamed)"), m.ServerVersion, orText(m.ProtocolVersion, "(not negotiated)"))
+		for _, t := range m.Tools {
+			fmt.Fprintf(b, "  - tool `%s` — %s\n", t.Name, mdInline(t.Description))
+		}
+		if m.Call != nil {
+			fmt.Fprintf(b, "- tools/call `%s` (error: %t):\n\n```\n%s\n```\n", m.Call.Name, m.Call.IsError, displayText(m.Call.Text, reveal))
+		}
+	}
+	b.WriteString("\n")
+}
+
+func markdownExchange(b *strings.Builder, x *Exchange, reveal bool) {
+	d := x.ForDisplay(reveal)
+	status := "no response"
+	if d.Response != nil {
+		status = statusLine(d.Response.Status)
+	}
+	fmt.Fprintf(b, "\n#### %s: %s %s → %s (%s)\n\n", orText(d.Label, "request"), d.Request.Method, d.Request.URL, status, humanMS(ms(d.Duration)))
+	b.WriteString("```http\n")
+	target := d.Request.URL
+	host := ""
+	if u, err := url.Parse(d.Request.URL); err == nil {
+		target, host = u.RequestURI(), u.Host
+	}
+	fmt.Fprintf(b, "%s %s HTTP/1.1\nHost: %s\n", d.Request.Method, target, host)
+	writeHeaders(b, d.Request.Header)
+	if len(d.Request.Body) > 0 {
+		fmt.Fprintf(b, "\n%s\n", d.Request.Body)
+	}
+	b.WriteString("```\n\n")
+	if d.Response != nil {
+		fmt.Fprintf(b, "```http\n%s %s\n", orText(d.Response.Proto, "HTTP/1.1"), statusLine(d.Response.Status))
+		writeHeaders(b, d.Response.Header)
+		if len(d.Response.Body) > 0 {
+			fmt.Fprintf(b, "\n%s\n", d.Response.Body)
+		}
+		if d.Response.Truncated {
+			fmt.Fprintf(b, "[… %d bytes in all; xaa kept the first %d]\n", d.Response.BodySize, len(d.Response.Body))
+		}
+		b.WriteString("```\n\n")
+	}
+	if d.Err != nil {
+		fmt.Fprintf(b, "Error: %s\n\n", mdInline(displayText(d.Err.Error(), reveal)))
+	}
+	fmt.Fprintf(b, "```sh\n%s\n```\n", x.Curl(reveal))
+}
+
+func writeHeaders(b *strings.Builder, h http.Header) {
+	for _, k := range sortedHeaderNames(h) {
+		for _, v := range h[k] {
+			fmt.Fprintf(b, "%s: %s\n", k, v)
+		}
+	}
+}
+
+func indentJSON(v any) string {
+	out, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(out)
+}
+
+// mdCell makes text safe inside a table cell.
+func mdCell(s string) string {
+	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
+}
+
+// mdInline makes text safe on one line of a block quote or list.
+func mdInline(s string) string { return strings.ReplaceAll(s, "\n", " ") }
+
+func humanMS(v float64) string {
+	if v >= 1000 {
+		return fmt.Sprintf("%.2f s", v/1000)
+	}
+	return fmt.Sprintf("%.1f ms", v)
+}
