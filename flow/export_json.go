@@ -57,13 +57,13 @@ type StepJSON struct {
 
 // ExchangeJSON is one HTTP round trip in RunJSON.
 type ExchangeJSON struct {
-	Label      string            `json:"label"`
-	Party      string            `json:"party,omitempty"`
-	Request    RequestJSON       `json:"request"`
-	Response   *ResponseJSON     `json:"response,omitempty"`
-	DurationMS float64           `json:"duration_ms"`
-	Error      string            `json:"error,omitempty"`
-	Curl       string            `json:"curl"`
+	Label      string        `json:"label"`
+	Party      string        `json:"party,omitempty"`
+	Request    RequestJSON   `json:"request"`
+	Response   *ResponseJSON `json:"response,omitempty"`
+	DurationMS float64       `json:"duration_ms"`
+	Error      string        `json:"error,omitempty"`
+	Curl       string        `json:"curl"`
 }
 
 // RequestJSON is the request of an ExchangeJSON.
