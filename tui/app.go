@@ -171,8 +171,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if !m.c.flashUntil.IsZero() && !m.c.now.Before(m.c.flashUntil) {
 			m.c.flash, m.c.flashUntil = "", time.Time{}
 		}
-		m.decoder.refresh()
-		if m.hasFlow {
+		// Only what is on screen and shows times (a countdown) is redrawn.
+		switch {
+		case m.screen == screenDecoder && len(m.decoder.tokens) > 0:
+			m.decoder.refresh()
+		case m.screen == screenFlow && m.hasFlow && m.flow.showsTime():
 			m.flow.refresh()
 		}
 		return m, tick()
@@ -473,7 +476,7 @@ func (m Model) bottomBar() string {
 	if m.showHelp {
 		return s.faint.Render("? or esc closes the help")
 	}
-	return m.help.View(m.bindings())
+	return truncateLine(m.help.View(m.bindings()), m.c.width)
 }
 
 // bindings returns the keys of the screen in front, for the help bar.

@@ -435,6 +435,12 @@ func (f *flowScreen) resize(width, height int) {
 	f.refresh()
 }
 
+// showsTime says whether the pane shows something that changes with the
+// clock: a running step, a token's countdown, the chain's expiries.
+func (f flowScreen) showsTime() bool {
+	return f.running >= 0 || f.selected == rowChain || (f.tab == tabTokens && !f.editing && !f.compare)
+}
+
 // refresh re-renders the pane after the clock or a switch changed.
 func (f *flowScreen) refresh() { f.pane.setContent(f.content(), true) }
 
@@ -496,7 +502,11 @@ func (f flowScreen) bindings() bindingSet {
 	}
 	user := k.User
 	user.SetEnabled(f.pg != nil)
-	short := []key.Binding{k.Next, k.RunAll, k.UpDown, k.NextTab, k.Retry, k.Edit, k.Decoder, k.Help, k.Quit}
+	// The help bar has room for few words: the full help says more.
+	tabs, edit := k.NextTab, k.Edit
+	tabs.SetHelp("tab", "tabs")
+	edit.SetHelp("e", "edit")
+	short := []key.Binding{k.Next, k.RunAll, k.UpDown, tabs, edit, k.Help, k.Quit, k.Retry, k.Decoder}
 	return bindingSet{
 		short: short,
 		full: [][]key.Binding{

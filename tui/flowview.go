@@ -114,7 +114,7 @@ func stepStatus(s flow.StepStatus) inspect.Status {
 func (f flowScreen) tabBar() string {
 	s := f.c.styles
 	if f.selected == rowChain {
-		return s.tabActive.Render("Token chain") + s.faint.Render("  iss · aud · sub · client_id · resource · exp, hop to hop")
+		return truncateLine(s.tabActive.Render("Token chain")+s.faint.Render("  iss · aud · sub · client_id · resource · exp, hop to hop"), f.pane.width)
 	}
 	numbered := f.pane.width >= 64
 	var parts []string
