@@ -1,0 +1,193 @@
+package flow_test
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/xaatools/xaa/flow"
+	"github.com/xaatools/xaa/flow/playground"
+	"github.com/xaatools/xaa/inspect"
+)
+
+// TestRunFromStep starts from each later step with a token obtained from
+// the playground.
+func TestRunFromStep(t *testing.T) {
+	e := start(t, playground.Options{}, "alice")
+	full := e.run(t)
+	if !full.OK() {
+		t.Fatalf("full run failed:%s", summary(full))
+	}
+	mint := func() string {
+		tmpl, err := e.p.IDJAGTemplate("alice")
+		if err != nil {
+			t.Fatal(err)
+		}
+		jag, err := e.p.Mint(tmpl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return jag
+	}
+	cases := []struct {
+		from    flow.StepID
+		token   string
+		skipped []flow.StepID
+	}{
+		{flow.StepTokenExchange, full.Step(flow.StepLogin).Out.IDToken, []flow.StepID{flow.StepLogin}},
+		{flow.StepTokenExchange, full.Step(flow.StepLogin).Out.RefreshToken, []flow.StepID{flow.StepLogin}},
+		{flow.StepJWTBearer, mint(), []flow.StepID{flow.StepLogin, flow.StepTokenExchange}},
+		{flow.StepResource, full.Step(flow.StepJWTBearer).Out.AccessToken, []flow.StepID{flow.StepLogin, flow.StepTokenExchange, flow.StepJWTBearer}},
+	}
+	for _, c := range cases {
+		t.Run(c.from.String()+" "+inspect.ShortenToken(c.token), func(t *testing.T) {
+			run, err := e.runner.Run(context.Background(), c.from, c.token)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !run.OK() {
+				t.Fatalf("run from %s failed:%s", c.from, summary(run))
+			}
+			for _, s := range run.Steps {
+				want := s.ID == flow.StepDiscovery || s.ID >= c.from
+				if ran := s.Status != flow.StepSkipped; ran != want {
+					t.Errorf("%s ran = %t, want %t", s.ID, ran, want)
+				}
+			}
+			if c.from == flow.StepJWTBearer {
+				// A given ID-JAG is checked at the step that presents it.
+				if _, ok := run.Step(flow.StepJWTBearer).Token(inspect.KindIDJAG); !ok {
+					t.Errorf("jwt_bearer did not analyse the given ID-JAG")
+				}
+			}
+		})
+	}
+}
+
+func TestRunFromStepRefusesTheWrongToken(t *testing.T) {
+	e := start(t, playground.Options{}, "alice")
+	full := e.run(t)
+	idToken := full.Step(flow.StepLogin).Out.IDToken
+	jag := full.Step(flow.StepTokenExchange).Out.IDJAG
+	cases := []struct {
+		from  flow.StepID
+		token string
+		want  string
+	}{
+		{flow.StepTokenExchange, "", "needs --token"},
+		{flow.StepTokenExchange, jag, "start from jwt_bearer"},
+		{flow.StepJWTBearer, idToken, "start from token_exchange"},
+		{flow.StepResource, jag, "start from jwt_bearer"},
+		{flow.StepLogin, idToken, "--token needs --from"},
+		{flow.StepResource, "  ", "input is empty"},
+	}
+	for _, c := range cases {
+		t.Run(c.from.String()+" "+c.want, func(t *testing.T) {
+			_, err := e.runner.Run(context.Background(), c.from, c.token)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("Run(%s) error = %v, want one containing %q", c.from, err, c.want)
+			}
+		})
+	}
+}
+
+// TestResend resends the token exchange with one input changed and checks
+// the engine returns the new record next to the old one.
+func TestResend(t *testing.T) {
+	e := start(t, playground.Options{}, "alice")
+	run := e.run(t)
+	te := run.Step(flow.StepTokenExchange)
+	if te.Status != flow.StepPass {
+		t.Fatalf("token exchange:%s", summary(run))
+	}
+	wrongAudience := e.cfg.ResourceAS.Issuer + "/"
+	cases := []struct {
+		name        string
+		set         flow.Overrides
+		status      flow.StepStatus
+		explanation string
+		param       string
+		want        string
+	}{
+		{"audience with a trailing slash", flow.Overrides{"audience": wrongAudience}, flow.StepFail, "token_exchange.invalid_target", "audience", wrongAudience},
+		{"narrower scope", flow.Overrides{"scope": "todos.read"}, flow.StepPass, "", "scope", "todos.read"},
+		{"scope the connection does not allow", flow.Overrides{"scope": "todos.admin"}, flow.StepFail, "token_exchange.scope_denied", "scope", "todos.admin"},
+		{"no resource", flow.Overrides{"resource": ""}, flow.StepPass, "", "resource", ""},
+		{"refresh token as the subject", flow.Overrides{"subject_token_type": inspect.TokenTypeRefreshToken}, flow.StepPass, "", "subject_token_type", inspect.TokenTypeRefreshToken},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			again := e.runner.Resend(context.Background(), te, c.set)
+			if again == te || te.Status != flow.StepPass {
+				t.Fatalf("Resend changed the old record")
+			}
+			if again.Status != c.status {
+				t.Errorf("resent status = %s, want %s:%s", again.Status, c.status, summary(&flow.Run{Steps: []*flow.Step{again}}))
+			}
+			if c.explanation != "" && (again.Explanation == nil || again.Explanation.ID != c.explanation) {
+				t.Errorf("explanation = %+v, want %s", again.Explanation, c.explanation)
+			}
+			if len(again.Exchanges) != 1 {
+				t.Fatalf("resent exchanges = %d, want 1", len(again.Exchanges))
+			}
+			form, _ := url.ParseQuery(string(again.Exchanges[0].Request.Body))
+			if got := form.Get(c.param); got != c.want {
+				t.Errorf("sent %s = %q, want %q", c.param, got, c.want)
+			}
+		})
+	}
+}
+
+// TestResendJWTBearerReplay shows that resending with the same
+// ID-JAG is refused as a replay, and the explanation says so.
+func TestResendJWTBearerReplay(t *testing.T) {
+	e := start(t, playground.Options{}, "alice")
+	run := e.run(t)
+	again := e.runner.Resend(context.Background(), run.Step(flow.StepJWTBearer), nil)
+	if again.Status != flow.StepFail || again.Explanation == nil || again.Explanation.ID != "jwt_bearer.replayed" {
+		t.Errorf("resent jwt-bearer = %s %+v, want fail explained as jwt_bearer.replayed", again.Status, again.Explanation)
+	}
+	var oe *flow.OAuthError
+	if !errors.As(again.Err, &oe) || oe.Code != "invalid_grant" || oe.Status != 400 {
+		t.Errorf("error = %#v, want an *OAuthError invalid_grant 400", again.Err)
+	}
+}
+
+func TestStepOverridesAdd(t *testing.T) {
+	cases := []struct {
+		key     string
+		targets []flow.StepID
+		err     string
+	}{
+		{"audience", []flow.StepID{flow.StepTokenExchange}, ""},
+		{"scope", []flow.StepID{flow.StepLogin, flow.StepTokenExchange, flow.StepJWTBearer}, ""},
+		{"jwt_bearer.scope", []flow.StepID{flow.StepJWTBearer}, ""},
+		{"jwt-bearer.resource", []flow.StepID{flow.StepJWTBearer}, ""},
+		{"audiance", nil, "did you mean audience?"},
+		{"login.audience", nil, "the login step takes scope, prompt"},
+		{"discovery.x", nil, "the discovery step takes no parameters"},
+		{"exchange.scope", nil, "unknown step"},
+	}
+	for _, c := range cases {
+		t.Run(c.key, func(t *testing.T) {
+			so := flow.StepOverrides{}
+			err := so.Add(c.key, "v")
+			switch {
+			case c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)):
+				t.Errorf("Add(%q) error = %v, want %q", c.key, err, c.err)
+			case c.err == "" && err != nil:
+				t.Errorf("Add(%q) error = %v", c.key, err)
+			}
+			for _, id := range c.targets {
+				if len(so[id]) != 1 {
+					t.Errorf("Add(%q) did not target %s: %v", c.key, id, so)
+				}
+			}
+			if len(so) != len(c.targets) {
+				t.Errorf("Add(%q) targets %d steps, want %d", c.key, len(so), len(c.targets))
+			}
+		})
+	}
+}
