@@ -18,8 +18,13 @@ import (
 	"github.com/xaatools/xaa/inspect/inspecttest"
 )
 
-// update rewrites the golden files: go test ./tui -update.
-var update = flag.Bool("update", false, "rewrite golden files")
+// updating says whether to rewrite the golden files: go test ./tui -update.
+// The -update flag is registered by charmbracelet/x/exp/golden, which
+// teatest imports, so it is looked up rather than defined twice.
+func updating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
 
 // testNow is the fixed clock of the view tests.
 var testNow = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
@@ -34,7 +39,7 @@ func golden(t *testing.T, name, view string) {
 	}
 	got = strings.Join(lines, "\n") + "\n"
 	path := filepath.Join("testdata", t.Name(), name+".golden")
-	if *update {
+	if updating() {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
 		}

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -290,7 +292,11 @@ func explainView(s styles, st *flow.Step, width int) string {
 		b.WriteString(s.report.Status(stepStatus(st.Status)).Render(st.Status.Glyph()+" nothing went wrong: "+statusWords(st.Status)) + "\n")
 	} else {
 		b.WriteString(s.errTitle.Render(inspect.StatusFail.Glyph()+" What happened") + "\n")
-		b.WriteString(wrapIndented(st.Err.Error(), "  ", width))
+		if errors.Is(st.Err, context.Canceled) {
+			b.WriteString(wrapIndented("You cancelled the step before it finished.", "  ", width))
+		} else {
+			b.WriteString(wrapIndented(st.Err.Error(), "  ", width))
+		}
 		if e := st.Explanation; e != nil {
 			b.WriteString("\n" + s.errTitle.Render("What it means") + "\n")
 			b.WriteString(wrapIndented(e.Meaning, "  ", width))
