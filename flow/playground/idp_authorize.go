@@ -95,7 +95,7 @@ func (s *authServer) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.Method == http.MethodGet {
-		s.loginPage(w, req, "", http.StatusOK)
+		s.loginPage(w, req, req.LoginHint, "", http.StatusOK)
 		return
 	}
 	s.login(w, r, c, req, params.Get("username"), params.Get("password"))
@@ -188,13 +188,13 @@ func (s *authServer) login(w http.ResponseWriter, r *http.Request, c *client, re
 	u := d.p.users.byUsername(username)
 	switch {
 	case username == "":
-		s.loginPage(w, req, "Enter a username.", http.StatusBadRequest)
+		s.loginPage(w, req, "", "Enter a username.", http.StatusBadRequest)
 		return
 	case u == nil:
-		s.loginPage(w, req, fmt.Sprintf("There is no user %q. The demo users are %s.", username, d.p.users.names()), http.StatusUnauthorized)
+		s.loginPage(w, req, username, fmt.Sprintf("There is no user %q. The demo users are %s.", username, d.p.users.names()), http.StatusUnauthorized)
 		return
 	case password != u.Password:
-		s.loginPage(w, req, fmt.Sprintf("Wrong password for %s. The passwords are listed below.", username), http.StatusUnauthorized)
+		s.loginPage(w, req, username, fmt.Sprintf("Wrong password for %s. The passwords are listed below.", username), http.StatusUnauthorized)
 		return
 	case !u.AssignedToRequestingApp:
 		s.redirectError(w, r, req, d.p.errors.refuse(errLoginNotAssigned, newError("access_denied",

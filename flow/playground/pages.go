@@ -29,8 +29,8 @@ func renderPage(w http.ResponseWriter, status int, name string, data any) {
 }
 
 // loginPage shows the login form, with the request's parameters as hidden
-// fields and login_hint as the username.
-func (s *authServer) loginPage(w http.ResponseWriter, req authRequest, problem string, status int) {
+// fields and username (login_hint, or what was typed) filled in.
+func (s *authServer) loginPage(w http.ResponseWriter, req authRequest, username, problem string, status int) {
 	var hidden []hiddenField
 	values := req.values()
 	for _, name := range authRequestParams {
@@ -40,7 +40,7 @@ func (s *authServer) loginPage(w http.ResponseWriter, req authRequest, problem s
 	}
 	renderPage(w, status, "login.html", map[string]any{
 		"Title": "Sign in — xaa playground IdP", "Issuer": s.issuer, "ClientID": req.ClientID,
-		"Action": s.authorizePath, "Hidden": hidden, "Username": req.LoginHint, "Scope": req.Scope,
+		"Action": s.authorizePath, "Hidden": hidden, "Username": username, "Scope": req.Scope,
 		"Error": problem, "Users": s.idp.p.users.users,
 	})
 }
