@@ -6,13 +6,17 @@ import (
 
 	jose "github.com/go-jose/go-jose/v4"
 	"github.com/xaatools/xaa/inspect"
+	"github.com/xaatools/xaa/inspect/inspecttest"
 )
+
+// benchKey is the fixed RSA 2048 key: no key generation in the benchmarks.
+var benchKey = inspecttest.Fixed("bench-1")
 
 // token1KB is an RS256 ID-JAG padded to 1024 bytes in compact form.
 func token1KB(b *testing.B) string {
 	b.Helper()
 	for pad := 0; pad < 1024; pad++ {
-		tok := key(b, "rs").Mint(b, "oauth-id-jag+jwt", claims(append(jagClaims(), "pad", strings.Repeat("x", pad))...), nil)
+		tok := benchKey.Mint(b, "oauth-id-jag+jwt", claims(append(jagClaims(), "pad", strings.Repeat("x", pad))...), nil)
 		if len(tok) >= 1024 {
 			return tok
 		}
@@ -40,7 +44,7 @@ func BenchmarkVerifyRS256(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	set, err := inspect.ParseJWKS(jwks(b, "rs"))
+	set, err := inspect.ParseJWKS(inspecttest.JWKS(b, benchKey))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -57,7 +61,7 @@ func BenchmarkVerifyRS256(b *testing.B) {
 // Verify within 1.3× of this).
 func BenchmarkGoJoseVerifyRS256(b *testing.B) {
 	raw := token1KB(b)
-	pub := key(b, "rs").Private.Public()
+	pub := benchKey.Private.Public()
 	algs := []jose.SignatureAlgorithm{jose.RS256}
 	b.ReportAllocs()
 	for b.Loop() {
@@ -78,7 +82,7 @@ func BenchmarkAnalyzeIDJAG(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	set, _ := inspect.ParseJWKS(jwks(b, "rs"))
+	set, _ := inspect.ParseJWKS(inspecttest.JWKS(b, benchKey))
 	e := jagExpect
 	e.Now = now
 	b.ReportAllocs()
