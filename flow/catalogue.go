@@ -210,25 +210,25 @@ var catalogue = []rule{
 			Spec:    "RFC 6749 §4.1.2.1"}},
 
 	// ── Token exchange (RFC 8693, draft §4.3) ──────────────────────────
-	{id: "token_exchange.assertion_audience", steps: onTokens, desc: re(`audience claim for client_assertion|client_assertion.*aud`), rows: []int{30}, okta: []string{"client_assertion_invalid_audience"},
-		Explanation: Explanation{
-			Meaning: "The client assertion's aud is not what the server wants.",
-			Causes:  []string{"Okta wants aud = the exact token endpoint URL being called; other servers want their issuer"},
-			Fix:     "Set assertion_audience: token_endpoint (the default) for Okta, or issuer for servers following RFC 7523bis.",
-			Spec:    "RFC 7523 §3; draft-ietf-oauth-rfc7523bis"}},
-	{id: "client_assertion.invalid", steps: onTokens, desc: re(`client_assertion|client assertion|private key JWT`), rows: []int{30},
-		okta: []string{"client_assertion_invalid_kid", "client_assertion_invalid_signature", "client_assertion_expired_token", "client_assertion_expires_too_far_in_future", "client_assertion_already_used", "client_assertion_issued_at_in_future", "client_assertion_invalid_issuer", "client_assertion_invalid_subject"},
-		Explanation: Explanation{
-			Meaning: "The server rejected the client assertion (private_key_jwt).",
-			Causes:  []string{"its kid is not a key registered for the client", "it is signed with another key", "exp is more than an hour ahead, or already passed", "the jti was used before", "iss or sub is not the client id"},
-			Fix:     "Register the public key (and its kid) for the client — Okta: the AI agent's or app's Client registration / Client Credentials — and set key_id to that kid.",
-			Spec:    "RFC 7523 §3"}},
 	{id: "client.multiple_credentials", steps: onTokens, desc: re(`multiple client credentials`), rows: []int{31}, okta: []string{"multiple_client_credentials"},
 		Explanation: Explanation{
 			Meaning: "The request carried two client authentications at once.",
 			Causes:  []string{"a Basic header and a client_secret in the body", "a secret and a client_assertion"},
 			Fix:     "Send exactly one method (auth_method in the config).",
 			Spec:    "RFC 6749 §2.3"}},
+	{id: "token_exchange.assertion_audience", steps: onTokens, code: "invalid_client", desc: re(`audience claim for client_assertion|client_assertion.*aud`), rows: []int{30}, okta: []string{"client_assertion_invalid_audience"},
+		Explanation: Explanation{
+			Meaning: "The client assertion's aud is not what the server wants.",
+			Causes:  []string{"Okta wants aud = the exact token endpoint URL being called; other servers want their issuer"},
+			Fix:     "Set assertion_audience: token_endpoint (the default) for Okta, or issuer for servers following RFC 7523bis.",
+			Spec:    "RFC 7523 §3; draft-ietf-oauth-rfc7523bis"}},
+	{id: "client_assertion.invalid", steps: onTokens, code: "invalid_client", desc: re(`client_assertion|client assertion|private key JWT`), rows: []int{30},
+		okta: []string{"client_assertion_invalid_kid", "client_assertion_invalid_signature", "client_assertion_expired_token", "client_assertion_expires_too_far_in_future", "client_assertion_already_used", "client_assertion_issued_at_in_future", "client_assertion_invalid_issuer", "client_assertion_invalid_subject"},
+		Explanation: Explanation{
+			Meaning: "The server rejected the client assertion (private_key_jwt).",
+			Causes:  []string{"its kid is not a key registered for the client", "it is signed with another key", "exp is more than an hour ahead, or already passed", "the jti was used before", "iss or sub is not the client id"},
+			Fix:     "Register the public key (and its kid) for the client — Okta: the AI agent's or app's Client registration / Client Credentials — and set key_id to that kid.",
+			Spec:    "RFC 7523 §3"}},
 	{id: "token_exchange.custom_as", steps: onExchange, desc: re(`'?requested_token_type'? is invalid or not supported`), rows: []int{16}, okta: []string{"invalid_requested_token_type"},
 		Explanation: Explanation{
 			Meaning: "This token endpoint does not issue ID-JAGs (requested_token_type refused).",

@@ -1,0 +1,300 @@
+package flow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/xaatools/xaa/inspect"
+)
+
+// oauth builds a token endpoint error.
+func oauth(status int, code, desc string) *OAuthError {
+	return &OAuthError{Status: status, Code: code, Description: desc, Source: "token endpoint"}
+}
+
+// callback builds an authorization callback error.
+func callbackErr(code, desc string) *OAuthError {
+	return &OAuthError{Code: code, Description: desc, Source: "authorization callback"}
+}
+
+func failedCheck(id string) *CheckError {
+	return &CheckError{Check: inspect.Check{ID: id, Status: inspect.StatusFail, Title: id}}
+}
+
+func fetchErr(k FetchErrorKind, status int) *FetchError {
+	return &FetchError{Kind: k, What: "the thing", URL: "https://example.com/x", Status: status}
+}
+
+// explainCases are, for every catalogue entry, errors that must be
+// explained by it — the Okta and spec wording verbatim where there is one.
+var explainCases = []struct {
+	want string
+	step StepID
+	err  error
+}{
+	{"discovery.issuer_mismatch", StepDiscovery, failedCheck("discovery.idp.issuer")},
+	{"discovery.issuer_mismatch", StepDiscovery, failedCheck("discovery.as.issuer")},
+	{"discovery.metadata_issuer", StepDiscovery, &IssuerMismatchError{URL: "https://idp/.well-known/openid-configuration", Want: "https://idp", Got: "https://idp/"}},
+	{"discovery.prm_not_found", StepDiscovery, failedCheck("discovery.mcp.metadata")},
+	{"discovery.prm_resource_mismatch", StepDiscovery, failedCheck("discovery.mcp.resource")},
+	{"discovery.prm_resource_mismatch", StepDiscovery, failedCheck("discovery.resource_id")},
+	{"discovery.as_not_listed", StepDiscovery, failedCheck("discovery.api.authorization_servers")},
+	{"discovery.no_grant_profile", StepDiscovery, failedCheck("discovery.as.grant_profile")},
+	{"discovery.insecure_endpoint", StepDiscovery, failedCheck("discovery.as.http")},
+	{"discovery.no_metadata", StepDiscovery, &DiscoveryError{What: "IdP metadata", Issuer: "https://idp", Attempts: []*FetchError{fetchErr(FetchStatus, 404), fetchErr(FetchStatus, 404)}}},
+	{"discovery.keys_unusable", StepDiscovery, failedCheck("discovery.idp.jwks")},
+
+	{"login.user_not_assigned", StepLogin, callbackErr("access_denied", "User is not assigned to the client application.")},
+	{"login.pkce_required", StepLogin, callbackErr("invalid_request", "PKCE code challenge is required by the application.")},
+	{"login.redirect_uri_not_registered", StepLogin, oauth(400, "invalid_request", "The 'redirect_uri' parameter must be a Login redirect URI in the client app settings.")},
+	{"login.redirect_uri_mismatch", StepLogin, oauth(400, "invalid_grant", "The 'redirect_uri' does not match the redirection URI used in the authorization request.")},
+	{"login.pkce_failed", StepLogin, oauth(400, "invalid_grant", "PKCE verification failed.")},
+	{"login.code_invalid", StepLogin, oauth(400, "invalid_grant", "The authorization code is invalid or has expired.")},
+	{"login.state_mismatch", StepLogin, ErrStateMismatch},
+	{"login.nonce_mismatch", StepLogin, failedCheck("id_token.nonce")},
+	{"login.issuer_mismatch", StepLogin, ErrIssuerMismatch},
+	{"login.no_refresh_token", StepLogin, &CheckError{Check: inspect.Check{ID: "login.refresh_token", Status: inspect.StatusWarn}}},
+	{"login.id_token_key_not_found", StepLogin, failedCheck("id_token.signature")},
+	{"login.timeout", StepLogin, fmt.Errorf("%w (5m0s)", ErrLoginTimeout)},
+	{"login.listen", StepLogin, fmt.Errorf("%w http://127.0.0.1:8976/callback: address already in use", ErrCallbackListen)},
+	{"login.redirect_uri_page", StepLogin, fmt.Errorf("%w: the IdP shows an error page (HTTP 400): invalid_request: The 'redirect_uri' parameter must be a Login redirect URI in the client app settings.", ErrBrowser)},
+	{"login.unknown_client_page", StepLogin, fmt.Errorf("%w: the IdP shows an error page (HTTP 400): invalid_request: there is no client \"x\" at this IdP", ErrBrowser)},
+	{"login.browser", StepLogin, fmt.Errorf("%w: exec: \"firefox\": executable file not found in $PATH", ErrBrowser)},
+	{"login.no_id_token", StepLogin, ErrMissingIDToken},
+	{"login.consent_required", StepLogin, callbackErr("consent_required", "")},
+	{"login.login_required", StepLogin, callbackErr("login_required", "")},
+	{"login.interaction_required", StepLogin, callbackErr("interaction_required", "")},
+	{"login.invalid_scope", StepLogin, callbackErr("invalid_scope", "scope admin is not supported")},
+
+	{"token_exchange.assertion_audience", StepTokenExchange, oauth(401, "invalid_client", "The audience claim for client_assertion must be the endpoint invoked for the request.")},
+	{"client_assertion.invalid", StepTokenExchange, oauth(401, "invalid_client", "The client_assertion token has an invalid kid.")},
+	{"client_assertion.invalid", StepJWTBearer, oauth(401, "invalid_client", "Private key JWT signature verification failed")},
+	{"client.multiple_credentials", StepTokenExchange, oauth(401, "invalid_request", "Cannot supply multiple client credentials. Use one of the following: credentials in the Authorization header, credentials in the post body, or a client_assertion in the post body.")},
+	{"token_exchange.custom_as", StepTokenExchange, oauth(400, "invalid_request", "'requested_token_type' is invalid or not supported.")},
+	{"token_exchange.user_not_assigned", StepTokenExchange, oauth(400, "invalid_request", "'subject_token' is invalid: the user is not assigned to the client application.")},
+	{"token_exchange.subject_inactive", StepTokenExchange, oauth(400, "invalid_request", "'subject_token' is invalid: the user account is not active.")},
+	{"token_exchange.subject_wrong_as", StepTokenExchange, oauth(400, "invalid_request", "'subject_token' is invalid: the authorization server that issued it is not valid.")},
+	{"token_exchange.subject_untrusted", StepTokenExchange, oauth(403, "access_denied", "The 'subject_token' issuer isn't a trusted authorization server.")},
+	{"token_exchange.subject_expired", StepTokenExchange, oauth(400, "invalid_grant", "The 'subject_token' either expired or the session associated with it was terminated.")},
+	{"token_exchange.subject_expired", StepTokenExchange, oauth(400, "invalid_request", "ID token expired")},
+	{"token_exchange.subject_aud", StepTokenExchange, oauth(400, "invalid_request", "ID Token aud doesn't match the authenticated client_id")},
+	{"token_exchange.subject_type", StepTokenExchange, oauth(400, "invalid_request", "'subject_token_type' is invalid or not supported.")},
+	{"token_exchange.subject_invalid", StepTokenExchange, oauth(400, "invalid_request", "'subject_token' is invalid.")},
+	{"token_exchange.subject_invalid", StepTokenExchange, oauth(400, "invalid_request", "ID Token signature verification failed")},
+	{"token_exchange.missing_parameter", StepTokenExchange, oauth(400, "invalid_request", "missing required parameter: audience")},
+	{"token_exchange.invalid_audience", StepTokenExchange, oauth(400, "invalid_target", "Token Exchange requests must include a valid audience of the authorization server.")},
+	{"token_exchange.invalid_resource", StepTokenExchange, oauth(400, "invalid_target", "'resource' is invalid or not supported.")},
+	{"token_exchange.invalid_resource", StepTokenExchange, oauth(400, "invalid_target", "Resource mismatch")},
+	{"token_exchange.invalid_resource", StepTokenExchange, oauth(400, "invalid_target", "none match the requested audience + resource combination")},
+	{"token_exchange.resource_app_incomplete", StepTokenExchange, oauth(400, "invalid_target", "The resource app is not completely configured or user is not assigned to the app.")},
+	{"token_exchange.no_connection", StepTokenExchange, oauth(400, "invalid_target", "client a has no connection to https://as")},
+	{"token_exchange.scope_denied", StepTokenExchange, oauth(400, "unauthorized_client", "Scope not permitted")},
+	{"token_exchange.scope_denied", StepTokenExchange, oauth(403, "access_denied", "scope_denied")},
+	{"token_exchange.invalid_scope", StepTokenExchange, oauth(400, "invalid_scope", "")},
+	{"token_exchange.confidential_client_required", StepTokenExchange, oauth(400, "unauthorized_client", "Confidential client is required to make this request.")},
+	{"token_exchange.invalid_target", StepTokenExchange, oauth(400, "invalid_target", "")},
+	{"token_exchange.grant_not_enabled", StepTokenExchange, oauth(400, "unauthorized_client", "The client is not authorized to use the provided grant type. Configured grant types: [authorization_code, refresh_token].")},
+	{"token_exchange.sku_not_enabled", StepTokenExchange, oauth(400, "invalid_grant", "The Okta for AI Agents SKU is not enabled. Contact your Account Executive to enable the SKU to use the requested grant type or token exchange flow.")},
+	{"token_exchange.grant_unsupported", StepTokenExchange, oauth(400, "unsupported_grant_type", "'urn:ietf:params:oauth:grant-type:token-exchange' grant type is not supported.")},
+	{"token_exchange.invalid_client", StepTokenExchange, oauth(401, "invalid_client", "Client authentication failed. Either the client or the client credentials are invalid.")},
+	{"token_exchange.invalid_client", StepTokenExchange, oauth(401, "invalid_client", "The client secret supplied for a confidential client is invalid.")},
+	{"token_exchange.step_up", StepTokenExchange, oauth(400, "insufficient_user_authentication", "")},
+	{"token_exchange.quota", StepTokenExchange, oauth(429, "invalid_request", "ID-JAG quota exceeded for this user")},
+	{"token_exchange.access_denied", StepTokenExchange, oauth(400, "access_denied", "Client is not authorized to broker access to the target Resource Authorization Server")},
+	{"token_exchange.refresh_token_invalid", StepTokenExchange, oauth(400, "invalid_grant", "The refresh token is invalid or expired.")},
+	{"token_exchange.not_generated", StepTokenExchange, oauth(500, "server_error", "Failed to create the id assertion authorization grant.")},
+	{"token_exchange.issued_token_type", StepTokenExchange, failedCheck("urn.issued_token_type")},
+	{"token_exchange.token_type", StepTokenExchange, failedCheck("token_exchange.token_type")},
+	{"id_jag.aud_mismatch", StepTokenExchange, failedCheck("id_jag.aud")},
+	{"chain.id_jag_aud", StepTokenExchange, failedCheck("chain.id_jag_aud")},
+	{"token_exchange.id_jag_client_id", StepTokenExchange, failedCheck("chain.id_jag_client_id")},
+
+	{"jwt_bearer.grant_unsupported", StepJWTBearer, oauth(400, "unsupported_grant_type", "")},
+	{"jwt_bearer.unauthorized_client", StepJWTBearer, oauth(400, "unauthorized_client", "The client is not authorized to use the provided grant type. Configured grant types: [client_credentials].")},
+	{"jwt_bearer.invalid_client", StepJWTBearer, oauth(401, "invalid_client", "Client authentication failed.")},
+	{"jwt_bearer.proof_of_possession", StepJWTBearer, oauth(400, "invalid_grant", "Proof of possession required for this authorization grant")},
+	{"jwt_bearer.client_mismatch", StepJWTBearer, oauth(400, "invalid_grant", "The 'client_id' in the JWT Bearer Grant must match the 'client_id' used to authenticate the client.")},
+	{"jwt_bearer.client_mismatch", StepJWTBearer, oauth(400, "invalid_grant", "The authorized party (client_id) in this JWT does not match the authenticated client")},
+	{"jwt_bearer.invalid_audience", StepJWTBearer, oauth(400, "invalid_grant", "The audience of the JWT Bearer Grant must match the the issuer of the authorization server.")},
+	{"jwt_bearer.invalid_audience", StepJWTBearer, oauth(400, "invalid_grant", "Audience validation failed")},
+	{"jwt_bearer.lifetime_too_long", StepJWTBearer, oauth(400, "invalid_grant", "The lifetime of the id-jag must not exceed 5 minutes.")},
+	{"jwt_bearer.expired", StepJWTBearer, oauth(400, "invalid_grant", "The id-jag is expired.")},
+	{"jwt_bearer.expired", StepJWTBearer, oauth(400, "invalid_grant", "JWT has expired")},
+	{"jwt_bearer.issued_in_future", StepJWTBearer, oauth(400, "invalid_grant", "The id-jag is issued in the future.")},
+	{"jwt_bearer.issued_in_future", StepJWTBearer, oauth(400, "invalid_grant", "JWT (iat=1795428000) is not yet valid")},
+	{"jwt_bearer.missing_jti", StepJWTBearer, oauth(400, "invalid_grant", "id_jag.jti failed: jti is present (replay protection) (expected a unique string, got (absent))")},
+	{"jwt_bearer.replayed", StepJWTBearer, oauth(400, "invalid_grant", "The id-jag was already used.")},
+	{"jwt_bearer.replayed", StepJWTBearer, oauth(400, "invalid_grant", "The jti of the JWT Bearer Grant was already used.")},
+	{"jwt_bearer.wrong_typ", StepJWTBearer, oauth(400, "invalid_grant", "invalid JWT type, expected typ: oauth-id-jag+jwt")},
+	{"jwt_bearer.algorithm", StepJWTBearer, oauth(400, "invalid_grant", "id_jag.alg failed: alg is an allowed asymmetric algorithm (expected one of RS256, got HS256)")},
+	{"jwt_bearer.untrusted_issuer", StepJWTBearer, oauth(400, "invalid_grant", "The issuer of the id-jag is not a trusted authorization server.")},
+	{"jwt_bearer.untrusted_issuer", StepJWTBearer, oauth(401, "invalid_token", "The issuer of the token is not permitted to use the JWT Bearer Grant.")},
+	{"jwt_bearer.invalid_signature", StepJWTBearer, oauth(400, "invalid_grant", "The signature of the id-jag is invalid.")},
+	{"jwt_bearer.invalid_subject", StepJWTBearer, oauth(400, "invalid_grant", "The 'sub' claim in the id-jag is invalid.")},
+	{"jwt_bearer.scope_in_request", StepJWTBearer, oauth(400, "invalid_request", "The id-jag request must not include a 'scope' parameter.")},
+	{"jwt_bearer.lacking_scopes", StepJWTBearer, oauth(400, "invalid_scope", "The id-jag must include at least one scope.")},
+	{"jwt_bearer.invalid_scope", StepJWTBearer, oauth(400, "invalid_scope", "")},
+	{"jwt_bearer.resource_mismatch", StepJWTBearer, oauth(400, "invalid_grant", "The 'resource' claim in the id-jag does not match the 'resource' parameter in the request.")},
+	{"jwt_bearer.invalid_grant", StepJWTBearer, oauth(400, "invalid_grant", "")},
+
+	{"resource.wrong_audience", StepResource, &OAuthError{Status: 401, Code: "invalid_token", Description: "unexpected aud claim value", Source: "WWW-Authenticate"}},
+	{"resource.expired", StepResource, &OAuthError{Status: 401, Code: "invalid_token", Description: "The access token expired", Source: "WWW-Authenticate"}},
+	{"resource.insufficient_scope", StepResource, &OAuthError{Status: 403, Code: "insufficient_scope", Scope: "mcp.access", Source: "WWW-Authenticate"}},
+	{"resource.invalid_token", StepResource, &OAuthError{Status: 401, Code: "invalid_token", Source: "WWW-Authenticate"}},
+	{"resource.unauthorized", StepResource, fmt.Errorf("%w: the API answered 401 Unauthorized without an error code", ErrTokenRejected)},
+	{"mcp.not_acceptable", StepResource, &MCPError{Operation: "initialize", Status: 406, Message: "HTTP 406 Not Acceptable: initialize: Not Acceptable"}},
+	{"mcp.header_mismatch", StepResource, &MCPError{Operation: "tools/list", Code: -32020, Message: "HeaderMismatch"}},
+	{"mcp.unsupported_version", StepResource, &MCPError{Operation: "initialize", Code: -32022, Message: "UnsupportedProtocolVersion"}},
+	{"mcp.session_expired", StepResource, &MCPError{Operation: "tools/list", Status: 404, Message: "HTTP 404 Not Found: tools/list: failed to connect: session not found"}},
+	{"mcp.method_not_allowed", StepResource, &MCPError{Operation: "initialize", Status: 405, Message: "HTTP 405 Method Not Allowed"}},
+	{"mcp.method_not_found", StepResource, &MCPError{Operation: "tools/list", Code: -32601, Message: "Method not found"}},
+	{"mcp.unauthorized", StepResource, &MCPError{Operation: "initialize", Status: 401, Message: "HTTP 401 Unauthorized: initialize: Unauthorized"}},
+
+	{"oauth.server_error", StepJWTBearer, oauth(500, "server_error", "database down")},
+	{"oauth.temporarily_unavailable", StepTokenExchange, oauth(503, "temporarily_unavailable", "")},
+	{"oauth.invalid_client", StepLogin, oauth(401, "invalid_client", "The client secret supplied for a confidential client is invalid.")},
+	{"oauth.unauthorized_client", StepLogin, callbackErr("unauthorized_client", "")},
+	{"oauth.access_denied", StepLogin, callbackErr("access_denied", "The resource owner denied the request")},
+
+	{"client.auth_build", StepTokenExchange, fmt.Errorf("%w: the PEM block is damaged", ErrClientAuth)},
+	{"flow.missing_input", StepJWTBearer, wrapNoInput("an ID-JAG")},
+	{"flow.missing_token", StepJWTBearer, fmt.Errorf("%w: access_token is missing", ErrMissingToken)},
+	{"network.dns", StepTokenExchange, fetchErr(FetchDNS, 0)},
+	{"network.refused", StepDiscovery, fetchErr(FetchRefused, 0)},
+	{"network.tls", StepDiscovery, fetchErr(FetchTLS, 0)},
+	{"network.timeout", StepTokenExchange, fetchErr(FetchTimeout, 0)},
+	{"network.html", StepJWTBearer, fetchErr(FetchHTML, 200)},
+	{"network.not_json", StepJWTBearer, fetchErr(FetchNotJSON, 200)},
+	{"network.too_large", StepDiscovery, fetchErr(FetchTooLarge, 200)},
+	{"network.redirect", StepDiscovery, fetchErr(FetchRedirect, 302)},
+	{"network.http_status", StepJWTBearer, fetchErr(FetchStatus, 502)},
+	{"network.bad_url", StepDiscovery, fetchErr(FetchBadURL, 0)},
+}
+
+func TestExplain(t *testing.T) {
+	for _, c := range explainCases {
+		t.Run(c.want+" "+c.err.Error(), func(t *testing.T) {
+			got := Explain(c.step, c.err)
+			if got == nil {
+				t.Fatalf("Explain(%s, %v) = nil, want %s", c.step, c.err, c.want)
+			}
+			if got.ID != c.want {
+				t.Errorf("Explain(%s, %v) = %s, want %s", c.step, c.err, got.ID, c.want)
+			}
+			if got.Meaning == "" || got.Fix == "" {
+				t.Errorf("entry %s lacks a meaning or a fix: %+v", got.ID, got)
+			}
+		})
+	}
+}
+
+// TestCatalogueCoverage checks that every entry has a case, never keys on
+// the HTTP status alone, and that the entries cover every row of the
+// troubleshooting table (§8) and every Okta error code (§7).
+func TestCatalogueCoverage(t *testing.T) {
+	tested := map[string]bool{}
+	for _, c := range explainCases {
+		tested[c.want] = true
+	}
+	rows := map[int]bool{}
+	okta := map[string]bool{}
+	for _, r := range catalogue {
+		if !tested[r.id] {
+			t.Errorf("catalogue entry %s has no case in explainCases", r.id)
+		}
+		if !r.signal() {
+			t.Errorf("catalogue entry %s matches on nothing but the status", r.id)
+		}
+		if r.Meaning == "" || r.Fix == "" {
+			t.Errorf("catalogue entry %s lacks a meaning or a fix", r.id)
+		}
+		for _, n := range r.rows {
+			rows[n] = true
+		}
+		for _, o := range r.okta {
+			okta[o] = true
+		}
+	}
+	for n := 1; n <= 59; n++ {
+		if !rows[n] {
+			t.Errorf("troubleshooting row %d is not covered by the catalogue", n)
+		}
+	}
+	for _, code := range oktaCodes {
+		if !okta[code] {
+			t.Errorf("Okta error code %s is not covered by the catalogue", code)
+		}
+	}
+}
+
+// oktaCodes are the Okta internal codes of the protocol reference's Okta
+// error table (§7) and IdP/AS rule tables (§4).
+var oktaCodes = []string{
+	"invalid_requested_token_type", "invalid_subject_token", "invalid_subject_token_type", "invalid_subject_token_authorization_server",
+	"invalid_subject_token_user_not_assigned", "invalid_subject_token_user_inactive", "invalid_subject_token_client_inactive",
+	"invalid_subject_token_session_expired", "token_exchange_subject_token_expired", "associated_server_not_trusted",
+	"token_exchange_invalid_audience", "token_exchange_invalid_resource", "token_exchange_incomplete_resource_configuration",
+	"unauthorized_client", "confidential_client_required", "unsupported_grant_type_token_exchange",
+	"invalid_grant_type_or_token_exchange_sku_not_enabled", "invalid_client", "invalid_client_secret",
+	"client_assertion_invalid_audience", "client_assertion_invalid_kid", "client_assertion_invalid_signature",
+	"client_assertion_expired_token", "client_assertion_expires_too_far_in_future", "client_assertion_already_used",
+	"client_assertion_issued_at_in_future", "client_assertion_invalid_issuer", "client_assertion_invalid_subject",
+	"multiple_client_credentials", "id_jag_scopes_in_request", "jwt_bearer_grant_invalid_audience", "jwt_bearer_grant_replayed",
+	"jwt_bearer_grant_invalid_issuer", "id_jag_client_mismatch", "id_jag_untrusted_issuer", "id_jag_expired",
+	"id_jag_issued_in_future", "id_jag_lifetime_too_long", "id_jag_invalid_signature", "id_jag_replayed", "id_jag_invalid_subject",
+	"id_jag_lacking_scopes", "id_jag_resource_mismatch", "id_jag_resource_not_allowed_for_as", "id_jag_not_generated",
+	"user_not_assigned", "illegal_redirect_uri", "mismatched_redirect_uri", "pkce_missing_challenge", "pkce_verification_failed",
+	"invalid_authorization_code", "unsupported_resource", "too_many_resources", "invalid_refresh_token",
+}
+
+// TestExplainNeverOnStatusAlone: the same status with no code or text that
+// an entry knows is left unexplained rather than guessed.
+func TestExplainNeverOnStatusAlone(t *testing.T) {
+	for _, step := range Steps() {
+		for _, status := range []int{400, 401, 403, 404, 500} {
+			if got := Explain(step, &OAuthError{Status: status, Code: "made_up_code"}); got != nil {
+				t.Errorf("Explain(%s, HTTP %d made_up_code) = %s, want nil", step, status, got.ID)
+			}
+		}
+	}
+}
+
+func TestExplainCheckFallsBackToItsHint(t *testing.T) {
+	c := inspect.Check{ID: "id_jag.nbf", Status: inspect.StatusFail, Title: "nbf has passed", Hint: "the token is not valid yet; check the clocks"}
+	got := ExplainCheck(StepTokenExchange, c)
+	if got == nil || got.ID != "check.id_jag.nbf" || got.Fix != c.Hint {
+		t.Errorf("ExplainCheck(nbf) = %+v, want the check's own hint", got)
+	}
+	if got := ExplainCheck(StepTokenExchange, inspect.Check{ID: "id_jag.aud", Status: inspect.StatusPass}); got != nil {
+		t.Errorf("ExplainCheck(a passing check) = %+v, want nil", got)
+	}
+}
+
+func TestErrorsAs(t *testing.T) {
+	wrapped := fmt.Errorf("token exchange: %w", oauth(400, "invalid_target", "x"))
+	var oe *OAuthError
+	if !errors.As(wrapped, &oe) || oe.Code != "invalid_target" {
+		t.Errorf("errors.As(OAuthError) = %v", oe)
+	}
+	de := &DiscoveryError{Attempts: []*FetchError{fetchErr(FetchDNS, 0)}}
+	var fe *FetchError
+	if !errors.As(de, &fe) || fe.Kind != FetchDNS {
+		t.Errorf("errors.As(DiscoveryError → FetchError) = %v", fe)
+	}
+	if !errors.Is(&IssuerMismatchError{}, ErrMetadataIssuer) || !errors.Is(&MCPError{}, ErrMCP) {
+		t.Errorf("errors.Is on IssuerMismatchError / MCPError does not find the sentinel")
+	}
+	if errors.Is(context.Canceled, ErrMCP) {
+		t.Errorf("errors.Is(context.Canceled, ErrMCP) = true")
+	}
+	if !slices.Contains([]string{"invalid_target (HTTP 400) from the token endpoint: x"}, oe.Error()) {
+		t.Errorf("OAuthError.Error() = %q", oe.Error())
+	}
+	if got := (&CheckError{Check: inspect.Check{ID: "id_jag.aud", Title: "aud is the resource AS issuer", Expected: "a", Actual: "b"}}).Error(); !strings.Contains(got, "expected a, got b") {
+		t.Errorf("CheckError.Error() = %q", got)
+	}
+}
