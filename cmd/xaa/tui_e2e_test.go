@@ -74,7 +74,9 @@ func (s *tmuxSession) screen(escapes bool) string {
 }
 
 // send presses keys (tmux key names: Enter, Up, Escape, C-c, or text).
-func (s *tmuxSession) send(keys ...string) { s.tmux(append([]string{"send-keys", "-t", "xaa"}, keys...)...) }
+func (s *tmuxSession) send(keys ...string) {
+	s.tmux(append([]string{"send-keys", "-t", "xaa"}, keys...)...)
+}
 
 // waitFor waits until the screen shows every text. The limit is generous
 // for a loaded machine; nothing here measures speed.
