@@ -43,7 +43,8 @@ func Token(s Styles, a inspect.Analysis, o TokenOptions) string {
 	}
 	w.blank()
 
-	w.line(SignatureLine(s, a.Signature))
+	glyph, verdict := signatureParts(s, a.Signature)
+	w.wrapped(glyph+" ", verdict)
 	for _, warn := range a.Signature.Warnings {
 		w.wrapped("  "+s.Glyph(inspect.StatusWarn)+" ", warn)
 	}
@@ -82,13 +83,19 @@ func Token(s Styles, a inspect.Analysis, o TokenOptions) string {
 
 // SignatureLine is the prominent verdict every token view shows.
 func SignatureLine(s Styles, sig inspect.Signature) string {
+	glyph, verdict := signatureParts(s, sig)
+	return glyph + " " + verdict
+}
+
+func signatureParts(s Styles, sig inspect.Signature) (glyph, verdict string) {
+	st := inspect.StatusWarn
 	switch sig.Status {
 	case inspect.SignatureVerified:
-		return s.Glyph(inspect.StatusPass) + " " + s.Pass.Render("signature "+sig.Verdict())
+		st = inspect.StatusPass
 	case inspect.SignatureInvalid:
-		return s.Glyph(inspect.StatusFail) + " " + s.Fail.Render("signature "+sig.Verdict())
+		st = inspect.StatusFail
 	}
-	return s.Glyph(inspect.StatusWarn) + " " + s.Warn.Render("signature "+sig.Verdict())
+	return s.Glyph(st), s.Status(st).Render("signature " + sig.Verdict())
 }
 
 // Summary counts checks by status: "12 passed · 1 warning · 1 failed".
@@ -126,10 +133,11 @@ func (w *writer) checks(r inspect.Report) {
 	for _, c := range r {
 		line := w.s.Glyph(c.Status) + " " + c.Title
 		if c.Status == inspect.StatusPass || c.Status == inspect.StatusSkip {
-			if c.Actual != "" {
-				line += w.s.Faint.Render("  " + c.Actual)
+			if c.Actual == "" {
+				w.line(line)
+			} else {
+				w.wrapped(line+"  ", w.s.Faint.Render(c.Actual))
 			}
-			w.line(line)
 			continue
 		}
 		w.line(w.s.Status(c.Status).Render(line))
