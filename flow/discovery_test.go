@@ -237,4 +237,3 @@ func FuzzParseWWWAuthenticate(f *testing.F) {
 		}
 	})
 }
-
