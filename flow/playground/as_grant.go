@@ -238,16 +238,32 @@ func (a *resourceAS) grantScopes(requested string, tok *inspect.Token) ([]string
 	return granted, nil
 }
 
+// accessTokenClaims are the claims of an RFC 9068 §2.2 access token, in
+// the order they are shown.
+type accessTokenClaims struct {
+	Iss      string `json:"iss"`
+	Sub      string `json:"sub"`
+	Aud      string `json:"aud"`
+	ClientID string `json:"client_id"`
+	Scope    string `json:"scope"`
+	JTI      string `json:"jti"`
+	IAT      int64  `json:"iat"`
+	Exp      int64  `json:"exp"`
+}
+
 // issueAccessToken signs an RFC 9068 access token (typ at+jwt) for the
 // resource; no refresh token (draft §4.4.2).
 func (a *resourceAS) issueAccessToken(c *client, account, audience string, scopes []string, now time.Time) (map[string]any, *oauthError) {
 	key := a.keys.signer("ES256")
-	claims := map[string]any{
-		"iss": a.issuer, "sub": account, "aud": audience, "client_id": c.id,
-		"iat": now.Unix(), "exp": now.Add(AccessTokenLifetime).Unix(),
-		"jti": "at_" + randomID(18), "scope": strings.Join(scopes, " "),
-	}
-	at, err := signCompact(map[string]any{"alg": "ES256", "kid": key.kid, "typ": inspect.TypAccessToken}, claims, key.priv)
+	scope := strings.Join(scopes, " ")
+	claims := accessTokenClaims{Iss: a.issuer, Sub: account, Aud: audience, ClientID: c.id, Scope: scope,
+		JTI: "at_" + randomID(18), IAT: now.Unix(), Exp: now.Add(AccessTokenLifetime).Unix()}
+	header := struct {
+		Alg string `json:"alg"`
+		KID string `json:"kid"`
+		Typ string `json:"typ"`
+	}{"ES256", key.kid, inspect.TypAccessToken}
+	at, err := signCompact(header, claims, key.priv)
 	if err != nil {
 		return nil, &oauthError{status: http.StatusInternalServerError, code: "server_error", description: fmt.Sprintf("signing the access token failed: %v", err)}
 	}
@@ -255,6 +271,6 @@ func (a *resourceAS) issueAccessToken(c *client, account, audience string, scope
 		"access_token": at,
 		"token_type":   "Bearer",
 		"expires_in":   int(AccessTokenLifetime / time.Second),
-		"scope":        strings.Join(scopes, " "),
+		"scope":        scope,
 	}, nil
 }

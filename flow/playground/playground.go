@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/url"
@@ -252,10 +254,13 @@ func (p *Playground) Close() error {
 	return p.closeErr
 }
 
-// newServer wraps h with the limits every playground server has.
+// newServer wraps h with the limits every playground server has. It logs
+// nothing: the playground runs inside the terminal UI, whose screen a log
+// line would break, and every problem is answered to the client anyway.
 func newServer(h http.Handler) *http.Server {
 	return &http.Server{
 		Handler:           h,
+		ErrorLog:          log.New(io.Discard, "", 0),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
 		WriteTimeout:      30 * time.Second,
