@@ -165,7 +165,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.c.width, m.c.height = msg.Width, msg.Height
 		m.help.Width = msg.Width
 		m.layout()
-		return m, nil
+		return m, m.flowRender()
 	case tickMsg:
 		m.c.now = time.Time(msg)
 		if !m.c.flashUntil.IsZero() && !m.c.now.Before(m.c.flashUntil) {
@@ -178,7 +178,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case m.screen == screenFlow && m.hasFlow && m.flow.showsTime():
 			m.flow.refresh()
 		}
-		return m, tick()
+		return m, tea.Batch(tick(), m.flowRender())
 	case playgroundMsg:
 		return m.playgroundStarted(msg)
 	case copiedMsg:
@@ -236,7 +236,7 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		} else {
 			m.c.setFlash("tokens shortened", false)
 		}
-		return m, nil
+		return m, m.flowRender()
 	}
 	return m.forward(msg)
 }
@@ -346,6 +346,15 @@ func (m Model) configSaved(msg configSavedMsg) (tea.Model, tea.Cmd) {
 	m.c.setFlash("saved "+msg.path+" (mode 0600)", false)
 	m.layout()
 	return m, nil
+}
+
+// flowRender starts rendering a large view of the flow screen, if one is
+// wanted after a resize or a switch.
+func (m *Model) flowRender() tea.Cmd {
+	if !m.hasFlow {
+		return nil
+	}
+	return m.flow.takeRender()
 }
 
 // Playground returns the playground the program started, or nil, so the

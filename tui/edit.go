@@ -69,7 +69,7 @@ func (f flowScreen) openEdit() (flowScreen, tea.Cmd) {
 	}
 	f.edit = newForm(f.c, fields)
 	f.editing = true
-	f.pane.setContent(f.content(), false)
+	f.show(false)
 	return f, f.edit.fields[0].input.Focus()
 }
 
@@ -143,14 +143,14 @@ func (f flowScreen) configParams(id flow.StepID) map[string]string {
 func (f flowScreen) editKey(msg tea.KeyMsg) (flowScreen, tea.Cmd) {
 	if key.Matches(msg, f.c.keys.Back) {
 		f.editing = false
-		f.pane.setContent(f.content(), false)
+		f.show(false)
 		return f, nil
 	}
 	var cmd tea.Cmd
 	var submit bool
 	f.edit, cmd, submit = f.edit.update(msg)
 	if !submit {
-		f.pane.setContent(f.content(), true)
+		f.show(true)
 		return f, cmd
 	}
 	i := f.selected

@@ -71,6 +71,12 @@ type flowScreen struct {
 	listWidth int
 	pane      pane
 	spin      spinner.Model
+
+	// A large Request, Response or curl tab is rendered by a command, off
+	// the event loop: want is the view the pane should show, inFlight the
+	// one being rendered, rendered the last one that came back.
+	want, inFlight *renderKey
+	rendered       *renderedMsg
 }
 
 // newFlowScreen returns the flow screen for cfg; pg is the playground it
@@ -98,7 +104,7 @@ type progressMsg struct {
 // user is looking.
 func isFlowMsg(msg tea.Msg) bool {
 	switch msg.(type) {
-	case stepDoneMsg, progressMsg, savedMsg:
+	case stepDoneMsg, progressMsg, savedMsg, renderedMsg:
 		return true
 	}
 	return false
@@ -190,7 +196,7 @@ func (f flowScreen) start(i int, resend bool) (flowScreen, tea.Cmd) {
 	ch := make(chan flow.Progress, 16)
 	f.progress = ch
 	f.selected = i
-	f.pane.setContent(f.content(), false)
+	f.show(false)
 	cmd := runStep(ctx, f.stepEnv(ch), f.stepConfig(i), flow.StepID(i), f.input(i), f.overrides[i], f.seq, resend, ch)
 	return f, tea.Batch(cmd, waitProgress(f.seq, ch), f.spin.Tick)
 }
@@ -227,7 +233,7 @@ func (f flowScreen) finish(msg stepDoneMsg) (flowScreen, tea.Cmd) {
 			f.tab = tabResponse
 		}
 	}
-	f.pane.setContent(f.content(), false)
+	f.show(false)
 	if f.runAll && usable(msg.step) && i+1 < stepCount {
 		return f.start(i+1, false)
 	}
@@ -235,8 +241,22 @@ func (f flowScreen) finish(msg stepDoneMsg) (flowScreen, tea.Cmd) {
 	return f, nil
 }
 
+// update handles a message, then starts rendering a large view if one is
+// wanted.
 func (f flowScreen) update(msg tea.Msg) (flowScreen, tea.Cmd) {
+	f, cmd := f.handle(msg)
+	return f, tea.Batch(cmd, f.takeRender())
+}
+
+func (f flowScreen) handle(msg tea.Msg) (flowScreen, tea.Cmd) {
 	switch msg := msg.(type) {
+	case renderedMsg:
+		f.inFlight = nil
+		if f.want != nil && *f.want == msg.key {
+			f.want, f.rendered = nil, &msg
+			f.pane.setRendered(msg.content, msg.wrapped, msg.key.width)
+		}
+		return f, nil
 	case stepDoneMsg:
 		return f.finish(msg)
 	case progressMsg:
@@ -249,7 +269,7 @@ func (f flowScreen) update(msg tea.Msg) (flowScreen, tea.Cmd) {
 		if msg.p.Message != "" {
 			f.lastNote = msg.p.Message
 		}
-		f.pane.setContent(f.content(), true)
+		f.show(true)
 		return f, waitProgress(f.seq, f.progress)
 	case spinner.TickMsg:
 		if f.running < 0 {
@@ -290,28 +310,28 @@ func (f flowScreen) key(msg tea.KeyMsg) (flowScreen, tea.Cmd) {
 		return f, nil
 	case f.compare && key.Matches(msg, k.Back):
 		f.compare = false
-		f.pane.setContent(f.content(), false)
+		f.show(false)
 		return f, nil
 	case key.Matches(msg, k.Up):
 		f.selected = (f.selected + rowChain) % (rowChain + 1)
 		f.tokenIdx, f.compare = 0, false
-		f.pane.setContent(f.content(), false)
+		f.show(false)
 	case key.Matches(msg, k.Down):
 		f.selected = (f.selected + 1) % (rowChain + 1)
 		f.tokenIdx, f.compare = 0, false
-		f.pane.setContent(f.content(), false)
+		f.show(false)
 	case key.Matches(msg, k.NextTab):
 		f.tab = (f.tab + 1) % tabCount
 		f.compare = false
-		f.pane.setContent(f.content(), false)
+		f.show(false)
 	case key.Matches(msg, k.PrevTab):
 		f.tab = (f.tab + tabCount - 1) % tabCount
 		f.compare = false
-		f.pane.setContent(f.content(), false)
+		f.show(false)
 	case msg.Type == tea.KeyRunes && len(msg.Runes) == 1 && msg.Runes[0] >= '1' && msg.Runes[0] <= '6':
 		f.tab = int(msg.Runes[0] - '1')
 		f.compare = false
-		f.pane.setContent(f.content(), false)
+		f.show(false)
 	case key.Matches(msg, k.Next):
 		i := f.nextStep()
 		if i < 0 {
@@ -337,7 +357,7 @@ func (f flowScreen) key(msg tea.KeyMsg) (flowScreen, tea.Cmd) {
 	case key.Matches(msg, k.Compare):
 		if f.selected < stepCount && f.previous[f.selected] != nil {
 			f.compare = !f.compare
-			f.pane.setContent(f.content(), false)
+			f.show(false)
 		} else {
 			f.c.setFlash("nothing to compare: edit a step's inputs (e) and resend it first", false)
 		}
@@ -345,7 +365,7 @@ func (f flowScreen) key(msg tea.KeyMsg) (flowScreen, tea.Cmd) {
 		if st := f.selectedStep(); st != nil && len(st.Tokens) > 0 {
 			f.tokenIdx = (f.tokenIdx + 1) % len(st.Tokens)
 			f.tab = tabTokens
-			f.pane.setContent(f.content(), false)
+			f.show(false)
 		}
 	case key.Matches(msg, k.CopyToken):
 		return f, f.copyToken()
@@ -424,7 +444,7 @@ func (f flowScreen) nextUser() (flowScreen, tea.Cmd) {
 	for j := int(flow.StepLogin); j < stepCount; j++ {
 		f.steps[j], f.previous[j] = nil, nil
 	}
-	f.pane.setContent(f.content(), false)
+	f.show(false)
 	return f, nil
 }
 
@@ -442,7 +462,7 @@ func (f flowScreen) showsTime() bool {
 }
 
 // refresh re-renders the pane after the clock or a switch changed.
-func (f *flowScreen) refresh() { f.pane.setContent(f.content(), true) }
+func (f *flowScreen) refresh() { f.show(true) }
 
 // stepDuration says how long a step took, or has been running.
 func (f flowScreen) stepDuration(i int) string {

@@ -164,30 +164,43 @@ func (f flowScreen) content() string {
 	if f.compare && f.previous[i] != nil {
 		return f.compareView(f.previous[i], st, w)
 	}
-	s := f.c.styles
-	head := s.bold.Render(stepTitle(i)) + "  " + s.report.Status(stepStatus(st.Status)).Render(st.Status.Glyph()+" "+st.Status.String())
+	if f.tab == tabTokens {
+		return stepHead(f.c.styles, st, f.authMethods[i]) + "\n\n" + f.tokensView(st, w)
+	}
+	return stepTabView(f.c.styles, st, f.tab, f.c.reveal, w, f.authMethods[i])
+}
+
+// stepHead is the heading of a step's tabs: its name, status, duration and
+// the inputs it ran with when they were edited.
+func stepHead(s styles, st *flow.Step, auth string) string {
+	head := s.bold.Render(stepTitle(int(st.ID))) + "  " + s.report.Status(stepStatus(st.Status)).Render(st.Status.Glyph()+" "+st.Status.String())
 	if st.Duration > 0 {
 		head += s.faint.Render("  " + shortDuration(st.Duration))
 	}
-	if o := overridesLine(st.Overrides, f.authMethods[i]); o != "" {
+	if o := overridesLine(st.Overrides, auth); o != "" {
 		head += "\n" + s.shift.Render("edited: "+o)
 	}
+	return head
+}
+
+// stepTabView renders a tab of a step other than Tokens (which counts down
+// with the clock). It reads nothing but its arguments, so a command can run
+// it off the event loop for a large response.
+func stepTabView(s styles, st *flow.Step, tab int, reveal bool, width int, auth string) string {
 	var body string
-	switch f.tab {
+	switch tab {
 	case tabRequest:
-		body = requestsView(s, st.Exchanges, f.c.reveal)
+		body = requestsView(s, st.Exchanges, reveal)
 	case tabResponse:
-		body = responsesView(s, st.Exchanges, f.c.reveal)
-	case tabTokens:
-		body = f.tokensView(st, w)
+		body = responsesView(s, st.Exchanges, reveal)
 	case tabChecks:
-		body = checksView(s, st, w)
+		body = checksView(s, st, width)
 	case tabExplain:
-		body = explainView(s, st, w)
+		body = explainView(s, st, width)
 	case tabCurl:
-		body = curlView(s, st.Exchanges, f.c.reveal)
+		body = curlView(s, st.Exchanges, reveal)
 	}
-	return head + "\n\n" + body
+	return stepHead(s, st, auth) + "\n\n" + body
 }
 
 // pendingView says what a step will do and how to run it.

@@ -10,6 +10,11 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
+// largeContent is the size from which a pane's text is rendered and wrapped
+// by a command rather than in Update: a 1 MB response takes longer than a
+// frame to prepare.
+const largeContent = 64 << 10
+
 // pane is a scrollable block of text. It wraps its content to its width
 // once, when the content or the width changes, and the viewport renders only
 // the lines in view, so a 1 MB response scrolls as fast as a short one.
@@ -37,7 +42,8 @@ func (p *pane) setSize(width, height int) {
 	rewrap := width != p.width
 	p.width, p.height = width, height
 	p.vp.Width, p.vp.Height = width, height
-	if rewrap {
+	if rewrap && len(p.content) < largeContent {
+		// Large content is rewrapped by its owner, off the event loop.
 		p.apply()
 	}
 	p.vp.SetYOffset(p.vp.YOffset)
@@ -57,6 +63,17 @@ func (p *pane) setContent(s string, keepOffset bool) {
 	} else {
 		p.vp.GotoTop()
 	}
+}
+
+// setRendered shows content that a command already wrapped to width.
+func (p *pane) setRendered(content, wrapped string, width int) {
+	p.content = content
+	if width != p.width {
+		p.apply()
+	} else {
+		p.vp.SetContent(wrapped)
+	}
+	p.vp.GotoTop()
 }
 
 // apply wraps the content to the width and hands it to the viewport.

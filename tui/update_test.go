@@ -23,7 +23,7 @@ import (
 
 // cmdMsg runs a command and returns its message, unwrapping batches into
 // the first message of the wanted type.
-func cmdMsg[T tea.Msg](t *testing.T, cmd tea.Cmd) (T, bool) {
+func cmdMsg[T tea.Msg](t testing.TB, cmd tea.Cmd) (T, bool) {
 	t.Helper()
 	var zero T
 	if cmd == nil {
@@ -558,5 +558,39 @@ func TestPlaygroundChosenBeforeReady(t *testing.T) {
 	_, cmd := sendCmd(t, m, keyMsg("enter"))
 	if cmd == nil {
 		t.Error("enter after a failed start does not try again")
+	}
+}
+
+// TestLargeResponseRendersOffTheLoop checks that a 1 MB response is
+// prepared by a command: the key press only asks for it, the pane says it
+// is coming, and the result replaces the notice when it arrives.
+func TestLargeResponseRendersOffTheLoop(t *testing.T) {
+	m := largeFlow()
+	m, cmd := sendCmd(t, m, keyMsg("2"))
+	if view := ansi.Strip(m.View()); !strings.Contains(view, "rendering 1.0 MiB") {
+		t.Fatalf("while rendering the pane does not say so:\n%s", view)
+	}
+	msg, ok := cmdMsg[renderedMsg](t, cmd)
+	if !ok {
+		t.Fatal("opening the tab started no rendering command")
+	}
+	m = send(t, m, tickMsg(testNow.Add(time.Second)))
+	if m.flow.inFlight == nil {
+		t.Error("a tick while rendering lost track of the rendering in flight")
+	}
+	stale := msg
+	stale.key.width++
+	stale.content = "stale"
+	if m = send(t, m, stale); strings.Contains(m.flow.pane.content, "stale") {
+		t.Error("a rendering for another width was shown")
+	}
+	m = send(t, m, msg)
+	view := ansi.Strip(m.View())
+	if !strings.Contains(view, "200 OK") || !strings.Contains(view, `"title": "todo number 0`) {
+		t.Errorf("the rendered response is not shown:\n%s", view)
+	}
+	m = press(t, m, "1", "2")
+	if strings.Contains(ansi.Strip(m.View()), "rendering") {
+		t.Error("coming back to the tab rendered it again instead of using the last rendering")
 	}
 }
