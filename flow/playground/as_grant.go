@@ -27,11 +27,7 @@ func (a *resourceAS) serveToken(w http.ResponseWriter, r *http.Request) {
 		writeError(w, newError("unsupported_grant_type", "the token exchange is done at the IdP; redeem the ID-JAG here with grant_type %s (draft §4.4)", inspect.GrantTypeJWTBearer))
 		return
 	default:
-		hint := "this authorization server supports only " + inspect.GrantTypeJWTBearer
-		if c := inspect.CheckURN("grant_type", grant); c.Hint != "" && !strings.HasPrefix(c.Hint, "use ") {
-			hint = c.Hint
-		}
-		writeError(w, newError("unsupported_grant_type", "grant_type %q is not supported: %s", grant, hint))
+		writeError(w, unsupportedGrant(grant, "this authorization server supports only "+inspect.GrantTypeJWTBearer))
 		return
 	}
 	c, _, e := a.clients.authenticate(r, f)

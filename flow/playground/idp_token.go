@@ -43,15 +43,11 @@ func (s *authServer) serveToken(w http.ResponseWriter, r *http.Request) {
 			writeError(w, d.p.errors.refuse(errTokenExchangeUnsupported, newError("unsupported_grant_type", "token exchange is switched off at this IdP")))
 			return
 		}
+	case inspect.GrantTypeJWTBearer:
+		writeError(w, newError("unsupported_grant_type", "the jwt-bearer grant is redeemed at the resource AS, not at the IdP"))
+		return
 	default:
-		c := inspect.CheckURN("grant_type", grant)
-		hint := "this IdP supports authorization_code, refresh_token and " + inspect.GrantTypeTokenExchange
-		if grant == inspect.GrantTypeJWTBearer {
-			hint = "the jwt-bearer grant is redeemed at the resource AS, not at the IdP"
-		} else if c.Hint != "" && !strings.HasPrefix(c.Hint, "use ") {
-			hint = c.Hint
-		}
-		writeError(w, newError("unsupported_grant_type", "grant_type %q is not supported: %s", grant, hint))
+		writeError(w, unsupportedGrant(grant, "this IdP supports authorization_code, refresh_token and "+inspect.GrantTypeTokenExchange))
 		return
 	}
 	c, _, e := s.clients.authenticate(r, f)

@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/xaatools/xaa/inspect"
 )
 
 // maxFormBytes bounds a token request body; real ones are a few kilobytes.
@@ -113,4 +115,14 @@ func (f form) require(names ...string) *oauthError {
 		}
 	}
 	return nil
+}
+
+// unsupportedGrant refuses a grant_type (RFC 6749 §5.2), naming a
+// misspelt URN when inspect recognises one, else what is supported.
+func unsupportedGrant(grant, supported string) *oauthError {
+	hint := supported
+	if c := inspect.CheckURN("grant_type", grant); c.Hint != "" && !strings.HasPrefix(c.Hint, "use ") {
+		hint = c.Hint
+	}
+	return newError("unsupported_grant_type", "grant_type %q is not supported: %s", grant, hint)
 }
