@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xaatools/xaa/flow/playground"
 	"github.com/xaatools/xaa/inspect"
@@ -67,6 +68,17 @@ func TestOktaProfile(t *testing.T) {
 	t.Run("carol", func(t *testing.T) {
 		if got := e.tryFlow("carol"); got.err != "access_denied: User is not assigned to the client application." {
 			t.Errorf("carol: got %q, want Okta's access_denied", got.err)
+		}
+	})
+	t.Run("client assertion for the issuer", func(t *testing.T) {
+		now := time.Now()
+		a := assertion(t, clientKey(t, e), map[string]any{"iss": playground.IdPClientID, "sub": playground.IdPClientID,
+			"aud": e.cfg.IdP.Issuer, "exp": now.Add(time.Minute).Unix(), "jti": now.String()})
+		f := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {login.str("refresh_token")},
+			"client_assertion_type": {inspect.ClientAssertionTypeJWTBearer}, "client_assertion": {a}}
+		r := e.post(meta["token_endpoint"].(string), f, nil)
+		if r.status != http.StatusUnauthorized || r.str("error_description") != "The audience claim for client_assertion must be the endpoint invoked for the request." {
+			t.Errorf("got HTTP %d %s, want Okta's client_assertion_invalid_audience", r.status, r.raw)
 		}
 	})
 	t.Run("multiple credentials", func(t *testing.T) {
