@@ -60,8 +60,37 @@ func redactBody(contentType string, body []byte) []byte {
 	case strings.HasPrefix(contentType, "application/x-www-form-urlencoded"):
 		return []byte(redactPairs(string(body), secretParams, func(string) string { return Redacted }))
 	default:
-		return []byte(replaceJSONMembers(string(body), secretParams, func(string) string { return Redacted }))
+		text := replaceJSONMembers(string(body), secretParams, func(string) string { return Redacted })
+		return []byte(replaceEmbeddedPairs(text, secretPairs, func(string) string { return Redacted }))
 	}
+}
+
+// secretPairs and tokenPairs find name=value pairs embedded in any text (a
+// form echoed inside a JSON error, a URL in a log line); the value ends at
+// '&', a quote, a backslash (a JSON escape) or white space.
+var (
+	secretPairs = embeddedPairs(secretParams)
+	tokenPairs  = embeddedPairs(tokenParams)
+)
+
+// embeddedPairs matches name=value where name starts the text or follows a
+// character that cannot be part of a name (or a JSON-escaped "&").
+func embeddedPairs(names []string) *regexp.Regexp {
+	return regexp.MustCompile(`(^|[^A-Za-z0-9_]|\\u0026)(` + strings.Join(names, "|") + `)=([^&"'\s\\]+)`)
+}
+
+// replaceEmbeddedPairs rewrites the values of the pairs re finds.
+func replaceEmbeddedPairs(s string, re *regexp.Regexp, replace func(string) string) string {
+	if !strings.Contains(s, "=") {
+		return s
+	}
+	return re.ReplaceAllStringFunc(s, func(m string) string {
+		sub := re.FindStringSubmatch(m)
+		if sub[3] == Redacted {
+			return m
+		}
+		return sub[1] + sub[2] + "=" + replace(sub[3])
+	})
 }
 
 // redactPairs rewrites the values of the named parameters of a form or
@@ -115,26 +144,11 @@ var jwtLike = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*\.[A-Za-z0
 func ShortenTokens(s string) string {
 	s = jwtLike.ReplaceAllStringFunc(s, inspect.ShortenToken)
 	s = replaceJSONMembers(s, tokenParams, shortenUnlessDone)
-	if strings.Contains(s, "=") {
-		s = shortenPairs(s)
-	}
-	return s
-}
-
-// shortenPairs shortens token parameters in anything that looks like a form
-// body or a URL with a query.
-func shortenPairs(s string) string {
-	if base, query, ok := strings.Cut(s, "?"); ok && !strings.ContainsAny(base, " \n") {
-		return base + "?" + redactPairs(query, tokenParams, shortenUnlessDone)
-	}
-	if strings.ContainsAny(s, " \n{") {
-		return s
-	}
-	return redactPairs(s, tokenParams, shortenUnlessDone)
+	return replaceEmbeddedPairs(s, tokenPairs, shortenUnlessDone)
 }
 
 func shortenUnlessDone(v string) string {
-	if strings.HasSuffix(v, " chars)") || strings.Trim(v, "•") == "" || v == Redacted {
+	if strings.Contains(v, "…") || strings.Trim(v, "•") == "" || v == Redacted {
 		return v
 	}
 	return inspect.ShortenToken(v)
