@@ -159,6 +159,7 @@ func passingSteps(t *testing.T) [stepCount]*flow.Step {
 		"grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange&requested_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aid-jag&audience=https%3A%2F%2Fas.example.com&resource=https%3A%2F%2Fapi.example.com%2Ftodos&scope=todos.read&subject_token="+tk.idToken+"&subject_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aid_token",
 		200, `{"issued_token_type":"urn:ietf:params:oauth:token-type:id-jag","access_token":"`+tk.idJAG+`","token_type":"N_A","expires_in":300}`)}
 	s[2].Exchanges[0].Request.BasicUser = inspecttest.IdPClientID
+	s[2].Out.IdPKeys = &flow.JWKS{URL: idpKeys, Keys: publishedKeys(t)}
 	s[2].Exchanges[0].Request.Header.Set("Authorization", "Basic [REDACTED]")
 
 	s[3] = step(flow.StepJWTBearer, 17*time.Millisecond)
@@ -176,6 +177,19 @@ func passingSteps(t *testing.T) [stepCount]*flow.Step {
 		}
 	}
 	return s
+}
+
+// publishedKeys is the IdP's key set as published: the signing key and a
+// broken leftover.
+func publishedKeys(t *testing.T) *inspect.KeySet {
+	t.Helper()
+	j := strings.Replace(string(inspecttest.JWKS(t, inspecttest.Fixed("kid-1"))), `"keys":[`,
+		`"keys":[{"kty":"EC","kid":"kid-0","crv":"P-256","x":"AAAA","y":"AAAA"},`, 1)
+	ks, err := inspect.ParseJWKS([]byte(j))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ks
 }
 
 // refusedTokenExchange is a token exchange the IdP refused.

@@ -187,6 +187,16 @@ func (f flowScreen) start(i int, resend bool) (flowScreen, tea.Cmd) {
 		f.runAll = false
 		return f, nil
 	}
+	if flow.StepID(i) == flow.StepResource && f.cfg.Resource.APIURL == "" && f.cfg.Resource.MCPURL == "" {
+		// Nothing to call: record the step as skipped, as `xaa run` does.
+		in := f.input(i)
+		f.steps[i] = &flow.Step{ID: flow.StepResource, Status: flow.StepSkipped, Started: f.c.now, In: in, Out: in,
+			Notes: []string{"skipped: neither resource.api_url nor resource.mcp_url is configured, so there is nothing to call with the access token"}}
+		f.runAll = false
+		f.selected, f.tab = i, tabExplain
+		f.show(false)
+		return f, nil
+	}
 	f.seq++
 	f.running, f.started, f.resend = i, f.c.now, resend
 	f.loginURL, f.lastNote = "", ""

@@ -269,6 +269,7 @@ func (f flowScreen) tokensView(st *flow.Step, width int) string {
 	} else {
 		b.WriteString(s.faint.Render("y copies the token") + "\n\n")
 	}
+	a = withWholeKeySet(a, st.Out.IdPKeys, st.Out.ASKeys, st.In.IdPKeys, st.In.ASKeys)
 	b.WriteString(renderToken(s, a, f.c.now, f.c.reveal, width))
 	return b.String()
 }

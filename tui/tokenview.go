@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/inspect"
 	"github.com/xaatools/xaa/tui/report"
 )
@@ -60,4 +61,42 @@ func verdictBanner(s styles, a inspect.Analysis, now time.Time) string {
 		line += s.faint.Render("  — the claims below are unproven")
 	}
 	return line
+}
+
+// withWholeKeySet completes the keys tried with the rest of the key set the
+// token was verified against, so the table lists every published key: ✓
+// the one that verified, ✗ the others, each saying why. Verify tries only
+// the key a kid names; people debugging a rotation want to see them all.
+func withWholeKeySet(a inspect.Analysis, sets ...*flow.JWKS) inspect.Analysis {
+	src := a.Signature.KeySource
+	var ks *inspect.KeySet
+	for _, j := range sets {
+		if j != nil && src != "" && j.Source() == src {
+			ks = j.KeySet()
+			break
+		}
+	}
+	if ks == nil {
+		return a
+	}
+	tried := map[string]bool{}
+	for _, k := range a.Signature.Tried {
+		tried[k.Thumbprint] = true
+	}
+	all := append([]inspect.KeyAttempt(nil), a.Signature.Tried...)
+	for _, k := range ks.Keys {
+		if k.Thumbprint != "" && tried[k.Thumbprint] {
+			continue
+		}
+		note := "not tried"
+		switch {
+		case k.Problem != "":
+			note = "unusable: " + k.Problem
+		case a.Token.KID() != "" && k.KID != a.Token.KID():
+			note = "not tried: the token names kid " + a.Token.KID()
+		}
+		all = append(all, inspect.KeyAttempt{KID: k.KID, KTY: k.KTY, Alg: k.Alg, Use: k.Use, Thumbprint: k.Thumbprint, Note: note})
+	}
+	a.Signature.Tried = all
+	return a
 }

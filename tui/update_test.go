@@ -17,6 +17,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 	"github.com/xaatools/xaa/flow"
+	"github.com/xaatools/xaa/flow/playground"
 	"github.com/xaatools/xaa/inspect"
 	"github.com/xaatools/xaa/inspect/inspecttest"
 )
@@ -593,4 +594,87 @@ func TestLargeResponseRendersOffTheLoop(t *testing.T) {
 	if strings.Contains(ansi.Strip(m.View()), "rendering") {
 		t.Error("coming back to the tab rendered it again instead of using the last rendering")
 	}
+}
+
+func TestResourceSkippedWithoutURL(t *testing.T) {
+	pass := passingSteps(t)
+	cfg := testConfig()
+	cfg.Resource.APIURL, cfg.Resource.MCPURL = "", ""
+	m := newTestModel(t, Options{Config: cfg}, 80, 24)
+	m = withSteps(m, pass[0], pass[1], pass[2], pass[3])
+	m, cmd := sendCmd(t, m, keyMsg("enter"))
+	st := m.flow.steps[flow.StepResource]
+	if cmd != nil || st == nil || st.Status != flow.StepSkipped {
+		t.Fatalf("resource without a URL: record %+v, command %v; want it skipped at once", st, cmd != nil)
+	}
+	if view := ansi.Strip(m.View()); !strings.Contains(view, "resource.mcp_url is configured") {
+		t.Errorf("the view does not say why the step was skipped:\n%s", view)
+	}
+}
+
+func TestSaveReport(t *testing.T) {
+	pass := passingSteps(t)
+	t.Chdir(t.TempDir())
+	m := newTestModel(t, Options{Config: testConfig()}, 80, 24)
+	m = withSteps(m, pass[:]...)
+	m, cmd := sendCmd(t, m, keyMsg("w"))
+	msg, ok := cmdMsg[savedMsg](t, cmd)
+	if !ok || msg.err != nil {
+		t.Fatalf("w: %+v", msg)
+	}
+	m = send(t, m, msg)
+	if !strings.Contains(m.c.flash, "saved to xaa-report-") {
+		t.Errorf("flash = %q, want where the report went", m.c.flash)
+	}
+	fi, err := os.Stat(msg.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("report mode = %v, want 0600", fi.Mode().Perm())
+	}
+	b, _ := os.ReadFile(msg.path)
+	report := string(b)
+	for _, secret := range []string{"idp-secret-value", "as-secret-value", pass[2].Tokens[0].Token.Raw} {
+		if strings.Contains(report, secret) {
+			t.Errorf("the report holds %.20q…, which must be redacted or shortened", secret)
+		}
+	}
+	if !strings.Contains(report, "token_exchange") || !strings.Contains(report, inspecttest.ASIssuer) {
+		t.Errorf("the report lacks the steps or parties:\n%s", report)
+	}
+}
+
+func TestPlaygroundUserSwitch(t *testing.T) {
+	ctx := context.Background()
+	port, err := freePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := newTestModel(t, Options{Context: ctx, Playground: playgroundOptions(port)}, 80, 24)
+	msg, ok := cmdMsg[playgroundMsg](t, m.Init())
+	if !ok || msg.err != nil {
+		t.Fatalf("the playground did not start: %+v", msg)
+	}
+	defer msg.pg.Close()
+	m = send(t, m, msg)
+	m = press(t, m, "enter")
+	if m.screen != screenFlow || m.flow.user != "alice" {
+		t.Fatalf("screen %d, user %q; want the flow as alice", m.screen, m.flow.user)
+	}
+	pass := passingSteps(t)
+	m = withSteps(m, pass[0], pass[1])
+	m = press(t, m, "u")
+	if m.flow.user != "bob" || !strings.Contains(m.c.flash, "not assigned to the resource app") {
+		t.Errorf("after u: user %q, flash %q; want bob and what happens to him", m.flow.user, m.c.flash)
+	}
+	if m.flow.steps[flow.StepLogin] != nil || m.flow.steps[flow.StepDiscovery] == nil {
+		t.Error("switching the user must clear the login and what followed, and keep discovery")
+	}
+}
+
+// playgroundOptions registers a login callback on port, so tests running
+// side by side do not collide on the default one.
+func playgroundOptions(port int) playground.Options {
+	return playground.Options{RedirectURIs: []string{"http://127.0.0.1:" + itoa(port) + "/callback"}}
 }
