@@ -1,0 +1,247 @@
+package flow_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/xaatools/xaa/flow"
+	"github.com/xaatools/xaa/flow/playground"
+)
+
+// loginOnly runs discovery, then the login with the given browser.
+func loginOnly(t *testing.T, e *env, open func(string) error) *flow.Step {
+	t.Helper()
+	e.runner.Env.OpenBrowser = open
+	disc := e.runner.RunStep(context.Background(), flow.StepDiscovery, flow.State{}, nil)
+	if disc.Status == flow.StepFail {
+		t.Fatalf("discovery failed: %v", disc.Err)
+	}
+	return e.runner.RunStep(context.Background(), flow.StepLogin, disc.Out, nil)
+}
+
+// get fetches a URL like a browser tab would and returns status and page.
+func get(t *testing.T, u string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		return 0, err.Error()
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func TestLoginCallback(t *testing.T) {
+	t.Run("state mismatch", func(t *testing.T) {
+		e := start(t, playground.Options{}, "alice")
+		var status int
+		var page string
+		st := loginOnly(t, e, func(string) error {
+			status, page = get(t, e.cfg.IdP.RedirectURI+"?code=abc&state=not-this-login")
+			return nil
+		})
+		if !errors.Is(st.Err, flow.ErrStateMismatch) || st.Explanation == nil || st.Explanation.ID != "login.state_mismatch" {
+			t.Errorf("login = %v / %+v, want ErrStateMismatch explained", st.Err, st.Explanation)
+		}
+		if status != http.StatusBadRequest || !strings.Contains(page, "state does not match") {
+			t.Errorf("callback page = %d %q, want 400 saying the state does not match", status, page)
+		}
+	})
+
+	t.Run("other paths are not the callback", func(t *testing.T) {
+		e := start(t, playground.Options{}, "alice")
+		u, _ := url.Parse(e.cfg.IdP.RedirectURI)
+		var status int
+		st := loginOnly(t, e, func(authURL string) error {
+			status, _ = get(t, "http://"+u.Host+"/favicon.ico")
+			return e.p.LoginBrowser("alice")(authURL)
+		})
+		if status != http.StatusNotFound {
+			t.Errorf("GET /favicon.ico on the callback listener = %d, want 404", status)
+		}
+		if st.Status != flow.StepPass {
+			t.Errorf("login after a stray request = %s (%v), want pass", st.Status, st.Err)
+		}
+	})
+
+	t.Run("single use", func(t *testing.T) {
+		e := start(t, playground.Options{}, "alice")
+		var second int
+		var secondPage string
+		st := loginOnly(t, e, func(authURL string) error {
+			if err := e.p.LoginBrowser("alice")(authURL); err != nil {
+				return err
+			}
+			second, secondPage = get(t, e.cfg.IdP.RedirectURI+"?code=replayed&state=x")
+			return nil
+		})
+		if st.Status != flow.StepPass {
+			t.Fatalf("login = %s (%v), want pass", st.Status, st.Err)
+		}
+		// The listener either already closed or answers that it is done.
+		if second != 0 && !(second == http.StatusBadRequest && strings.Contains(secondPage, "already received")) {
+			t.Errorf("second callback = %d %q, want it refused", second, secondPage)
+		}
+	})
+
+	t.Run("success page", func(t *testing.T) {
+		e := start(t, playground.Options{}, "alice")
+		got := make(chan string, 1)
+		st := loginOnly(t, e, func(authURL string) error {
+			// Follow the IdP by hand up to the callback, to read its page.
+			b := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+			resp, err := b.Get(authURL)
+			if err != nil {
+				return err
+			}
+			resp.Body.Close()
+			form := url.Values{"username": {"alice"}, "password": {"alice-demo"}}
+			for k, v := range mustParse(t, authURL).Query() {
+				form[k] = v
+			}
+			resp, err = b.PostForm(mustParse(t, authURL).Scheme+"://"+mustParse(t, authURL).Host+mustParse(t, authURL).Path, form)
+			if err != nil {
+				return err
+			}
+			resp.Body.Close()
+			_, page := get(t, resp.Header.Get("Location"))
+			got <- page
+			return nil
+		})
+		if st.Status != flow.StepPass {
+			t.Fatalf("login = %s (%v)", st.Status, st.Err)
+		}
+		if page := <-got; !strings.Contains(page, "You can close this tab") {
+			t.Errorf("callback page = %q, want it to say the tab can be closed", page)
+		}
+	})
+
+	t.Run("timeout", func(t *testing.T) {
+		e := start(t, playground.Options{}, "alice")
+		e.runner.Env.LoginTimeout = 50 * time.Millisecond
+		e.runner.NoBrowser = true
+		var urls []string
+		e.runner.Env.Progress = func(p flow.Progress) {
+			if p.URL != "" {
+				urls = append(urls, p.URL)
+			}
+		}
+		st := loginOnly(t, e, func(string) error { t.Error("the browser was opened despite NoBrowser"); return nil })
+		if !errors.Is(st.Err, flow.ErrLoginTimeout) || st.Explanation.ID != "login.timeout" {
+			t.Errorf("login = %v, want ErrLoginTimeout", st.Err)
+		}
+		if len(urls) != 1 || !strings.Contains(urls[0], "code_challenge_method=S256") {
+			t.Errorf("progress URLs = %v, want the authorization URL once", urls)
+		}
+	})
+
+	t.Run("port in use", func(t *testing.T) {
+		e := start(t, playground.Options{}, "alice")
+		u, _ := url.Parse(e.cfg.IdP.RedirectURI)
+		l, err := net.Listen("tcp", u.Host)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer l.Close()
+		st := loginOnly(t, e, e.p.LoginBrowser("alice"))
+		if !errors.Is(st.Err, flow.ErrCallbackListen) || !errors.Is(st.Err, syscall.EADDRINUSE) && !strings.Contains(st.Err.Error(), "in use") {
+			t.Errorf("login = %v, want ErrCallbackListen naming the busy address", st.Err)
+		}
+	})
+
+	t.Run("browser fails", func(t *testing.T) {
+		e := start(t, playground.Options{}, "alice")
+		st := loginOnly(t, e, func(string) error { return errors.New("exec: \"no-such-browser\": executable file not found in $PATH") })
+		if !errors.Is(st.Err, flow.ErrBrowser) || st.Explanation.ID != "login.browser" {
+			t.Errorf("login = %v / %+v, want ErrBrowser", st.Err, st.Explanation)
+		}
+	})
+
+	t.Run("cancelled", func(t *testing.T) {
+		e := start(t, playground.Options{}, "alice")
+		disc := e.runner.RunStep(context.Background(), flow.StepDiscovery, flow.State{}, nil)
+		ctx, cancel := context.WithCancel(context.Background())
+		e.runner.Env.OpenBrowser = func(string) error { cancel(); return nil }
+		st := e.runner.RunStep(ctx, flow.StepLogin, disc.Out, nil)
+		if !errors.Is(st.Err, context.Canceled) {
+			t.Errorf("login = %v, want context.Canceled", st.Err)
+		}
+	})
+}
+
+func mustParse(t *testing.T, raw string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// TestClientAuthMethods runs the flow with each client authentication the
+// playground accepts, at the IdP and at the resource AS.
+func TestClientAuthMethods(t *testing.T) {
+	for _, m := range []string{flow.AuthClientSecretBasic, flow.AuthClientSecretPost} {
+		t.Run(m, func(t *testing.T) {
+			e := start(t, playground.Options{}, "alice")
+			e.cfg.IdP.AuthMethod, e.cfg.ResourceAS.AuthMethod = m, m
+			run := e.run(t)
+			if !run.OK() {
+				t.Fatalf("run with %s failed:%s", m, summary(run))
+			}
+			req := run.Step(flow.StepTokenExchange).Exchanges[0].Request
+			basic := strings.HasPrefix(req.Header.Get("Authorization"), "Basic ")
+			post := strings.Contains(string(req.Body), "client_secret=")
+			if basic != (m == flow.AuthClientSecretBasic) || post != (m == flow.AuthClientSecretPost) {
+				t.Errorf("%s sent Basic %t, client_secret in the body %t", m, basic, post)
+			}
+		})
+	}
+	t.Run("private_key_jwt", func(t *testing.T) {
+		e := start(t, playground.Options{}, "alice")
+		e.runner.Config = loadConfig(t, playground.ConfigFilesFor(e.configPath).PrivateKeyJWTConfig)
+		run := e.run(t)
+		if !run.OK() {
+			t.Fatalf("run with private_key_jwt failed:%s", summary(run))
+		}
+		body := string(run.Step(flow.StepTokenExchange).Exchanges[0].Request.Body)
+		if !strings.Contains(body, "client_assertion=[REDACTED]") || !strings.Contains(body, "client_assertion_type=") {
+			t.Errorf("token exchange body = %s, want a (redacted) client assertion", body)
+		}
+		body = string(run.Step(flow.StepLogin).Exchanges[0].Request.Body)
+		if !strings.Contains(body, "client_assertion=[REDACTED]") {
+			t.Errorf("code exchange body = %s, want a (redacted) client assertion", body)
+		}
+	})
+	for _, c := range []struct {
+		profile string
+		status  flow.StepStatus
+		explain string
+	}{
+		{"", flow.StepPass, ""}, // RFC 7523bis: the issuer is an accepted audience
+		{playground.ProfileOkta, flow.StepFail, "token_exchange.assertion_audience"}, // Okta wants the token endpoint
+	} {
+		t.Run("private_key_jwt with the issuer as audience, profile "+c.profile, func(t *testing.T) {
+			e := start(t, playground.Options{Profile: c.profile}, "alice")
+			cfg := loadConfig(t, playground.ConfigFilesFor(e.configPath).PrivateKeyJWTConfig)
+			cfg.IdP.AssertionAudience = flow.AssertionAudienceIssuer
+			e.runner.Config = cfg
+			run := e.run(t)
+			s := run.Step(flow.StepLogin)
+			if s.Status != c.status {
+				t.Fatalf("login = %s (%v), want %s", s.Status, s.Err, c.status)
+			}
+			if c.explain != "" && (s.Explanation == nil || s.Explanation.ID != c.explain) {
+				t.Errorf("explanation = %+v, want %s", s.Explanation, c.explain)
+			}
+		})
+	}
+}
