@@ -180,7 +180,12 @@ func (a *resourceAS) checkReplay(tok *inspect.Token, iss string, now time.Time) 
 		return nil
 	}
 	jti, _ := tok.Claims.String("jti")
+	// Remember it at least one lifetime, so a token whose exp is missing or
+	// passed (with as-skip-exp) cannot be replayed either.
 	exp, _ := tok.Claims.Time("exp")
+	if floor := now.Add(IDJAGLifetime); exp.Before(floor) {
+		exp = floor
+	}
 	switch a.grants.use(iss, jti, exp.Add(inspect.DefaultSkew), now) {
 	case jtiReplayed:
 		return newError("invalid_grant", "id_jag.jti failed: jti %q was already used — an ID-JAG is redeemed once; get a new one from the IdP", jti)

@@ -185,3 +185,27 @@ func TestASStateRules(t *testing.T) {
 		}
 	})
 }
+
+// TestSkipFaultsKeepOtherRules: switching one rule off leaves the others
+// on — an expired ID-JAG accepted under as-skip-exp still cannot be
+// replayed, and one without jti is still refused under as-skip-exp.
+func TestSkipFaultsKeepOtherRules(t *testing.T) {
+	e := start(t, playground.Options{Faults: []string{playground.FaultASSkipExp}})
+	m, err := e.p.IDJAGTemplate("alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	m.Claims["iat"], m.Claims["exp"] = now.Add(-10*time.Minute).Unix(), now.Add(-6*time.Minute).Unix()
+	expired, err := e.p.Mint(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := e.bearer(expired, nil); r.status != http.StatusOK {
+		t.Fatalf("expired ID-JAG under as-skip-exp: HTTP %d %s", r.status, r.raw)
+	}
+	wantError(t, e.bearer(expired, nil), 400, "invalid_grant", "id_jag.jti failed")
+	m.Claims["jti"] = nil
+	noJTI, _ := e.p.Mint(m)
+	wantError(t, e.bearer(noJTI, nil), 400, "invalid_grant", "id_jag.jti failed")
+}
