@@ -1,0 +1,62 @@
+package flow
+
+import "time"
+
+// DiagnosisJSON is the stable JSON shape of `xaa doctor --json`: the
+// checks in the shape of the other commands' checks (CONTRACT.md), plus
+// party, console path, email and the evidence behind each.
+type DiagnosisJSON struct {
+	OK         bool              `json:"ok"`
+	Started    time.Time         `json:"started"`
+	DurationMS float64           `json:"duration_ms"`
+	Okta       bool              `json:"okta"`
+	SignedIn   bool              `json:"signed_in"`
+	Parties    Parties           `json:"parties"`
+	Summary    DoctorSummary     `json:"summary"`
+	Checks     []DoctorCheckJSON `json:"checks"`
+}
+
+// DoctorSummary counts the checks by status.
+type DoctorSummary struct {
+	Pass    int `json:"pass"`
+	Warn    int `json:"warn"`
+	Fail    int `json:"fail"`
+	Unknown int `json:"unknown"`
+}
+
+// DoctorCheckJSON is one check in DiagnosisJSON.
+type DoctorCheckJSON struct {
+	ID       string         `json:"id"`
+	Party    DoctorParty    `json:"party"`
+	Status   DoctorStatus   `json:"status"`
+	Title    string         `json:"title"`
+	Expected string         `json:"expected,omitempty"`
+	Actual   string         `json:"actual,omitempty"`
+	Hint     string         `json:"hint,omitempty"`
+	Spec     string         `json:"spec,omitempty"`
+	Console  string         `json:"console,omitempty"`
+	Email    *DoctorEmail   `json:"email,omitempty"`
+	Evidence []ExchangeJSON `json:"evidence"`
+}
+
+// Summary counts the checks by status.
+func (d *Diagnosis) Summary() DoctorSummary {
+	return DoctorSummary{Pass: d.Count(DoctorPass), Warn: d.Count(DoctorWarn), Fail: d.Count(DoctorFail), Unknown: d.Count(DoctorUnknown)}
+}
+
+// JSON returns the diagnosis in the shape of DiagnosisJSON: secrets were
+// redacted when recorded; tokens are shortened unless reveal is set.
+func (d *Diagnosis) JSON(reveal bool) DiagnosisJSON {
+	out := DiagnosisJSON{OK: d.OK(), Started: d.Started.UTC(), DurationMS: ms(d.Duration), Okta: d.Okta, SignedIn: d.SignedIn,
+		Parties: d.Parties, Summary: d.Summary(), Checks: []DoctorCheckJSON{}}
+	for _, c := range d.Checks {
+		j := DoctorCheckJSON{ID: c.ID, Party: c.Party, Status: c.Status, Title: c.Title,
+			Expected: displayText(c.Expected, reveal), Actual: displayText(c.Actual, reveal), Hint: displayText(c.Hint, reveal),
+			Spec: c.Spec, Console: c.Console, Email: c.Email, Evidence: []ExchangeJSON{}}
+		for _, x := range c.Evidence {
+			j.Evidence = append(j.Evidence, x.JSON(reveal))
+		}
+		out.Checks = append(out.Checks, j)
+	}
+	return out
+}

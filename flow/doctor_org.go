@@ -1,0 +1,294 @@
+package flow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/xaatools/xaa/inspect"
+)
+
+// Clock skew the doctor accepts between the org and this machine: the
+// Todo0 sample resource AS rejects an ID-JAG whose iat is older than 30 s
+// (protocol reference §7), and token checks allow inspect.DefaultSkew.
+const (
+	doctorClockPass = 30 * time.Second
+	doctorClockWarn = inspect.DefaultSkew
+)
+
+// configChecks turns the config's problems and warnings into one check per
+// section. The issuer of the IdP is left to the org URL checks, which say
+// more about it.
+func (r *doctorRun) configChecks() {
+	var problems []ConfigProblem
+	var ce *ConfigError
+	if err := r.cfg.Validate(); errors.As(err, &ce) {
+		problems = ce.Problems
+	}
+	warnings := r.cfg.Warnings()
+	for _, sec := range []struct {
+		name string
+		item doctorItem
+	}{{"idp", itemReqConfig}, {"resource_as", itemASConfig}, {"resource", itemResConfig}} {
+		in := func(ps []ConfigProblem) []ConfigProblem {
+			var out []ConfigProblem
+			for _, p := range ps {
+				section, _, _ := strings.Cut(p.Key, ".")
+				if section == sec.name && p.Key != "idp.issuer" {
+					out = append(out, p)
+				}
+			}
+			return out
+		}
+		expected := "the " + sec.name + " section complete and valid"
+		switch bad, odd := in(problems), in(warnings); {
+		case len(bad) > 0:
+			r.fail(sec.item, expected, joinProblems(bad), "fix these keys in "+orText(r.cfg.Source, "the config")+"; secrets can also come from "+EnvIdPClientSecret+" / "+EnvASClientSecret, nil)
+		case len(odd) > 0:
+			r.warn(sec.item, expected, joinProblems(odd), "allowed, but probably not what you meant", nil)
+		default:
+			r.pass(sec.item, expected, "complete", nil)
+		}
+	}
+}
+
+// customASPath matches an Okta custom authorization server's issuer path:
+// /oauth2/default or /oauth2/aus… (protocol reference §7).
+var customASPath = regexp.MustCompile(`^/oauth2/[^/]+/?$`)
+
+// oktaHost reports whether host is an Okta org's (okta.com and its
+// preview, EMEA and government cells).
+func oktaHost(host string) bool {
+	host = strings.ToLower(hostOnly(host))
+	for _, suffix := range []string{".okta.com", ".oktapreview.com", ".okta-emea.com", ".okta-gov.com", ".okta.mil"} {
+		if strings.HasSuffix(host, suffix) {
+			return true
+		}
+	}
+	return false
+}
+
+// looksLikeOkta reports whether the IdP is an Okta org: by its host, or by
+// the org authorization server's endpoint layout.
+func looksLikeOkta(issuer string, md *Metadata) bool {
+	if u, err := url.Parse(issuer); err == nil && oktaHost(u.Host) {
+		return true
+	}
+	return md != nil && md.TokenEndpoint == strings.TrimSuffix(md.Issuer, "/")+oktaOrgTokenPath
+}
+
+// oktaOrgTokenPath is the org authorization server's token endpoint path.
+const oktaOrgTokenPath = "/oauth2/v1/token"
+
+// orgURLChecks looks at idp.issuer itself: absolute https, not the -admin
+// console host, not a custom authorization server, no trailing slash.
+func (r *doctorRun) orgURLChecks() {
+	issuer := r.cfg.IdP.Issuer
+	u, err := url.Parse(issuer)
+	if issuer == "" || err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		r.fail(itemOrgURL, "https://{yourOktaDomain}", orText(issuer, "(empty)"),
+			"set idp.issuer to the org URL, e.g. https://dev-123.okta.com", nil)
+		for _, i := range []doctorItem{itemOrgAdmin, itemOrgAuthServer, itemOrgSlash} {
+			r.unknown(i, "", needs("an absolute org URL", itemOrgURL.id), nil)
+		}
+		return
+	}
+	switch {
+	case u.Scheme == "https":
+		r.pass(itemOrgURL, "https://…", issuer, nil)
+	case isLoopbackURL(issuer):
+		r.pass(itemOrgURL, "https://…", issuer+" (http on loopback: a local test server)", nil)
+	default:
+		r.fail(itemOrgURL, "https://…", issuer, "an Okta org is only served over https: use https://"+u.Host, nil)
+	}
+
+	host := u.Hostname()
+	if label, rest, _ := strings.Cut(host, "."); strings.HasSuffix(label, "-admin") {
+		fixed := u.Scheme + "://" + strings.TrimSuffix(label, "-admin") + "." + rest
+		r.fail(itemOrgAdmin, fixed, issuer, "this is the Admin Console's address, not the org's issuer: use "+fixed, nil)
+	} else {
+		r.pass(itemOrgAdmin, "not …-admin", host, nil)
+	}
+
+	origin := u.Scheme + "://" + u.Host
+	switch path := u.EscapedPath(); {
+	case customASPath.MatchString(path):
+		r.fail(itemOrgAuthServer, origin, issuer, "a custom authorization server ("+strings.TrimSuffix(path, "/")+") cannot issue ID-JAGs: set idp.issuer to the org authorization server "+origin+" and log in there", nil)
+	case path == "" || path == "/":
+		r.pass(itemOrgAuthServer, origin, issuer, nil)
+	case oktaHost(u.Host):
+		r.warn(itemOrgAuthServer, origin, issuer, "an Okta org URL has no path: use "+origin, nil)
+	default:
+		r.pass(itemOrgAuthServer, "the IdP's issuer", issuer+" (not an Okta custom authorization server path)", nil)
+	}
+
+	switch {
+	case !strings.HasSuffix(issuer, "/"):
+		r.pass(itemOrgSlash, "no trailing /", issuer, nil)
+	case oktaHost(u.Host) || u.EscapedPath() == "/":
+		r.fail(itemOrgSlash, strings.TrimRight(issuer, "/"), issuer, "Okta's issuer has no trailing slash, and issuers are compared byte for byte: use "+strings.TrimRight(issuer, "/"), nil)
+	default:
+		r.pass(itemOrgSlash, "the published issuer", issuer+" (ends with /: org.issuer compares it with the published one)", nil)
+	}
+}
+
+func isAbsoluteURL(raw string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && u.Host != "" && (u.Scheme == "https" || u.Scheme == "http")
+}
+
+// orgDiscovery fetches the org's metadata (OIDC Discovery, then RFC 8414)
+// and keys, and reads its clock from the Date header.
+func (r *doctorRun) orgDiscovery(ctx context.Context) {
+	dependents := []doctorItem{itemOrgIssuer, itemOrgGrant, itemOrgIDJAGType, itemOrgJWKS, itemOrgClock, itemReqAuthMethod}
+	issuer := r.cfg.IdP.Issuer
+	if !isAbsoluteURL(issuer) {
+		r.unknown(itemOrgMetadata, "", needs("an absolute org URL", itemOrgURL.id), nil)
+		for _, i := range dependents {
+			r.unknown(i, "", needs("the org's metadata", itemOrgMetadata.id), nil)
+		}
+		return
+	}
+	s := r.session()
+	md, err := s.discoverMetadata(ctx, PartyIdP, "org metadata", issuer, idpMetadataURLs(issuer))
+	ev := s.exchanges()
+	var mismatch *IssuerMismatchError
+	switch {
+	case err == nil:
+		r.pass(itemOrgMetadata, "OIDC or RFC 8414 metadata", md.URL, ev)
+		r.pass(itemOrgIssuer, issuer, md.Issuer, ev)
+		r.idp, r.idpTrusted = md, true
+	case errors.As(err, &mismatch):
+		r.pass(itemOrgMetadata, "OIDC or RFC 8414 metadata", md.URL, ev)
+		r.fail(itemOrgIssuer, issuer, mismatch.Got+" (at "+mismatch.URL+")",
+			withNear(mismatch.NearMiss, "set idp.issuer to the published issuer, verbatim: it is the iss of every ID token and ID-JAG the org issues"), ev)
+		r.idp = md
+	case undecided(err):
+		r.unknown(itemOrgMetadata, "OIDC or RFC 8414 metadata", err.Error(), ev)
+	default:
+		r.fail(itemOrgMetadata, "OIDC or RFC 8414 metadata", "none found", err.Error()+" — check idp.issuer: open "+oidcURL(issuer).url+" in a browser", ev)
+	}
+	if r.idp == nil {
+		for _, i := range dependents {
+			if i != itemOrgClock {
+				r.unknown(i, "", needs("the org's metadata", itemOrgMetadata.id), nil)
+			}
+		}
+		r.clockCheck(ev)
+		return
+	}
+	r.advertised(itemOrgGrant, "grant_types_supported", md.GrantTypesSupported, inspect.GrantTypeTokenExchange,
+		"the org does not list the token exchange grant: Cross App Access may be off (org.xaa_enabled is the verdict)", ev)
+	r.advertised(itemOrgIDJAGType, "identity_chaining_requested_token_types_supported", md.IdentityChainingRequestedTokenTypesSupported, inspect.TokenTypeIDJAG,
+		"the org does not list the ID-JAG token type; absence does not prove it cannot issue them (org.xaa_enabled is the verdict)", ev)
+	r.orgKeys(ctx, md)
+	r.clockCheck(ev)
+	r.authMethod(itemReqAuthMethod, r.cfg.IdP.ClientConfig, md, ev)
+}
+
+// advertised records whether a metadata list holds a value: evidence, not
+// the verdict — a missing list is unknown, a list without it a warning.
+func (r *doctorRun) advertised(i doctorItem, member string, list []string, want, hint string, ev []*Exchange) {
+	switch has, listed := advertises(list, want); {
+	case has:
+		r.pass(i, want, member+" lists it", ev)
+	case !listed:
+		r.unknown(i, want, member+" is absent: the metadata does not say (the probes below are the verdict)", ev)
+	default:
+		r.warn(i, want, strings.Join(list, ", "), hint, ev)
+	}
+}
+
+// authMethod checks the configured client authentication against the
+// advertised methods (client_secret_basic when the member is absent,
+// RFC 8414 §2).
+func (r *doctorRun) authMethod(i doctorItem, cc ClientConfig, md *Metadata, ev []*Exchange) {
+	list, shown := md.TokenEndpointAuthMethodsSupported, strings.Join(md.TokenEndpointAuthMethodsSupported, ", ")
+	if list == nil {
+		list, shown = []string{AuthClientSecretBasic}, "absent (default client_secret_basic)"
+	}
+	if slices.Contains(list, cc.authMethod()) {
+		r.pass(i, cc.authMethod(), shown, ev)
+		return
+	}
+	r.warn(i, cc.authMethod(), shown, fmt.Sprintf("the server may refuse %s with invalid_client: set auth_method to one it lists", cc.authMethod()), ev)
+}
+
+// orgKeys fetches the org's JWKS and counts its usable keys.
+func (r *doctorRun) orgKeys(ctx context.Context, md *Metadata) {
+	if md.JWKSURI == "" {
+		r.fail(itemOrgJWKS, "jwks_uri", "(absent)", "the org's metadata names no key set: nobody can verify its ID tokens and ID-JAGs", nil)
+		return
+	}
+	s := r.session()
+	keys, err := s.fetchJWKS(ctx, PartyIdP, "org key set", md.JWKSURI)
+	ev := s.exchanges()
+	switch {
+	case err != nil && undecided(err):
+		r.unknown(itemOrgJWKS, "a JWKS at "+md.JWKSURI, err.Error(), ev)
+		return
+	case err != nil:
+		r.fail(itemOrgJWKS, "a JWKS at "+md.JWKSURI, "not usable", err.Error(), ev)
+		return
+	}
+	keys.Issuer, keys.MetadataURL = md.Issuer, md.URL
+	r.idpKeys = keys
+	usable := 0
+	for _, k := range keys.Keys.Keys {
+		if k.Usable() {
+			usable++
+		}
+	}
+	if usable == 0 {
+		r.fail(itemOrgJWKS, "at least one usable public key", keys.Keys.Summary(), "the key set holds no key a verifier can use", ev)
+		return
+	}
+	r.pass(itemOrgJWKS, "at least one usable public key", keys.Keys.Summary()+" at "+keys.URL, ev)
+}
+
+// clockCheck compares the Date header of the first answer with this
+// machine's clock at the middle of that round trip.
+func (r *doctorRun) clockCheck(ev []*Exchange) {
+	for _, x := range ev {
+		if x.Response == nil || x.Response.Header.Get("Date") == "" {
+			continue
+		}
+		date, err := http.ParseTime(x.Response.Header.Get("Date"))
+		if err != nil {
+			continue
+		}
+		// Date is cut to the second: the org's clock read date + ½ s on average.
+		local := x.Started.Add(x.Duration / 2)
+		skew := date.Add(time.Second / 2).Sub(local).Round(time.Second)
+		abs := max(skew, -skew)
+		actual := fmt.Sprintf("the org's Date %s; this machine %s: %s", date.UTC().Format(time.RFC3339), local.UTC().Format(time.RFC3339), describeSkew(skew))
+		expected := "within " + inspect.HumanDuration(doctorClockPass)
+		hint := "tokens look expired or issued in the future when clocks disagree: synchronise this machine's clock (NTP)"
+		switch {
+		case abs <= doctorClockPass:
+			r.pass(itemOrgClock, expected, actual, []*Exchange{x})
+		case abs <= doctorClockWarn:
+			r.warn(itemOrgClock, expected, actual, hint+"; resource authorization servers like the Todo0 sample reject an ID-JAG whose iat is more than 30 s old", []*Exchange{x})
+		default:
+			r.fail(itemOrgClock, expected, actual, hint, []*Exchange{x})
+		}
+		return
+	}
+	r.unknown(itemOrgClock, "within "+inspect.HumanDuration(doctorClockPass), "no answer from the org carried a Date header", nil)
+}
+
+func describeSkew(d time.Duration) string {
+	switch {
+	case d == 0:
+		return "in step"
+	case d > 0:
+		return "the org is " + inspect.HumanDuration(d) + " ahead"
+	}
+	return "the org is " + inspect.HumanDuration(-d) + " behind"
+}

@@ -1,0 +1,166 @@
+package flow
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"golang.org/x/net/html"
+)
+
+// redirectProbe opens the authorization endpoint the way a browser would
+// at the start of a login — a GET that signs nobody in — and reads the
+// answer: a sign-in page or a redirect means the redirect URI is
+// registered; Okta's error page ("The 'redirect_uri' parameter must be a
+// Login redirect URI in the client app settings") means it is not
+// (RFC 6749 §4.1.2.1: such errors are shown, never redirected).
+func (r *doctorRun) redirectProbe(ctx context.Context) {
+	i := itemReqRedirect
+	c := r.cfg.IdP
+	switch {
+	case r.idp == nil || r.idp.AuthorizationEndpoint == "":
+		r.unknown(i, "", needs("the org's authorization endpoint", itemOrgMetadata.id), nil)
+		return
+	case c.ClientID == "" || c.RedirectURI == "":
+		r.unknown(i, "", needs("idp.client_id and idp.redirect_uri", itemReqConfig.id), nil)
+		return
+	}
+	authURL, err := r.probeAuthorizationURL()
+	if err != nil {
+		r.unknown(i, c.RedirectURI, err.Error(), nil)
+		return
+	}
+	s := r.session()
+	req, err := http.NewRequestWithContext(withLabel(ctx, PartyIdP, "authorization endpoint (redirect URI probe)"), http.MethodGet, authURL, nil)
+	if err != nil {
+		r.unknown(i, c.RedirectURI, "the authorization endpoint is not a URL: "+err.Error(), nil)
+		return
+	}
+	req.Header.Set("Accept", "text/html")
+	resp, err := send(s.client, req, "the authorization endpoint", s.env.maxBody())
+	ev := s.exchanges()
+	if err != nil {
+		r.unknown(i, c.RedirectURI, err.Error(), ev)
+		return
+	}
+	want := c.RedirectURI + " among the app's sign-in redirect URIs"
+	if resp.Status >= 300 && resp.Status < 400 {
+		loc := resp.Header.Get("Location")
+		if strings.HasPrefix(loc, c.RedirectURI) {
+			r.pass(i, want, "the org redirected to it ("+statusLine(resp.Status)+"): it redirects only to registered URIs", ev)
+		} else {
+			r.pass(i, want, "the org sent the browser on to sign in ("+statusLine(resp.Status)+" to "+orText(loc, "nowhere")+"): it checks the redirect URI first", ev)
+		}
+		return
+	}
+	text := responseText(resp)
+	ex := Explain(StepLogin, fmt.Errorf("%w: %s", ErrBrowser, text))
+	switch {
+	case ex != nil && ex.ID == "login.redirect_uri_page":
+		r.fail(i, want, statusLine(resp.Status)+", the org's error page: "+excerpt(text, "redirect_uri", 240),
+			"register idp.redirect_uri exactly — scheme, host, port, path, no trailing slash added — or set idp.redirect_uri to one that is registered", ev)
+	case resp.Status >= 200 && resp.Status < 300:
+		r.pass(i, want, "a sign-in page ("+statusLine(resp.Status)+")", ev)
+	case ex != nil && ex.ID == "login.unknown_client_page":
+		r.unknown(i, want, "the org's page says it does not know idp.client_id ("+excerpt(text, "client", 200)+"): see "+itemReqCredentials.id, ev)
+	default:
+		r.unknown(i, want, "the authorization endpoint answered "+statusLine(resp.Status)+": "+excerpt(text, "", 240), ev)
+	}
+}
+
+// probeAuthorizationURL builds an authorization request (OIDC Core
+// §3.1.2.1) with PKCE S256, a state and a nonce, scope openid only.
+func (r *doctorRun) probeAuthorizationURL() (string, error) {
+	state, err1 := r.env.randomString(16)
+	nonce, err2 := r.env.randomString(16)
+	verifier, err3 := r.env.randomString(32)
+	for _, err := range []error{err1, err2, err3} {
+		if err != nil {
+			return "", err
+		}
+	}
+	sum := sha256.Sum256([]byte(verifier))
+	u, err := url.Parse(r.idp.AuthorizationEndpoint)
+	if err != nil {
+		return "", fmt.Errorf("the authorization endpoint %q is not a URL: %v", r.idp.AuthorizationEndpoint, err)
+	}
+	q := u.Query()
+	q.Set("client_id", r.cfg.IdP.ClientID)
+	q.Set("redirect_uri", r.cfg.IdP.RedirectURI)
+	q.Set("response_type", "code")
+	q.Set("scope", "openid")
+	q.Set("state", state)
+	q.Set("nonce", nonce)
+	q.Set("code_challenge", base64.RawURLEncoding.EncodeToString(sum[:]))
+	q.Set("code_challenge_method", "S256")
+	u.RawQuery = q.Encode()
+	return u.String(), nil
+}
+
+// responseText is what a person would read in a response: the visible text
+// of an HTML page (golang.org/x/net/html), an OAuth error's code and
+// description, or the body as it is.
+func responseText(resp *response) string {
+	if oe, ok := parseOAuthError(resp.Status, resp.Body); ok {
+		return oe.Code + ": " + oe.Description
+	}
+	if !looksLikeHTML(resp.Header.Get("Content-Type"), resp.Body) {
+		return strings.Join(strings.Fields(string(resp.Body)), " ")
+	}
+	var b strings.Builder
+	z := html.NewTokenizer(bytes.NewReader(resp.Body))
+	skip := 0
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			if z.Err() == io.EOF || b.Len() > 0 {
+				return strings.Join(strings.Fields(b.String()), " ")
+			}
+			return ""
+		case html.StartTagToken:
+			if name, _ := z.TagName(); string(name) == "script" || string(name) == "style" {
+				skip++
+			}
+		case html.EndTagToken:
+			if name, _ := z.TagName(); (string(name) == "script" || string(name) == "style") && skip > 0 {
+				skip--
+			}
+		case html.TextToken:
+			if skip == 0 {
+				b.Write(z.Text())
+				b.WriteByte(' ')
+			}
+		}
+	}
+}
+
+// excerpt returns about n characters of text around the first occurrence
+// of near (case-insensitive), or its start.
+func excerpt(text, near string, n int) string {
+	start := 0
+	if near != "" {
+		if loc := regexp.MustCompile(`(?i)` + regexp.QuoteMeta(near)).FindStringIndex(text); loc != nil {
+			start = loc[0]
+		}
+	}
+	// Back up a third of n runes, so the match has context on both sides.
+	head := []rune(text[:start])
+	from := max(len(head)-n/3, 0)
+	rs := []rune(text)
+	end := min(from+n, len(rs))
+	out := string(rs[from:end])
+	if from > 0 {
+		out = "…" + out
+	}
+	if end < len(rs) {
+		out += "…"
+	}
+	return out
+}

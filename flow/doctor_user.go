@@ -1,0 +1,330 @@
+package flow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/xaatools/xaa/inspect"
+)
+
+// Okta's Todo0 catalog app mints ID-JAGs with this audience and client id
+// whatever the request says, until Okta's XAA team points it at your own
+// authorization server (protocol reference §7).
+const (
+	todo0Audience = "http://localhost:5001"
+	todo0ClientID = "wiki0-at-todo0"
+	oktaXAAEmail  = "xaa@okta.com"
+)
+
+// exchangeGate is one thing the org checks before it issues an ID-JAG, in
+// the order it checks them, with the catalogue entries (catalogue.go) that
+// name its refusal and the fix in the doctor's words.
+type exchangeGate struct {
+	item         doctorItem
+	explanations []string
+	// expected says what the gate wants, in this config's terms.
+	expected func(r *doctorRun) string
+	fix      func(r *doctorRun) string
+}
+
+var exchangeGates = []exchangeGate{
+	{itemReqIDToken, []string{"token_exchange.subject_invalid", "token_exchange.subject_expired", "token_exchange.subject_wrong_as",
+		"token_exchange.subject_untrusted", "token_exchange.subject_aud", "token_exchange.subject_type", "token_exchange.subject_inactive"},
+		func(r *doctorRun) string { return "the ID token accepted as the subject" }, nil},
+	{itemReqUserAssigned, []string{"token_exchange.user_not_assigned"},
+		func(r *doctorRun) string { return "the user assigned to " + r.cfg.IdP.ClientID }, func(*doctorRun) string {
+		return "assign the user (or a group of theirs) to the requesting app, then sign in again"
+	}},
+	{itemReqConnection, []string{"token_exchange.invalid_audience", "token_exchange.no_connection", "token_exchange.access_denied"},
+		func(r *doctorRun) string { return "a connection from " + r.cfg.IdP.ClientID + " to audience " + r.audience() }, func(r *doctorRun) string {
+		return "the org will not mint an ID-JAG for audience " + r.audience() + " for this app: connect the requesting app to the resource app (Manage Connections), " +
+			"and check that the resource app's Issuer URL (" + oktaResourceXAA + ") is " + r.audience() + " exactly"
+	}},
+	{itemResAppResource, []string{"token_exchange.invalid_resource"},
+		func(r *doctorRun) string { return "resource " + orText(r.resourceID(), "(none sent)") + " allowed by the connection" }, func(r *doctorRun) string {
+		return "make resource.id (" + orText(r.resourceID(), "not set") + ") and the connection's resource indicator the same string, byte for byte"
+	}},
+	{itemResAppUser, []string{"token_exchange.resource_app_incomplete"},
+		func(r *doctorRun) string { return "the user assigned to the resource app of " + r.audience() }, func(*doctorRun) string {
+		return "assign the user to the resource app, and finish its Cross App Access settings (" + oktaResourceXAA + ")"
+	}},
+	{itemReqScopes, []string{"token_exchange.scope_denied", "token_exchange.invalid_scope"},
+		func(r *doctorRun) string { return orText(r.cfg.ResourceAS.Scopes.String(), "the connection's scopes") + " allowed" }, func(r *doctorRun) string {
+		return "request only scopes the connection allows (resource_as.scopes: " + orText(r.cfg.ResourceAS.Scopes.String(), "none") + "), or add them to the connection"
+	}},
+	{itemOrgIssuesIDJAG, nil, func(*doctorRun) string { return "an ID-JAG" }, nil},
+}
+
+// scopeRefusal recognises Okta's "Scope not permitted", which comes with
+// unauthorized_client, the grant's error code.
+var scopeRefusal = regexp.MustCompile(`(?i)scope`)
+
+// audience is what the token exchange sends: the resource AS issuer.
+func (r *doctorRun) audience() string { return r.cfg.ResourceAS.Issuer }
+
+// resourceID is what the token exchange sends as resource.
+func (r *doctorRun) resourceID() string {
+	return (&Runner{Config: r.cfg}).resourceID(State{API: r.api, MCP: r.mcp})
+}
+
+// userChecks checks, for a signed-in user, everything the org checks
+// before it issues an ID-JAG — by performing the real token exchange — and
+// then the ID-JAG itself and its redemption at the resource AS.
+func (r *doctorRun) userChecks(ctx context.Context) {
+	after := []doctorItem{itemResAppAudience, itemResAppClientID, itemASAccepts}
+	all := func(from int, why string, ev []*Exchange) {
+		for _, g := range exchangeGates[from:] {
+			r.unknown(g.item, "", why, ev)
+		}
+		for _, i := range after {
+			r.unknown(i, "", why, ev)
+		}
+	}
+	switch {
+	case r.token == "":
+		all(0, "needs a signed-in user: run xaa doctor --token <ID token>, or open the doctor in the terminal UI after logging in", nil)
+		return
+	case r.idp == nil || !r.idpTrusted:
+		all(0, needs("the org's metadata with the configured issuer", itemOrgIssuer.id), nil)
+		return
+	}
+	if !r.idTokenCheck(ctx) {
+		all(1, needs("an ID token the org can accept", itemReqIDToken.id), nil)
+		return
+	}
+	if !r.exchangeReady {
+		all(1, needs("the requesting app's credentials, grant and the org's feature", itemReqCredentials.id), nil)
+		return
+	}
+	runner := r.quietRunner()
+	st := runner.RunStep(ctx, StepTokenExchange, State{IdP: r.idp, IdPKeys: r.idpKeys, AS: r.as, API: r.api, MCP: r.mcp, IDToken: r.token}, nil)
+	ev := st.Exchanges
+	if st.Err != nil {
+		r.exchangeRefused(st, all)
+		return
+	}
+	jag, ok := st.Token(inspect.KindIDJAG)
+	if !ok {
+		if a, found := st.Token(inspect.KindUnknown); found {
+			jag, ok = a, true
+		}
+	}
+	for _, g := range exchangeGates[1 : len(exchangeGates)-1] {
+		if g.item == itemReqScopes {
+			r.grantedScopes(jag.Token, ev)
+			continue
+		}
+		r.pass(g.item, g.expected(r), "yes: the org issued the ID-JAG", ev)
+	}
+	if !ok {
+		r.fail(itemOrgIssuesIDJAG, "an ID-JAG in access_token", "no decodable token", "the org answered with success but no ID-JAG: report it to Okta Support", ev)
+		all(len(exchangeGates), needs("an ID-JAG", itemOrgIssuesIDJAG.id), nil)
+		return
+	}
+	r.pass(itemOrgIssuesIDJAG, inspect.TypIDJAG+" token", jag.Token.Kind.Title()+", "+jag.Signature.Verdict(), ev)
+	audOK := r.jagAudience(jag.Token, ev)
+	clientOK := r.jagClientID(jag.Token, ev)
+	switch {
+	case !audOK || !clientOK:
+		r.unknown(itemASAccepts, "", "not tried: the resource AS refuses an ID-JAG addressed to another audience or client (fix the resource app first)", nil)
+	case r.as == nil || !r.asCredentials:
+		r.unknown(itemASAccepts, "", needs("the resource AS's metadata and accepted credentials", itemASCredentials.id), nil)
+	default:
+		r.redeem(ctx, runner, st.Out)
+	}
+}
+
+// idTokenCheck checks the given ID token as the org will: an ID token it
+// issued to idp.client_id, signed with its keys, not expired.
+func (r *doctorRun) idTokenCheck(ctx context.Context) bool {
+	i := itemReqIDToken
+	want := "an ID token from " + r.idp.Issuer + " for " + r.cfg.IdP.ClientID + ", unexpired"
+	t, err := inspect.Decode(r.token)
+	if err != nil {
+		r.fail(i, want, "not a token: "+err.Error(), "give the id_token of a login at the org (xaa run shows it; --token @file reads it from a file)", nil)
+		return false
+	}
+	s := r.session()
+	a, _ := s.analyzeWithRefetch(ctx, t, r.idpKeys, PartyIdP, inspect.Options{Want: inspect.KindIDToken,
+		Expect: inspect.Expect{Now: r.env.now(), Issuer: r.idp.Issuer, ClientID: r.cfg.IdP.ClientID}})
+	ev := s.exchanges()
+	if c, bad := a.Checks.FirstFailure(); bad {
+		hint := c.Hint
+		switch c.ID {
+		case "id_token.exp":
+			hint = "the ID token expired: sign in again and pass the new one"
+		case "id_token.iss":
+			hint = "this ID token comes from another authorization server: sign in at the org authorization server " + r.idp.Issuer + " (a custom authorization server's ID token is refused)"
+		}
+		r.fail(i, want, c.ID+": "+orText(c.Actual, c.Title), hint, ev)
+		return false
+	}
+	if r.idpKeys != nil && !a.Signature.Verified() {
+		r.fail(i, want, "signature "+a.Signature.Verdict(), "the ID token is not signed with the org's keys: sign in again at "+r.idp.Issuer, ev)
+		return false
+	}
+	sub, _ := t.Claims.String("sub")
+	r.pass(i, want, "sub "+orText(sub, "(none)")+", "+a.Signature.Verdict(), ev)
+	return true
+}
+
+// exchangeRefused finds the gate the org's refusal names: the gates before
+// it are passed or not known, those after it not reached.
+func (r *doctorRun) exchangeRefused(st *Step, all func(int, string, []*Exchange)) {
+	ev := st.Exchanges
+	var oe *OAuthError
+	if !errors.As(st.Err, &oe) {
+		why := "the token exchange brought back no answer: " + st.Err.Error()
+		if !undecided(st.Err) {
+			why = "the token exchange failed: " + st.Err.Error()
+		}
+		all(1, why, ev)
+		return
+	}
+	id := ""
+	if st.Explanation != nil {
+		id = st.Explanation.ID
+	}
+	at := len(exchangeGates) - 1
+	for n, g := range exchangeGates {
+		if slices.Contains(g.explanations, id) || (g.item == itemReqScopes && id == "token_exchange.grant_not_enabled" && scopeRefusal.MatchString(oe.Description)) {
+			at = n
+			break
+		}
+	}
+	g := exchangeGates[at]
+	fix := ""
+	switch {
+	case g.fix != nil:
+		fix = g.fix(r)
+	case st.Explanation != nil:
+		fix = st.Explanation.Fix
+	}
+	if at == 0 {
+		// The local check passed, so the org's reason is one it knows better.
+		r.diag.Checks = slices.DeleteFunc(r.diag.Checks, func(c DoctorCheck) bool { return c.ID == itemReqIDToken.id })
+	}
+	stopped := "not known: the org refused the exchange at \"" + strings.ToLower(g.item.title) + "\""
+	for _, earlier := range exchangeGates[1:max(at, 1)] {
+		r.unknown(earlier.item, "", stopped+", which it may check first", ev)
+	}
+	c := g.item.check(DoctorFail, g.expected(r), oe.Error(), fix, ev)
+	if st.Explanation != nil && g.fix != nil {
+		c.Hint = st.Explanation.Meaning + " " + fix
+	}
+	r.add(c)
+	for _, later := range exchangeGates[at+1:] {
+		r.unknown(later.item, "", stopped, ev)
+	}
+	for _, i := range []doctorItem{itemResAppAudience, itemResAppClientID, itemASAccepts} {
+		r.unknown(i, "", stopped, ev)
+	}
+}
+
+// grantedScopes compares the ID-JAG's scope with resource_as.scopes.
+func (r *doctorRun) grantedScopes(jag *inspect.Token, ev []*Exchange) {
+	asked := r.cfg.ResourceAS.Scopes
+	got, _ := jag.Claims.String("scope")
+	granted := strings.Fields(got)
+	var missing []string
+	for _, s := range asked {
+		if !slices.Contains(granted, s) {
+			missing = append(missing, s)
+		}
+	}
+	want := orText(asked.String(), "the connection's scopes")
+	if len(missing) > 0 {
+		r.warn(itemReqScopes, want, orText(got, "(no scope claim)"),
+			"the org left out "+strings.Join(missing, " ")+": the connection does not allow them — add them to the connection, or stop asking for them", ev)
+		return
+	}
+	r.pass(itemReqScopes, want, orText(got, "(no scope claim)"), ev)
+}
+
+// jagAudience checks the ID-JAG's aud against the resource AS issuer; the
+// Todo0 placeholder gets the email to Okta's XAA team.
+func (r *doctorRun) jagAudience(jag *inspect.Token, ev []*Exchange) bool {
+	want := r.audience()
+	if r.as != nil {
+		want = r.as.Issuer
+	}
+	auds, _, _ := jag.Claims.Strings("aud")
+	got := strings.Join(auds, ", ")
+	if slices.Contains(auds, want) {
+		r.pass(itemResAppAudience, want, got, ev)
+		return true
+	}
+	if slices.Contains(auds, todo0Audience) || slices.Contains(auds, todo0Audience+"/") {
+		c := itemResAppAudience.check(DoctorFail, want, got+" — the Todo0 catalog app's placeholder",
+			"the resource app is Okta's Todo0 sample, whose ID-JAGs always carry aud "+todo0Audience+" and client_id "+todo0ClientID+
+				"; only Okta's XAA team can point it at your authorization server: send them the email below", ev)
+		c.Email = r.todo0Email(want)
+		r.add(c)
+		return false
+	}
+	_, near := inspect.CompareIdentifier(want, got)
+	r.fail(itemResAppAudience, want, orText(got, "(no aud)"),
+		withNear(near, "the org writes the resource app's Issuer URL into aud, and the resource AS accepts only its own issuer: set the Issuer URL to "+want+" exactly"), ev)
+	return false
+}
+
+// jagClientID checks the ID-JAG's client_id against resource_as.client_id.
+func (r *doctorRun) jagClientID(jag *inspect.Token, ev []*Exchange) bool {
+	want := r.cfg.ResourceAS.ClientID
+	got, _ := jag.Claims.String("client_id")
+	auds, _, _ := jag.Claims.Strings("aud")
+	switch {
+	case got == want:
+		r.pass(itemResAppClientID, want, got, ev)
+		return true
+	case got == todo0ClientID && (slices.Contains(auds, todo0Audience) || slices.Contains(auds, todo0Audience+"/")):
+		r.warn(itemResAppClientID, want, got+" — the Todo0 catalog app's placeholder",
+			"part of Todo0's placeholder (see "+itemResAppAudience.id+"): the same email asks Okta to set it to "+want, ev)
+		return false
+	}
+	r.fail(itemResAppClientID, want+" (resource_as.client_id)", orText(got, "(no client_id)"),
+		"the resource AS refuses an ID-JAG whose client_id is not the client presenting it: set the connection's client ID registered in the resource app to "+want+", or set resource_as.client_id to "+orText(got, "the ID-JAG's client_id")+" if that is your client there", ev)
+	return false
+}
+
+// todo0Email is the message asking Okta to point Todo0 at your resource AS.
+func (r *doctorRun) todo0Email(audience string) *DoctorEmail {
+	c := r.cfg
+	var b strings.Builder
+	b.WriteString("Hello Okta XAA team,\n\n")
+	b.WriteString("Please point the Todo0 resource app in our org at our own authorization server, so the ID-JAGs\n")
+	b.WriteString("our requesting app gets for it carry our issuer as aud and our client id as client_id.\n\n")
+	fmt.Fprintf(&b, "Org URL:                              %s\n", c.IdP.Issuer)
+	fmt.Fprintf(&b, "Audience (our authorization server):  %s\n", audience)
+	fmt.Fprintf(&b, "Client ID at our authorization server: %s\n", c.ResourceAS.ClientID)
+	fmt.Fprintf(&b, "Requesting app's client ID in Okta:   %s\n", c.IdP.ClientID)
+	if id := c.Resource.ID; id != "" {
+		fmt.Fprintf(&b, "Resource indicator:                   %s\n", id)
+	}
+	fmt.Fprintf(&b, "\nToday the ID-JAGs carry aud %s and client_id %s (the Todo0 defaults).\n\nThank you.\n", todo0Audience, todo0ClientID)
+	return &DoctorEmail{To: oktaXAAEmail, Subject: "Cross App Access: point Todo0 at our authorization server (" + c.IdP.Issuer + ")", Body: b.String()}
+}
+
+// redeem presents the ID-JAG at the resource AS with the jwt-bearer grant.
+func (r *doctorRun) redeem(ctx context.Context, runner *Runner, in State) {
+	st := runner.RunStep(ctx, StepJWTBearer, in, nil)
+	ev := st.Exchanges
+	want := "an access token for the ID-JAG"
+	if st.Err == nil {
+		r.pass(itemASAccepts, want, "an access token ("+orText(st.Out.AccessTokenType, "Bearer")+")", ev)
+		return
+	}
+	if undecided(st.Err) {
+		r.unknown(itemASAccepts, want, "the resource AS did not answer: "+st.Err.Error(), ev)
+		return
+	}
+	fix := ""
+	if st.Explanation != nil {
+		fix = st.Explanation.Meaning + " " + st.Explanation.Fix
+	}
+	r.fail(itemASAccepts, want, st.Err.Error(), fix, ev)
+}
