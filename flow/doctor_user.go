@@ -37,25 +37,31 @@ var exchangeGates = []exchangeGate{
 		func(r *doctorRun) string { return "the ID token accepted as the subject" }, nil},
 	{itemReqUserAssigned, []string{"token_exchange.user_not_assigned"},
 		func(r *doctorRun) string { return "the user assigned to " + r.cfg.IdP.ClientID }, func(*doctorRun) string {
-		return "assign the user (or a group of theirs) to the requesting app, then sign in again"
-	}},
+			return "assign the user (or a group of theirs) to the requesting app, then sign in again"
+		}},
 	{itemReqConnection, []string{"token_exchange.invalid_audience", "token_exchange.no_connection", "token_exchange.access_denied"},
-		func(r *doctorRun) string { return "a connection from " + r.cfg.IdP.ClientID + " to audience " + r.audience() }, func(r *doctorRun) string {
-		return "the org will not mint an ID-JAG for audience " + r.audience() + " for this app: connect the requesting app to the resource app (Manage Connections), " +
-			"and check that the resource app's Issuer URL (" + oktaResourceXAA + ") is " + r.audience() + " exactly"
-	}},
+		func(r *doctorRun) string {
+			return "a connection from " + r.cfg.IdP.ClientID + " to audience " + r.audience()
+		}, func(r *doctorRun) string {
+			return "the org will not mint an ID-JAG for audience " + r.audience() + " for this app: connect the requesting app to the resource app (Manage Connections), " +
+				"and check that the resource app's Issuer URL (" + oktaResourceXAA + ") is " + r.audience() + " exactly"
+		}},
 	{itemResAppResource, []string{"token_exchange.invalid_resource"},
-		func(r *doctorRun) string { return "resource " + orText(r.resourceID(), "(none sent)") + " allowed by the connection" }, func(r *doctorRun) string {
-		return "make resource.id (" + orText(r.resourceID(), "not set") + ") and the connection's resource indicator the same string, byte for byte"
-	}},
+		func(r *doctorRun) string {
+			return "resource " + orText(r.resourceID(), "(none sent)") + " allowed by the connection"
+		}, func(r *doctorRun) string {
+			return "make resource.id (" + orText(r.resourceID(), "not set") + ") and the connection's resource indicator the same string, byte for byte"
+		}},
 	{itemResAppUser, []string{"token_exchange.resource_app_incomplete"},
 		func(r *doctorRun) string { return "the user assigned to the resource app of " + r.audience() }, func(*doctorRun) string {
-		return "assign the user to the resource app, and finish its Cross App Access settings (" + oktaResourceXAA + ")"
-	}},
+			return "assign the user to the resource app, and finish its Cross App Access settings (" + oktaResourceXAA + ")"
+		}},
 	{itemReqScopes, []string{"token_exchange.scope_denied", "token_exchange.invalid_scope"},
-		func(r *doctorRun) string { return orText(r.cfg.ResourceAS.Scopes.String(), "the connection's scopes") + " allowed" }, func(r *doctorRun) string {
-		return "request only scopes the connection allows (resource_as.scopes: " + orText(r.cfg.ResourceAS.Scopes.String(), "none") + "), or add them to the connection"
-	}},
+		func(r *doctorRun) string {
+			return orText(r.cfg.ResourceAS.Scopes.String(), "the connection's scopes") + " allowed"
+		}, func(r *doctorRun) string {
+			return "request only scopes the connection allows (resource_as.scopes: " + orText(r.cfg.ResourceAS.Scopes.String(), "none") + "), or add them to the connection"
+		}},
 	{itemOrgIssuesIDJAG, nil, func(*doctorRun) string { return "an ID-JAG" }, nil},
 }
 
