@@ -162,6 +162,9 @@ func (m Model) Init() tea.Cmd {
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
+		if msg.Width <= 0 || msg.Height <= 0 {
+			return m, nil // a pseudo-terminal without a size: keep 80×24
+		}
 		m.c.width, m.c.height = msg.Width, msg.Height
 		m.help.Width = msg.Width
 		m.layout()

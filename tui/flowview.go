@@ -62,7 +62,7 @@ func (f flowScreen) listFooter(w int) string {
 	case f.nextStep() >= 0:
 		lines = append(lines, s.faint.Render("enter runs "+shortTitle(flow.StepID(f.nextStep()))), s.faint.Render("a runs every step"))
 	default:
-		lines = append(lines, s.report.Pass.Render(inspect.StatusPass.Glyph()+" flow complete"), s.faint.Render("Token chain: the tokens hop to hop"))
+		lines = append(lines, s.report.Pass.Render(inspect.StatusPass.Glyph()+" flow complete"), s.faint.Render("Token chain: every token"))
 	}
 	return wrapIndented(strings.Join(lines, "\n"), " ", w)
 }

@@ -12,7 +12,13 @@ import (
 	"github.com/cli/browser"
 	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/tui"
+	"github.com/xaatools/xaa/tui/noquery"
 )
+
+// init runs after every imported package's init, Bubble Tea's included:
+// the terminal was hidden from its background query (see tui/noquery), and
+// main gets the real standard output back.
+func init() { noquery.Restore() }
 
 // maxConfigBytes bounds a config file; real ones are under a KiB.
 const maxConfigBytes = 1 << 20

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -175,4 +177,62 @@ func TestTUIInterrupt(t *testing.T) {
 	if got := s.exitStatus(); got != "130" {
 		t.Errorf("exit status after ctrl+c = %s, want 130", got)
 	}
+}
+
+// TestTUINoTerminalQuery runs xaa on a pseudo-terminal that never answers
+// escape-sequence queries (util-linux script, output to a pipe). Bubble Tea
+// v1 would ask it for its background colour at start-up and wait seconds
+// for an answer that never comes; xaa must not ask (see tui/noquery), and
+// must draw its first frame.
+func TestTUINoTerminalQuery(t *testing.T) {
+	if _, err := exec.LookPath("script"); err != nil {
+		t.Skip("util-linux script is not installed")
+	}
+	bin := buildXAA(t)
+	dir := t.TempDir()
+	cmd := exec.Command("script", "-qfc", "stty cols 100 rows 30; exec "+bin, "/dev/null")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "HOME="+dir, "XDG_CONFIG_HOME="+dir, "TERM=xterm-256color")
+	var out lockedBuffer
+	cmd.Stdout = &out
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(out.String(), "Walk through the built-in playground") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no first frame; output so far: %q", out.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	stdin.Write([]byte("q"))
+	cmd.Wait()
+	for _, query := range []string{"\x1b]11;?", "\x1b]10;?"} {
+		if strings.Contains(out.String(), query) {
+			t.Errorf("xaa asked the terminal for its colours (%q): a terminal that does not answer stalls the start", query)
+		}
+	}
+}
+
+// lockedBuffer is a bytes.Buffer safe for a writer and a reader goroutine.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
