@@ -236,3 +236,57 @@ func (b *lockedBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
+
+// BenchmarkTUIFirstFrame measures, for the real binary on a pseudo-terminal
+// (util-linux script), the time from starting it to its first frame
+// (ms/first-frame) and to the built-in playground shown as ready
+// (ms/playground-ready), and what script and stty alone take to print a
+// line (ms/pty-baseline), which both include.
+func BenchmarkTUIFirstFrame(b *testing.B) {
+	if _, err := exec.LookPath("script"); err != nil {
+		b.Skip("util-linux script is not installed")
+	}
+	bin := filepath.Join(b.TempDir(), "xaa")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		b.Fatalf("go build: %v\n%s", err, out)
+	}
+	dir := b.TempDir()
+	until := func(command string, marks ...string) []time.Duration {
+		cmd := exec.Command("script", "-qfc", "stty cols 120 rows 40; "+command, "/dev/null")
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "HOME="+dir, "XDG_CONFIG_HOME="+dir, "TERM=xterm-256color")
+		out, _ := cmd.StdoutPipe()
+		stdin, _ := cmd.StdinPipe()
+		start := time.Now()
+		if err := cmd.Start(); err != nil {
+			b.Fatal(err)
+		}
+		var seen []time.Duration
+		var buf bytes.Buffer
+		chunk := make([]byte, 4096)
+		for len(seen) < len(marks) {
+			n, err := out.Read(chunk)
+			buf.Write(chunk[:n])
+			for len(seen) < len(marks) && bytes.Contains(buf.Bytes(), []byte(marks[len(seen)])) {
+				seen = append(seen, time.Since(start))
+			}
+			if err != nil {
+				b.Fatalf("output ended before %q: %q", marks[len(seen)], buf.String())
+			}
+		}
+		stdin.Write([]byte("q"))
+		cmd.Process.Kill()
+		cmd.Wait()
+		return seen
+	}
+	var first, ready, baseline time.Duration
+	for i := 0; i < b.N; i++ {
+		t := until("exec "+bin, "Walk through the built-in playground", "✓ ready")
+		first, ready = first+t[0], ready+t[1]
+		baseline += until("echo pty-baseline", "pty-baseline")[0]
+	}
+	per := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 / float64(b.N) }
+	b.ReportMetric(per(first), "ms/first-frame")
+	b.ReportMetric(per(ready), "ms/playground-ready")
+	b.ReportMetric(per(baseline), "ms/pty-baseline")
+}
