@@ -258,7 +258,9 @@ func curlFor(x *flow.Exchange, reveal bool) string { return x.Curl(reveal) }
 
 // saveReport writes flow's redacted Markdown transcript of the steps that
 // ran into the current directory, named by the time it was saved, mode 0600.
-func saveReport(steps []*flow.Step, cfg *flow.Config, reveal bool) tea.Cmd {
+// Tokens are shortened even while the screen reveals them: a report is for
+// pasting into tickets.
+func saveReport(steps []*flow.Step, cfg *flow.Config) tea.Cmd {
 	var ran []*flow.Step
 	for _, st := range steps {
 		if st != nil {
@@ -277,7 +279,7 @@ func saveReport(steps []*flow.Step, cfg *flow.Config, reveal bool) tea.Cmd {
 		if err != nil {
 			return savedMsg{what: "report", err: err}
 		}
-		if _, err := f.Write(run.Markdown(reveal)); err != nil {
+		if _, err := f.Write(run.Markdown(false)); err != nil {
 			f.Close()
 			return savedMsg{what: "report", err: err}
 		}

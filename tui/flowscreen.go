@@ -382,7 +382,7 @@ func (f flowScreen) key(msg tea.KeyMsg) (flowScreen, tea.Cmd) {
 	case key.Matches(msg, k.CopyCurl):
 		return f, f.copyCurl()
 	case key.Matches(msg, k.Save):
-		return f, saveReport(f.steps[:], f.cfg, f.c.reveal)
+		return f, saveReport(f.steps[:], f.cfg)
 	case key.Matches(msg, k.User):
 		return f.nextUser()
 	default:

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -19,9 +18,6 @@ import (
 // the terminal was hidden from its background query (see tui/noquery), and
 // main gets the real standard output back.
 func init() { noquery.Restore() }
-
-// maxConfigBytes bounds a config file; real ones are under a KiB.
-const maxConfigBytes = 1 << 20
 
 // runTUI is `xaa` with no subcommand: the terminal UI on the config found
 // (--config, XAA_CONFIG, ./xaa.yaml, $XDG_CONFIG_HOME/xaa/config.yaml), or,
@@ -45,7 +41,7 @@ func runTUI(ctx context.Context, args []string, io stdio) int {
 		usage(io.err)
 		return exitUsage
 	}
-	cfg, looked, savePath, err := tuiConfig(*configPath, io.getenv)
+	cfg, looked, savePath, err := tuiConfig(*configPath, io)
 	if err != nil {
 		fmt.Fprintln(io.err, "xaa:", err)
 		return exitUsage
@@ -80,55 +76,31 @@ func runTUI(ctx context.Context, args []string, io stdio) int {
 	return exitFailed
 }
 
-// tuiConfig finds and reads the config. It returns nil and the places it
-// looked when there is none, and where the setup screen should save one.
-func tuiConfig(flagPath string, getenv func(string) string) (*flow.Config, []string, string, error) {
+// tuiConfig finds and reads the config as `xaa run` does (loadRunConfig),
+// and validates it. When there is none it returns nil, the places it
+// looked, and where the setup screen should save one.
+func tuiConfig(flagPath string, io stdio) (*flow.Config, []string, string, error) {
 	var looked []string
-	savePath := ""
-	for _, c := range flow.ConfigCandidates(flagPath, getenv) {
+	savePath, found := "", false
+	for _, c := range flow.ConfigCandidates(flagPath, io.getenv) {
 		if c.Origin == "$XDG_CONFIG_HOME" || c.Origin == "~/.config" {
 			savePath = c.Path
 		}
-		data, err := readFileBounded(c.Path, maxConfigBytes)
-		if err != nil {
-			if _, statErr := os.Stat(c.Path); errors.Is(statErr, os.ErrNotExist) && !c.Required {
-				looked = append(looked, c.Path)
-				continue
-			}
-			return nil, nil, "", fmt.Errorf("config (%s): %w", c.Origin, err)
-		}
-		cfg, err := flow.ParseConfig(data, c.Path)
-		if err != nil {
-			return nil, nil, "", err
-		}
-		cfg.ApplyEnv(getenv)
-		if err := loadPrivateKeys(cfg, filepath.Dir(c.Path)); err != nil {
-			return nil, nil, "", err
-		}
-		if err := cfg.Validate(); err != nil {
-			return nil, nil, "", err
-		}
-		return cfg, nil, savePath, nil
-	}
-	return nil, looked, savePath, nil
-}
-
-// loadPrivateKeys reads the private_key files of private_key_jwt clients;
-// a relative path is relative to the config file.
-func loadPrivateKeys(cfg *flow.Config, dir string) error {
-	for _, cc := range []*flow.ClientConfig{&cfg.IdP.ClientConfig, &cfg.ResourceAS} {
-		if cc.PrivateKey == "" {
+		if _, err := os.Stat(c.Path); errors.Is(err, os.ErrNotExist) && !c.Required {
+			looked = append(looked, c.Path)
 			continue
 		}
-		path := cc.PrivateKey
-		if !filepath.IsAbs(path) {
-			path = filepath.Join(dir, path)
-		}
-		b, err := readFileBounded(path, 64<<10)
-		if err != nil {
-			return fmt.Errorf("private_key: %w", err)
-		}
-		cc.PrivateKeyPEM = flow.Secret(b)
+		found = true
 	}
-	return nil
+	if !found {
+		return nil, looked, savePath, nil
+	}
+	cfg, err := loadRunConfig(flagPath, io)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, nil, "", err
+	}
+	return cfg, nil, savePath, nil
 }

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -193,7 +192,7 @@ func TestTUINoTerminalQuery(t *testing.T) {
 	cmd := exec.Command("script", "-qfc", "stty cols 100 rows 30; exec "+bin, "/dev/null")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "HOME="+dir, "XDG_CONFIG_HOME="+dir, "TERM=xterm-256color")
-	var out lockedBuffer
+	var out syncBuffer
 	cmd.Stdout = &out
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
@@ -217,24 +216,6 @@ func TestTUINoTerminalQuery(t *testing.T) {
 			t.Errorf("xaa asked the terminal for its colours (%q): a terminal that does not answer stalls the start", query)
 		}
 	}
-}
-
-// lockedBuffer is a bytes.Buffer safe for a writer and a reader goroutine.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // BenchmarkTUIFirstFrame measures, for the real binary on a pseudo-terminal
