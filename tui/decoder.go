@@ -68,8 +68,14 @@ func newInput(c *shared, placeholder string) textinput.Model {
 	return in
 }
 
+// newSpinner returns the program's spinner: the braille dots, one cell wide
+// (bubbles' frames carry a trailing space), in the spinner style.
 func newSpinner(c *shared) spinner.Model {
-	return spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(c.styles.spinner))
+	frames := make([]string, len(spinner.Dot.Frames))
+	for i, f := range spinner.Dot.Frames {
+		frames[i] = strings.TrimSpace(f)
+	}
+	return spinner.New(spinner.WithSpinner(spinner.Spinner{Frames: frames, FPS: spinner.Dot.FPS}), spinner.WithStyle(c.styles.spinner))
 }
 
 // setToken puts text into the token field and decodes it.
@@ -218,7 +224,11 @@ func (d decoder) statusLine() string {
 	}
 	var parts []string
 	if len(d.tokens) > 1 {
-		parts = append(parts, fmt.Sprintf("token %d of %d (%s) · t: next", d.selected+1, len(d.tokens), orField(d.tokens[d.selected].Name)))
+		next := "t: next"
+		if d.focus != decoderFocusReport {
+			next = "tab to the report, then t: next"
+		}
+		parts = append(parts, fmt.Sprintf("token %d of %d (%s) · %s", d.selected+1, len(d.tokens), orField(d.tokens[d.selected].Name), next))
 	}
 	if d.keys != nil {
 		parts = append(parts, "keys: "+d.keys.Summary()+" from "+d.keySource)

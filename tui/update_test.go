@@ -678,3 +678,18 @@ func TestPlaygroundUserSwitch(t *testing.T) {
 func playgroundOptions(port int) playground.Options {
 	return playground.Options{RedirectURIs: []string{"http://127.0.0.1:" + itoa(port) + "/callback"}}
 }
+
+// TestRunningLayoutFits checks the rows of a running step, whose spinner
+// must take one cell like a status glyph.
+func TestRunningLayoutFits(t *testing.T) {
+	m := newTestModel(t, Options{Config: testConfig()}, 80, 24)
+	m = press(t, m, "enter")
+	for i := 0; i < 10; i++ {
+		m = send(t, m, m.flow.spin.Tick())
+		lines := strings.Split(ansi.Strip(m.View()), "\n")
+		col := func(l string) int { return ansi.StringWidth(l[:strings.Index(l, "│")]) }
+		if got, want := col(lines[2]), col(lines[3]); got != want {
+			t.Fatalf("frame %d: the running row's separator is at %d, the next row's at %d:\n%s\n%s", i, got, want, lines[2], lines[3])
+		}
+	}
+}

@@ -3,7 +3,6 @@ package tui
 import (
 	"testing"
 
-	"github.com/charmbracelet/bubbles/spinner"
 	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/inspect/inspecttest"
 )
@@ -142,7 +141,6 @@ func TestFlowViews(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			m := newTestModel(t, Options{Config: cfg}, tt.width, tt.height)
-			m.flow.spin = spinner.New(spinner.WithSpinner(spinner.Line))
 			golden(t, "view", tt.build(t, m).View())
 		})
 	}

@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	goio "io"
 	"os"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/cli/browser"
 	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/tui"
 	"github.com/xaatools/xaa/tui/noquery"
@@ -53,13 +53,18 @@ func runTUI(ctx context.Context, args []string, io stdio) int {
 	r := lipgloss.NewRenderer(os.Stdout)
 	r.SetHasDarkBackground(true)
 
+	// The browser opener must not write to the terminal the TUI draws on;
+	// the login screen shows the URL to open by hand.
+	quiet := io
+	quiet.err = goio.Discard
+
 	err = tui.Run(tui.Options{
 		Context:        ctx,
 		Config:         cfg,
 		ConfigLooked:   looked,
 		SavePath:       savePath,
 		Getenv:         io.getenv,
-		Env:            flow.Env{OpenBrowser: browser.OpenURL},
+		Env:            flow.Env{OpenBrowser: browserOpener(quiet)},
 		Now:            io.now(),
 		Renderer:       r,
 		Colour:         colourEnabled(io),
