@@ -379,8 +379,8 @@ func (m *Model) layout() {
 // View composes the top bar, the screen and the help bar.
 func (m Model) View() string {
 	if m.c.width < minWidth || m.c.height < minHeight {
-		return m.c.styles.report.Warn.Render("The terminal is too small for xaa: make it at least 80×24 (it is " +
-			itoa(m.c.width) + "×" + itoa(m.c.height) + ").")
+		return m.c.styles.report.Warn.Render("The terminal is too small for xaa (" + itoa(m.c.width) + "×" + itoa(m.c.height) +
+			"): make it at least " + itoa(minWidth) + "×" + itoa(minHeight) + "; 80×24 or more is best.")
 	}
 	body := m.body()
 	if m.showHelp {

@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -108,22 +109,14 @@ func copyText(clipboard func(string) error, what, text string) tea.Cmd {
 }
 
 // runStep runs one step of the flow with the engine and brings its record
-// back. The progress channel is closed when the step is done, which ends
-// the waitProgress loop.
-func runStep(ctx context.Context, env flow.Env, cfg *flow.Config, id flow.StepID, in flow.State, o flow.Overrides, seq int, resend bool, progress chan flow.Progress) tea.Cmd {
+// back. The progress feed is closed when the step is done, which ends the
+// waitProgress loop.
+func runStep(ctx context.Context, env flow.Env, cfg *flow.Config, id flow.StepID, in flow.State, o flow.Overrides, seq int, resend bool, progress *progressFeed) tea.Cmd {
 	return func() tea.Msg {
-		defer close(progress)
+		defer progress.close()
 		r := &flow.Runner{Config: cfg, Env: env}
 		st := r.RunStep(ctx, id, in, o)
 		return stepDoneMsg{seq: seq, step: st, resend: resend}
-	}
-}
-
-// waitProgress waits for the next progress event of a running step.
-func waitProgress(seq int, ch <-chan flow.Progress) tea.Cmd {
-	return func() tea.Msg {
-		p, ok := <-ch
-		return progressMsg{seq: seq, p: p, ok: ok}
 	}
 }
 
@@ -287,4 +280,4 @@ func saveReport(steps []*flow.Step, cfg *flow.Config) tea.Cmd {
 	}
 }
 
-func itoa(n int) string { return fmt.Sprintf("%d", n) }
+func itoa(n int) string { return strconv.Itoa(n) }

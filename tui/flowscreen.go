@@ -57,7 +57,7 @@ type flowScreen struct {
 	resend   bool // the running step is a resend: compare when it is back
 	cancel   context.CancelFunc
 	seq      int // run number; results of cancelled runs are dropped
-	progress <-chan flow.Progress
+	progress *progressFeed
 	loginURL string
 	lastNote string
 
@@ -143,15 +143,10 @@ func (f flowScreen) input(i int) flow.State {
 }
 
 // stepEnv is the environment of one run: the program's, with progress
-// reported on ch and, on the playground, its scripted browser.
-func (f flowScreen) stepEnv(ch chan<- flow.Progress) flow.Env {
+// reported to feed and, on the playground, its scripted browser.
+func (f flowScreen) stepEnv(feed *progressFeed) flow.Env {
 	env := f.c.env
-	env.Progress = func(p flow.Progress) {
-		select {
-		case ch <- p:
-		default: // the screen is behind: drop rather than block the step
-		}
-	}
+	env.Progress = feed.send
 	if f.pg != nil {
 		env.OpenBrowser = f.pg.LoginBrowser(f.user)
 	}
@@ -203,12 +198,12 @@ func (f flowScreen) start(i int, resend bool) (flowScreen, tea.Cmd) {
 	f.compare = false
 	ctx, cancel := context.WithCancel(f.c.ctx)
 	f.cancel = cancel
-	ch := make(chan flow.Progress, 16)
-	f.progress = ch
+	feed := newProgressFeed()
+	f.progress = feed
 	f.selected = i
 	f.show(false)
-	cmd := runStep(ctx, f.stepEnv(ch), f.stepConfig(i), flow.StepID(i), f.input(i), f.overrides[i], f.seq, resend, ch)
-	return f, tea.Batch(cmd, waitProgress(f.seq, ch), f.spin.Tick)
+	cmd := runStep(ctx, f.stepEnv(feed), f.stepConfig(i), flow.StepID(i), f.input(i), f.overrides[i], f.seq, resend, feed)
+	return f, tea.Batch(cmd, waitProgress(f.seq, feed), f.spin.Tick)
 }
 
 // finish records a step's result.

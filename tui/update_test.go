@@ -693,3 +693,17 @@ func TestRunningLayoutFits(t *testing.T) {
 		}
 	}
 }
+
+func TestProgressFeedAfterClose(t *testing.T) {
+	p := newProgressFeed()
+	p.send(flow.Progress{Message: "one"})
+	p.close()
+	p.send(flow.Progress{Message: "late"}) // must not panic on the closed channel
+	p.close()
+	if msg := waitProgress(1, p)().(progressMsg); !msg.ok || msg.p.Message != "one" {
+		t.Errorf("first event = %+v, want the one sent before close", msg)
+	}
+	if msg := waitProgress(1, p)().(progressMsg); msg.ok {
+		t.Errorf("after close: %+v, want the end of the feed", msg)
+	}
+}
