@@ -106,6 +106,9 @@ func New(o Options) Model {
 	if o.PlaygroundUser == "" {
 		o.PlaygroundUser = "alice"
 	}
+	if o.Now.IsZero() {
+		o.Now = time.Now() // read once here: Update only ever sees ticks
+	}
 	c := &shared{
 		ctx:       o.Context,
 		styles:    newStyles(r, o.Colour),

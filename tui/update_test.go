@@ -707,3 +707,14 @@ func TestProgressFeedAfterClose(t *testing.T) {
 		t.Errorf("after close: %+v, want the end of the feed", msg)
 	}
 }
+
+func TestStepListMatchesFlow(t *testing.T) {
+	if got := len(flow.Steps()); got != stepCount {
+		t.Fatalf("flow has %d steps, the screen lists %d", got, stepCount)
+	}
+	for i, id := range flow.Steps() {
+		if int(id) != i {
+			t.Errorf("flow.Steps()[%d] = %v; the screen indexes steps by their StepID", i, id)
+		}
+	}
+}
