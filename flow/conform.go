@@ -1,0 +1,311 @@
+package flow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/xaatools/xaa/flow/playground"
+	"github.com/xaatools/xaa/inspect"
+)
+
+// ConformIdPs are the two IdPs a conformance run mints with, both embedded
+// playgrounds: Trusted is the IdP the resource AS under test is configured
+// to trust (a stable address and keys kept in a directory, so the owner
+// configures it once); Untrusted is a second IdP, with its own issuer and
+// keys, that the AS must refuse.
+type ConformIdPs struct {
+	Trusted   *playground.Playground
+	Untrusted *playground.Playground
+}
+
+// StartConformIdPs starts the trusted IdP with o (its Listen and KeyDir
+// make it stable across runs) and the untrusted one on free ports of the
+// same host, with keys that live only as long as the run. Faults in o
+// apply to the trusted playground only; they switch off rules of its own
+// resource AS, which is how the scorecard tests itself.
+func StartConformIdPs(ctx context.Context, o playground.Options) (*ConformIdPs, error) {
+	trusted, err := playground.Start(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	host := "127.0.0.1"
+	if h, _, err := net.SplitHostPort(o.Listen); err == nil && h != "" {
+		host = h
+	}
+	untrusted, err := playground.Start(ctx, playground.Options{Listen: net.JoinHostPort(host, "0"), Now: o.Now})
+	if err != nil {
+		trusted.Close()
+		return nil, fmt.Errorf("starting the untrusted IdP: %w", err)
+	}
+	return &ConformIdPs{Trusted: trusted, Untrusted: untrusted}, nil
+}
+
+// Close stops both IdPs.
+func (c *ConformIdPs) Close() error {
+	return errors.Join(c.Trusted.Close(), c.Untrusted.Close())
+}
+
+// ConformSetup is what the owner of the resource AS under test must
+// configure before the scorecard means anything.
+type ConformSetup struct {
+	// Issuer is the IdP issuer to trust, and JWKSURI where its keys are.
+	Issuer  string `json:"issuer"`
+	JWKSURI string `json:"jwks_uri"`
+	// Algorithms are the algorithms the IdP signs with: the AS's allow-list.
+	Algorithms []string `json:"algorithms"`
+	// ClientID is the client_id the ID-JAGs carry: the client that
+	// authenticates at the AS (resource_as.client_id).
+	ClientID string `json:"client_id"`
+	// Audience is the aud the ID-JAGs carry: the AS's own issuer.
+	Audience string `json:"audience"`
+	// Subject and Email name the user to provision at the resource app;
+	// UnknownSubject is a user to leave unprovisioned (a policy probe).
+	Subject        string `json:"subject"`
+	Email          string `json:"email"`
+	UnknownSubject string `json:"unknown_subject"`
+	// Resource and Scopes are what the valid ID-JAG grants.
+	Resource string   `json:"resource,omitempty"`
+	Scopes   []string `json:"scopes,omitempty"`
+	// UntrustedIssuer is the second IdP, which the AS must not trust.
+	UntrustedIssuer string `json:"untrusted_issuer"`
+}
+
+// ConformTarget is the resource AS under test, as discovery found it.
+type ConformTarget struct {
+	Issuer        string `json:"issuer"`
+	TokenEndpoint string `json:"token_endpoint"`
+	ClientID      string `json:"client_id"`
+	AuthMethod    string `json:"auth_method"`
+	// Metadata is the AS's metadata document; nil when discovery failed or
+	// the token endpoint was given.
+	Metadata *Metadata `json:"-"`
+	// Exchanges are the discovery requests.
+	Exchanges []*Exchange `json:"-"`
+	// Err is why discovery failed; with no token endpoint no case can run.
+	Err         error        `json:"-"`
+	Explanation *Explanation `json:"-"`
+	// Notes are facts about the AS's metadata worth knowing.
+	Notes []string `json:"notes,omitempty"`
+}
+
+// Conformer runs the conformance cases against one resource AS: the
+// resource_as section of Config (issuer, client and its authentication,
+// scopes) and the resource id, with ID-JAGs minted by IdPs.
+type Conformer struct {
+	Config *Config
+	Env    Env
+	IdPs   *ConformIdPs
+	// TokenEndpoint, when set, is used instead of the one discovery finds
+	// (for an AS that publishes no metadata).
+	TokenEndpoint string
+	// Progress, when set, receives each case's result as it comes.
+	Progress func(*CaseResult)
+}
+
+// Conformance is the record of one run: the setup it needs, the AS it
+// talked to, and one result per case.
+type Conformance struct {
+	Setup    ConformSetup
+	Target   ConformTarget
+	Results  []*CaseResult
+	Started  time.Time
+	Duration time.Duration
+	// keys are the trusted IdP's keys, to analyse what was sent.
+	keys *JWKS
+}
+
+// Prepare finds what the run needs before any case: the trusted IdP's
+// issuer and JWKS (the setup to print) and the AS's token endpoint. A
+// failure is recorded in the Conformance (Target.Err, or a setup that
+// lacks the JWKS) and every case then reports it.
+func (c *Conformer) Prepare(ctx context.Context) *Conformance {
+	conf := &Conformance{Started: c.Env.now()}
+	as := c.Config.ResourceAS
+	conf.Setup = ConformSetup{
+		Issuer: c.IdPs.Trusted.IdPURL(), Algorithms: slices.Clone(conformAlgorithms),
+		ClientID: as.ClientID, Audience: as.Issuer,
+		Resource: c.Config.Resource.ID, Scopes: as.Scopes,
+		UntrustedIssuer: c.IdPs.Untrusted.IdPURL(),
+	}
+	for _, u := range c.IdPs.Trusted.Config().Users {
+		switch u.Username {
+		case conformUser:
+			conf.Setup.Subject, conf.Setup.Email = u.Subject, u.Email
+		case conformUnknownUser:
+			conf.Setup.UnknownSubject = u.Subject
+		}
+	}
+	if jwks, err := FindJWKS(ctx, c.Env, conf.Setup.Issuer); err == nil {
+		conf.keys, conf.Setup.JWKSURI = jwks, jwks.URL
+	}
+	conf.Target = c.discoverTarget(ctx)
+	return conf
+}
+
+// discoverTarget fetches the AS's metadata (RFC 8414, then OIDC) unless the
+// token endpoint was given, and notes what the metadata says about the
+// ID-JAG profile (draft §7.2).
+func (c *Conformer) discoverTarget(ctx context.Context) ConformTarget {
+	as := c.Config.ResourceAS
+	t := ConformTarget{Issuer: as.Issuer, ClientID: as.ClientID, AuthMethod: as.authMethod(), TokenEndpoint: c.TokenEndpoint}
+	if t.TokenEndpoint != "" {
+		t.Notes = append(t.Notes, "token endpoint given with --token-endpoint; the AS's metadata was not fetched")
+		return t
+	}
+	md, exchanges, err := DiscoverAS(ctx, c.Env, as.Issuer)
+	t.Exchanges, t.Metadata = exchanges, md
+	if err != nil && !errors.Is(err, ErrMetadataIssuer) {
+		t.Err, t.Explanation = err, Explain(StepDiscovery, err)
+		return t
+	}
+	if err != nil {
+		t.Notes = append(t.Notes, err.Error()+" — the ID-JAGs still carry the configured issuer as aud")
+	}
+	t.TokenEndpoint = md.TokenEndpoint
+	if t.TokenEndpoint == "" {
+		t.Err = fmt.Errorf("the resource AS metadata at %s names no token_endpoint (RFC 8414 §2); give it with --token-endpoint", md.URL)
+		return t
+	}
+	if has, listed := advertises(md.AuthorizationGrantProfilesSupported, inspect.GrantProfileIDJAG); !has {
+		what := "does not list"
+		if !listed {
+			what = "has no authorization_grant_profiles_supported, so it does not advertise"
+		}
+		t.Notes = append(t.Notes, fmt.Sprintf("the metadata %s %s (draft §7.2); the cases run anyway", what, inspect.GrantProfileIDJAG))
+	}
+	if has, listed := advertises(md.GrantTypesSupported, inspect.GrantTypeJWTBearer); !has && listed {
+		t.Notes = append(t.Notes, "grant_types_supported does not list "+inspect.GrantTypeJWTBearer+"; the cases run anyway")
+	}
+	return t
+}
+
+// Run prepares, then runs the baseline and the cases named by ids (every
+// case when ids is empty), in catalogue order. The error is for unknown
+// case IDs only: whatever the AS does is in the Conformance.
+func (c *Conformer) Run(ctx context.Context, ids []string) (*Conformance, error) {
+	cases, err := SelectConformCases(ids)
+	if err != nil {
+		return nil, err
+	}
+	conf := c.Prepare(ctx)
+	for _, cc := range cases {
+		r := c.RunCase(ctx, conf, cc)
+		conf.Results = append(conf.Results, r)
+		if c.Progress != nil {
+			c.Progress(r)
+		}
+	}
+	conf.Duration = c.Env.now().Sub(conf.Started)
+	return conf, nil
+}
+
+// SelectConformCases returns the baseline and the cases named by ids, in
+// catalogue order; every case when ids is empty. An unknown ID is an error
+// that lists the known ones.
+func SelectConformCases(ids []string) ([]ConformCase, error) {
+	var out []ConformCase
+	for _, id := range ids {
+		if !slices.ContainsFunc(conformCases, func(c ConformCase) bool { return c.ID == id }) {
+			names := make([]string, len(conformCases))
+			for i, c := range conformCases {
+				names[i] = c.ID
+			}
+			return nil, fmt.Errorf("unknown case %q; the cases are: %s", id, strings.Join(names, ", "))
+		}
+	}
+	for _, c := range conformCases {
+		if len(ids) == 0 || c.Kind == CaseBaseline || slices.Contains(ids, c.ID) {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// RunCase mints the case's token fresh, sends it with the jwt-bearer grant
+// (twice for a replay) authenticated as the configured client, and judges
+// the answer. It always returns a result: a network failure, a timeout or a
+// garbage answer make it inconclusive, never an error.
+func (c *Conformer) RunCase(ctx context.Context, conf *Conformance, cc ConformCase) *CaseResult {
+	r := &CaseResult{Case: cc, Started: c.Env.now()}
+	defer func() { r.Duration = c.Env.now().Sub(r.Started) }()
+	if conf.Target.TokenEndpoint == "" {
+		r.inconclusive("not sent: the resource AS's token endpoint is unknown (%v)", conf.Target.Err)
+		return r
+	}
+	req, err := cc.build(&caseInput{idps: c.IdPs, cfg: c.Config, tokenEndpoint: conf.Target.TokenEndpoint})
+	switch {
+	case err != nil:
+		r.inconclusive("not sent: minting the token failed: %v", err)
+		return r
+	case req.skip != "":
+		r.Verdict, r.Summary = VerdictSkipped, "not run: "+req.skip
+		return r
+	}
+	r.Scope, r.Withheld = req.scope, req.withheld
+	r.Sent = c.analyzeSent(conf, req)
+
+	s := newSession(c.Env, c.Config.Secrets())
+	defer func() { r.Exchanges = s.exchanges() }()
+	form := url.Values{"grant_type": {inspect.GrantTypeJWTBearer}, "assertion": {req.assertion}}
+	if req.scope != "" {
+		form.Set("scope", req.scope)
+	}
+	auth := clientAuth{cc: c.Config.ResourceAS, tokenEndpoint: conf.Target.TokenEndpoint, issuer: conf.Target.Issuer}
+	label := "jwt-bearer grant (" + cc.ID + ")"
+	if req.replay {
+		first, err := s.postToken(ctx, PartyAS, "jwt-bearer grant ("+cc.ID+", first use)", conf.Target.TokenEndpoint, form, auth)
+		if err != nil || first.str("access_token") == "" {
+			r.inconclusive("the first use of the valid ID-JAG was not accepted (%s), so a replay cannot be told apart", answerText(first, err))
+			r.Err = err
+			return r
+		}
+		r.Notes = append(r.Notes, "the first use was accepted; the verdict is on the second")
+		label = "jwt-bearer grant (" + cc.ID + ", second use)"
+	}
+	tr, err := s.postToken(ctx, PartyAS, label, conf.Target.TokenEndpoint, form, auth)
+	r.judge(tr, err, c.Env.now())
+	return r
+}
+
+// analyzeSent decodes the token sent and checks it the way the AS should:
+// the trusted IdP's keys and issuer, the AS's issuer as audience, the
+// configured client, resource and the scope requested.
+func (c *Conformer) analyzeSent(conf *Conformance, req caseRequest) *inspect.Analysis {
+	t, err := inspect.Decode(req.assertion)
+	if err != nil {
+		return nil
+	}
+	t.Name = "assertion"
+	o := inspect.Options{Want: inspect.KindIDJAG, Expect: inspect.Expect{
+		Now: c.Env.now(), Issuer: conf.Setup.Issuer, Audience: c.Config.ResourceAS.Issuer,
+		ClientID: c.Config.ResourceAS.ClientID, Resource: c.Config.Resource.ID, Scope: req.scope,
+		TokenEndpoint: conf.Target.TokenEndpoint, Algorithms: conformAlgorithms,
+	}}
+	if conf.keys != nil {
+		o.Keys, o.KeySource = conf.keys.KeySet(), conf.keys.Source()
+	} else {
+		o.KeyProblem = "the trusted IdP's JWKS could not be fetched"
+	}
+	a := inspect.Analyze(t, o)
+	return &a
+}
+
+// answerText says in a few words what came back.
+func answerText(tr *tokenResponse, err error) string {
+	var oe *OAuthError
+	switch {
+	case errors.As(err, &oe):
+		return fmt.Sprintf("%s, HTTP %d", oe.Code, oe.Status)
+	case err != nil:
+		return err.Error()
+	case tr.str("access_token") == "":
+		return fmt.Sprintf("HTTP %d without an access_token", tr.Status)
+	}
+	return fmt.Sprintf("HTTP %d with an access token", tr.Status)
+}

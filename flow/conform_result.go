@@ -1,0 +1,271 @@
+package flow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/xaatools/xaa/inspect"
+)
+
+// ConformVerdict is the outcome of one conformance case.
+type ConformVerdict int
+
+// The verdicts. Accepted is right for the baseline, a policy choice for a
+// probe, and harmless for a scope case that granted nothing the ID-JAG
+// withholds; Vulnerable is a broken ID-JAG turned into an access token;
+// Refused is the baseline rejected (nothing else can then be judged);
+// Inconclusive means no usable answer came back (down, slow, garbage, a
+// server error); Skipped means the config cannot express the case.
+const (
+	VerdictAccepted ConformVerdict = iota
+	VerdictRejected
+	VerdictVulnerable
+	VerdictRefused
+	VerdictInconclusive
+	VerdictSkipped
+)
+
+// String returns the identifier used in JSON.
+func (v ConformVerdict) String() string {
+	switch v {
+	case VerdictAccepted:
+		return "accepted"
+	case VerdictRejected:
+		return "rejected"
+	case VerdictVulnerable:
+		return "vulnerable"
+	case VerdictRefused:
+		return "refused"
+	case VerdictInconclusive:
+		return "inconclusive"
+	}
+	return "skipped"
+}
+
+// MarshalText encodes the verdict as its identifier.
+func (v ConformVerdict) MarshalText() ([]byte, error) { return []byte(v.String()), nil }
+
+// CaseResult is one case as it ran: what was sent, what came back, and the
+// verdict.
+type CaseResult struct {
+	Case    ConformCase
+	Verdict ConformVerdict
+	// Summary is the verdict in one line ("rejected: invalid_grant").
+	Summary string
+	// UnexpectedError is set when the token was rejected, but not with one
+	// of Case.ExpectedErrors.
+	UnexpectedError bool
+	// Sent is the token sent, decoded and checked the way the AS should
+	// (nil when nothing was sent).
+	Sent *inspect.Analysis
+	// Scope is the scope parameter sent; Withheld a scope the ID-JAG does
+	// not grant (scope cases).
+	Scope, Withheld string
+	// Err is what the AS answered instead of a token: an *OAuthError, a
+	// *FetchError; Explanation says what it means.
+	Err         error
+	Explanation *Explanation
+	// AccessToken is what the AS issued, decoded (not verified); nil unless
+	// the token was accepted. GrantedScope is the scope it granted.
+	AccessToken  *inspect.Analysis
+	GrantedScope string
+	// Exchanges are the HTTP round trips, secrets redacted.
+	Exchanges []*Exchange
+	Notes     []string
+	Started   time.Time
+	Duration  time.Duration
+}
+
+// Status maps the verdict to a check status, for glyphs and colours:
+// accepted and rejected pass (rejected with an unexpected error warns),
+// vulnerable and refused fail, inconclusive warns.
+func (r *CaseResult) Status() inspect.Status {
+	switch r.Verdict {
+	case VerdictAccepted:
+		return inspect.StatusPass
+	case VerdictRejected:
+		if r.UnexpectedError {
+			return inspect.StatusWarn
+		}
+		return inspect.StatusPass
+	case VerdictVulnerable, VerdictRefused:
+		return inspect.StatusFail
+	case VerdictInconclusive:
+		return inspect.StatusWarn
+	}
+	return inspect.StatusSkip
+}
+
+func (r *CaseResult) inconclusive(format string, args ...any) {
+	r.Verdict, r.Summary = VerdictInconclusive, fmt.Sprintf(format, args...)
+}
+
+// judge sets the verdict from the AS's answer to the (last) request.
+func (r *CaseResult) judge(tr *tokenResponse, err error, now time.Time) {
+	if err != nil {
+		r.judgeRefusal(err)
+		return
+	}
+	at := tr.str("access_token")
+	if at == "" {
+		r.inconclusive("HTTP %d without an access_token: neither a token response nor an error response (RFC 6749 §5.1, §5.2)", tr.Status)
+		return
+	}
+	r.GrantedScope = tr.str("scope")
+	if r.GrantedScope == "" {
+		r.GrantedScope = r.Scope
+		if r.Scope != "" {
+			r.Notes = append(r.Notes, "the response names no scope, which means the requested scope was granted (RFC 6749 §5.1)")
+		}
+	}
+	if t, err := inspect.Decode(at); err == nil {
+		t.Name = "access_token"
+		a := inspect.Analyze(t, inspect.Options{Expect: inspect.Expect{Now: now},
+			KeyProblem: "not verified: the scorecard only needs to know that the AS issued it"})
+		r.AccessToken = &a
+	}
+	withheld := r.Withheld != "" && slices.Contains(strings.Fields(r.GrantedScope), r.Withheld)
+	switch {
+	case r.Case.Kind == CaseBaseline:
+		r.Verdict, r.Summary = VerdictAccepted, "accepted: an access token was issued"
+	case withheld:
+		r.Verdict = VerdictVulnerable
+		r.Summary = fmt.Sprintf("accepted: vulnerable — it granted %s, which the ID-JAG does not grant", r.Withheld)
+	case r.Withheld != "":
+		r.Verdict = VerdictAccepted
+		r.Summary = fmt.Sprintf("accepted, granting only %q: %s", r.GrantedScope, r.Case.onAccept)
+	case r.Case.Kind == CasePolicy:
+		r.Verdict, r.Summary = VerdictAccepted, "accepted: "+r.Case.onAccept
+	default:
+		r.Verdict, r.Summary = VerdictVulnerable, "accepted: vulnerable — the AS issued an access token for it"
+	}
+}
+
+// judgeRefusal sets the verdict when no token came back.
+func (r *CaseResult) judgeRefusal(err error) {
+	r.Err = err
+	r.Explanation = Explain(StepJWTBearer, err)
+	var oe *OAuthError
+	var fe *FetchError
+	switch {
+	case errors.As(err, &oe) && (oe.Status >= 500 || oe.Code == "server_error" || oe.Code == "temporarily_unavailable"):
+		r.inconclusive("the AS failed (%s, HTTP %d) instead of judging the token", oe.Code, oe.Status)
+	case errors.As(err, &oe):
+		r.refused(oe.Code, oe.Status)
+	case errors.As(err, &fe) && fe.Kind == FetchStatus && fe.Status >= 400 && fe.Status < 500:
+		r.refused("", fe.Status)
+	case errors.Is(err, context.Canceled):
+		r.inconclusive("interrupted before the AS answered")
+	default:
+		r.inconclusive("no usable answer: %v", err)
+	}
+}
+
+// refused records a rejection with an error code ("" when the body had
+// none) and its HTTP status.
+func (r *CaseResult) refused(code string, status int) {
+	what := fmt.Sprintf("%s (HTTP %d)", code, status)
+	if code == "" {
+		what = fmt.Sprintf("HTTP %d without an error code (RFC 6749 §5.2 asks for a JSON error)", status)
+	}
+	switch {
+	case r.Case.Kind == CaseBaseline:
+		r.Verdict = VerdictRefused
+		r.Summary = "refused the valid ID-JAG: " + what + " — configure the AS as the setup says; until it accepts this token the other verdicts prove nothing"
+		return
+	case r.Case.Kind == CasePolicy:
+		r.Verdict, r.Summary = VerdictRejected, "rejected with "+what+": "+r.Case.onReject
+	default:
+		r.Verdict, r.Summary = VerdictRejected, "rejected as it should: "+what
+	}
+	if !slices.Contains(r.Case.ExpectedErrors, code) {
+		r.UnexpectedError = true
+		r.Summary = "rejected with " + what + ", but " + strings.Join(r.Case.ExpectedErrors, " or ") + " is expected (" + draftAS + ", RFC 7523 §3.1)"
+		if r.Case.Kind == CasePolicy {
+			r.Summary += ": " + r.Case.onReject
+		}
+	}
+}
+
+// ConformScore is the summary of a run.
+type ConformScore struct {
+	// Verdict is "pass" (the baseline accepted, no broken ID-JAG accepted,
+	// every case answered), "vulnerable" (a broken ID-JAG was accepted) or
+	// "inconclusive" (the baseline was refused, or a case got no usable
+	// answer).
+	Verdict string `json:"verdict"`
+	// Baseline is the baseline's verdict.
+	Baseline ConformVerdict `json:"baseline"`
+	// Strict counts the strict cases; Passed those handled right (rejected,
+	// or a scope case that granted nothing withheld), UnexpectedErrors the
+	// rejections with another error than expected.
+	Strict           int `json:"strict"`
+	Passed           int `json:"passed"`
+	UnexpectedErrors int `json:"unexpected_errors"`
+	// Vulnerable and Inconclusive count cases of every kind.
+	Vulnerable   int `json:"vulnerable"`
+	Inconclusive int `json:"inconclusive"`
+	Skipped      int `json:"skipped"`
+	// Policy counts the policy probes, PolicyAccepted those accepted.
+	Policy         int `json:"policy"`
+	PolicyAccepted int `json:"policy_accepted"`
+}
+
+// Score sums up the results.
+func (c *Conformance) Score() ConformScore {
+	s := ConformScore{Baseline: VerdictInconclusive}
+	for _, r := range c.Results {
+		switch r.Case.Kind {
+		case CaseBaseline:
+			s.Baseline = r.Verdict
+		case CaseStrict:
+			s.Strict++
+			if r.Verdict == VerdictRejected || r.Verdict == VerdictAccepted {
+				s.Passed++
+			}
+		case CasePolicy:
+			s.Policy++
+			if r.Verdict == VerdictAccepted {
+				s.PolicyAccepted++
+			}
+		}
+		if r.UnexpectedError {
+			s.UnexpectedErrors++
+		}
+		switch r.Verdict {
+		case VerdictVulnerable:
+			s.Vulnerable++
+		case VerdictInconclusive:
+			s.Inconclusive++
+		case VerdictSkipped:
+			s.Skipped++
+		}
+	}
+	switch {
+	case s.Vulnerable > 0:
+		s.Verdict = "vulnerable"
+	case s.Baseline != VerdictAccepted || s.Inconclusive > 0:
+		s.Verdict = "inconclusive"
+	default:
+		s.Verdict = "pass"
+	}
+	return s
+}
+
+// OK reports whether the AS passed: the baseline accepted, every broken
+// ID-JAG rejected, every case answered.
+func (c *Conformance) OK() bool { return c.Score().Verdict == "pass" }
+
+// Result returns the result of the case with the given ID, or nil.
+func (c *Conformance) Result(id string) *CaseResult {
+	for _, r := range c.Results {
+		if r.Case.ID == id {
+			return r
+		}
+	}
+	return nil
+}
