@@ -216,7 +216,7 @@ var conformCases = withExpectedErrors([]ConformCase{
 	{ID: "other_client", Title: "client_id of another client", Rule: "id_jag.client_id", Spec: draftAS,
 		Risk:  "a client can redeem ID-JAGs the IdP issued to another client",
 		build: mutate(func(m *playground.MintRequest) { m.Claims["client_id"] = conformOtherClientID })},
-	{ID: "missing_sub", Title: "no sub", Rule: "id_jag.sub", Spec: draft + " §3.1 (sub REQUIRED); " + draftAS,
+	{ID: "missing_sub", Title: "no sub", Rule: "id_jag.sub", Spec: draft + " §3.1 (sub REQUIRED), §4.4.1",
 		Risk:  "the AS issues access tokens that name no user",
 		build: mutate(func(m *playground.MintRequest) { m.Claims["sub"] = nil })},
 	{ID: "scope_not_granted", Title: "requests a scope the ID-JAG does not grant", Rule: "id_jag.scope", Spec: draftAS + "; RFC 7521 §4.1; MCP enterprise-managed authorization §7.2.1",

@@ -1,0 +1,326 @@
+package report
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/xaatools/xaa/flow"
+	"github.com/xaatools/xaa/inspect"
+)
+
+// ConformOptions tune the conformance reports.
+type ConformOptions struct {
+	// Reveal shows tokens in full instead of shortened.
+	Reveal bool
+	// Verbose details every case (its token decoded in full, its request
+	// and a curl command); otherwise only the cases that need attention.
+	Verbose bool
+	// Width wraps long lines; 0 leaves them.
+	Width int
+	// KeyDir is where the trusted IdP keeps its keys, shown in the setup.
+	KeyDir string
+}
+
+// ConformSetup renders what the owner of the resource AS must configure
+// for `xaa conform`, and the AS as discovery found it.
+func ConformSetup(s Styles, conf *flow.Conformance, o ConformOptions) string {
+	var b strings.Builder
+	w := &writer{b: &b, s: s, width: o.Width}
+	st := conf.Setup
+	w.line(s.Title.Render("Configure the resource AS under test to trust this IdP"))
+	w.wrapped("  ", s.Faint.Render("once: the address and the keys stay the same from run to run"))
+	rows := [][2]string{
+		{"issuer", st.Issuer},
+		{"JWKS", orText(st.JWKSURI, "(not found — the IdP's metadata did not answer)")},
+		{"algorithms", strings.Join(st.Algorithms, ", ") + " only (never none, never HS*)"},
+		{"client_id", st.ClientID + s.Faint.Render("  the ID-JAG's client_id: the client xaa authenticates as")},
+		{"aud", st.Audience + s.Faint.Render("  your issuer, byte for byte")},
+		{"user", "sub " + st.Subject + " (email " + st.Email + ") — provision it; leave " + st.UnknownSubject + " unprovisioned"},
+	}
+	if st.Resource != "" {
+		rows = append(rows, [2]string{"resource", st.Resource})
+	}
+	if len(st.Scopes) > 0 {
+		rows = append(rows, [2]string{"scopes", strings.Join(st.Scopes, " ")})
+	}
+	rows = append(rows, [2]string{"never trust", st.UntrustedIssuer + s.Faint.Render("  a second IdP, the cases' untrusted issuer")})
+	if o.KeyDir != "" {
+		rows = append(rows, [2]string{"keys kept in", o.KeyDir})
+	}
+	table(w, rows)
+	w.blank()
+	t := conf.Target
+	w.line(s.Title.Render("Resource AS under test"))
+	table(w, [][2]string{
+		{"issuer", t.Issuer},
+		{"token endpoint", orText(t.TokenEndpoint, "(unknown)")},
+		{"client", t.ClientID + " (" + t.AuthMethod + ")"},
+	})
+	for _, n := range t.Notes {
+		w.wrapped("  "+s.Glyph(inspect.StatusWarn)+" ", n)
+	}
+	if t.Err != nil {
+		w.wrapped("  "+s.Glyph(inspect.StatusFail)+" ", s.Fail.Render(t.Err.Error()))
+		if ex := t.Explanation; ex != nil {
+			w.wrapped("    "+s.Faint.Render("fix  "), ex.Fix)
+		}
+	}
+	return b.String()
+}
+
+// Conformance renders the scorecard of `xaa conform`: the verdict, one
+// line per case (strict rules, then policy probes), then the details of
+// every case that needs attention — or of every case when verbose.
+func Conformance(s Styles, conf *flow.Conformance, o ConformOptions) string {
+	var b strings.Builder
+	w := &writer{b: &b, s: s, width: o.Width}
+	score := conf.Score()
+	w.wrapped(s.Title.Render("xaa conform")+"  ", ConformVerdict(s, score)+s.Faint.Render("  "+millis(conf.Duration.Seconds()*1000)))
+	w.wrapped(s.Faint.Render("resource AS  "), conf.Target.Issuer+s.Faint.Render("  trusted IdP "+conf.Setup.Issuer))
+	w.blank()
+	width := 0
+	for _, r := range conf.Results {
+		width = max(width, len(r.Case.ID))
+	}
+	sections := []struct {
+		kind        flow.CaseKind
+		title, note string
+	}{
+		{flow.CaseStrict, "Strict rules", strictSummary(s, score)},
+		{flow.CasePolicy, "Policy probes", s.Faint.Render("the draft leaves these to the resource app")},
+	}
+	for _, sec := range sections {
+		w.line(s.Heading.Render(sec.title) + "  " + sec.note)
+		for _, r := range conf.Results {
+			if r.Case.Kind == sec.kind || (sec.kind == flow.CaseStrict && r.Case.Kind == flow.CaseBaseline) {
+				w.wrapped("  "+CaseLine(s, r, width)+"  ", caseSummary(s, r))
+			}
+		}
+		w.blank()
+	}
+	var shown []*flow.CaseResult
+	for _, r := range conf.Results {
+		if o.Verbose || needsAttention(r) {
+			shown = append(shown, r)
+		}
+	}
+	if len(shown) > 0 {
+		title := "Needs attention"
+		if o.Verbose {
+			title = "Every case"
+		}
+		w.line(s.Heading.Render(title))
+		for _, r := range shown {
+			caseDetail(w, r, o)
+			w.blank()
+		}
+	}
+	return strings.TrimRight(b.String(), "\n") + "\n"
+}
+
+// ConformVerdict is the one-line verdict of a run, with its glyph.
+func ConformVerdict(s Styles, score flow.ConformScore) string {
+	switch score.Verdict {
+	case "pass":
+		return s.Pass.Render(fmt.Sprintf("✓ every broken ID-JAG rejected (%d strict rules), the valid one accepted", score.Strict))
+	case "vulnerable":
+		return s.Fail.Render(fmt.Sprintf("✗ vulnerable: %s accepted", plural(score.Vulnerable, "broken ID-JAG")))
+	}
+	if score.Baseline != flow.VerdictAccepted {
+		return s.Warn.Render("! cannot judge: the valid ID-JAG was not accepted")
+	}
+	return s.Warn.Render(fmt.Sprintf("! cannot judge %s: no usable answer", plural(score.Inconclusive, "case")))
+}
+
+// CaseLine is a case's glyph and ID, the ID padded to width: the start of
+// its scorecard line, and the TUI's list entry.
+func CaseLine(s Styles, r *flow.CaseResult, width int) string {
+	return s.Glyph(r.Status()) + " " + pad(r.Case.ID, width)
+}
+
+// ConformProgress is the line printed as each case finishes.
+func ConformProgress(s Styles, r *flow.CaseResult) string {
+	return s.Glyph(r.Status()) + " " + r.Case.ID + ": " + r.Summary
+}
+
+// CaseReport renders one case in full, for the TUI's detail pane.
+func CaseReport(s Styles, r *flow.CaseResult, o ConformOptions) string {
+	var b strings.Builder
+	o.Verbose = true
+	caseDetail(&writer{b: &b, s: s, width: o.Width}, r, o)
+	return b.String()
+}
+
+func strictSummary(s Styles, score flow.ConformScore) string {
+	parts := []string{s.Pass.Render(fmt.Sprintf("%d of %d handled", score.Passed, score.Strict))}
+	if score.Vulnerable > 0 {
+		parts = append(parts, s.Fail.Render(fmt.Sprintf("%d vulnerable", score.Vulnerable)))
+	}
+	if score.Inconclusive > 0 {
+		parts = append(parts, s.Warn.Render(fmt.Sprintf("%d inconclusive", score.Inconclusive)))
+	}
+	if score.UnexpectedErrors > 0 {
+		parts = append(parts, s.Warn.Render(plural(score.UnexpectedErrors, "unexpected error code")))
+	}
+	if score.Skipped > 0 {
+		parts = append(parts, s.Skip.Render(fmt.Sprintf("%d skipped", score.Skipped)))
+	}
+	return strings.Join(parts, s.Faint.Render(" · "))
+}
+
+// caseSummary is a case's title and verdict, coloured by its status.
+func caseSummary(s Styles, r *flow.CaseResult) string {
+	summary := r.Summary
+	if r.Status() != inspect.StatusPass {
+		summary = s.Status(r.Status()).Render(summary)
+	}
+	return s.Faint.Render(r.Case.Title+" — ") + summary
+}
+
+// needsAttention: vulnerable, refused, inconclusive, or an unexpected error.
+func needsAttention(r *flow.CaseResult) bool {
+	st := r.Status()
+	return st == inspect.StatusFail || st == inspect.StatusWarn
+}
+
+// caseDetail writes what a case sent, what came back and what it means.
+func caseDetail(w *writer, r *flow.CaseResult, o ConformOptions) {
+	s := w.s
+	w.wrapped(s.Glyph(r.Status())+" "+s.Title.Render(r.Case.ID)+" ", s.Faint.Render("— "+r.Case.Title))
+	field := func(label, text string) { w.wrapped("    "+s.Faint.Render(pad(label, 9)), text) }
+	field("verdict", s.Status(r.Status()).Render(text(r.Summary, o.Reveal)))
+	if r.Case.Rule != "" {
+		field("rule", r.Case.Rule+s.Faint.Render("  "+r.Case.Spec))
+	} else if r.Case.Spec != "" {
+		field("spec", s.Faint.Render(r.Case.Spec))
+	}
+	if r.Case.Risk != "" && r.Case.Kind != flow.CaseBaseline {
+		field("risk", r.Case.Risk)
+	}
+	if r.Case.Kind != flow.CaseBaseline && r.Verdict != flow.VerdictSkipped {
+		field("expected", strings.Join(r.Case.ExpectedErrors, " or "))
+	}
+	if r.Sent != nil {
+		sent(w, r, o, field)
+	}
+	answer(w, r, o, field)
+	for _, n := range r.Notes {
+		field("note", text(n, o.Reveal))
+	}
+	for _, x := range r.Exchanges {
+		caseExchange(w, x, o, field)
+	}
+}
+
+// caseExchange writes one request of a case on a line; verbose adds the
+// response body and a curl command.
+func caseExchange(w *writer, x *flow.Exchange, o ConformOptions, field func(string, string)) {
+	s := w.s
+	d := x.ForDisplay(o.Reveal)
+	status := s.Fail.Render("no response")
+	if d.Response != nil {
+		st := inspect.StatusPass
+		if d.Response.Status >= 400 {
+			st = inspect.StatusWarn
+		}
+		status = s.Status(st).Render(fmt.Sprint(d.Response.Status))
+	}
+	field("http", d.Request.Method+" "+d.Request.URL+" → "+status+s.Faint.Render("  "+millis(d.Duration.Seconds()*1000)))
+	if !o.Verbose {
+		return
+	}
+	if d.Response != nil && len(d.Response.Body) > 0 {
+		w.wrapped("      "+s.Faint.Render("body  "), strings.TrimSpace(string(d.Response.Body)))
+	}
+	w.wrapped("      "+s.Faint.Render("curl  "), x.Curl(o.Reveal))
+}
+
+// sent writes the token sent: shortened, its header, and the checks it
+// fails as inspect sees it (every check and the claims when verbose).
+func sent(w *writer, r *flow.CaseResult, o ConformOptions, field func(string, string)) {
+	s := w.s
+	a := *r.Sent
+	a.Reveal = o.Reveal
+	raw := inspect.ShortenToken(a.Token.Raw)
+	if o.Reveal {
+		raw = a.Token.Raw
+	}
+	line := a.Token.Kind.Title() + "  " + s.Faint.Render(raw)
+	if r.Scope != "" {
+		line += s.Faint.Render("  scope requested: ") + r.Scope
+	}
+	field("sent", line)
+	if o.Verbose {
+		indentBy(w, Token(s, a, TokenOptions{Reveal: o.Reveal, Width: max(innerWidth(o.Width)-4, 0)}), "      ")
+		return
+	}
+	w.wrapped("      "+s.Faint.Render("header  "), compact(a.Token.Header))
+	bad := notPassed(a.Checks)
+	if len(bad) == 0 {
+		w.line("      " + s.Glyph(inspect.StatusPass) + " a valid ID-JAG: every check passes")
+		return
+	}
+	for _, c := range bad {
+		w.wrapped("      "+s.Glyph(c.Status)+" ", c.ID+": "+c.Title+s.Faint.Render(" — expected ")+orText(c.Expected, "-")+s.Faint.Render(", got ")+orText(c.Actual, "-"))
+	}
+}
+
+// answer writes what the AS answered: its error, or the token it issued.
+func answer(w *writer, r *flow.CaseResult, o ConformOptions, field func(string, string)) {
+	s := w.s
+	var oe *flow.OAuthError
+	switch {
+	case r.AccessToken != nil:
+		at := r.AccessToken.Token
+		raw := inspect.ShortenToken(at.Raw)
+		if o.Reveal {
+			raw = at.Raw
+		}
+		got := "an access token " + s.Faint.Render(raw)
+		for _, name := range []string{"sub", "aud", "client_id"} {
+			if v, ok := at.Claims.String(name); ok {
+				got += s.Faint.Render("  "+name+" ") + v
+			}
+		}
+		if r.GrantedScope != "" {
+			got += s.Faint.Render("  scope ") + r.GrantedScope
+		}
+		field("got", got)
+	case errors.As(r.Err, &oe):
+		field("got", fmt.Sprintf("%s (HTTP %d)", orText(oe.Code, "no error code"), oe.Status)+s.Faint.Render("  "+text(oe.Description, o.Reveal)))
+	case r.Err != nil:
+		field("got", text(r.Err.Error(), o.Reveal))
+	}
+	if ex := r.Explanation; ex != nil && (r.Verdict == flow.VerdictInconclusive || r.Verdict == flow.VerdictRefused) {
+		field("means", ex.Meaning)
+		field("fix", s.Title.Render(ex.Fix))
+	}
+}
+
+// table writes label/value rows with the labels aligned.
+func table(w *writer, rows [][2]string) {
+	width := 0
+	for _, r := range rows {
+		width = max(width, len(r[0]))
+	}
+	for _, r := range rows {
+		w.wrapped("  "+w.s.Faint.Render(pad(r[0], width))+"  ", r[1])
+	}
+}
+
+// compact renders an object on one line, members in their order.
+func compact(o inspect.Object) string {
+	parts := make([]string, len(o))
+	for i, m := range o {
+		parts[i] = m.Name + " " + string(m.Raw)
+	}
+	return strings.Join(parts, " · ")
+}
+
+func orText(s, alt string) string {
+	if s == "" {
+		return alt
+	}
+	return s
+}
