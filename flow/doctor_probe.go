@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -22,6 +23,9 @@ const doctorProbeSubject = "xaa-doctor-probe-not-an-id-token"
 // doctorProbeIssuer is the iss of the probe assertion: a .invalid host
 // (RFC 6761 §6.4) no resource AS trusts and no resolver answers for.
 const doctorProbeIssuer = "https://xaa-doctor.invalid"
+
+// subjectRefusal recognises a refused subject token in any IdP's wording.
+var subjectRefusal = regexp.MustCompile(`(?i)subject[_ ]token`)
 
 // quietRunner runs single steps of the flow for the doctor, without
 // progress events.
@@ -75,16 +79,23 @@ func (r *doctorRun) idpProbe(ctx context.Context) {
 		r.idpCredentials, r.exchangeReady = true, true
 		return
 	}
-	if !errors.As(st.Err, &oe) || st.Explanation == nil {
+	if !errors.As(st.Err, &oe) {
 		for _, i := range items {
 			r.unknown(i, "", "the probe got no OAuth answer: "+st.Err.Error(), ev)
 		}
 		return
 	}
-	answer := oe.Error()
-	fix := st.Explanation.Fix
+	answer, fix, id := oe.Error(), "", ""
+	if st.Explanation != nil {
+		fix, id = st.Explanation.Fix, st.Explanation.ID
+	}
+	if id == "" && subjectRefusal.MatchString(oe.Description) {
+		// An IdP whose wording the catalogue does not know, refusing the
+		// subject token all the same.
+		id = "token_exchange.subject_invalid"
+	}
 	stopped := func(at string) string { return "not known: the org refused the probe at " + at + " first" }
-	switch id := st.Explanation.ID; {
+	switch {
 	case slices.Contains(refusedClient, id):
 		r.fail(itemReqCredentials, wantCreds, answer, fix, ev)
 		r.unknown(itemReqGrant, wantGrant, stopped("the client authentication"), ev)
@@ -114,7 +125,7 @@ func (r *doctorRun) idpProbe(ctx context.Context) {
 		r.idpCredentials, r.exchangeReady = true, true
 	default:
 		for _, i := range items {
-			r.unknown(i, "", "the org answered the probe with "+answer+" — "+st.Explanation.Meaning, ev)
+			r.unknown(i, "", "the org answered the probe with "+answer+", which does not tell whose setting is wrong", ev)
 		}
 		return
 	}

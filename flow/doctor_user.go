@@ -195,6 +195,9 @@ func (r *doctorRun) exchangeRefused(st *Step, all func(int, string, []*Exchange)
 	if st.Explanation != nil {
 		id = st.Explanation.ID
 	}
+	if id == "" && subjectRefusal.MatchString(oe.Description) {
+		id = "token_exchange.subject_invalid"
+	}
 	at := len(exchangeGates) - 1
 	for n, g := range exchangeGates {
 		if slices.Contains(g.explanations, id) || (g.item == itemReqScopes && id == "token_exchange.grant_not_enabled" && scopeRefusal.MatchString(oe.Description)) {

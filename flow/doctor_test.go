@@ -1,0 +1,264 @@
+package flow_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/xaatools/xaa/flow"
+	"github.com/xaatools/xaa/flow/playground"
+)
+
+// signIn logs the playground's demo user in through the flow's own login
+// step (the scripted browser) and returns the ID token.
+func doctorSignIn(t *testing.T, e *env) string {
+	t.Helper()
+	ctx := context.Background()
+	d := e.runner.RunStep(ctx, flow.StepDiscovery, flow.State{}, nil)
+	l := e.runner.RunStep(ctx, flow.StepLogin, d.Out, nil)
+	if l.Out.IDToken == "" {
+		t.Fatalf("login failed: %v", l.Err)
+	}
+	return l.Out.IDToken
+}
+
+// diagnose runs the doctor on the playground's config.
+func diagnose(e *env, idToken string) *flow.Diagnosis {
+	return (&flow.Doctor{Config: e.cfg, IDToken: idToken}).Run(context.Background())
+}
+
+// userCheckIDs are the checks that need a signed-in user.
+var userCheckIDs = []string{
+	"org.issues_id_jag", "requesting_app.id_token", "requesting_app.user_assigned", "requesting_app.connection",
+	"requesting_app.scopes", "resource_app.resource_indicator", "resource_app.user_assigned", "resource_app.audience",
+	"resource_app.client_id", "resource_as.accepts_id_jag",
+}
+
+// withStatus lists the IDs of the checks with one of the statuses.
+func doctorChecksWith(d *flow.Diagnosis, st ...flow.DoctorStatus) []string {
+	var out []string
+	for _, c := range d.Checks {
+		if slices.Contains(st, c.Status) {
+			out = append(out, c.ID)
+		}
+	}
+	return out
+}
+
+// describe renders the checks that did not pass, for failure messages.
+func describeDiagnosis(d *flow.Diagnosis) string {
+	var b strings.Builder
+	for _, c := range d.Checks {
+		if c.Status != flow.DoctorPass {
+			fmt.Fprintf(&b, "\n  %s %s: expected %q, actual %q, hint %q", c.Status.Glyph(), c.ID, c.Expected, c.Actual, c.Hint)
+		}
+	}
+	return b.String()
+}
+
+// TestDoctorHealthy: a healthy Okta-profile playground passes every check
+// with a signed-in user, and without one leaves exactly the user checks
+// unknown.
+func TestDoctorHealthy(t *testing.T) {
+	t.Parallel()
+	e := start(t, playground.Options{Profile: playground.ProfileOkta}, "alice")
+	t.Run("signed in", func(t *testing.T) {
+		d := diagnose(e, doctorSignIn(t, e))
+		if got := doctorChecksWith(d, flow.DoctorFail, flow.DoctorWarn, flow.DoctorUnknown); len(got) > 0 {
+			t.Errorf("checks that did not pass: %v, want none:%s", got, describeDiagnosis(d))
+		}
+		if !d.OK() || !d.SignedIn || !d.Okta {
+			t.Errorf("OK %v, SignedIn %v, Okta %v; want all true", d.OK(), d.SignedIn, d.Okta)
+		}
+		for _, p := range flow.DoctorParties() {
+			if len(d.ByParty(p)) == 0 {
+				t.Errorf("party %s has no checks", p)
+			}
+		}
+	})
+	t.Run("not signed in", func(t *testing.T) {
+		d := diagnose(e, "")
+		if got := doctorChecksWith(d, flow.DoctorFail, flow.DoctorWarn); len(got) > 0 {
+			t.Errorf("failed or warned: %v, want none:%s", got, describeDiagnosis(d))
+		}
+		got := doctorChecksWith(d, flow.DoctorUnknown)
+		if diff := cmp.Diff(sortedIDs(userCheckIDs), sortedIDs(got)); diff != "" {
+			t.Errorf("unknown checks (-want +got):\n%s", diff)
+		}
+		c, _ := d.Find("requesting_app.connection")
+		if !strings.Contains(c.Hint, "--token") {
+			t.Errorf("an unknown user check says %q, want how to sign in (--token)", c.Hint)
+		}
+	})
+}
+
+func sortedIDs(s []string) []string { s = slices.Clone(s); slices.Sort(s); return s }
+
+// doctorFaultCase is what one Okta misconfiguration must do to the doctor:
+// exactly one check fails, with its fix and console screen.
+type doctorFaultCase struct {
+	// signedIn runs the doctor with an ID token (the fault must let the
+	// login work).
+	signedIn bool
+	check    string
+	// hint and console are substrings of the failed check's fix and
+	// Admin Console path.
+	hint, console string
+}
+
+var doctorFaultCases = map[string]doctorFaultCase{
+	playground.FaultOktaXAADisabled:               {true, "org.xaa_enabled", "Cross App Access enabled", "Okta Support"},
+	playground.FaultOktaGrantNotEnabled:           {true, "requesting_app.token_exchange_grant", "Enable the Token Exchange grant", "General Settings › Grant type"},
+	playground.FaultOktaUserNotAssignedRequesting: {true, "requesting_app.user_assigned", "assign the user", "(requesting app) › Assignments"},
+	playground.FaultOktaUserNotAssignedResource:   {true, "resource_app.user_assigned", "assign the user to the resource app", "(resource app) › Assignments"},
+	playground.FaultOktaNoConnection:              {true, "requesting_app.connection", "Manage Connections", "Manage Connections"},
+	playground.FaultOktaTodo0Audience:             {true, "resource_app.audience", "Okta's XAA team", "Resource Server › Cross App Access (XAA) › Issuer URL"},
+	playground.FaultOktaRedirectNotRegistered:     {false, "requesting_app.redirect_uri", "register idp.redirect_uri exactly", "Sign-in redirect URIs"},
+	playground.FaultOktaWrongSecret:               {false, "requesting_app.credentials", "XAA_IDP_CLIENT_SECRET", "Client Credentials"},
+}
+
+// TestDoctorOktaFaults switches each Okta misconfiguration of the
+// playground on alone: exactly the expected check fails, with the expected
+// fix and console path, and nothing else fails.
+func TestDoctorOktaFaults(t *testing.T) {
+	for _, f := range playground.Faults() {
+		if _, ok := doctorFaultCases[f.Name]; f.Profile == playground.ProfileOkta && !ok {
+			t.Errorf("Okta fault %s (%s) has no case in doctorFaultCases", f.Name, f.Description)
+		}
+	}
+	for name, c := range doctorFaultCases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			e := start(t, playground.Options{Profile: playground.ProfileOkta, Faults: []string{name}}, "alice")
+			token := ""
+			if c.signedIn {
+				token = doctorSignIn(t, e)
+			}
+			d := diagnose(e, token)
+			if got := doctorChecksWith(d, flow.DoctorFail); !slices.Equal(got, []string{c.check}) {
+				t.Fatalf("failed checks %v, want exactly [%s]:%s", got, c.check, describeDiagnosis(d))
+			}
+			got, _ := d.Find(c.check)
+			if !strings.Contains(got.Hint, c.hint) {
+				t.Errorf("%s hint = %q, want it to contain %q", c.check, got.Hint, c.hint)
+			}
+			if !strings.Contains(got.Console, c.console) {
+				t.Errorf("%s console = %q, want it to contain %q", c.check, got.Console, c.console)
+			}
+			if len(got.Evidence) == 0 {
+				t.Errorf("%s has no evidence", c.check)
+			}
+			if d.OK() {
+				t.Error("OK() = true with a failed check")
+			}
+		})
+	}
+}
+
+// TestDoctorTodo0Email: the Todo0 placeholder audience comes with the
+// email to Okta's XAA team, naming the org URL, the audience and the
+// client id, and the placeholder client_id is a warning, not a second fail.
+func TestDoctorTodo0Email(t *testing.T) {
+	t.Parallel()
+	e := start(t, playground.Options{Profile: playground.ProfileOkta, Faults: []string{playground.FaultOktaTodo0Audience}}, "alice")
+	d := diagnose(e, doctorSignIn(t, e))
+	aud, _ := d.Find("resource_app.audience")
+	if aud.Email == nil {
+		t.Fatalf("resource_app.audience has no email:%s", describeDiagnosis(d))
+	}
+	if aud.Email.To != "xaa@okta.com" {
+		t.Errorf("email to %q, want xaa@okta.com", aud.Email.To)
+	}
+	for _, want := range []string{e.cfg.IdP.Issuer, e.cfg.ResourceAS.Issuer, e.cfg.ResourceAS.ClientID, "http://localhost:5001"} {
+		if !strings.Contains(aud.Email.Body, want) {
+			t.Errorf("email body lacks %q:\n%s", want, aud.Email.Body)
+		}
+	}
+	for _, secret := range e.cfg.Secrets() {
+		if strings.Contains(aud.Email.Body, secret) {
+			t.Error("the email holds a client secret")
+		}
+	}
+	if c, _ := d.Find("resource_app.client_id"); c.Status != flow.DoctorWarn || !strings.Contains(c.Actual, "wiki0-at-todo0") {
+		t.Errorf("resource_app.client_id = %s %q, want warn naming wiki0-at-todo0", c.Status, c.Actual)
+	}
+	if c, _ := d.Find("resource_as.accepts_id_jag"); c.Status != flow.DoctorUnknown {
+		t.Errorf("resource_as.accepts_id_jag = %s, want unknown (not tried with a placeholder ID-JAG)", c.Status)
+	}
+}
+
+// TestDoctorConfigMistakes: mistakes in the config rather than the org,
+// each failing its own check.
+func TestDoctorConfigMistakes(t *testing.T) {
+	cases := []struct {
+		name     string
+		faults   []string
+		profile  string
+		signedIn bool
+		change   func(c *flow.Config)
+		fails    []string
+		hint     string
+	}{
+		{name: "scope not allowed by the connection", profile: playground.ProfileOkta, signedIn: true,
+			change: func(c *flow.Config) { c.ResourceAS.Scopes = append(c.ResourceAS.Scopes, "todos.admin") },
+			fails:  []string{"requesting_app.scopes"}, hint: "add them to the connection"},
+		{name: "wrong secret at the resource AS", profile: playground.ProfileOkta, signedIn: true,
+			change: func(c *flow.Config) { c.ResourceAS.ClientSecret = "not-the-secret" },
+			fails:  []string{"resource_as.credentials"}, hint: flow.EnvASClientSecret},
+		{name: "ID-JAG client_id not the client at the AS", faults: []string{playground.FaultIDJAGWrongClientID}, signedIn: true,
+			fails: []string{"resource_app.client_id"}, hint: "client ID registered in the resource app"},
+		{name: "audience with a trailing slash", profile: playground.ProfileOkta, signedIn: true,
+			change: func(c *flow.Config) { c.ResourceAS.Issuer += "/" },
+			fails:  []string{"resource_as.issuer", "resource.api.authorization_servers", "resource.mcp.authorization_servers", "requesting_app.connection"},
+			hint:   "trailing slash"},
+		{name: "custom authorization server as the org URL", profile: playground.ProfileOkta,
+			change: func(c *flow.Config) { c.IdP.Issuer += "/oauth2/default" },
+			fails:  []string{"org.url.authorization_server"}, hint: "cannot issue ID-JAGs"},
+		{name: "resource indicator not in the connection", profile: playground.ProfileOkta, signedIn: true,
+			change: func(c *flow.Config) { c.Resource.ID = "https://api.other.example" },
+			fails:  []string{"resource_app.resource_indicator", "resource.api.resource"}, hint: "byte for byte"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			e := start(t, playground.Options{Profile: c.profile, Faults: c.faults}, "alice")
+			token := ""
+			if c.signedIn {
+				token = doctorSignIn(t, e)
+			}
+			if c.change != nil {
+				c.change(e.cfg)
+			}
+			d := diagnose(e, token)
+			if diff := cmp.Diff(sortedIDs(c.fails), sortedIDs(doctorChecksWith(d, flow.DoctorFail))); diff != "" {
+				t.Fatalf("failed checks (-want +got):\n%s%s", diff, describeDiagnosis(d))
+			}
+			first, _ := d.Find(c.fails[0])
+			if !strings.Contains(first.Hint, c.hint) {
+				t.Errorf("%s hint = %q, want it to contain %q", first.ID, first.Hint, c.hint)
+			}
+		})
+	}
+}
+
+// TestDoctorForeignIDToken: an ID token from another org fails the ID
+// token check locally, and nothing is exchanged.
+func TestDoctorForeignIDToken(t *testing.T) {
+	t.Parallel()
+	other := start(t, playground.Options{Profile: playground.ProfileOkta}, "alice")
+	e := start(t, playground.Options{Profile: playground.ProfileOkta}, "alice")
+	for name, token := range map[string]string{"another org's ID token": doctorSignIn(t, other), "not a token": "hello"} {
+		t.Run(name, func(t *testing.T) {
+			d := diagnose(e, token)
+			if got := doctorChecksWith(d, flow.DoctorFail); !slices.Equal(got, []string{"requesting_app.id_token"}) {
+				t.Fatalf("failed checks %v, want [requesting_app.id_token]:%s", got, describeDiagnosis(d))
+			}
+			if c, _ := d.Find("requesting_app.connection"); c.Status != flow.DoctorUnknown {
+				t.Errorf("requesting_app.connection = %s, want unknown after a refused ID token", c.Status)
+			}
+		})
+	}
+}
