@@ -25,7 +25,7 @@ type env struct {
 
 // freeRedirectURI returns a loopback redirect URI on a port that was free a
 // moment ago, so parallel tests do not share the callback port.
-func freeRedirectURI(t *testing.T) string {
+func freeRedirectURI(t testing.TB) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -59,7 +59,7 @@ func start(t *testing.T, o playground.Options, user string) *env {
 }
 
 // loadConfig reads and validates a config file the way cmd/xaa does.
-func loadConfig(t *testing.T, path string) *flow.Config {
+func loadConfig(t testing.TB, path string) *flow.Config {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {

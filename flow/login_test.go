@@ -27,31 +27,39 @@ func loginOnly(t *testing.T, e *env, open func(string) error) *flow.Step {
 	return e.runner.RunStep(context.Background(), flow.StepLogin, disc.Out, nil)
 }
 
-// get fetches a URL like a browser tab would and returns status and page.
-func get(t *testing.T, u string) (int, string) {
+// page is what a browser tab got: the status (0 when nothing answered)
+// and the body.
+type page struct {
+	status int
+	body   string
+}
+
+// get fetches a URL like a browser tab would.
+func get(t *testing.T, u string) page {
 	t.Helper()
 	resp, err := http.Get(u)
 	if err != nil {
-		return 0, err.Error()
+		return page{body: err.Error()}
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	return page{resp.StatusCode, string(b)}
 }
 
 func TestLoginCallback(t *testing.T) {
 	t.Run("state mismatch", func(t *testing.T) {
 		e := start(t, playground.Options{}, "alice")
-		var status int
-		var page string
+		answer := make(chan page, 1)
 		st := loginOnly(t, e, func(string) error {
-			status, page = get(t, e.cfg.IdP.RedirectURI+"?code=abc&state=not-this-login")
+			answer <- get(t, e.cfg.IdP.RedirectURI+"?code=abc&state=not-this-login")
 			return nil
 		})
 		if !errors.Is(st.Err, flow.ErrStateMismatch) || st.Explanation == nil || st.Explanation.ID != "login.state_mismatch" {
 			t.Errorf("login = %v / %+v, want ErrStateMismatch explained", st.Err, st.Explanation)
 		}
-		if status != http.StatusBadRequest || !strings.Contains(page, "state does not match") {
+		// The browser runs beside the login: wait for what it saw.
+		a := <-answer
+		if status, page := a.status, a.body; status != http.StatusBadRequest || !strings.Contains(page, "state does not match") {
 			t.Errorf("callback page = %d %q, want 400 saying the state does not match", status, page)
 		}
 	})
@@ -59,12 +67,12 @@ func TestLoginCallback(t *testing.T) {
 	t.Run("other paths are not the callback", func(t *testing.T) {
 		e := start(t, playground.Options{}, "alice")
 		u, _ := url.Parse(e.cfg.IdP.RedirectURI)
-		var status int
+		stray := make(chan page, 1)
 		st := loginOnly(t, e, func(authURL string) error {
-			status, _ = get(t, "http://"+u.Host+"/favicon.ico")
+			stray <- get(t, "http://"+u.Host+"/favicon.ico")
 			return e.p.LoginBrowser("alice")(authURL)
 		})
-		if status != http.StatusNotFound {
+		if status := (<-stray).status; status != http.StatusNotFound {
 			t.Errorf("GET /favicon.ico on the callback listener = %d, want 404", status)
 		}
 		if st.Status != flow.StepPass {
@@ -74,18 +82,20 @@ func TestLoginCallback(t *testing.T) {
 
 	t.Run("single use", func(t *testing.T) {
 		e := start(t, playground.Options{}, "alice")
-		var second int
-		var secondPage string
+		again := make(chan page, 1)
 		st := loginOnly(t, e, func(authURL string) error {
 			if err := e.p.LoginBrowser("alice")(authURL); err != nil {
+				again <- page{}
 				return err
 			}
-			second, secondPage = get(t, e.cfg.IdP.RedirectURI+"?code=replayed&state=x")
+			again <- get(t, e.cfg.IdP.RedirectURI+"?code=replayed&state=x")
 			return nil
 		})
 		if st.Status != flow.StepPass {
 			t.Fatalf("login = %s (%v), want pass", st.Status, st.Err)
 		}
+		a := <-again
+		second, secondPage := a.status, a.body
 		// The listener either already closed or answers that it is done.
 		if second != 0 && !(second == http.StatusBadRequest && strings.Contains(secondPage, "already received")) {
 			t.Errorf("second callback = %d %q, want it refused", second, secondPage)
@@ -112,8 +122,7 @@ func TestLoginCallback(t *testing.T) {
 				return err
 			}
 			resp.Body.Close()
-			_, page := get(t, resp.Header.Get("Location"))
-			got <- page
+			got <- get(t, resp.Header.Get("Location")).body
 			return nil
 		})
 		if st.Status != flow.StepPass {

@@ -82,6 +82,8 @@ type Recorder struct {
 
 	mu        sync.Mutex
 	exchanges []*Exchange
+	// open counts response bodies not yet read to the end or closed.
+	open sync.WaitGroup
 }
 
 type recordKey struct{}
@@ -95,11 +97,39 @@ func withLabel(ctx context.Context, party, label string) context.Context {
 	return context.WithValue(ctx, recordKey{}, recordLabel{label: label, party: party})
 }
 
-// Exchanges returns the exchanges recorded so far, in order.
+// Exchanges returns copies of the exchanges recorded so far, in order. A
+// body still being read (a stream the caller has not finished) is recorded
+// as far as it was read when Exchanges was called.
 func (r *Recorder) Exchanges() []*Exchange {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return append([]*Exchange(nil), r.exchanges...)
+	out := make([]*Exchange, len(r.exchanges))
+	for i, x := range r.exchanges {
+		c := *x
+		if x.Response != nil {
+			resp := *x.Response
+			c.Response = &resp
+		}
+		out[i] = &c
+	}
+	return out
+}
+
+// Settle waits until every response body has been read to its end or
+// closed, or until timeout, so the record is complete: libraries such as
+// the MCP SDK finish reading streamed answers in the background.
+func (r *Recorder) Settle(timeout time.Duration) {
+	done := make(chan struct{})
+	go func() {
+		r.open.Wait()
+		close(done)
+	}()
+	t := time.NewTimer(timeout)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+	}
 }
 
 func (r *Recorder) now() time.Time {
@@ -154,6 +184,7 @@ func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 		Proto:      resp.Proto,
 		Header:     r.redactHeader(resp.Header),
 	}
+	r.open.Add(1)
 	resp.Body = &recordingBody{rc: resp.Body, r: r, x: x, contentType: resp.Header.Get("Content-Type")}
 	return resp, nil
 }
@@ -221,6 +252,7 @@ func (b *recordingBody) finish() {
 		return
 	}
 	b.done = true
+	defer b.r.open.Done()
 	b.x.BodyDuration = b.r.now().Sub(b.x.Started)
 	b.x.Response.Body = []byte(b.r.scrub(string(redactBody(b.contentType, b.buf.Bytes()))))
 	b.x.Response.BodySize = b.n

@@ -2,6 +2,7 @@ package flow
 
 import (
 	"net/http"
+	"time"
 )
 
 // session is the recorder and HTTP client of one step (or one exported
@@ -17,5 +18,13 @@ func newSession(env Env, secrets []string) *session {
 	return &session{env: env, rec: rec, client: env.client(rec)}
 }
 
-// exchanges returns what the session recorded.
-func (s *session) exchanges() []*Exchange { return s.rec.Exchanges() }
+// settleTimeout bounds the wait for response bodies still being read when
+// a step ends.
+const settleTimeout = time.Second
+
+// exchanges returns what the session recorded, once the bodies being read
+// have been (or a second has passed).
+func (s *session) exchanges() []*Exchange {
+	s.rec.Settle(settleTimeout)
+	return s.rec.Exchanges()
+}

@@ -234,15 +234,20 @@ func readPrivateKeys(cfg *flow.Config, dir string) error {
 }
 
 // browserOpener opens the authorization URL: with $BROWSER when set (a
-// command; the URL is its last argument, its output goes to stderr), else
-// with the system's browser. A $BROWSER that fails fails the login; a
-// system browser that cannot be opened leaves the user the printed URL.
+// command; the URL is its last argument), else with the system's browser.
+// A $BROWSER that fails fails the login, with the end of what it wrote to
+// stderr; a system browser that cannot be opened leaves the user the
+// printed URL.
 func browserOpener(io stdio) func(string) error {
 	return func(u string) error {
 		if b := strings.Fields(io.getenv("BROWSER")); len(b) > 0 {
+			var stderr tailBuffer
 			cmd := exec.Command(b[0], append(b[1:], u)...)
-			cmd.Stdout, cmd.Stderr = io.err, io.err
+			cmd.Stderr = &stderr
 			if err := cmd.Run(); err != nil {
+				if tail := strings.TrimSpace(stderr.String()); tail != "" {
+					return fmt.Errorf("$BROWSER (%s): %w: %s", b[0], err, tail)
+				}
 				return fmt.Errorf("$BROWSER (%s): %w", b[0], err)
 			}
 			return nil
@@ -254,6 +259,19 @@ func browserOpener(io stdio) func(string) error {
 		return nil
 	}
 }
+
+// tailBuffer keeps the last 2 KiB written to it.
+type tailBuffer struct{ b []byte }
+
+func (t *tailBuffer) Write(p []byte) (int, error) {
+	t.b = append(t.b, p...)
+	if over := len(t.b) - 2048; over > 0 {
+		t.b = t.b[over:]
+	}
+	return len(p), nil
+}
+
+func (t *tailBuffer) String() string { return string(t.b) }
 
 // progressPrinter writes progress to stderr: the URL to open, and each
 // step's outcome.

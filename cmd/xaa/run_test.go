@@ -30,6 +30,17 @@ type runPlaygroundEnv struct {
 // `xaa run` log in with its scripted browser.
 func startRunPlayground(t *testing.T, user string, faults ...string) *runPlaygroundEnv {
 	t.Helper()
+	e := startPlaygroundForRun(t, faults...)
+	saved := newBrowserOpener
+	newBrowserOpener = func(stdio) func(string) error { return e.p.LoginBrowser(user) }
+	t.Cleanup(func() { newBrowserOpener = saved })
+	return e
+}
+
+// startPlaygroundForRun starts a playground on the test clock and writes
+// its config; logins use the browser xaa run would use.
+func startPlaygroundForRun(t *testing.T, faults ...string) *runPlaygroundEnv {
+	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -47,10 +58,6 @@ func startRunPlayground(t *testing.T, user string, faults ...string) *runPlaygro
 	if err := p.WriteConfig(path); err != nil {
 		t.Fatal(err)
 	}
-	saved := newBrowserOpener
-	newBrowserOpener = func(stdio) func(string) error { return p.LoginBrowser(user) }
-	t.Cleanup(func() { newBrowserOpener = saved })
-
 	c := p.Config()
 	e := &runPlaygroundEnv{p: p, config: path, secrets: []string{c.IdP.ClientSecret, c.ResourceAS.ClientSecret}}
 	for _, u := range c.Users {
