@@ -149,11 +149,20 @@ func (r *doctorRun) userChecks(ctx context.Context) {
 func (r *doctorRun) idTokenCheck(ctx context.Context) bool {
 	i := itemReqIDToken
 	want := "an ID token from " + r.idp.Issuer + " for " + r.cfg.IdP.ClientID + ", unexpired"
-	t, err := inspect.Decode(r.token)
-	if err != nil {
-		r.fail(i, want, "not a token: "+err.Error(), "give the id_token of a login at the org (xaa run shows it; --token @file reads it from a file)", nil)
+	toks, err := inspect.DecodeAll(r.token)
+	if err != nil || len(toks) == 0 {
+		r.fail(i, want, "not a token: "+errText(err), "give the id_token of a login at the org (xaa run shows it; --token @file reads it from a file)", nil)
 		return false
 	}
+	// A pasted token response holds several tokens: the ID token is the one.
+	t := toks[0]
+	for _, c := range toks {
+		if c.Kind == inspect.KindIDToken {
+			t = c
+			break
+		}
+	}
+	r.token = t.Raw
 	s := r.session()
 	a, _ := s.analyzeWithRefetch(ctx, t, r.idpKeys, PartyIdP, inspect.Options{Want: inspect.KindIDToken,
 		Expect: inspect.Expect{Now: r.env.now(), Issuer: r.idp.Issuer, ClientID: r.cfg.IdP.ClientID}})

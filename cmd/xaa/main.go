@@ -50,6 +50,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"decode", "decode, classify and verify a token (paste-a-token decoder)", runDecode},
+		{"doctor", "check an Okta org's Cross App Access setup: what is wrong, the fix, the console screen", runDoctor},
 		{"playground", "run the embedded IdP, resource AS, todo API and MCP server", runPlayground},
 		{"run", "run the four Cross App Access steps headless: recorded, checked, explained", runRun},
 	}

@@ -1,0 +1,164 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/xaatools/xaa/flow"
+	"github.com/xaatools/xaa/inspect"
+)
+
+// DoctorOptions tune the doctor's reports.
+type DoctorOptions struct {
+	// Reveal shows tokens in full instead of shortened.
+	Reveal bool
+	// Verbose details every check, with its evidence; otherwise only the
+	// checks that did not pass are expanded.
+	Verbose bool
+	// Width wraps long lines; 0 leaves them.
+	Width int
+}
+
+// Doctor renders the checklist of `xaa doctor`: the verdict, then each
+// party's checks — a line each, and under every check that did not pass
+// the values compared, the fix, the Admin Console screen, the email to
+// send and the HTTP exchanges behind it.
+func Doctor(s Styles, d *flow.Diagnosis, o DoctorOptions) string {
+	var b strings.Builder
+	w := &writer{b: &b, s: s, width: o.Width}
+	w.wrapped(s.Title.Render("xaa doctor")+"  ", DoctorVerdict(s, d)+s.Faint.Render("  "+millis(d.Duration.Seconds()*1000)))
+	org := d.Parties.IdPIssuer
+	if d.Okta {
+		org += s.Faint.Render("  (an Okta org)")
+	}
+	w.wrapped(s.Faint.Render("org  "), org)
+	if !d.SignedIn {
+		w.wrapped(s.Faint.Render("     "), s.Faint.Render("not signed in: the checks of what the org issues for a user are unknown — run with --token <ID token>"))
+	}
+	for _, p := range flow.DoctorParties() {
+		checks := d.ByParty(p)
+		if len(checks) == 0 {
+			continue
+		}
+		w.blank()
+		w.line(s.Heading.Render(p.Title()))
+		for _, c := range checks {
+			doctorCheck(w, c, o)
+		}
+	}
+	return b.String()
+}
+
+// DoctorVerdict is the one-line outcome: "✗ 1 failed · 2 warnings · 30
+// passed · 10 unknown".
+func DoctorVerdict(s Styles, d *flow.Diagnosis) string {
+	head := DoctorGlyph(s, flow.DoctorPass) + " " + s.Pass.Render("no check failed")
+	if !d.OK() {
+		head = DoctorGlyph(s, flow.DoctorFail) + " " + s.Fail.Render(fmt.Sprintf("%d failed", d.Count(flow.DoctorFail)))
+	}
+	parts := []string{head}
+	if n := d.Count(flow.DoctorWarn); n > 0 {
+		parts = append(parts, s.Warn.Render(plural(n, "warning")))
+	}
+	parts = append(parts, s.Pass.Render(fmt.Sprintf("%d passed", d.Count(flow.DoctorPass))))
+	if n := d.Count(flow.DoctorUnknown); n > 0 {
+		parts = append(parts, s.Skip.Render(fmt.Sprintf("%d unknown", n)))
+	}
+	return strings.Join(parts, s.Faint.Render(" · "))
+}
+
+// DoctorStyle returns the style of a doctor status: unknown looks like a
+// skipped check.
+func (s Styles) DoctorStyle(st flow.DoctorStatus) lipgloss.Style { return s.Status(doctorStatusOf(st)) }
+
+// DoctorGlyph renders a doctor status glyph (✓ ? ! ✗) in its colour.
+func DoctorGlyph(s Styles, st flow.DoctorStatus) string { return s.DoctorStyle(st).Render(st.Glyph()) }
+
+// DoctorCheck renders one check in full: the values compared, the fix, the
+// console screen, the email and every exchange of its evidence with its
+// response body and a curl command. The terminal UI shows it beside the
+// checklist.
+func DoctorCheck(s Styles, c flow.DoctorCheck, o DoctorOptions) string {
+	var b strings.Builder
+	w := &writer{b: &b, s: s, width: o.Width}
+	o.Verbose = true
+	w.wrapped(DoctorGlyph(s, c.Status)+" ", s.DoctorStyle(c.Status).Render(c.Title))
+	w.wrapped(s.Faint.Render("  "), s.Faint.Render(c.ID+" · "+c.Party.Title()+" · "+c.Status.String()))
+	details(w, c, o, "  ")
+	return b.String()
+}
+
+// doctorCheck writes a check's line, and its details unless it passed.
+func doctorCheck(w *writer, c flow.DoctorCheck, o DoctorOptions) {
+	s := w.s
+	line := "  " + DoctorGlyph(s, c.Status) + " "
+	switch c.Status {
+	case flow.DoctorPass:
+		w.wrapped(line+c.Title+"  ", s.Faint.Render(text(c.Actual, o.Reveal)))
+		if o.Verbose {
+			details(w, c, o, "      ")
+		}
+	case flow.DoctorUnknown:
+		w.wrapped(line+s.Skip.Render(c.Title)+"  ", s.Faint.Render(text(c.Hint, o.Reveal)))
+		if o.Verbose {
+			details(w, c, o, "      ")
+		}
+	default:
+		w.wrapped(line, s.DoctorStyle(c.Status).Render(c.Title))
+		details(w, c, o, "      ")
+	}
+}
+
+// details writes the values, fix, console, email and evidence of a check.
+func details(w *writer, c flow.DoctorCheck, o DoctorOptions, indent string) {
+	s := w.s
+	label := func(l string) string { return indent + s.Faint.Render(fmt.Sprintf("%-9s ", l)) }
+	if c.Expected != "" {
+		w.wrapped(label("expected"), text(c.Expected, o.Reveal))
+	}
+	if c.Actual != "" && (c.Status != flow.DoctorUnknown || c.Actual != "not known") {
+		w.wrapped(label("actual"), text(c.Actual, o.Reveal))
+	}
+	if c.Hint != "" {
+		name := "fix"
+		if c.Status == flow.DoctorUnknown {
+			name = "why"
+		}
+		w.wrapped(label(name), s.Title.Render(text(c.Hint, o.Reveal)))
+	}
+	if c.Console != "" {
+		w.wrapped(label("console"), c.Console)
+	}
+	if c.Spec != "" {
+		w.wrapped(label("spec"), s.Faint.Render(c.Spec))
+	}
+	if e := c.Email; e != nil {
+		w.line(label("email") + "To: " + e.To)
+		w.wrapped(label(""), "Subject: "+e.Subject)
+		for _, l := range strings.Split(strings.TrimRight(e.Body, "\n"), "\n") {
+			w.line(strings.TrimRight(label("")+"  "+l, " "))
+		}
+	}
+	if len(c.Evidence) > 0 && (c.Status != flow.DoctorPass || o.Verbose) {
+		w.line(label("evidence"))
+		// The exchange a refusal came in shows its body and a curl command.
+		for _, x := range c.Evidence {
+			exchange(w, x, RunOptions{Reveal: o.Reveal, Verbose: o.Verbose}, c.Status != flow.DoctorPass && (x.Response == nil || x.Response.Status >= 400))
+		}
+	}
+}
+
+// doctorStatusOf maps a doctor status to the check status of the same
+// colour.
+func doctorStatusOf(st flow.DoctorStatus) inspect.Status {
+	switch st {
+	case flow.DoctorPass:
+		return inspect.StatusPass
+	case flow.DoctorWarn:
+		return inspect.StatusWarn
+	case flow.DoctorFail:
+		return inspect.StatusFail
+	}
+	return inspect.StatusSkip
+}
