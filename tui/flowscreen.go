@@ -333,7 +333,7 @@ func (f flowScreen) key(msg tea.KeyMsg) (flowScreen, tea.Cmd) {
 		f.tab = (f.tab + tabCount - 1) % tabCount
 		f.compare = false
 		f.show(false)
-	case msg.Type == tea.KeyRunes && len(msg.Runes) == 1 && msg.Runes[0] >= '1' && msg.Runes[0] <= '6':
+	case key.Matches(msg, k.TabN):
 		f.tab = int(msg.Runes[0] - '1')
 		f.compare = false
 		f.show(false)
@@ -536,7 +536,7 @@ func (f flowScreen) bindings() bindingSet {
 		short: short,
 		full: [][]key.Binding{
 			{k.Next, k.RunAll, k.Retry, k.Edit, k.Compare, user},
-			{k.Up, k.Down, k.NextTab, k.PrevTab, k.NextToken},
+			{k.Up, k.Down, k.NextTab, k.PrevTab, k.TabN, k.NextToken},
 			{k.PageUp, k.PageDown, k.Top, k.Bottom},
 			{k.CopyToken, k.CopyCurl, k.Reveal, k.Save, k.Decoder},
 			{k.Help, k.Back, k.Quit, k.Interrupt},

@@ -18,6 +18,7 @@ type keyMap struct {
 	UpDown   key.Binding // help only: one entry for the pair
 	NextTab  key.Binding
 	PrevTab  key.Binding
+	TabN     key.Binding // 1–6 jump to a tab
 	PageUp   key.Binding
 	PageDown key.Binding
 	Top      key.Binding
@@ -61,6 +62,7 @@ func defaultKeys() keyMap {
 		UpDown:   b("↑/↓", "step", "up", "down"),
 		NextTab:  b("tab/→", "next tab", "right", "l", "tab"),
 		PrevTab:  b("shift+tab/←", "previous tab", "left", "h", "shift+tab"),
+		TabN:     b("1–6", "tab by number", "1", "2", "3", "4", "5", "6"),
 		PageUp:   b("pgup/ctrl+u", "scroll up", "pgup", "ctrl+u", "b"),
 		PageDown: b("pgdn/space", "scroll", "pgdown", "ctrl+d", " "),
 		Top:      b("g/home", "top", "g", "home"),
