@@ -189,11 +189,21 @@ func (c *Conformer) discoverTarget(ctx context.Context) ConformTarget {
 // case when ids is empty), in catalogue order. The error is for unknown
 // case IDs only: whatever the AS does is in the Conformance.
 func (c *Conformer) Run(ctx context.Context, ids []string) (*Conformance, error) {
-	cases, err := SelectConformCases(ids)
-	if err != nil {
+	if _, err := SelectConformCases(ids); err != nil {
 		return nil, err
 	}
 	conf := c.Prepare(ctx)
+	return conf, c.RunCases(ctx, conf, ids)
+}
+
+// RunCases runs the baseline and the cases named by ids (every case when
+// ids is empty) on a prepared Conformance, appending their results, and
+// sets its duration. The error is for unknown case IDs only.
+func (c *Conformer) RunCases(ctx context.Context, conf *Conformance, ids []string) error {
+	cases, err := SelectConformCases(ids)
+	if err != nil {
+		return err
+	}
 	for _, cc := range cases {
 		r := c.RunCase(ctx, conf, cc)
 		conf.Results = append(conf.Results, r)
@@ -202,7 +212,7 @@ func (c *Conformer) Run(ctx context.Context, ids []string) (*Conformance, error)
 		}
 	}
 	conf.Duration = c.Env.now().Sub(conf.Started)
-	return conf, nil
+	return nil
 }
 
 // SelectConformCases returns the baseline and the cases named by ids, in

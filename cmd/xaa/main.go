@@ -49,6 +49,7 @@ type command struct {
 
 func commands() []command {
 	return []command{
+		{"conform", "test a resource AS with broken ID-JAGs and score what it wrongly accepts", runConform},
 		{"decode", "decode, classify and verify a token (paste-a-token decoder)", runDecode},
 		{"doctor", "check an Okta org's Cross App Access setup: what is wrong, the fix, the console screen", runDoctor},
 		{"playground", "run the embedded IdP, resource AS, todo API and MCP server", runPlayground},

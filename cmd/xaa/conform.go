@@ -1,0 +1,211 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+	"github.com/xaatools/xaa/flow"
+	"github.com/xaatools/xaa/flow/playground"
+	"github.com/xaatools/xaa/tui/report"
+)
+
+const conformUsage = `xaa conform --config FILE [--listen ADDR] [--key-dir DIR] [--json] [--case ID]... [flags]
+
+Tests a resource authorization server with deliberately broken ID-JAGs and
+scores the ones it wrongly accepts. xaa starts an IdP (the playground's)
+on a stable address with keys kept in a directory; configure the AS under
+test once to trust that IdP's issuer and JWKS (xaa prints exactly what),
+then every run mints each case fresh and sends it with the jwt-bearer
+grant, authenticated as the config's resource_as client.
+
+Only the config's resource_as (issuer, client, auth method, scopes) and
+resource.id are used; the idp section is not. --serve starts the IdP and
+prints the setup without running the cases, so the AS can be configured
+while the IdP answers.
+
+Exit status: 0 every broken ID-JAG rejected and the valid one accepted,
+1 a broken ID-JAG was accepted — or the run could not judge (the valid one
+refused, the AS down, slow or answering garbage) — 2 bad flags or config.
+
+Examples:
+  xaa conform --config xaa.yaml
+  xaa conform --config xaa.yaml --json > scorecard.json
+  xaa conform --config xaa.yaml --case alg_none --case replayed_jti -v
+  xaa conform --config xaa.yaml --serve`
+
+// defaultConformListen is where the conformance IdP listens unless told:
+// apart from `xaa playground`'s ports, so both can run.
+const defaultConformListen = "127.0.0.1:9410"
+
+// conformFlags are the flags of xaa conform.
+type conformFlags struct {
+	config        string
+	listen        string
+	keyDir        string
+	json          bool
+	cases         stringList
+	tokenEndpoint string
+	timeout       time.Duration
+	reveal        bool
+	verbose       bool
+	serve         bool
+	listCases     bool
+}
+
+func runConform(ctx context.Context, args []string, io stdio) int {
+	var f conformFlags
+	fs := newFlagSet("conform", conformUsage, io.err)
+	fs.StringVar(&f.config, "config", "", "config file (default: $XAA_CONFIG, ./xaa.yaml, $XDG_CONFIG_HOME/xaa/config.yaml)")
+	fs.StringVar(&f.listen, "listen", defaultConformListen, "the IdP's address (its unused resource AS and API take the next two ports)")
+	fs.StringVar(&f.keyDir, "key-dir", defaultConformKeyDir(io.getenv), "keep the IdP's keys in `DIR`, so the AS under test trusts them run after run")
+	fs.BoolVar(&f.json, "json", false, "print the scorecard as JSON on stdout")
+	fs.Var(&f.cases, "case", "run only this case `ID` (repeatable; the baseline always runs); see --list-cases")
+	fs.StringVar(&f.tokenEndpoint, "token-endpoint", "", "the AS's token endpoint `URL`, for an AS that publishes no metadata")
+	fs.DurationVar(&f.timeout, "timeout", 10*time.Second, "give up on a request after this long")
+	fs.BoolVar(&f.reveal, "reveal", false, "show tokens in full (secrets are never shown)")
+	fs.BoolVar(&f.verbose, "v", false, "verbose: every case in detail, with its token decoded and a curl command")
+	fs.BoolVar(&f.serve, "serve", false, "start the IdP and print the setup, without running the cases, until interrupted")
+	fs.BoolVar(&f.listCases, "list-cases", false, "list the cases and exit")
+	positional, err := parseInterleaved(fs, args)
+	if err != nil {
+		return usageError(io.err, err)
+	}
+	if len(positional) > 0 {
+		return usageError(io.err, fmt.Errorf("conform takes no arguments, got %q (flags start with --)", positional[0]))
+	}
+	if f.listCases {
+		printConformCases(io.out)
+		return exitOK
+	}
+	cfg, err := conformConfig(f, io)
+	if err != nil {
+		fmt.Fprintln(io.err, "xaa:", err)
+		return exitUsage
+	}
+	if _, err := flow.SelectConformCases(f.cases); err != nil {
+		return usageError(io.err, fmt.Errorf("--case: %w", err))
+	}
+	idps, err := flow.StartConformIdPs(ctx, playground.Options{Listen: f.listen, KeyDir: f.keyDir, Now: io.now})
+	if err != nil {
+		fmt.Fprintln(io.err, "xaa conform:", err)
+		return exitUsage
+	}
+	defer idps.Close()
+	for _, w := range idps.Trusted.Warnings() {
+		fmt.Fprintln(io.err, "xaa conform: warning:", w)
+	}
+
+	c := &flow.Conformer{Config: cfg, IdPs: idps, TokenEndpoint: f.tokenEndpoint,
+		Env: flow.Env{Now: io.now, RequestTimeout: f.timeout}}
+	out := newReportStyles(io.out, colourEnabled(io))
+	progress := report.NewStyles(lipgloss.NewRenderer(io.err), false)
+	opts := report.ConformOptions{Reveal: f.reveal, Verbose: f.verbose, KeyDir: f.keyDir}
+	if f.serve {
+		conf := c.Prepare(ctx)
+		fmt.Fprint(io.out, report.ConformSetup(out, conf, opts))
+		fmt.Fprintln(io.out, "\nThe IdP answers until interrupted (Ctrl-C); run xaa conform without --serve to score the AS.")
+		<-ctx.Done()
+		return exitOK
+	}
+	conf := c.Prepare(ctx)
+	if !f.json {
+		fmt.Fprint(io.out, report.ConformSetup(out, conf, opts))
+		fmt.Fprintln(io.out)
+	}
+	c.Progress = func(r *flow.CaseResult) { fmt.Fprintln(io.err, "xaa: "+report.ConformProgress(progress, r)) }
+	if err := c.RunCases(ctx, conf, f.cases); err != nil {
+		return usageError(io.err, err)
+	}
+	if f.json {
+		b, err := json.MarshalIndent(conf.JSON(f.reveal), "", "  ")
+		if err != nil {
+			fmt.Fprintln(io.err, "xaa: encoding JSON:", err)
+			return exitFailed
+		}
+		fmt.Fprintf(io.out, "%s\n", b)
+	} else {
+		fmt.Fprint(io.out, report.Conformance(out, conf, opts))
+	}
+	switch {
+	case ctx.Err() != nil:
+		return exitInterrupted
+	case !conf.OK():
+		return exitFailed
+	}
+	return exitOK
+}
+
+// conformConfig reads the config and checks the parts a conformance run
+// uses. Every error is a usage error.
+func conformConfig(f conformFlags, io stdio) (*flow.Config, error) {
+	cfg, err := loadRunConfig(f.config, io)
+	if err != nil {
+		return nil, err
+	}
+	if err := cfg.ValidateConform(); err != nil {
+		return nil, err
+	}
+	for _, w := range cfg.Warnings() {
+		if strings.HasPrefix(w.Key, "resource_as") {
+			fmt.Fprintf(io.err, "xaa: warning: %s\n", w)
+		}
+	}
+	if f.tokenEndpoint != "" {
+		u, err := url.Parse(f.tokenEndpoint)
+		if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+			return nil, fmt.Errorf("--token-endpoint %q must be an absolute http(s) URL", f.tokenEndpoint)
+		}
+	}
+	if f.timeout <= 0 {
+		return nil, fmt.Errorf("--timeout must be positive, e.g. 10s")
+	}
+	return cfg, nil
+}
+
+// defaultConformKeyDir is $XDG_CONFIG_HOME/xaa/conform, or
+// ~/.config/xaa/conform; "" (fresh keys every run) when neither is known.
+func defaultConformKeyDir(getenv func(string) string) string {
+	if xdg := getenv("XDG_CONFIG_HOME"); xdg != "" {
+		return filepath.Join(xdg, "xaa", "conform")
+	}
+	if home := getenv("HOME"); home != "" {
+		return filepath.Join(home, ".config", "xaa", "conform")
+	}
+	return ""
+}
+
+// newReportStyles returns the report styles for w: ANSI colours when
+// colour is on (no need to probe the terminal for more), plain otherwise.
+func newReportStyles(w io.Writer, colour bool) report.Styles {
+	r := lipgloss.NewRenderer(w)
+	if colour {
+		r.SetColorProfile(termenv.ANSI)
+	}
+	return report.NewStyles(r, colour)
+}
+
+// printConformCases lists every case with its kind and rule.
+func printConformCases(w io.Writer) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "CASE\tKIND\tRULE\tWHAT")
+	for _, c := range flow.ConformCases() {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.ID, c.Kind, orDash(c.Rule), c.Title)
+	}
+	tw.Flush()
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

@@ -1,0 +1,257 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/xaatools/xaa/flow"
+	"github.com/xaatools/xaa/flow/playground"
+)
+
+// freeListen returns a loopback address whose port and the next two were
+// free a moment ago: the conformance IdP takes all three.
+func freeListen(t *testing.T) string {
+	t.Helper()
+	for range 50 {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		port := l.Addr().(*net.TCPAddr).Port
+		ok := port+2 < 65536
+		var more []net.Listener
+		for i := 1; ok && i <= 2; i++ {
+			m, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port+i))
+			if err != nil {
+				ok = false
+				break
+			}
+			more = append(more, m)
+		}
+		l.Close()
+		for _, m := range more {
+			m.Close()
+		}
+		if ok {
+			return fmt.Sprintf("127.0.0.1:%d", port)
+		}
+	}
+	t.Fatal("no three free consecutive ports")
+	return ""
+}
+
+// asUnderTest is a playground whose resource AS trusts the conformance IdP
+// that will listen on listen, and the config that points xaa at it.
+type asUnderTest struct {
+	listen, config, secret string
+}
+
+func startASUnderTest(t *testing.T, faults ...string) asUnderTest {
+	t.Helper()
+	listen := freeListen(t)
+	p, err := playground.Start(context.Background(), playground.Options{Listen: "127.0.0.1:0", TrustIssuers: []string{"http://" + listen}, Faults: faults})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Close() })
+	path := filepath.Join(t.TempDir(), "as.yaml")
+	if err := p.WriteConfig(path); err != nil {
+		t.Fatal(err)
+	}
+	return asUnderTest{listen: listen, config: path, secret: p.Config().ResourceAS.ClientSecret}
+}
+
+// runConformCmd runs xaa conform in-process on the real clock (the AS under
+// test checks times against its own), as a pipe.
+func runConformCmd(t *testing.T, ctx context.Context, env map[string]string, args ...string) result {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(ctx, append([]string{"conform"}, args...), stdio{
+		in: strings.NewReader(""), out: &out, err: &errOut,
+		getenv: func(k string) string { return env[k] },
+		now:    time.Now,
+	})
+	return result{code: code, stdout: out.String(), stderr: errOut.String()}
+}
+
+// TestConformCommand: against a resource AS that trusts the conformance
+// IdP, a strict AS passes (exit 0) and one that skips the aud check is
+// vulnerable on exactly the aud cases (exit 1); the client secret is never
+// printed.
+func TestConformCommand(t *testing.T) {
+	t.Run("strict AS", func(t *testing.T) {
+		as := startASUnderTest(t)
+		keys := t.TempDir()
+		r := runConformCmd(t, context.Background(), nil, "--config", as.config, "--listen", as.listen, "--key-dir", keys)
+		if r.code != exitOK {
+			t.Fatalf("exit %d, want 0\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+		}
+		for _, want := range []string{
+			"issuer        http://" + as.listen,
+			"JWKS          http://" + as.listen + "/jwks",
+			"keys kept in  " + keys,
+			"✓ every broken ID-JAG rejected (25 strict rules), the valid one accepted",
+			// The playground provisions the users of an issuer it trusts
+			// on first use: the policy probe says so.
+			"✓ unknown_user", "accepted: the AS admits a user it has not provisioned",
+		} {
+			if !strings.Contains(r.stdout, want) {
+				t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
+			}
+		}
+		if !strings.Contains(r.stderr, "xaa: ✓ alg_none: rejected as it should: invalid_grant") {
+			t.Errorf("stderr lacks the progress line of alg_none:\n%s", r.stderr)
+		}
+		if strings.Contains(r.stdout+r.stderr, as.secret) {
+			t.Error("the client secret was printed")
+		}
+	})
+	t.Run("AS skipping aud, JSON", func(t *testing.T) {
+		as := startASUnderTest(t, playground.FaultASSkipAud)
+		r := runConformCmd(t, context.Background(), nil, "--config", as.config, "--listen", as.listen, "--key-dir", t.TempDir(), "--json", "--reveal")
+		if r.code != exitFailed {
+			t.Fatalf("exit %d, want 1\nstderr:\n%s", r.code, r.stderr)
+		}
+		var out struct {
+			OK    bool `json:"ok"`
+			Score struct {
+				Verdict    string `json:"verdict"`
+				Vulnerable int    `json:"vulnerable"`
+			} `json:"score"`
+			Setup struct {
+				Issuer string `json:"issuer"`
+			} `json:"setup"`
+			Cases []struct {
+				ID      string `json:"id"`
+				Verdict string `json:"verdict"`
+			} `json:"cases"`
+		}
+		if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
+			t.Fatalf("stdout is not JSON: %v\n%s", err, r.stdout)
+		}
+		var vulnerable []string
+		for _, c := range out.Cases {
+			if c.Verdict == "vulnerable" {
+				vulnerable = append(vulnerable, c.ID)
+			}
+		}
+		want := []string{"wrong_aud", "aud_token_endpoint", "aud_two_values", "aud_trailing_slash"}
+		if diff := cmp.Diff(vulnerable, want); diff != "" || out.OK || out.Score.Verdict != "vulnerable" || out.Setup.Issuer != "http://"+as.listen {
+			t.Errorf("vulnerable (-got +want):\n%s\nok %v, score %+v, setup issuer %q", diff, out.OK, out.Score, out.Setup.Issuer)
+		}
+		if strings.Contains(r.stdout+r.stderr, as.secret) {
+			t.Error("the client secret was printed, even with --reveal")
+		}
+	})
+}
+
+// TestConformCommandASDown: an AS that does not answer makes every case
+// inconclusive and the run exit 1, with the reason.
+func TestConformCommandASDown(t *testing.T) {
+	as := startASUnderTest(t)
+	down := "http://" + freeListen(t)
+	config := writeFile(t, "down.yaml", fmt.Sprintf("resource_as:\n  issuer: %s\n  client_id: c\n  client_secret: s3cret-value\n", down))
+	r := runConformCmd(t, context.Background(), nil, "--config", config, "--listen", as.listen, "--key-dir", t.TempDir(), "--case", "alg_none")
+	if r.code != exitFailed {
+		t.Fatalf("exit %d, want 1\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	for _, want := range []string{"nothing is listening", "! cannot judge: the valid ID-JAG was not accepted", "! alg_none", "token endpoint is unknown"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
+		}
+	}
+}
+
+// TestConformCommandUsage covers refusals (exit 2) and --list-cases.
+func TestConformCommandUsage(t *testing.T) {
+	good := writeFile(t, "ok.yaml", "resource_as:\n  issuer: https://as.example\n  client_id: c\n  client_secret: s\n")
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	cases := []struct {
+		name string
+		args []string
+		code int
+		out  string
+		err  string
+	}{
+		{"list cases", []string{"--list-cases"}, exitOK, "alg_hs256_public_key  strict", ""},
+		{"no config", []string{"--key-dir", t.TempDir()}, exitUsage, "", "no config found"},
+		{"config without resource_as", []string{"--config", writeFile(t, "idp.yaml", "idp:\n  issuer: https://idp.example\n")}, exitUsage, "", "resource_as.client_id: required"},
+		{"unknown case", []string{"--config", good, "--case", "alg-none"}, exitUsage, "", `unknown case "alg-none"; the cases are: baseline`},
+		{"bad token endpoint", []string{"--config", good, "--token-endpoint", "/token"}, exitUsage, "", "--token-endpoint \"/token\" must be an absolute http(s) URL"},
+		{"bad timeout", []string{"--config", good, "--timeout", "0s"}, exitUsage, "", "--timeout must be positive"},
+		{"argument", []string{"now"}, exitUsage, "", `conform takes no arguments, got "now"`},
+		{"port in use", []string{"--config", good, "--listen", busy.Addr().String(), "--key-dir", t.TempDir()}, exitUsage, "", "cannot listen on"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := runConformCmd(t, context.Background(), map[string]string{"HOME": t.TempDir()}, c.args...)
+			if r.code != c.code || !strings.Contains(r.stdout, c.out) || !strings.Contains(r.stderr, c.err) {
+				t.Errorf("got exit %d, stdout %q, stderr %q; want exit %d, stdout with %q, stderr with %q", r.code, r.stdout, r.stderr, c.code, c.out, c.err)
+			}
+		})
+	}
+	t.Run("every case listed", func(t *testing.T) {
+		r := runConformCmd(t, context.Background(), nil, "--list-cases")
+		for _, c := range flow.ConformCases() {
+			if !strings.Contains(r.stdout, c.ID) {
+				t.Errorf("--list-cases lacks %s", c.ID)
+			}
+		}
+	})
+}
+
+// TestConformCommandServe: --serve prints the setup, keeps the IdP up for
+// the AS to fetch its keys, and exits 0 when interrupted; the keys stay
+// the same on the next start.
+func TestConformCommandServe(t *testing.T) {
+	as := startASUnderTest(t)
+	keys := t.TempDir()
+	jwks := func() []string {
+		ctx, cancel := context.WithCancel(context.Background())
+		var out, errOut syncBuffer
+		done := make(chan int, 1)
+		go func() {
+			done <- run(ctx, []string{"conform", "--config", as.config, "--listen", as.listen, "--key-dir", keys, "--serve"},
+				stdio{in: strings.NewReader(""), out: &out, err: &errOut, getenv: func(string) string { return "" }, now: time.Now})
+		}()
+		deadline := time.Now().Add(20 * time.Second)
+		for !strings.Contains(out.String(), "answers until interrupted") && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+		}
+		keySet, err := flow.FindJWKS(context.Background(), flow.Env{}, "http://"+as.listen)
+		cancel()
+		if code := <-done; code != exitOK {
+			t.Fatalf("--serve exited %d\n%s\n%s", code, out.String(), errOut.String())
+		}
+		if err != nil {
+			t.Fatalf("the IdP's keys could not be fetched while serving: %v\n%s", err, out.String())
+		}
+		if strings.Contains(errOut.String(), "xaa: ✓") {
+			t.Errorf("--serve ran cases:\n%s", errOut.String())
+		}
+		var kids []string
+		for _, k := range keySet.Keys.Keys {
+			kids = append(kids, k.KID)
+		}
+		slices.Sort(kids)
+		return kids
+	}
+	first, second := jwks(), jwks()
+	if diff := cmp.Diff(first, second); diff != "" || len(first) == 0 {
+		t.Errorf("the keys changed between two starts with the same --key-dir (-first +second):\n%s", diff)
+	}
+}
