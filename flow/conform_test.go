@@ -30,7 +30,7 @@ type conformEnv struct {
 // startConform starts the IdPs with the given faults on the trusted
 // playground and a conformer for its resource AS. keyDir, when set, keeps
 // the trusted keys across starts (so tests need not generate them again).
-func startConform(t *testing.T, keyDir string, faults ...string) *conformEnv {
+func startConform(t testing.TB, keyDir string, faults ...string) *conformEnv {
 	t.Helper()
 	idps, err := flow.StartConformIdPs(context.Background(), playground.Options{Listen: "127.0.0.1:0", KeyDir: keyDir, Faults: faults})
 	if err != nil {
