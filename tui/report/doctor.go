@@ -36,6 +36,7 @@ func Doctor(s Styles, d *flow.Diagnosis, o DoctorOptions) string {
 	if !d.SignedIn {
 		w.wrapped(s.Faint.Render("     "), s.Faint.Render("not signed in: the checks of what the org issues for a user are unknown — run with --token <ID token>"))
 	}
+	said := map[string]bool{}
 	for _, p := range flow.DoctorParties() {
 		checks := d.ByParty(p)
 		if len(checks) == 0 {
@@ -44,6 +45,13 @@ func Doctor(s Styles, d *flow.Diagnosis, o DoctorOptions) string {
 		w.blank()
 		w.line(s.Heading.Render(p.Title()))
 		for _, c := range checks {
+			if c.Status == flow.DoctorUnknown && !o.Verbose {
+				// Many checks are unknown for one reason: say it once.
+				if said[c.Hint] {
+					c.Hint = "(the same reason as above)"
+				}
+				said[c.Hint] = true
+			}
 			doctorCheck(w, c, o)
 		}
 	}
@@ -84,7 +92,7 @@ func DoctorCheck(s Styles, c flow.DoctorCheck, o DoctorOptions) string {
 	w := &writer{b: &b, s: s, width: o.Width}
 	o.Verbose = true
 	w.wrapped(DoctorGlyph(s, c.Status)+" ", s.DoctorStyle(c.Status).Render(c.Title))
-	w.wrapped(s.Faint.Render("  "), s.Faint.Render(c.ID+" · "+c.Party.Title()+" · "+c.Status.String()))
+	w.wrapped(s.Faint.Render("  "), s.Faint.Render(c.Party.Title()+" · "+c.Status.String()))
 	details(w, c, o, "  ")
 	return b.String()
 }
@@ -95,12 +103,12 @@ func doctorCheck(w *writer, c flow.DoctorCheck, o DoctorOptions) {
 	line := "  " + DoctorGlyph(s, c.Status) + " "
 	switch c.Status {
 	case flow.DoctorPass:
-		w.wrapped(line+c.Title+"  ", s.Faint.Render(text(c.Actual, o.Reveal)))
+		titled(w, line+c.Title, s.Faint.Render(text(c.Actual, o.Reveal)))
 		if o.Verbose {
 			details(w, c, o, "      ")
 		}
 	case flow.DoctorUnknown:
-		w.wrapped(line+s.Skip.Render(c.Title)+"  ", s.Faint.Render(text(c.Hint, o.Reveal)))
+		titled(w, line+s.Skip.Render(c.Title), s.Faint.Render(text(c.Hint, o.Reveal)))
 		if o.Verbose {
 			details(w, c, o, "      ")
 		}
@@ -108,6 +116,17 @@ func doctorCheck(w *writer, c flow.DoctorCheck, o DoctorOptions) {
 		w.wrapped(line, s.DoctorStyle(c.Status).Render(c.Title))
 		details(w, c, o, "      ")
 	}
+}
+
+// titled writes a title and a remark after it, or under it when the title
+// leaves too little room on the line.
+func titled(w *writer, title, remark string) {
+	if w.width > 0 && w.width-lipgloss.Width(title)-2 < 20 {
+		w.wrapped("", title)
+		w.wrapped("      ", remark)
+		return
+	}
+	w.wrapped(title+"  ", remark)
 }
 
 // details writes the values, fix, console, email and evidence of a check.
@@ -133,6 +152,7 @@ func details(w *writer, c flow.DoctorCheck, o DoctorOptions, indent string) {
 	if c.Spec != "" {
 		w.wrapped(label("spec"), s.Faint.Render(c.Spec))
 	}
+	w.wrapped(label("check"), s.Faint.Render(c.ID))
 	if e := c.Email; e != nil {
 		w.line(label("email") + "To: " + e.To)
 		w.wrapped(label(""), "Subject: "+e.Subject)
