@@ -179,12 +179,7 @@ func CheckJWT(t *Token, sig Signature, e Expect) Report {
 }
 
 func (c *claimChecker) idTokenMarks() {
-	var marks []string
-	for _, m := range idTokenMarks {
-		if c.t.Claims.Has(m) {
-			marks = append(marks, m)
-		}
-	}
+	marks := present(c.t.Claims, idTokenMarks)
 	if len(marks) == 0 {
 		c.add("kind", StatusPass, "not an ID token in disguise", "no nonce, at_hash or c_hash", "none present", "")
 		return

@@ -64,6 +64,15 @@ var legacyIDJAGTypes = map[string]string{
 // idTokenMarks are claims that only ID tokens carry.
 var idTokenMarks = []string{"nonce", "at_hash", "c_hash", "s_hash"}
 
+// idTokenHints are claims typical of ID tokens (OIDC Core §2) that access
+// tokens and ID-JAGs rarely carry; they classify a token only when it has no
+// grant claims (grantClaims).
+var idTokenHints = []string{"auth_time", "amr", "azp", "sid"}
+
+// grantClaims mark a token that authorizes something: an access token or an
+// ID-JAG, never an ID token.
+var grantClaims = []string{"client_id", "scope", "scp", "cid", "resource"}
+
 // normalizeTyp applies RFC 7515 §4.1.9: media types compare
 // case-insensitively and "application/" may be omitted.
 func normalizeTyp(typ string) string {
@@ -104,17 +113,14 @@ func Classify(t *Token) (Kind, string) {
 	if t.Typ() != "" {
 		typDesc = "typ " + t.Typ()
 	}
-	var marks []string
-	for _, c := range idTokenMarks {
-		if t.Claims.Has(c) {
-			marks = append(marks, c)
-		}
-	}
-	if len(marks) > 0 {
+	if marks := present(t.Claims, idTokenMarks); len(marks) > 0 {
 		return KindIDToken, fmt.Sprintf("has %s, %s: an OIDC ID token", strings.Join(marks, "/"), typDesc)
 	}
 	if t.Name == "id_token" {
 		return KindIDToken, "came in the id_token field of a token response"
+	}
+	if hints := present(t.Claims, idTokenHints); len(hints) > 0 && len(present(t.Claims, grantClaims)) == 0 {
+		return KindIDToken, fmt.Sprintf("has %s and no client_id or scope, %s: an OIDC ID token", strings.Join(hints, "/"), typDesc)
 	}
 	if t.Name == "access_token" || t.Name == "assertion" {
 		if it, _ := t.Envelope.String("issued_token_type"); it == TokenTypeIDJAG {
@@ -166,4 +172,15 @@ func CheckKind(t *Token, want Kind) Check {
 		c.Hint = "the token is encrypted; only its recipient can read it"
 	}
 	return c
+}
+
+// present lists the claims of names that o has.
+func present(o Object, names []string) []string {
+	var out []string
+	for _, n := range names {
+		if o.Has(n) {
+			out = append(out, n)
+		}
+	}
+	return out
 }

@@ -19,6 +19,7 @@ func TestClassify(t *testing.T) {
 		{"id-jag media type", rs.Mint(t, "application/oauth-id-jag+jwt", claims(jagClaims()...), nil), inspect.KindIDJAG, "typ is application/oauth-id-jag+jwt"},
 		{"id-jag pre-draft typ", rs.Mint(t, "oauth-mtag+jwt", claims(jagClaims()...), nil), inspect.KindIDJAG, "pre-draft typ"},
 		{"id token", rs.Mint(t, "JWT", claims(idTokenClaims()...), nil), inspect.KindIDToken, "has nonce/at_hash, typ JWT: an OIDC ID token"},
+		{"id token without nonce", rs.Mint(t, "JWT", claims(override(idTokenClaims(), "nonce", nil, "at_hash", nil, "auth_time", now.Unix(), "amr", []string{"pwd"})...), nil), inspect.KindIDToken, "has auth_time/amr and no client_id or scope"},
 		{"access token", rs.Mint(t, "at+jwt", claims(accessTokenClaims()...), nil), inspect.KindAccessToken, "RFC 9068"},
 		{"okta access token", rs.Mint(t, "", claims("iss", idpIssuer, "cid", "0oa1", "scp", []string{"openid"}, "uid", "00u1"), nil), inspect.KindAccessToken, "Okta access token"},
 		{"id-jag without typ", rs.Mint(t, "JWT", claims(jagClaims()...), nil), inspect.KindUnknown, "an ID-JAG has typ oauth-id-jag+jwt"},

@@ -82,6 +82,9 @@ type Signature struct {
 	// AlgConfusion is set for HMAC-signed tokens: verifying them with a
 	// public key as the secret is the algorithm-confusion attack.
 	AlgConfusion bool `json:"alg_confusion,omitempty"`
+	// UnknownKID is set when the token names a kid the key set lacks: the
+	// wrong JWKS, or keys rotated since it was fetched (fetch it again once).
+	UnknownKID bool `json:"unknown_kid,omitempty"`
 }
 
 // Verified reports whether the signature verified.
@@ -174,6 +177,7 @@ func Verify(t *Token, keys *KeySet, opts VerifyOptions) Signature {
 	candidates, by := selectKeys(t, keys)
 	if len(candidates) == 0 {
 		sig.Reason = noKeyReason(t, keys)
+		sig.UnknownKID = by == "kid"
 		// Try each key anyway to tell a stale kid from a foreign key,
 		// without letting it change the verdict.
 		for _, k := range keys.Keys {

@@ -106,8 +106,8 @@ func TestVerifyDiagnosesWrongKid(t *testing.T) {
 	// unverified, but the report says which key would have worked.
 	tok := mustDecode(t, key(t, "rs").WithKID("old-name").Mint(t, "JWT", claims(idTokenClaims()...), nil))
 	sig := inspect.Verify(tok, mustJWKS(t, jwks(t, "rs")), inspect.VerifyOptions{})
-	if sig.Status != inspect.SignatureUnverified {
-		t.Errorf("Status = %v, want unverified", sig.Status)
+	if sig.Status != inspect.SignatureUnverified || !sig.UnknownKID {
+		t.Errorf("Status = %v, UnknownKID = %v; want unverified, unknown kid", sig.Status, sig.UnknownKID)
 	}
 	if len(sig.Warnings) != 1 || !strings.Contains(sig.Warnings[0], "key rsa-1 verifies the signature although the token's kid \"old-name\" does not name it") {
 		t.Errorf("Warnings = %q", sig.Warnings)

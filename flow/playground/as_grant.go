@@ -135,7 +135,7 @@ func (a *resourceAS) analyze(ctx context.Context, tok *inspect.Token, trusted *t
 // unknownKID reports a kid missing from the key set: the issuer may have
 // rotated its keys, so its JWKS is fetched again once.
 func unknownKID(sig inspect.Signature) bool {
-	return sig.Status != inspect.SignatureVerified && sig.KID != "" && strings.Contains(sig.Reason, "is not in the JWKS")
+	return sig.UnknownKID
 }
 
 // expectedResource is what the ID-JAG's resource claim must contain: the
