@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -13,6 +14,23 @@ import (
 	"github.com/xaatools/xaa/flow/playground"
 	"github.com/xaatools/xaa/inspect"
 )
+
+// DefaultConformListen is where the trusted conformance IdP listens unless
+// told: apart from `xaa playground`'s ports (9400–9402), so both can run.
+const DefaultConformListen = "127.0.0.1:9410"
+
+// DefaultConformKeyDir is where the trusted conformance IdP keeps its keys:
+// $XDG_CONFIG_HOME/xaa/conform, else ~/.config/xaa/conform; "" (fresh keys
+// every run) when neither is known.
+func DefaultConformKeyDir(getenv func(string) string) string {
+	if xdg := getenv("XDG_CONFIG_HOME"); xdg != "" {
+		return filepath.Join(xdg, "xaa", "conform")
+	}
+	if home := getenv("HOME"); home != "" {
+		return filepath.Join(home, ".config", "xaa", "conform")
+	}
+	return ""
+}
 
 // ConformIdPs are the two IdPs a conformance run mints with, both embedded
 // playgrounds: Trusted is the IdP the resource AS under test is configured
@@ -22,6 +40,8 @@ import (
 type ConformIdPs struct {
 	Trusted   *playground.Playground
 	Untrusted *playground.Playground
+	// borrowed is set when Trusted was running before: Close leaves it.
+	borrowed bool
 }
 
 // StartConformIdPs starts the trusted IdP with o (its Listen and KeyDir
@@ -38,16 +58,42 @@ func StartConformIdPs(ctx context.Context, o playground.Options) (*ConformIdPs, 
 	if h, _, err := net.SplitHostPort(o.Listen); err == nil && h != "" {
 		host = h
 	}
-	untrusted, err := playground.Start(ctx, playground.Options{Listen: net.JoinHostPort(host, "0"), Now: o.Now})
+	idps, err := startUntrusted(ctx, trusted, host, o.Now)
 	if err != nil {
 		trusted.Close()
+		return nil, err
+	}
+	return idps, nil
+}
+
+// ConformIdPsFor uses a playground that is already running as the trusted
+// IdP — the terminal UI's built-in playground, whose own resource AS
+// trusts it — and starts only the untrusted one; Close leaves the trusted
+// playground running.
+func ConformIdPsFor(ctx context.Context, trusted *playground.Playground) (*ConformIdPs, error) {
+	idps, err := startUntrusted(ctx, trusted, "127.0.0.1", nil)
+	if err != nil {
+		return nil, err
+	}
+	idps.borrowed = true
+	return idps, nil
+}
+
+// startUntrusted starts the untrusted IdP on free ports of host, with keys
+// that live only as long as the run.
+func startUntrusted(ctx context.Context, trusted *playground.Playground, host string, now func() time.Time) (*ConformIdPs, error) {
+	untrusted, err := playground.Start(ctx, playground.Options{Listen: net.JoinHostPort(host, "0"), Now: now})
+	if err != nil {
 		return nil, fmt.Errorf("starting the untrusted IdP: %w", err)
 	}
 	return &ConformIdPs{Trusted: trusted, Untrusted: untrusted}, nil
 }
 
-// Close stops both IdPs.
+// Close stops the IdPs this package started.
 func (c *ConformIdPs) Close() error {
+	if c.borrowed {
+		return c.Untrusted.Close()
+	}
 	return errors.Join(c.Trusted.Close(), c.Untrusted.Close())
 }
 

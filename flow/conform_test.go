@@ -469,3 +469,36 @@ func TestValidateConform(t *testing.T) {
 		})
 	}
 }
+
+// TestConformIdPsFor: a running playground serves as the trusted IdP (its
+// own AS trusts it, so the run passes); Close stops only the untrusted IdP.
+func TestConformIdPsFor(t *testing.T) {
+	ctx := context.Background()
+	p, err := playground.Start(ctx, playground.Options{Listen: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	idps, err := flow.ConformIdPsFor(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "xaa.yaml")
+	if err := p.WriteConfig(path); err != nil {
+		t.Fatal(err)
+	}
+	conf, err := (&flow.Conformer{Config: loadConfig(t, path), IdPs: idps}).Run(ctx, []string{"untrusted_issuer"})
+	if err != nil || !conf.OK() {
+		t.Fatalf("run on a borrowed playground: %v %+v%s", err, conf.Score(), describe(conf))
+	}
+	untrusted := idps.Untrusted.IdPURL()
+	if err := idps.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := flow.FindJWKS(ctx, flow.Env{}, p.IdPURL()); err != nil {
+		t.Errorf("the borrowed playground stopped answering after Close: %v", err)
+	}
+	if _, err := flow.FindJWKS(ctx, flow.Env{}, untrusted); err == nil {
+		t.Errorf("the untrusted IdP still answers after Close")
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -42,10 +41,6 @@ Examples:
   xaa conform --config xaa.yaml --case alg_none --case replayed_jti -v
   xaa conform --config xaa.yaml --serve`
 
-// defaultConformListen is where the conformance IdP listens unless told:
-// apart from `xaa playground`'s ports, so both can run.
-const defaultConformListen = "127.0.0.1:9410"
-
 // conformFlags are the flags of xaa conform.
 type conformFlags struct {
 	config        string
@@ -65,8 +60,8 @@ func runConform(ctx context.Context, args []string, io stdio) int {
 	var f conformFlags
 	fs := newFlagSet("conform", conformUsage, io.err)
 	fs.StringVar(&f.config, "config", "", "config file (default: $XAA_CONFIG, ./xaa.yaml, $XDG_CONFIG_HOME/xaa/config.yaml)")
-	fs.StringVar(&f.listen, "listen", defaultConformListen, "the IdP's address (its unused resource AS and API take the next two ports)")
-	fs.StringVar(&f.keyDir, "key-dir", defaultConformKeyDir(io.getenv), "keep the IdP's keys in `DIR`, so the AS under test trusts them run after run")
+	fs.StringVar(&f.listen, "listen", flow.DefaultConformListen, "the IdP's address (its unused resource AS and API take the next two ports)")
+	fs.StringVar(&f.keyDir, "key-dir", flow.DefaultConformKeyDir(io.getenv), "keep the IdP's keys in `DIR`, so the AS under test trusts them run after run")
 	fs.BoolVar(&f.json, "json", false, "print the scorecard as JSON on stdout")
 	fs.Var(&f.cases, "case", "run only this case `ID` (repeatable; the baseline always runs); see --list-cases")
 	fs.StringVar(&f.tokenEndpoint, "token-endpoint", "", "the AS's token endpoint `URL`, for an AS that publishes no metadata")
@@ -169,18 +164,6 @@ func conformConfig(f conformFlags, io stdio) (*flow.Config, error) {
 		return nil, fmt.Errorf("--timeout must be positive, e.g. 10s")
 	}
 	return cfg, nil
-}
-
-// defaultConformKeyDir is $XDG_CONFIG_HOME/xaa/conform, or
-// ~/.config/xaa/conform; "" (fresh keys every run) when neither is known.
-func defaultConformKeyDir(getenv func(string) string) string {
-	if xdg := getenv("XDG_CONFIG_HOME"); xdg != "" {
-		return filepath.Join(xdg, "xaa", "conform")
-	}
-	if home := getenv("HOME"); home != "" {
-		return filepath.Join(home, ".config", "xaa", "conform")
-	}
-	return ""
 }
 
 // newReportStyles returns the report styles for w: ANSI colours when
