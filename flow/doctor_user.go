@@ -230,11 +230,7 @@ func (r *doctorRun) exchangeRefused(st *Step, all func(int, string, []*Exchange)
 	for _, earlier := range exchangeGates[1:max(at, 1)] {
 		r.unknown(earlier.item, "", stopped+", which it may check first", ev)
 	}
-	c := g.item.check(DoctorFail, g.expected(r), oe.Error(), fix, ev)
-	if st.Explanation != nil && g.fix != nil {
-		c.Hint = st.Explanation.Meaning + " " + fix
-	}
-	r.add(c)
+	r.add(g.item.check(DoctorFail, g.expected(r), oe.Error(), fix, ev))
 	for _, later := range exchangeGates[at+1:] {
 		r.unknown(later.item, "", stopped, ev)
 	}

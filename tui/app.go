@@ -22,6 +22,7 @@ const (
 	screenSetup screen = iota
 	screenFlow
 	screenDecoder
+	screenDoctor
 )
 
 // Minimum usable size; smaller terminals get a message instead of a mess.
@@ -84,6 +85,7 @@ type Model struct {
 	decoder  decoder
 	flow     flowScreen
 	hasFlow  bool
+	doctor   doctorScreen
 	help     help.Model
 	showHelp bool
 
@@ -200,6 +202,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		var cmd tea.Cmd
 		m.decoder, cmd = m.decoder.update(msg)
 		return m, cmd
+	case doctorDoneMsg:
+		var cmd tea.Cmd
+		m.doctor, cmd = m.doctor.update(msg)
+		return m, cmd
 	case tea.KeyMsg:
 		return m.key(msg)
 	}
@@ -227,6 +233,11 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case m.screen == screenDecoder && key.Matches(msg, k.Back):
 		m.screen = m.back
 		return m, nil
+	case m.screen == screenDoctor && key.Matches(msg, k.Back):
+		m.screen = screenFlow
+		return m, nil
+	case !typing && m.hasFlow && m.screen == screenFlow && key.Matches(msg, k.Doctor):
+		return m.openDoctor()
 	case !typing && m.screen != screenDecoder && key.Matches(msg, k.Decoder):
 		m.back, m.screen = m.screen, screenDecoder
 		m.decoder.refresh()
@@ -234,6 +245,7 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case !typing && key.Matches(msg, k.Reveal):
 		m.c.reveal = !m.c.reveal
 		m.decoder.refresh()
+		m.doctor.refresh()
 		if m.hasFlow {
 			m.flow.refresh()
 		}
@@ -280,6 +292,8 @@ func (m Model) forward(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.hasFlow {
 			m.flow, cmd = m.flow.update(msg)
 		}
+	case screenDoctor:
+		m.doctor, cmd = m.doctor.update(msg)
 	}
 	return m, cmd
 }
@@ -374,6 +388,7 @@ func (m Model) bodyHeight() int { return max(m.c.height-2, 1) }
 func (m *Model) layout() {
 	w, h := m.c.width, m.bodyHeight()
 	m.decoder.resize(w, h)
+	m.doctor.resize(w, h)
 	if m.hasFlow {
 		m.flow.resize(w, h)
 	}
@@ -424,6 +439,8 @@ func (m Model) body() string {
 	switch m.screen {
 	case screenDecoder:
 		return m.decoder.view()
+	case screenDoctor:
+		return m.doctor.view()
 	case screenFlow:
 		if m.hasFlow {
 			return m.flow.view()
@@ -472,6 +489,8 @@ func (m Model) screenTitle() string {
 	switch m.screen {
 	case screenDecoder:
 		return "Decoder"
+	case screenDoctor:
+		return "Doctor"
 	case screenFlow:
 		return "Flow"
 	}
@@ -522,8 +541,12 @@ func (m Model) bindings() bindingSet {
 		}
 	case screenFlow:
 		if m.hasFlow {
-			return m.flow.bindings()
+			b := m.flow.bindings()
+			b.full = append(b.full, []key.Binding{k.Doctor})
+			return b
 		}
+	case screenDoctor:
+		return m.doctor.bindings()
 	}
 	return bindingSet{short: global, full: [][]key.Binding{global}}
 }

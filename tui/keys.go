@@ -11,6 +11,7 @@ type keyMap struct {
 	Help      key.Binding
 	Back      key.Binding
 	Decoder   key.Binding
+	Doctor    key.Binding
 
 	// Lists and panes.
 	Up       key.Binding
@@ -56,6 +57,7 @@ func defaultKeys() keyMap {
 		Help:      b("?", "help", "?"),
 		Back:      b("esc", "back", "esc"),
 		Decoder:   b("d", "decoder", "d"),
+		Doctor:    b("D", "doctor", "D"),
 
 		Up:       b("↑/k", "up", "up", "k"),
 		Down:     b("↓/j", "down", "down", "j"),
