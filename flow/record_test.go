@@ -188,3 +188,24 @@ func TestShortenTokens(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkShortenTokens1MB shortens the tokens of a 1 MB JSON response
+// (the terminal UI does this before showing a response body).
+func BenchmarkShortenTokens1MB(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString(`{"access_token":"` + sampleJWT + `","items":[`)
+	for i := 0; sb.Len() < 1<<20; i++ {
+		if i > 0 {
+			sb.WriteString(",")
+		}
+		sb.WriteString(`{"id":` + strings.Repeat("7", 6) + `,"title":"Decode the ID-JAG and check its audience","done":false,"owner":"usr_alice"}`)
+	}
+	sb.WriteString(`]}`)
+	body := sb.String()
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		if out := flow.ShortenTokens(body); strings.Contains(out, sampleJWT) {
+			b.Fatal("token not shortened")
+		}
+	}
+}

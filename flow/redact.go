@@ -3,7 +3,6 @@ package flow
 import (
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -60,37 +59,9 @@ func redactBody(contentType string, body []byte) []byte {
 	case strings.HasPrefix(contentType, "application/x-www-form-urlencoded"):
 		return []byte(redactPairs(string(body), secretParams, func(string) string { return Redacted }))
 	default:
-		text := replaceJSONMembers(string(body), secretParams, func(string) string { return Redacted })
-		return []byte(replaceEmbeddedPairs(text, secretPairs, func(string) string { return Redacted }))
+		redact := func(string) string { return Redacted }
+		return []byte(secretPairs.rewrite(secretMembers.rewrite(string(body), redact), redact))
 	}
-}
-
-// secretPairs and tokenPairs find name=value pairs embedded in any text (a
-// form echoed inside a JSON error, a URL in a log line); the value ends at
-// '&', a quote, a backslash (a JSON escape) or white space.
-var (
-	secretPairs = embeddedPairs(secretParams)
-	tokenPairs  = embeddedPairs(tokenParams)
-)
-
-// embeddedPairs matches name=value where name starts the text or follows a
-// character that cannot be part of a name (or a JSON-escaped "&").
-func embeddedPairs(names []string) *regexp.Regexp {
-	return regexp.MustCompile(`(^|[^A-Za-z0-9_]|\\u0026)(` + strings.Join(names, "|") + `)=([^&"'\s\\]+)`)
-}
-
-// replaceEmbeddedPairs rewrites the values of the pairs re finds.
-func replaceEmbeddedPairs(s string, re *regexp.Regexp, replace func(string) string) string {
-	if !strings.Contains(s, "=") {
-		return s
-	}
-	return re.ReplaceAllStringFunc(s, func(m string) string {
-		sub := re.FindStringSubmatch(m)
-		if sub[3] == Redacted {
-			return m
-		}
-		return sub[1] + sub[2] + "=" + replace(sub[3])
-	})
 }
 
 // redactPairs rewrites the values of the named parameters of a form or
@@ -118,33 +89,12 @@ func redactPairs(raw string, names []string, replace func(string) string) string
 	return strings.Join(parts, "&")
 }
 
-// jsonMember matches a string member of a JSON document.
-var jsonMember = regexp.MustCompile(`"([A-Za-z_]+)"(\s*:\s*)"((?:[^"\\]|\\.)*)"`)
-
-// replaceJSONMembers rewrites the string values of the named members,
-// anywhere in a JSON (or JSON-like, e.g. server-sent events) text.
-func replaceJSONMembers(s string, names []string, replace func(string) string) string {
-	if !strings.Contains(s, `"`) {
-		return s
-	}
-	return jsonMember.ReplaceAllStringFunc(s, func(m string) string {
-		sub := jsonMember.FindStringSubmatch(m)
-		if !slices.Contains(names, sub[1]) {
-			return m
-		}
-		return `"` + sub[1] + `"` + sub[2] + `"` + replace(sub[3]) + `"`
-	})
-}
-
-// jwtLike matches compact JWS and JWE serializations.
-var jwtLike = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)?`)
-
 // ShortenTokens shortens every token in a text: JWT serializations
 // anywhere, and the values of token members of JSON, form and query text.
 func ShortenTokens(s string) string {
-	s = jwtLike.ReplaceAllStringFunc(s, inspect.ShortenToken)
-	s = replaceJSONMembers(s, tokenParams, shortenUnlessDone)
-	return replaceEmbeddedPairs(s, tokenPairs, shortenUnlessDone)
+	s = jwts.rewrite(s, inspect.ShortenToken)
+	s = tokenMembers.rewrite(s, shortenUnlessDone)
+	return tokenPairs.rewrite(s, shortenUnlessDone)
 }
 
 func shortenUnlessDone(v string) string {
