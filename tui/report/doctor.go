@@ -161,11 +161,19 @@ func details(w *writer, c flow.DoctorCheck, o DoctorOptions, indent string) {
 		}
 	}
 	if len(c.Evidence) > 0 && (c.Status != flow.DoctorPass || o.Verbose) {
-		w.line(label("evidence"))
-		// The exchange a refusal came in shows its body and a curl command.
-		for _, x := range c.Evidence {
-			exchange(w, x, RunOptions{Reveal: o.Reveal, Verbose: o.Verbose}, c.Status != flow.DoctorPass && (x.Response == nil || x.Response.Status >= 400))
+		w.line(strings.TrimRight(label("evidence"), " "))
+		// The exchanges as `xaa run` shows them, two spaces under the label;
+		// the one a refusal came in with its body and a curl command.
+		extra := strings.Repeat(" ", max(len(indent)-2, 0))
+		var b strings.Builder
+		sub := &writer{b: &b, s: s}
+		if w.width > 0 {
+			sub.width = max(w.width-len(extra), 20)
 		}
+		for _, x := range c.Evidence {
+			exchange(sub, x, RunOptions{Reveal: o.Reveal, Verbose: o.Verbose}, c.Status != flow.DoctorPass && (x.Response == nil || x.Response.Status >= 400))
+		}
+		indentBy(w, b.String(), extra)
 	}
 }
 
