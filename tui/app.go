@@ -23,6 +23,7 @@ const (
 	screenFlow
 	screenDecoder
 	screenDoctor
+	screenConform
 )
 
 // Minimum usable size; smaller terminals get a message instead of a mess.
@@ -86,6 +87,7 @@ type Model struct {
 	flow     flowScreen
 	hasFlow  bool
 	doctor   doctorScreen
+	conform  conformScreen
 	help     help.Model
 	showHelp bool
 
@@ -206,6 +208,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		var cmd tea.Cmd
 		m.doctor, cmd = m.doctor.update(msg)
 		return m, cmd
+	case conformReadyMsg, conformCaseMsg:
+		var cmd tea.Cmd
+		m.conform, cmd = m.conform.update(msg)
+		return m, cmd
 	case tea.KeyMsg:
 		return m.key(msg)
 	}
@@ -238,6 +244,11 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case !typing && m.hasFlow && m.screen == screenFlow && key.Matches(msg, k.Doctor):
 		return m.openDoctor()
+	case m.screen == screenConform && m.conform.running < 0 && key.Matches(msg, k.Back):
+		m.screen = screenFlow
+		return m, nil
+	case !typing && m.hasFlow && m.screen == screenFlow && key.Matches(msg, k.Conform):
+		return m.openConform()
 	case !typing && m.screen != screenDecoder && key.Matches(msg, k.Decoder):
 		m.back, m.screen = m.screen, screenDecoder
 		m.decoder.refresh()
@@ -246,6 +257,7 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.c.reveal = !m.c.reveal
 		m.decoder.refresh()
 		m.doctor.refresh()
+		m.conform.refresh()
 		if m.hasFlow {
 			m.flow.refresh()
 		}
@@ -294,6 +306,8 @@ func (m Model) forward(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	case screenDoctor:
 		m.doctor, cmd = m.doctor.update(msg)
+	case screenConform:
+		m.conform, cmd = m.conform.update(msg)
 	}
 	return m, cmd
 }
@@ -389,6 +403,7 @@ func (m *Model) layout() {
 	w, h := m.c.width, m.bodyHeight()
 	m.decoder.resize(w, h)
 	m.doctor.resize(w, h)
+	m.conform.resize(w, h)
 	if m.hasFlow {
 		m.flow.resize(w, h)
 	}
@@ -441,6 +456,8 @@ func (m Model) body() string {
 		return m.decoder.view()
 	case screenDoctor:
 		return m.doctor.view()
+	case screenConform:
+		return m.conform.view()
 	case screenFlow:
 		if m.hasFlow {
 			return m.flow.view()
@@ -491,6 +508,8 @@ func (m Model) screenTitle() string {
 		return "Decoder"
 	case screenDoctor:
 		return "Doctor"
+	case screenConform:
+		return "Conformance"
 	case screenFlow:
 		return "Flow"
 	}
@@ -542,11 +561,13 @@ func (m Model) bindings() bindingSet {
 	case screenFlow:
 		if m.hasFlow {
 			b := m.flow.bindings()
-			b.full = append(b.full, []key.Binding{k.Doctor})
+			b.full = append(b.full, []key.Binding{k.Doctor, k.Conform})
 			return b
 		}
 	case screenDoctor:
 		return m.doctor.bindings()
+	case screenConform:
+		return m.conform.bindings()
 	}
 	return bindingSet{short: global, full: [][]key.Binding{global}}
 }
@@ -560,6 +581,9 @@ func Run(o Options, extra ...tea.ProgramOption) error {
 		opts = append(opts, tea.WithContext(o.Context))
 	}
 	final, err := tea.NewProgram(New(o), opts...).Run()
+	if fm, ok := final.(Model); ok {
+		fm.conform.close()
+	}
 	if fm, ok := final.(Model); ok && fm.pg != nil {
 		_ = fm.pg.Close()
 	}

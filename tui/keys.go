@@ -12,6 +12,7 @@ type keyMap struct {
 	Back      key.Binding
 	Decoder   key.Binding
 	Doctor    key.Binding
+	Conform   key.Binding
 
 	// Lists and panes.
 	Up       key.Binding
@@ -58,6 +59,7 @@ func defaultKeys() keyMap {
 		Back:      b("esc", "back", "esc"),
 		Decoder:   b("d", "decoder", "d"),
 		Doctor:    b("D", "doctor", "D"),
+		Conform:   b("C", "conformance", "C"),
 
 		Up:       b("↑/k", "up", "up", "k"),
 		Down:     b("↓/j", "down", "down", "j"),
