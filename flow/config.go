@@ -3,6 +3,7 @@ package flow
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -228,7 +229,7 @@ func unknownKeys(doc *yaml.Node) []ConfigProblem {
 		}
 		for j := 0; j+1 < len(v.Content); j += 2 {
 			kk := v.Content[j]
-			if !containsString(keys, kk.Value) {
+			if !slices.Contains(keys, kk.Value) {
 				msg := fmt.Sprintf("line %d: unknown key, ignored", kk.Line)
 				if near := nearest(kk.Value, keys); near != "" {
 					msg += " — did you mean " + k.Value + "." + near + "?"
@@ -275,15 +276,6 @@ func editDistance(a, b string) int {
 	return prev[len(b)]
 }
 
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // ApplyEnv fills secrets from the environment (XAA_IDP_CLIENT_SECRET,
 // XAA_AS_CLIENT_SECRET); a set variable wins over the file.
 func (c *Config) ApplyEnv(getenv func(string) string) {
@@ -301,7 +293,7 @@ func (c *Config) ApplyEnv(getenv func(string) string) {
 func (c *Config) Set(key, value string) error {
 	section, name, _ := strings.Cut(key, ".")
 	keys, ok := knownKeys[section]
-	if !ok || !containsString(keys, name) {
+	if !ok || !slices.Contains(keys, name) {
 		msg := fmt.Sprintf("unknown config key %q", key)
 		var all []string
 		for _, s := range []string{"idp", "resource_as", "resource"} {

@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -32,7 +33,7 @@ func (c *Config) Validate() error {
 	} else if msg := redirectURIProblem(c.IdP.RedirectURI); msg != "" {
 		add("idp.redirect_uri", "%s", msg)
 	}
-	if len(c.IdP.Scopes) > 0 && !containsString(c.IdP.Scopes, "openid") {
+	if len(c.IdP.Scopes) > 0 && !slices.Contains(c.IdP.Scopes, "openid") {
 		add("idp.scopes", "must include openid: without it the IdP returns no ID token, and the ID token is what step 2 exchanges")
 	}
 

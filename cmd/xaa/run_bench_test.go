@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
-	"net"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -19,13 +17,7 @@ import (
 // (login through its scripted browser), and rendering the human report —
 // and reports the median wall time of a run.
 func BenchmarkXAARun(b *testing.B) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	redirect := fmt.Sprintf("http://127.0.0.1:%d/callback", l.Addr().(*net.TCPAddr).Port)
-	l.Close()
-	p, err := playground.Start(context.Background(), playground.Options{RedirectURIs: []string{redirect}})
+	p, err := playground.Start(context.Background(), playground.Options{RedirectURIs: []string{freeRedirectURI(b)}})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -41,14 +41,8 @@ func startRunPlayground(t *testing.T, user string, faults ...string) *runPlaygro
 // its config; logins use the browser xaa run would use.
 func startPlaygroundForRun(t *testing.T, faults ...string) *runPlaygroundEnv {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	redirect := fmt.Sprintf("http://127.0.0.1:%d/callback", l.Addr().(*net.TCPAddr).Port)
-	l.Close()
 	p, err := playground.Start(context.Background(), playground.Options{
-		Faults: faults, RedirectURIs: []string{redirect}, Now: func() time.Time { return testNow },
+		Faults: faults, RedirectURIs: []string{freeRedirectURI(t)}, Now: func() time.Time { return testNow },
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -90,6 +84,18 @@ type stepJSON struct {
 		Token string `json:"token"`
 	} `json:"tokens"`
 	Error *flow.ErrorJSON `json:"error"`
+}
+
+// freeRedirectURI returns a loopback redirect URI on a port that was free a
+// moment ago, so tests do not share xaa's callback port.
+func freeRedirectURI(t testing.TB) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return fmt.Sprintf("http://127.0.0.1:%d/callback", l.Addr().(*net.TCPAddr).Port)
 }
 
 // decodeRun parses the JSON output of xaa run --json.
