@@ -1,0 +1,61 @@
+package flow_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/xaatools/xaa/flow"
+	"github.com/xaatools/xaa/flow/playground"
+)
+
+// BenchmarkDoctor runs the doctor against a healthy in-process Okta-profile
+// playground, without a user and with a signed-in user's ID token (the
+// real token exchange and jwt-bearer grant on top), and reports the median
+// wall time of a run and the requests it makes.
+func BenchmarkDoctor(b *testing.B) {
+	p, err := playground.Start(context.Background(), playground.Options{Profile: playground.ProfileOkta, RedirectURIs: []string{freeRedirectURI(b)}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer p.Close()
+	path := b.TempDir() + "/xaa.yaml"
+	if err := p.WriteConfig(path); err != nil {
+		b.Fatal(err)
+	}
+	cfg := loadConfig(b, path)
+	runner := &flow.Runner{Config: cfg, Env: flow.Env{OpenBrowser: p.LoginBrowser("alice")}}
+	d := runner.RunStep(context.Background(), flow.StepDiscovery, flow.State{}, nil)
+	login := runner.RunStep(context.Background(), flow.StepLogin, d.Out, nil)
+	if login.Out.IDToken == "" {
+		b.Fatalf("login: %v", login.Err)
+	}
+	for _, c := range []struct {
+		name, token string
+		unknown     int
+	}{{"not signed in", "", 10}, {"signed in", login.Out.IDToken, 0}} {
+		b.Run(c.name, func(b *testing.B) {
+			var walls []time.Duration
+			requests := 0
+			for b.Loop() {
+				start := time.Now()
+				diag := (&flow.Doctor{Config: cfg, IDToken: c.token}).Run(context.Background())
+				walls = append(walls, time.Since(start))
+				if !diag.OK() || diag.Count(flow.DoctorWarn) > 0 || diag.Count(flow.DoctorUnknown) != c.unknown {
+					b.Fatalf("the healthy playground did not pass: %+v", diag.Summary())
+				}
+				seen := map[*flow.Exchange]bool{}
+				for _, ch := range diag.Checks {
+					for _, x := range ch.Evidence {
+						seen[x] = true
+					}
+				}
+				requests = len(seen)
+			}
+			slices.Sort(walls)
+			b.ReportMetric(float64(walls[len(walls)/2].Microseconds())/1000, "median-ms/run")
+			b.ReportMetric(float64(requests), "requests/run")
+		})
+	}
+}
