@@ -162,7 +162,8 @@ func TestStepOverridesAdd(t *testing.T) {
 		err     string
 	}{
 		{"audience", []flow.StepID{flow.StepTokenExchange}, ""},
-		{"scope", []flow.StepID{flow.StepLogin, flow.StepTokenExchange, flow.StepJWTBearer}, ""},
+		{"scope", []flow.StepID{flow.StepTokenExchange, flow.StepJWTBearer}, ""},
+		{"login.scope", []flow.StepID{flow.StepLogin}, ""},
 		{"jwt_bearer.scope", []flow.StepID{flow.StepJWTBearer}, ""},
 		{"jwt-bearer.resource", []flow.StepID{flow.StepJWTBearer}, ""},
 		{"audiance", nil, "did you mean audience?"},
@@ -187,6 +188,57 @@ func TestStepOverridesAdd(t *testing.T) {
 			}
 			if len(so) != len(c.targets) {
 				t.Errorf("Add(%q) targets %d steps, want %d", c.key, len(so), len(c.targets))
+			}
+		})
+	}
+}
+
+// TestResourceRefusals checks the resource step's failures: a token the
+// resource does not accept (REST and MCP) and a scope it lacks.
+func TestResourceRefusals(t *testing.T) {
+	e := start(t, playground.Options{}, "alice")
+	api, mcp := e.cfg.Resource.APIURL, e.cfg.Resource.MCPURL
+	cases := []struct {
+		name        string
+		api, mcp    string
+		token       string
+		scope       string
+		tool        string
+		explanation string
+		status      int
+	}{
+		{"REST with a token the API does not accept", api, "", "not-an-access-token", "", "", "resource.invalid_token", 401},
+		{"MCP with a token the server does not accept", "", mcp, "not-an-access-token", "", "", "resource.invalid_token", 401},
+		{"MCP tool that needs a scope the token lacks", "", mcp, "", "todos.read", "add_todo", "resource.insufficient_scope", 403},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := *e.cfg
+			cfg.Resource.APIURL, cfg.Resource.MCPURL = c.api, c.mcp
+			r := &flow.Runner{Config: &cfg, Env: e.runner.Env, Tool: c.tool, ToolArgs: []byte(`{"title":"x"}`), Overrides: flow.StepOverrides{}}
+			if c.scope != "" {
+				if err := r.Overrides.Add("scope", c.scope); err != nil {
+					t.Fatal(err)
+				}
+			}
+			from := flow.StepDiscovery
+			if c.token != "" {
+				from = flow.StepResource
+			}
+			run, err := r.Run(context.Background(), from, c.token)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := run.Step(flow.StepResource)
+			var oe *flow.OAuthError
+			if s.Status != flow.StepFail || !errors.As(s.Err, &oe) || oe.Status != c.status {
+				t.Fatalf("resource = %s, %v; want fail with an HTTP %d challenge:%s", s.Status, s.Err, c.status, summary(run))
+			}
+			if s.Explanation == nil || s.Explanation.ID != c.explanation {
+				t.Errorf("explanation = %+v, want %s", s.Explanation, c.explanation)
+			}
+			if oe.Source != "WWW-Authenticate" || oe.ResourceMetadata == "" {
+				t.Errorf("error = %+v, want one read from the WWW-Authenticate challenge with its resource_metadata", oe)
 			}
 		})
 	}

@@ -51,9 +51,10 @@ var stepParams = map[StepID][]string{
 func StepParams(id StepID) []string { return slices.Clone(stepParams[id]) }
 
 // Add sets one override. A key "step.param" targets one step
-// ("jwt_bearer.scope"); a bare "param" targets every step that takes it
-// ("scope" changes login, token exchange and jwt-bearer). The error names
-// the parameters that exist.
+// ("jwt_bearer.scope"); a bare "param" targets every step that takes it,
+// except that a bare "scope" means the resource's scopes (token exchange
+// and jwt-bearer): the login's are "login.scope". The error names the
+// parameters that exist.
 func (so StepOverrides) Add(key, value string) error {
 	if stepName, param, ok := strings.Cut(key, "."); ok {
 		id, err := ParseStepID(stepName)
@@ -71,6 +72,9 @@ func (so StepOverrides) Add(key, value string) error {
 	}
 	found := false
 	for _, id := range Steps() {
+		if id == StepLogin && key == "scope" {
+			continue
+		}
 		if slices.Contains(stepParams[id], key) {
 			so.add(id, key, value)
 			found = true
