@@ -143,42 +143,65 @@ func isAbsoluteURL(raw string) bool {
 	return err == nil && u.Host != "" && (u.Scheme == "https" || u.Scheme == "http")
 }
 
-// orgDiscovery fetches the org's metadata (OIDC Discovery, then RFC 8414)
-// and keys, and reads its clock from the Date header.
-func (r *doctorRun) orgDiscovery(ctx context.Context) {
-	dependents := []doctorItem{itemOrgIssuer, itemOrgGrant, itemOrgIDJAGType, itemOrgJWKS, itemOrgClock, itemReqAuthMethod}
-	issuer := r.cfg.IdP.Issuer
-	if !isAbsoluteURL(issuer) {
-		r.unknown(itemOrgMetadata, "", needs("an absolute org URL", itemOrgURL.id), nil)
-		for _, i := range dependents {
-			r.unknown(i, "", needs("the org's metadata", itemOrgMetadata.id), nil)
-		}
-		return
+// serverLookup says how to find one server's metadata and how to word
+// what is wrong with it.
+type serverLookup struct {
+	party, what string // the recorder's party and label
+	issuer, key string // the configured issuer and its config key
+	// urlCheck is the check that judges the configured issuer's form.
+	urlCheck string
+	urls     []metadataURL
+	// formats names the documents looked for, in order.
+	formats              string
+	metadata, issuerItem doctorItem
+	// issuerHint is the fix of an issuer that differs from the published one.
+	issuerHint string
+}
+
+// discoverServer fetches a server's metadata and records whether it was
+// found and whether its issuer is the configured one. It returns the
+// metadata (also when the issuer differs, so the endpoint probes can still
+// run), whether the issuer matched, and the exchanges. Without metadata
+// the issuer check is unknown.
+func (r *doctorRun) discoverServer(ctx context.Context, l serverLookup) (*Metadata, bool, []*Exchange) {
+	if !isAbsoluteURL(l.issuer) {
+		r.unknown(l.metadata, "", needs("an absolute "+l.key, l.urlCheck), nil)
+		r.unknown(l.issuerItem, "", needs("the metadata", l.metadata.id), nil)
+		return nil, false, nil
 	}
 	s := r.session()
-	md, err := s.discoverMetadata(ctx, PartyIdP, "org metadata", issuer, idpMetadataURLs(issuer))
+	md, err := s.discoverMetadata(ctx, l.party, l.what, l.issuer, l.urls)
 	ev := s.exchanges()
 	var mismatch *IssuerMismatchError
 	switch {
 	case err == nil:
-		r.pass(itemOrgMetadata, "OIDC or RFC 8414 metadata", md.URL, ev)
-		r.pass(itemOrgIssuer, issuer, md.Issuer, ev)
-		r.idp, r.idpTrusted = md, true
+		r.pass(l.metadata, l.formats, md.URL, ev)
+		r.pass(l.issuerItem, l.issuer, md.Issuer, ev)
+		return md, true, ev
 	case errors.As(err, &mismatch):
-		r.pass(itemOrgMetadata, "OIDC or RFC 8414 metadata", md.URL, ev)
-		r.fail(itemOrgIssuer, issuer, mismatch.Got+" (at "+mismatch.URL+")",
-			withNear(mismatch.NearMiss, "set idp.issuer to the published issuer, verbatim: it is the iss of every ID token and ID-JAG the org issues"), ev)
-		r.idp = md
+		r.pass(l.metadata, l.formats, md.URL, ev)
+		r.fail(l.issuerItem, l.issuer, mismatch.Got+" (at "+mismatch.URL+")", withNear(mismatch.NearMiss, l.issuerHint), ev)
+		return md, false, ev
 	case undecided(err):
-		r.unknown(itemOrgMetadata, "OIDC or RFC 8414 metadata", err.Error(), ev)
+		r.unknown(l.metadata, l.formats, err.Error(), ev)
 	default:
-		r.fail(itemOrgMetadata, "OIDC or RFC 8414 metadata", "none found", err.Error()+" — check idp.issuer: open "+oidcURL(issuer).url+" in a browser", ev)
+		r.fail(l.metadata, l.formats, "none found", err.Error()+" — check "+l.key+": open "+oidcURL(l.issuer).url+" in a browser", ev)
 	}
-	if r.idp == nil {
-		for _, i := range dependents {
-			if i != itemOrgClock {
-				r.unknown(i, "", needs("the org's metadata", itemOrgMetadata.id), nil)
-			}
+	r.unknown(l.issuerItem, "", needs("the metadata", l.metadata.id), nil)
+	return nil, false, ev
+}
+
+// orgDiscovery fetches the org's metadata (OIDC Discovery, then RFC 8414)
+// and keys, and reads its clock from the Date header.
+func (r *doctorRun) orgDiscovery(ctx context.Context) {
+	issuer := r.cfg.IdP.Issuer
+	md, trusted, ev := r.discoverServer(ctx, serverLookup{party: PartyIdP, what: "org metadata", issuer: issuer, key: "idp.issuer", urlCheck: itemOrgURL.id,
+		urls: idpMetadataURLs(issuer), formats: "OIDC or RFC 8414 metadata", metadata: itemOrgMetadata, issuerItem: itemOrgIssuer,
+		issuerHint: "set idp.issuer to the published issuer, verbatim: it is the iss of every ID token and ID-JAG the org issues"})
+	r.idp, r.idpTrusted = md, trusted
+	if md == nil {
+		for _, i := range []doctorItem{itemOrgGrant, itemOrgIDJAGType, itemOrgJWKS, itemReqAuthMethod} {
+			r.unknown(i, "", needs("the org's metadata", itemOrgMetadata.id), nil)
 		}
 		r.clockCheck(ev)
 		return

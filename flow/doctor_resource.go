@@ -14,36 +14,15 @@ import (
 // its issuer with resource_as.issuer — the audience the org writes into
 // every ID-JAG — byte for byte.
 func (r *doctorRun) resourceASDiscovery(ctx context.Context) {
-	dependents := []doctorItem{itemASIssuer, itemASGrant, itemASProfile, itemASAuthMethod}
 	issuer := r.cfg.ResourceAS.Issuer
-	if !isAbsoluteURL(issuer) {
-		r.unknown(itemASMetadata, "", needs("an absolute resource_as.issuer", itemASConfig.id), nil)
-		for _, i := range dependents {
-			r.unknown(i, "", needs("the resource AS's metadata", itemASMetadata.id), nil)
-		}
-		return
-	}
-	s := r.session()
-	md, err := s.discoverMetadata(ctx, PartyAS, "resource AS metadata", issuer, asMetadataURLs(issuer))
-	ev := s.exchanges()
-	var mismatch *IssuerMismatchError
-	switch {
-	case err == nil:
-		r.pass(itemASMetadata, "RFC 8414 or OIDC metadata", md.URL, ev)
-		r.pass(itemASIssuer, issuer, md.Issuer, ev)
-		r.as, r.asTrusted = md, true
-	case errors.As(err, &mismatch):
-		r.pass(itemASMetadata, "RFC 8414 or OIDC metadata", md.URL, ev)
-		r.fail(itemASIssuer, issuer, mismatch.Got+" (at "+mismatch.URL+")",
-			withNear(mismatch.NearMiss, "the org writes resource_as.issuer into the ID-JAG's aud and the resource AS compares it with its own issuer: set resource_as.issuer, and the resource app's Issuer URL in Okta, to "+orText(mismatch.Got, "its published issuer")+" exactly"), ev)
-		r.as = md
-	case undecided(err):
-		r.unknown(itemASMetadata, "RFC 8414 or OIDC metadata", err.Error(), ev)
-	default:
-		r.fail(itemASMetadata, "RFC 8414 or OIDC metadata", "none found", err.Error()+" — check resource_as.issuer", ev)
-	}
-	if r.as == nil {
-		for _, i := range dependents {
+	var md *Metadata
+	var ev []*Exchange
+	md, r.asTrusted, ev = r.discoverServer(ctx, serverLookup{party: PartyAS, what: "resource AS metadata", issuer: issuer, key: "resource_as.issuer", urlCheck: itemASConfig.id,
+		urls: asMetadataURLs(issuer), formats: "RFC 8414 or OIDC metadata", metadata: itemASMetadata, issuerItem: itemASIssuer,
+		issuerHint: "the org writes resource_as.issuer into the ID-JAG's aud and the resource AS compares it with its own issuer: set resource_as.issuer, and the resource app's Issuer URL in Okta, to its published issuer exactly"})
+	r.as = md
+	if md == nil {
+		for _, i := range []doctorItem{itemASGrant, itemASProfile, itemASAuthMethod} {
 			r.unknown(i, "", needs("the resource AS's metadata", itemASMetadata.id), nil)
 		}
 		return
