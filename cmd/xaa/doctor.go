@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/charmbracelet/lipgloss"
-	"github.com/muesli/termenv"
 	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/tui/report"
 )
@@ -87,11 +85,8 @@ func runDoctor(ctx context.Context, args []string, io stdio) int {
 		}
 		fmt.Fprintf(io.out, "%s\n", out)
 	} else {
-		r := lipgloss.NewRenderer(io.out)
-		if colourEnabled(io) {
-			r.SetColorProfile(termenv.ANSI)
-		}
-		fmt.Fprint(io.out, report.Doctor(report.NewStyles(r, colourEnabled(io)), d, report.DoctorOptions{Reveal: f.reveal, Verbose: f.verbose}))
+		styles := newReportStyles(io.out, colourEnabled(io))
+		fmt.Fprint(io.out, report.Doctor(styles, d, report.DoctorOptions{Reveal: f.reveal, Verbose: f.verbose}))
 	}
 	switch {
 	case ctx.Err() != nil:
