@@ -227,7 +227,14 @@ func (r *doctorRun) exchangeRefused(st *Step, all func(int, string, []*Exchange)
 		r.diag.Checks = slices.DeleteFunc(r.diag.Checks, func(c DoctorCheck) bool { return c.ID == itemReqIDToken.id })
 	}
 	stopped := "not known: the org refused the exchange at \"" + strings.ToLower(g.item.title) + "\""
-	for _, earlier := range exchangeGates[1:max(at, 1)] {
+	for n, earlier := range exchangeGates[1:max(at, 1)] {
+		if n == 0 {
+			// Okta checks the user's assignment to the requesting app with
+			// the subject token (invalid_subject_token_user_not_assigned),
+			// before anything else.
+			r.pass(earlier.item, earlier.expected(r), "yes: the org accepted the subject token, and refused later", ev)
+			continue
+		}
 		r.unknown(earlier.item, "", stopped+", which it may check first", ev)
 	}
 	r.add(g.item.check(DoctorFail, g.expected(r), oe.Error(), fix, ev))
