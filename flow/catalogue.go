@@ -41,7 +41,7 @@ var catalogue = []rule{
 			Causes:  []string{"a trailing slash or scheme difference", "a token whose iss is not the server's published issuer"},
 			Fix:     "Use the published issuer verbatim everywhere (config, audience, aud checks).",
 			Spec:    "RFC 8414 §3.3; OIDC Discovery §4.3"}},
-	{id: "discovery.prm_not_found", steps: onDiscovery, check: "discovery.*.metadata", rows: []int{3},
+	{id: "discovery.prm_not_found", steps: onDiscovery, check: "discovery.*.prm", rows: []int{3},
 		Explanation: Explanation{
 			Meaning: "The resource publishes no RFC 9728 protected resource metadata at the challenge URL or the well-known paths.",
 			Causes:  []string{"the resource lives under a path and the metadata is at /.well-known/oauth-protected-resource/<path> (RFC 9728 path insertion) but the server publishes it elsewhere", "the server sends no resource_metadata in its WWW-Authenticate challenge", "a plain REST API that does not publish metadata (fine; MCP servers must)"},
@@ -71,6 +71,17 @@ var catalogue = []rule{
 			Causes:  []string{"metadata served by the wrong component (an MCP host re-publishing its AS's metadata with internal URLs)", "a proxy that rewrites https to http"},
 			Fix:     "Take the issuer from the protected resource metadata's authorization_servers and fetch that AS's own metadata; fix the public URLs the server advertises.",
 			Spec:    "RFC 8414 §2"}},
+	{id: "discovery.no_metadata_check", steps: onDiscovery, check: "discovery.*.metadata", rows: []int{1},
+		Explanation: Explanation{
+			Meaning: "No metadata document could be fetched for the issuer.",
+			Causes:  []string{"the issuer is wrong (a typo, a path missing or extra)", "the server is not reachable from here", "the server publishes only one of OIDC discovery and RFC 8414 and neither URL matched"},
+			Fix:     "Open the issuer's /.well-known/openid-configuration in a browser; when it answers, copy its issuer member verbatim into the config.",
+			Spec:    "RFC 8414 §3.1; OIDC Discovery §4"}},
+	{id: "discovery.unreachable", steps: onDiscovery, check: "discovery.*.reachable",
+		Explanation: Explanation{
+			Meaning: "The resource did not answer a call without a token, so its metadata could not be looked up.",
+			Fix:     "Check resource.api_url / resource.mcp_url and that the server runs and is reachable from here.",
+			Spec:    "RFC 9728 §5.1"}},
 	{id: "discovery.no_metadata", steps: onDiscovery, fetch: fetchKind(FetchStatus), status: 404, rows: []int{1},
 		Explanation: Explanation{
 			Meaning: "No metadata document exists at the well-known URLs built from the issuer.",

@@ -42,7 +42,7 @@ func (r *Runner) discover(ctx context.Context, s *session, st *Step) {
 			fail(&CheckError{Check: st.Checks[len(st.Checks)-1]})
 		}
 	} else {
-		fail(checkOr(st, err))
+		fail(discoveryFailure(st, err))
 	}
 
 	as, err := s.discoverMetadata(ctx, PartyAS, "resource AS metadata", c.ResourceAS.Issuer, asMetadataURLs(c.ResourceAS.Issuer))
@@ -61,7 +61,7 @@ func (r *Runner) discover(ctx context.Context, s *session, st *Step) {
 			}
 		}
 	} else {
-		fail(checkOr(st, err))
+		fail(discoveryFailure(st, err))
 	}
 
 	for _, res := range []struct {
@@ -109,15 +109,20 @@ func (r *Runner) resourceIDCheck(st *Step) {
 		withNear(near, "tokens are minted for resource.id, and the resource checks their aud against its own identifier"), specRFC9728)
 }
 
-// checkOr returns a CheckError for the last failed check, or err.
-func checkOr(st *Step, err error) error {
-	if n := len(st.Checks); n > 0 && st.Checks[n-1].Status == inspect.StatusFail {
-		return &CheckError{Check: st.Checks[n-1]}
+// discoveryFailure is the step's error for metadata that could not be
+// used: the issuer check for a document naming another issuer, else the
+// fetch failure itself (DNS, refused, 404 at every URL …).
+func discoveryFailure(st *Step, err error) error {
+	if errors.Is(err, ErrMetadataIssuer) {
+		if n := len(st.Checks); n > 0 && st.Checks[n-1].Status == inspect.StatusFail {
+			return &CheckError{Check: st.Checks[n-1]}
+		}
 	}
 	return err
 }
 
-// issuerCheck records the issuer comparison and reports whether md is usable.
+// issuerCheck records the issuer comparison — or, when no document was
+// found, that none was — and reports whether md is usable.
 func issuerCheck(st *Step, id, title, want string, md *Metadata, err error, hint string) bool {
 	var mismatch *IssuerMismatchError
 	switch {
@@ -125,12 +130,8 @@ func issuerCheck(st *Step, id, title, want string, md *Metadata, err error, hint
 		st.check(id, inspect.StatusFail, title, want, mismatch.Got+" (at "+mismatch.URL+")", withNear(mismatch.NearMiss, hint), specRFC8414)
 		return false
 	case err != nil:
-		var de *DiscoveryError
-		if errors.As(err, &de) {
-			st.check(id, inspect.StatusFail, title, want, "no metadata found", err.Error(), specRFC8414)
-		} else {
-			st.check(id, inspect.StatusFail, title, want, "not fetched", err.Error(), specRFC8414)
-		}
+		st.check(strings.TrimSuffix(id, ".issuer")+".metadata", inspect.StatusFail, "a metadata document is published for "+want,
+			"RFC 8414 or OIDC discovery metadata", "none found", err.Error(), specRFC8414)
 		return false
 	}
 	actual := md.Issuer + " (" + md.URL + ")"
@@ -288,7 +289,7 @@ func (r *Runner) resourceChecks(st *Step, label, resourceURL string, mcp bool, m
 	}
 	var fe *FetchError
 	if errors.As(err, &fe) && fe.Kind <= FetchTimeout && md.ProbeStatus == 0 {
-		st.check(prefix+".metadata", inspect.StatusFail, "the "+label+" answers", resourceURL, "no answer", err.Error(), specRFC9728)
+		st.check(prefix+".reachable", inspect.StatusFail, "the "+label+" answers", resourceURL, "no answer", err.Error(), specRFC9728)
 		return false
 	}
 	switch {
@@ -302,7 +303,7 @@ func (r *Runner) resourceChecks(st *Step, label, resourceURL string, mcp bool, m
 			"an unexpected answer to a call without a token (some servers answer 400, 405 or 406 before checking authorization)", "RFC 6750 §3")
 	}
 	if err != nil {
-		st.check(prefix+".metadata", inspect.StatusWarn, "the "+label+" publishes protected resource metadata", "RFC 9728 metadata", "none found",
+		st.check(prefix+".prm", inspect.StatusWarn, "the "+label+" publishes protected resource metadata", "RFC 9728 metadata", "none found",
 			err.Error(), "RFC 9728 §3.1, §5.1")
 		return true
 	}
@@ -310,7 +311,7 @@ func (r *Runner) resourceChecks(st *Step, label, resourceURL string, mcp bool, m
 	if md.FromChallenge {
 		how = "from the WWW-Authenticate resource_metadata"
 	}
-	st.check(prefix+".metadata", inspect.StatusPass, "the "+label+" publishes protected resource metadata", "RFC 9728 metadata", md.URL+" ("+how+")", "", "RFC 9728 §3.1, §5.1")
+	st.check(prefix+".prm", inspect.StatusPass, "the "+label+" publishes protected resource metadata", "RFC 9728 metadata", md.URL+" ("+how+")", "", "RFC 9728 §3.1, §5.1")
 
 	switch {
 	case mcp:
