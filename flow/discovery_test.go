@@ -3,6 +3,7 @@ package flow_test
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -10,6 +11,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/xaatools/xaa/flow"
+	"github.com/xaatools/xaa/flow/playground"
+	"github.com/xaatools/xaa/inspect"
 )
 
 func TestMetadataURLs(t *testing.T) {
@@ -236,4 +239,42 @@ func FuzzParseWWWAuthenticate(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestDiscoveryStepFailures runs the discovery step with configs that are
+// wrong in the ways people get them wrong.
+func TestDiscoveryStepFailures(t *testing.T) {
+	e := start(t, playground.Options{}, "alice")
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	nothing := "http://" + l.Addr().String()
+	l.Close()
+	cases := []struct {
+		name        string
+		change      func(c *flow.Config)
+		explanation string
+		check       string
+	}{
+		{"IdP issuer with a trailing slash", func(c *flow.Config) { c.IdP.Issuer += "/" }, "discovery.issuer_mismatch", "discovery.idp.issuer"},
+		{"resource AS issuer with a trailing slash", func(c *flow.Config) { c.ResourceAS.Issuer += "/" }, "discovery.issuer_mismatch", "discovery.as.issuer"},
+		{"nothing listens at the IdP", func(c *flow.Config) { c.IdP.Issuer = nothing }, "network.refused", "discovery.idp.metadata"},
+		{"IdP issuer with a path nobody serves", func(c *flow.Config) { c.IdP.Issuer += "/oauth2/default" }, "discovery.no_metadata", "discovery.idp.metadata"},
+		{"MCP URL with a trailing slash", func(c *flow.Config) { c.Resource.MCPURL += "/" }, "discovery.prm_resource_mismatch", "discovery.mcp.resource"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := *e.cfg
+			c.change(&cfg)
+			r := &flow.Runner{Config: &cfg, Env: e.runner.Env}
+			st := r.RunStep(context.Background(), flow.StepDiscovery, flow.State{}, nil)
+			if st.Status != flow.StepFail || st.Explanation == nil || st.Explanation.ID != c.explanation {
+				t.Errorf("discovery = %s, %v, %+v; want fail explained as %s", st.Status, st.Err, st.Explanation, c.explanation)
+			}
+			if ch, ok := st.Checks.Find(c.check); !ok || ch.Status != inspect.StatusFail {
+				t.Errorf("check %s = %+v, want fail", c.check, ch)
+			}
+		})
+	}
 }
