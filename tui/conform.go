@@ -144,7 +144,7 @@ func (s conformScreen) key(msg tea.KeyMsg) (conformScreen, tea.Cmd) {
 		if s.cancel != nil {
 			s.cancel()
 		}
-		s.c.setFlash("stopping after "+s.cases[s.running].ID+" …", false)
+		s.c.setFlash("stopped: "+s.cases[s.running].ID+" and the cases after it did not run", false)
 	case key.Matches(msg, k.Up):
 		s.selected = (s.selected + len(s.cases)) % (len(s.cases) + 1)
 		s.show(false)
@@ -175,9 +175,13 @@ func (s conformScreen) caseDone(msg conformCaseMsg) (conformScreen, tea.Cmd) {
 	if msg.seq != s.seq {
 		return s, nil
 	}
-	s.results[msg.index] = msg.result
-	s.conf.Results = append(s.conf.Results, msg.result)
-	s.conf.Duration += msg.result.Duration
+	// A case cut short by esc proves nothing: it is left as not run.
+	cut := s.stopping && s.runCtx.Err() != nil && msg.result.Verdict == flow.VerdictInconclusive
+	if !cut {
+		s.results[msg.index] = msg.result
+		s.conf.Results = append(s.conf.Results, msg.result)
+		s.conf.Duration += msg.result.Duration
+	}
 	next := msg.index + 1
 	if next >= len(s.cases) || s.stopping {
 		s.running, s.stopping = -1, false
@@ -205,7 +209,7 @@ func (s *conformScreen) show(keepOffset bool) {
 	if s.c == nil {
 		return
 	}
-	o := report.ConformOptions{Reveal: s.c.reveal, Width: s.pane.width, KeyDir: s.keyDir}
+	o := report.ConformOptions{Reveal: s.c.reveal, Width: s.pane.width, KeyDir: s.keyDir, NoCaseList: true}
 	rs := s.c.styles.report
 	var content string
 	switch {

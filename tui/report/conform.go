@@ -20,6 +20,9 @@ type ConformOptions struct {
 	Width int
 	// KeyDir is where the trusted IdP keeps its keys, shown in the setup.
 	KeyDir string
+	// NoCaseList leaves the one-line-per-case list out of the scorecard,
+	// for a view that shows the cases beside it.
+	NoCaseList bool
 }
 
 // ConformSetup renders what the owner of the resource AS must configure
@@ -90,13 +93,22 @@ func Conformance(s Styles, conf *flow.Conformance, o ConformOptions) string {
 		{flow.CaseStrict, "Strict rules", strictSummary(s, score)},
 		{flow.CasePolicy, "Policy probes", s.Faint.Render("the draft leaves these to the resource app")},
 	}
+	if o.NoCaseList {
+		sections[1].note = fmt.Sprintf("%d of %d accepted", score.PolicyAccepted, score.Policy) + s.Faint.Render(" · the draft leaves these to the resource app")
+	}
 	for _, sec := range sections {
-		w.line(s.Heading.Render(sec.title) + "  " + sec.note)
+		w.wrapped(s.Heading.Render(sec.title)+"  ", sec.note)
+		if o.NoCaseList {
+			continue
+		}
 		for _, r := range conf.Results {
 			if r.Case.Kind == sec.kind || (sec.kind == flow.CaseStrict && r.Case.Kind == flow.CaseBaseline) {
 				w.wrapped("  "+CaseLine(s, r, width)+"  ", caseSummary(s, r))
 			}
 		}
+		w.blank()
+	}
+	if o.NoCaseList {
 		w.blank()
 	}
 	var shown []*flow.CaseResult

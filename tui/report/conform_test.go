@@ -95,6 +95,21 @@ func TestConformanceReport(t *testing.T) {
 	}
 }
 
+// TestConformanceReportNoCaseList: for the TUI, which lists the cases
+// beside it, the scorecard keeps the verdict, the counts and the details.
+func TestConformanceReportNoCaseList(t *testing.T) {
+	conf, _ := conformance(t, playground.FaultASSkipSub)
+	out := report.Conformance(styles(false), conf, report.ConformOptions{NoCaseList: true})
+	for _, want := range []string{"✗ vulnerable: 1 broken ID-JAG accepted", "Strict rules  24 of 25 handled · 1 vulnerable", "Policy probes  1 of 2 accepted", "✗ missing_sub — no sub"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "✓ alg_none ") {
+		t.Errorf("the case list is there:\n%s", out)
+	}
+}
+
 // TestConformanceReportPass: a strict AS gets the pass verdict and no
 // details section.
 func TestConformanceReportPass(t *testing.T) {
