@@ -228,3 +228,62 @@ func TestDoctorJSON(t *testing.T) {
 		t.Error("--reveal JSON does not hold the ID token of the exchange")
 	}
 }
+
+// TestDoctorHostileEndpoints: metadata that is fine, endpoints that are
+// not — a key set too large, a token endpoint answering HTML, an
+// authorization endpoint that never answers, a resource AS answering
+// garbage — give those checks an unknown with the reason, and nothing fails.
+func TestDoctorHostileEndpoints(t *testing.T) {
+	t.Parallel()
+	released := make(chan struct{})
+	var base string
+	mux := http.NewServeMux()
+	writeJSON := func(w http.ResponseWriter, v any) {
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(v)
+	}
+	mux.HandleFunc("/.well-known/openid-configuration", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, map[string]any{"issuer": base, "authorization_endpoint": base + "/authorize", "token_endpoint": base + "/token", "jwks_uri": base + "/keys"})
+	})
+	mux.HandleFunc("/.well-known/oauth-authorization-server/as", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, map[string]any{"issuer": base + "/as", "token_endpoint": base + "/as/token"})
+	})
+	mux.HandleFunc("/keys", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"keys":["` + strings.Repeat("k", 2<<20) + `"]}`))
+	})
+	mux.HandleFunc("/token", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.Write([]byte("<html><body>Please sign in</body></html>"))
+	})
+	mux.HandleFunc("/authorize", func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-released:
+		}
+	})
+	mux.HandleFunc("/as/token", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("\x00\x01 not json")) })
+	srv := httptest.NewServer(mux)
+	t.Cleanup(func() { close(released); srv.Close() })
+	base = srv.URL
+	cfg := hostileConfig(base)
+	// The resource is not this server (which publishes no RFC 9728 metadata, a real answer).
+	cfg.Resource.APIURL, cfg.Resource.MCPURL = "http://"+refusedAddr(t)+"/todos", ""
+	d := (&flow.Doctor{Config: cfg, Env: flow.Env{RequestTimeout: 300 * time.Millisecond}}).Run(context.Background())
+	if got := doctorChecksWith(d, flow.DoctorFail); len(got) > 0 {
+		t.Errorf("failed checks %v, want none:%s", got, describeDiagnosis(d))
+	}
+	for id, reason := range map[string]string{
+		"org.jwks":                    "larger than 1 MiB",
+		"requesting_app.credentials":  "HTML page",
+		"requesting_app.redirect_uri": "timeout",
+		"resource_as.credentials":     "not JSON",
+	} {
+		if got, _ := d.Find(id); got.Status != flow.DoctorUnknown || !strings.Contains(got.Hint, reason) {
+			t.Errorf("%s = %s %q, want unknown naming %q", id, got.Status, got.Hint, reason)
+		}
+	}
+	if c, _ := d.Find("org.issuer"); c.Status != flow.DoctorPass {
+		t.Errorf("org.issuer = %s, want pass (the metadata itself is fine)", c.Status)
+	}
+}
