@@ -141,6 +141,7 @@ type ConfigProblem struct {
 	Message string
 }
 
+// String returns "key: message".
 func (p ConfigProblem) String() string { return p.Key + ": " + p.Message }
 
 // ConfigError lists every problem found at once.
@@ -149,6 +150,7 @@ type ConfigError struct {
 	Problems []ConfigProblem
 }
 
+// Error lists every problem, one per line when there are several.
 func (e *ConfigError) Error() string {
 	var b strings.Builder
 	if e.Source != "" {

@@ -32,6 +32,7 @@ type OAuthError struct {
 	Body []byte
 }
 
+// Error returns "code (HTTP status) from the source: description".
 func (e *OAuthError) Error() string {
 	var b strings.Builder
 	b.WriteString(orText(e.Code, "error"))
@@ -77,6 +78,7 @@ type CheckError struct {
 	Token string
 }
 
+// Error names the check and the values it compared.
 func (e *CheckError) Error() string {
 	s := "check " + e.Check.ID + " failed: " + e.Check.Title
 	if e.Check.Expected != "" || e.Check.Actual != "" {

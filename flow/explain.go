@@ -39,6 +39,7 @@ type MCPError struct {
 	Err     error
 }
 
+// Error names the MCP call, the JSON-RPC code and the message.
 func (e *MCPError) Error() string {
 	s := "MCP " + e.Operation + " failed"
 	if e.Code != 0 {

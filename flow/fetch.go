@@ -62,6 +62,7 @@ type FetchError struct {
 	Err     error
 }
 
+// Error says in one sentence what was fetched, from where, and why it failed.
 func (e *FetchError) Error() string {
 	host := e.URL
 	if u, err := url.Parse(e.URL); err == nil && u.Host != "" {

@@ -45,6 +45,7 @@ type KeySetError struct {
 	Err error
 }
 
+// Error names the key set and why it cannot be used.
 func (e *KeySetError) Error() string {
 	return "the key set at " + e.URL + " is not usable: " + e.Err.Error()
 }

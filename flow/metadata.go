@@ -124,6 +124,7 @@ type IssuerMismatchError struct {
 	NearMiss string
 }
 
+// Error names both issuers and the near miss.
 func (e *IssuerMismatchError) Error() string {
 	s := "the metadata at " + e.URL + " names the issuer " + quoteOrNone(e.Got) + ", not " + quoteOrNone(e.Want)
 	if e.NearMiss != "" {
@@ -150,6 +151,7 @@ type DiscoveryError struct {
 	Attempts []*FetchError
 }
 
+// Error lists every place looked at and why each failed.
 func (e *DiscoveryError) Error() string {
 	var parts []string
 	for _, a := range e.Attempts {

@@ -226,6 +226,7 @@ type recordingBody struct {
 	done        bool
 }
 
+// Read passes the body on and records up to MaxRecordedBodyBytes of it.
 func (b *recordingBody) Read(p []byte) (int, error) {
 	n, err := b.rc.Read(p)
 	if n > 0 {
@@ -240,6 +241,7 @@ func (b *recordingBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// Close finishes the record and closes the body.
 func (b *recordingBody) Close() error {
 	b.finish()
 	return b.rc.Close()

@@ -59,6 +59,7 @@ type bearerTransport struct {
 	next          http.RoundTripper
 }
 
+// RoundTrip sends req with the token in its Authorization header.
 func (b *bearerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	req = req.Clone(req.Context())
 	req.Header.Set("Authorization", b.scheme+" "+b.token)

@@ -62,7 +62,9 @@ type runFlags struct {
 // stringList is a repeatable string flag.
 type stringList []string
 
+// String joins the values, for flag's usage text.
 func (l *stringList) String() string     { return strings.Join(*l, ", ") }
+// Set adds one value.
 func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
 
 // newBrowserOpener builds the login's browser opener; tests replace it with
@@ -263,6 +265,7 @@ func browserOpener(io stdio) func(string) error {
 // tailBuffer keeps the last 2 KiB written to it.
 type tailBuffer struct{ b []byte }
 
+// Write keeps the tail of p.
 func (t *tailBuffer) Write(p []byte) (int, error) {
 	t.b = append(t.b, p...)
 	if over := len(t.b) - 2048; over > 0 {
@@ -271,6 +274,7 @@ func (t *tailBuffer) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// String returns what is kept.
 func (t *tailBuffer) String() string { return string(t.b) }
 
 // progressPrinter writes progress to stderr: the URL to open, and each
