@@ -63,7 +63,8 @@ type runFlags struct {
 type stringList []string
 
 // String joins the values, for flag's usage text.
-func (l *stringList) String() string     { return strings.Join(*l, ", ") }
+func (l *stringList) String() string { return strings.Join(*l, ", ") }
+
 // Set adds one value.
 func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
 
