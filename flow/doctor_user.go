@@ -113,11 +113,23 @@ func (r *doctorRun) userChecks(ctx context.Context) {
 		r.exchangeRefused(st, all)
 		return
 	}
-	jag, ok := st.Token(inspect.KindIDJAG)
-	if !ok {
-		if a, found := st.Token(inspect.KindUnknown); found {
-			jag, ok = a, true
+	// The step analysed the one token the org answered with.
+	var jag inspect.Analysis
+	if len(st.Tokens) > 0 {
+		jag = st.Tokens[0]
+	}
+	if jag.Token == nil || (jag.Token.Kind != inspect.KindIDJAG && jag.Token.Kind != inspect.KindUnknown) {
+		got := "no token"
+		if jag.Token != nil {
+			got = jag.Token.Kind.Title() + " (" + jag.Token.KindReason + ")"
 		}
+		for _, g := range exchangeGates[1 : len(exchangeGates)-1] {
+			r.unknown(g.item, "", "not known: the org answered with no ID-JAG", ev)
+		}
+		r.fail(itemOrgIssuesIDJAG, "an ID-JAG ("+inspect.TypIDJAG+") in access_token", got,
+			"the org answered the token exchange with something else than an ID-JAG: check that idp.issuer is the org authorization server, and report the response to Okta Support", ev)
+		all(len(exchangeGates), needs("an ID-JAG", itemOrgIssuesIDJAG.id), nil)
+		return
 	}
 	for _, g := range exchangeGates[1 : len(exchangeGates)-1] {
 		if g.item == itemReqScopes {
@@ -125,11 +137,6 @@ func (r *doctorRun) userChecks(ctx context.Context) {
 			continue
 		}
 		r.pass(g.item, g.expected(r), "yes: the org issued the ID-JAG", ev)
-	}
-	if !ok {
-		r.fail(itemOrgIssuesIDJAG, "an ID-JAG in access_token", "no decodable token", "the org answered with success but no ID-JAG: report it to Okta Support", ev)
-		all(len(exchangeGates), needs("an ID-JAG", itemOrgIssuesIDJAG.id), nil)
-		return
 	}
 	r.pass(itemOrgIssuesIDJAG, inspect.TypIDJAG+" token", jag.Token.Kind.Title()+", "+jag.Signature.Verdict(), ev)
 	audOK := r.jagAudience(jag.Token, ev)
@@ -192,12 +199,23 @@ func (r *doctorRun) idTokenCheck(ctx context.Context) bool {
 func (r *doctorRun) exchangeRefused(st *Step, all func(int, string, []*Exchange)) {
 	ev := st.Exchanges
 	var oe *OAuthError
-	if !errors.As(st.Err, &oe) {
-		why := "the token exchange brought back no answer: " + st.Err.Error()
-		if !undecided(st.Err) {
-			why = "the token exchange failed: " + st.Err.Error()
+	switch {
+	case errors.As(st.Err, &oe):
+	case undecided(st.Err):
+		all(1, "the token exchange brought back no answer: "+st.Err.Error(), ev)
+		return
+	default:
+		// An answer that is no token response: an HTTP error without an
+		// OAuth body, a redirect, a success without the ID-JAG.
+		for _, g := range exchangeGates[1 : len(exchangeGates)-1] {
+			r.unknown(g.item, "", "not known: the org's answer was no token response", ev)
 		}
-		all(1, why, ev)
+		fix := "report the response (the evidence below) to Okta Support"
+		if st.Explanation != nil {
+			fix = st.Explanation.Fix
+		}
+		r.fail(itemOrgIssuesIDJAG, "an ID-JAG", st.Err.Error(), fix, ev)
+		all(len(exchangeGates), needs("an ID-JAG", itemOrgIssuesIDJAG.id), nil)
 		return
 	}
 	id := ""
