@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,8 +15,10 @@ import (
 	"github.com/cli/browser"
 	"github.com/muesli/termenv"
 	"github.com/xaatools/xaa/flow"
+	"github.com/xaatools/xaa/flow/playground"
 	"github.com/xaatools/xaa/inspect"
 	"github.com/xaatools/xaa/tui/report"
+	"go.yaml.in/yaml/v3"
 )
 
 const runUsage = `xaa run [--config FILE] [--json] [--from STEP --token T] [--set K=V]... [flags]
@@ -37,6 +40,8 @@ removes it) or a config key (resource_as.issuer, idp.scopes …).
 Exit status: 0 every step passed, 1 a step failed, 2 bad flags or config.
 
 Examples:
+  xaa run --playground                       # offline: the built-in IdP, AS, API and MCP server
+  xaa run --playground --fault idjag-wrong-aud
   xaa run
   xaa run --json > run.json
   xaa run --from token_exchange --token @id-token.txt --set audience=https://auth.example.com/
@@ -57,6 +62,11 @@ type runFlags struct {
 	har       string
 	tool      string
 	args      string
+	// The built-in playground instead of a config.
+	playground bool
+	user       string
+	faults     stringList
+	profile    string
 }
 
 // stringList is a repeatable string flag.
@@ -87,6 +97,10 @@ func runRun(ctx context.Context, args []string, io stdio) int {
 	fs.StringVar(&f.har, "har", "", "also write the HTTP exchanges as a redacted HAR 1.2 file")
 	fs.StringVar(&f.tool, "tool", "", "MCP: call this tool after listing the tools")
 	fs.StringVar(&f.args, "args", "", "MCP: the tool's arguments as a JSON object")
+	fs.BoolVar(&f.playground, "playground", false, "run against the built-in playground, started in-process: no config, no browser (a scripted login as --user)")
+	fs.StringVar(&f.user, "user", "alice", "with --playground: the demo user who logs in: alice, bob, carol or dave")
+	fs.Var(&f.faults, "fault", "with --playground: switch on a playground fault (repeatable; xaa playground --list-faults)")
+	fs.StringVar(&f.profile, "profile", "", "with --playground: \"okta\" makes the IdP behave like an Okta org")
 	positional, err := parseInterleaved(fs, args)
 	if err != nil {
 		return usageError(io.err, err)
@@ -94,7 +108,13 @@ func runRun(ctx context.Context, args []string, io stdio) int {
 	if len(positional) > 0 {
 		return usageError(io.err, fmt.Errorf("run takes no arguments, got %q (flags start with --)", positional[0]))
 	}
-	runner, from, token, err := buildRunner(f, io)
+	cfg, opener, stop, err := runConfig(ctx, f, io)
+	if err != nil {
+		fmt.Fprintln(io.err, "xaa:", err)
+		return exitUsage
+	}
+	defer stop()
+	runner, from, token, err := buildRunner(f, io, cfg, opener)
 	if err != nil {
 		fmt.Fprintln(io.err, "xaa:", err)
 		return exitUsage
@@ -115,13 +135,49 @@ func runRun(ctx context.Context, args []string, io stdio) int {
 	return exitOK
 }
 
-// buildRunner reads the config and the flags into a runner. Every error is
-// a usage error.
-func buildRunner(f runFlags, io stdio) (*flow.Runner, flow.StepID, string, error) {
-	cfg, err := loadRunConfig(f.config, io)
-	if err != nil {
-		return nil, 0, "", err
+// runConfig returns the config and the browser opener: from the config
+// file, or from the built-in playground started in-process (stop closes
+// it), whose scripted browser logs the demo user in.
+func runConfig(ctx context.Context, f runFlags, io stdio) (cfg *flow.Config, opener func(string) error, stop func(), err error) {
+	stop = func() {}
+	if !f.playground {
+		for _, name := range []string{"fault", "profile"} {
+			if (name == "fault" && len(f.faults) > 0) || (name == "profile" && f.profile != "") {
+				return nil, nil, stop, fmt.Errorf("--%s needs --playground", name)
+			}
+		}
+		cfg, err = loadRunConfig(f.config, io)
+		return cfg, newBrowserOpener(io), stop, err
 	}
+	if f.config != "" {
+		return nil, nil, stop, errors.New("--playground runs without a config; drop --config")
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, nil, stop, fmt.Errorf("finding a free port for the login callback: %w", err)
+	}
+	redirect := fmt.Sprintf("http://127.0.0.1:%d/callback", l.Addr().(*net.TCPAddr).Port)
+	l.Close()
+	p, err := playground.Start(ctx, playground.Options{Faults: f.faults, Profile: f.profile, RedirectURIs: []string{redirect}, Now: io.now})
+	if err != nil {
+		return nil, nil, stop, fmt.Errorf("starting the playground: %w", err)
+	}
+	stop = func() { p.Close() }
+	data, err := yaml.Marshal(p.Config())
+	if err == nil {
+		cfg, err = flow.ParseConfig(data, "the built-in playground")
+	}
+	if err != nil {
+		return nil, nil, stop, err
+	}
+	fmt.Fprintf(io.err, "xaa: started the built-in playground (IdP %s); %s logs in with its scripted browser\n", p.IdPURL(), f.user)
+	return cfg, p.LoginBrowser(f.user), stop, nil
+}
+
+// buildRunner turns the config and the flags into a runner. Every error is
+// a usage error.
+func buildRunner(f runFlags, io stdio, cfg *flow.Config, opener func(string) error) (*flow.Runner, flow.StepID, string, error) {
+	var err error
 	overrides := flow.StepOverrides{}
 	for _, kv := range f.sets {
 		k, v, ok := strings.Cut(kv, "=")
@@ -181,7 +237,7 @@ func buildRunner(f runFlags, io stdio) (*flow.Runner, flow.StepID, string, error
 		Overrides: overrides,
 		Env: flow.Env{
 			Now:         io.now,
-			OpenBrowser: newBrowserOpener(io),
+			OpenBrowser: opener,
 			Progress:    progressPrinter(io),
 		},
 	}
@@ -212,7 +268,7 @@ func loadRunConfig(flagPath string, io stdio) (*flow.Config, error) {
 		}
 		return cfg, nil
 	}
-	return nil, fmt.Errorf("no config found (looked at %s): pass --config FILE, or write one for the built-in playground with `xaa playground --write-config xaa.yaml`",
+	return nil, fmt.Errorf("no config found (looked at %s): pass --config FILE, run against the built-in playground with `xaa run --playground`, or write its config with `xaa playground --write-config xaa.yaml`",
 		strings.Join(looked, ", "))
 }
 

@@ -209,6 +209,9 @@ func TestRunCommandExitCodes(t *testing.T) {
 		{"config key made invalid", []string{"run", "--config", e.config, "--set", "idp.redirect_uri=https://example.com/cb"}, nil, exitUsage, "idp.redirect_uri"},
 		{"args without tool", []string{"run", "--config", e.config, "--args", "{}"}, nil, exitUsage, "--args needs --tool"},
 		{"args not an object", []string{"run", "--config", e.config, "--tool", "x", "--args", "[1]"}, nil, exitUsage, "JSON object"},
+		{"fault without the playground", []string{"run", "--config", e.config, "--fault", "idp-500"}, nil, exitUsage, "--fault needs --playground"},
+		{"playground and a config", []string{"run", "--playground", "--config", e.config}, nil, exitUsage, "drop --config"},
+		{"unknown fault", []string{"run", "--playground", "--fault", "nope"}, nil, exitUsage, `unknown fault "nope"`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -290,5 +293,37 @@ func TestRunConfigYAML(t *testing.T) {
 		if doc[section] == nil {
 			t.Errorf("config lacks section %s", section)
 		}
+	}
+}
+
+// TestRunPlayground runs xaa run against the built-in playground: no
+// config, no browser.
+func TestRunPlayground(t *testing.T) {
+	cases := []struct {
+		args        []string
+		code        int
+		failStep    flow.StepID
+		explanation string
+	}{
+		{[]string{"run", "--playground", "--json"}, exitOK, -1, ""},
+		{[]string{"run", "--playground", "--json", "--user", "carol"}, exitFailed, flow.StepLogin, "login.user_not_assigned"},
+		{[]string{"run", "--playground", "--json", "--fault", "idjag-expired"}, exitFailed, flow.StepJWTBearer, "jwt_bearer.expired"},
+		{[]string{"run", "--playground", "--json", "--profile", "okta", "--fault", "okta-no-connection"}, exitFailed, flow.StepTokenExchange, "token_exchange.invalid_audience"},
+	}
+	for _, c := range cases {
+		t.Run(strings.Join(c.args[2:], " "), func(t *testing.T) {
+			r := runXAA(t, "", nil, c.args...)
+			j := decodeRun(t, r.stdout)
+			if r.code != c.code {
+				t.Fatalf("xaa %s = %d, want %d\n%s", strings.Join(c.args, " "), r.code, c.code, r.stderr)
+			}
+			if c.failStep < 0 {
+				return
+			}
+			s := stepOf(j, c.failStep)
+			if s.Status != flow.StepFail || s.Error == nil || s.Error.ExplanationID != c.explanation {
+				t.Errorf("%s = %s %+v, want fail explained as %s", c.failStep, s.Status, s.Error, c.explanation)
+			}
+		})
 	}
 }
