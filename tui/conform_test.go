@@ -2,8 +2,6 @@ package tui
 
 import (
 	"context"
-	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -62,12 +60,19 @@ func TestJourneyConformance(t *testing.T) {
 	}
 }
 
-// conformTarget is a playground whose resource AS trusts a conformance IdP
-// on listen, and its config.
-func conformTarget(t *testing.T) (cfg *flow.Config, listen string) {
+// openConformOn starts the conformance IdPs and a playground whose
+// resource AS trusts the trusted one, opens a model on that AS's config,
+// hands the screen the started IdPs (as its start command would) and
+// opens it with C.
+func openConformOn(t *testing.T, width, height int) Model {
 	t.Helper()
-	listen = freeTriple(t)
-	p, err := playground.Start(context.Background(), playground.Options{Listen: "127.0.0.1:0", TrustIssuers: []string{"http://" + listen}})
+	ctx := context.Background()
+	idps, err := flow.StartConformIdPs(ctx, playground.Options{Listen: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { idps.Close() })
+	p, err := playground.Start(ctx, playground.Options{Listen: "127.0.0.1:0", TrustIssuers: []string{idps.Trusted.IdPURL()}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,61 +85,18 @@ func conformTarget(t *testing.T) (cfg *flow.Config, listen string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg, err = flow.ParseConfig(data, path); err != nil {
+	cfg, err := flow.ParseConfig(data, path)
+	if err != nil {
 		t.Fatal(err)
 	}
-	return cfg, listen
-}
-
-// freeTriple returns a loopback address whose port and the next two were
-// free a moment ago.
-func freeTriple(t *testing.T) string {
-	t.Helper()
-	for range 50 {
-		var ls []net.Listener
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		ls = append(ls, l)
-		port := l.Addr().(*net.TCPAddr).Port
-		for i := 1; i <= 2; i++ {
-			if m, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port+i)); err == nil {
-				ls = append(ls, m)
-			}
-		}
-		for _, l := range ls {
-			l.Close()
-		}
-		if len(ls) == 3 {
-			return fmt.Sprintf("127.0.0.1:%d", port)
-		}
-	}
-	t.Fatal("no three free consecutive ports")
-	return ""
-}
-
-// openConformOn opens the conformance screen of a model walking cfg, with
-// the IdP on listen and its keys in a temporary directory, and waits for
-// the IdPs.
-func openConformOn(t *testing.T, cfg *flow.Config, listen string, width, height int) Model {
-	t.Helper()
 	m := newTestModel(t, Options{Config: cfg, Now: time.Now()}, width, height)
 	m.conform = newConformScreen(m.c, cfg, nil, nil)
-	m.conform.listen, m.conform.keyDir = listen, t.TempDir()
 	m.layout()
+	c := &flow.Conformer{Config: cfg, IdPs: idps}
+	m = send(t, m, conformReadyMsg{idps: idps, conformer: c, conf: c.Prepare(ctx)})
 	m, cmd := sendCmd(t, m, keyMsg("C"))
-	if m.screen != screenConform {
-		t.Fatalf("C opened screen %d, want the conformance screen", m.screen)
-	}
-	ready, ok := cmdMsg[conformReadyMsg](t, cmd)
-	if !ok {
-		t.Fatal("C did not start the IdPs")
-	}
-	t.Cleanup(func() { m.conform.close() })
-	m = send(t, m, ready)
-	if ready.err != nil {
-		t.Fatalf("starting the IdPs: %v", ready.err)
+	if m.screen != screenConform || cmd != nil {
+		t.Fatalf("C: screen %d, command %v; want the conformance screen and no second start", m.screen, cmd != nil)
 	}
 	return m
 }
@@ -174,10 +136,9 @@ func fits(t *testing.T, view string, width, height int) {
 // passes, a case's detail shows what was sent and what came back; the
 // layout fits; esc goes back to the flow.
 func TestConformScreenConfig(t *testing.T) {
-	cfg, listen := conformTarget(t)
-	m := openConformOn(t, cfg, listen, 100, 30)
+	m := openConformOn(t, 100, 30)
 	view := ansi.Strip(m.View())
-	for _, want := range []string{"Conformance", "issuer  ", "http://" + listen, "enter runs the 28 cases", "▸  Scorecard", "· baseline"} {
+	for _, want := range []string{"Conformance", "issuer  ", m.conform.conf.Setup.Issuer, "enter runs the 28 cases", "▸  Scorecard", "· baseline"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("view lacks %q:\n%s", want, view)
 		}
@@ -224,8 +185,7 @@ func TestConformScreenConfig(t *testing.T) {
 // short is left as not run, not recorded as inconclusive; a second esc
 // goes back.
 func TestConformScreenStop(t *testing.T) {
-	cfg, listen := conformTarget(t)
-	m := openConformOn(t, cfg, listen, 100, 30)
+	m := openConformOn(t, 100, 30)
 	m, cmd := sendCmd(t, m, keyMsg("enter"))
 	m = runCases(t, m, cmd, 3)
 	if m.conform.running != -1 || m.screen != screenConform {
@@ -260,5 +220,36 @@ func TestConformScreenBadConfig(t *testing.T) {
 	}
 	if m = press(t, m, "enter", "esc"); m.screen != screenFlow {
 		t.Errorf("esc went to screen %d, want the flow", m.screen)
+	}
+}
+
+// TestConformScreenStartsIdPs: with a config, the screen's start command
+// starts both IdPs (the trusted one where the screen was told, keys in its
+// key directory) and prepares the run; a second start does nothing.
+func TestConformScreenStartsIdPs(t *testing.T) {
+	cfg := testConfig()
+	cfg.ResourceAS.Issuer = "http://127.0.0.1:1" // nothing listens: discovery fails at once, on loopback
+	m := newTestModel(t, Options{Config: cfg, Now: time.Now()}, 100, 30)
+	s := newConformScreen(m.c, cfg, nil, func(k string) string { return map[string]string{"XDG_CONFIG_HOME": "/cfg"}[k] })
+	if s.listen != flow.DefaultConformListen || s.keyDir != "/cfg/xaa/conform" {
+		t.Errorf("defaults: listen %q, key dir %q", s.listen, s.keyDir)
+	}
+	s.listen, s.keyDir = "127.0.0.1:0", t.TempDir()
+	ready, ok := cmdMsg[conformReadyMsg](t, s.start())
+	if !ok || ready.err != nil || ready.idps == nil {
+		t.Fatalf("start: %+v", ready)
+	}
+	defer ready.idps.Close()
+	if s.start() != nil {
+		t.Error("a second start while the first is under way started again")
+	}
+	if got := ready.conf.Setup.Issuer; got != ready.idps.Trusted.IdPURL() || ready.conf.Setup.JWKSURI == "" {
+		t.Errorf("setup %+v: want the trusted IdP and its JWKS", ready.conf.Setup)
+	}
+	if ready.conf.Target.Err == nil {
+		t.Error("discovery of an AS that does not answer did not fail")
+	}
+	if entries, _ := os.ReadDir(s.keyDir); len(entries) == 0 {
+		t.Error("no keys kept in the key directory")
 	}
 }
