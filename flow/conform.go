@@ -244,13 +244,17 @@ func (c *Conformer) Run(ctx context.Context, ids []string) (*Conformance, error)
 
 // RunCases runs the baseline and the cases named by ids (every case when
 // ids is empty) on a prepared Conformance, appending their results, and
-// sets its duration. The error is for unknown case IDs only.
+// sets its duration; it stops when ctx ends (an interrupt). The error is
+// for unknown case IDs only.
 func (c *Conformer) RunCases(ctx context.Context, conf *Conformance, ids []string) error {
 	cases, err := SelectConformCases(ids)
 	if err != nil {
 		return err
 	}
 	for _, cc := range cases {
+		if ctx.Err() != nil {
+			break
+		}
 		r := c.RunCase(ctx, conf, cc)
 		conf.Results = append(conf.Results, r)
 		if c.Progress != nil {

@@ -502,3 +502,24 @@ func TestConformIdPsFor(t *testing.T) {
 		t.Errorf("the untrusted IdP still answers after Close")
 	}
 }
+
+// TestConformInterrupted: once the context ends (an interrupt), no further
+// case runs.
+func TestConformInterrupted(t *testing.T) {
+	e := startConform(t, t.TempDir())
+	ctx, cancel := context.WithCancel(context.Background())
+	e.c.Progress = func(r *flow.CaseResult) {
+		if r.Case.ID == "alg_none" {
+			cancel()
+		}
+	}
+	defer func() { e.c.Progress = nil }()
+	conf, err := e.c.Run(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := conf.Results[len(conf.Results)-1]
+	if last.Case.ID != "alg_none" || len(conf.Results) == len(flow.ConformCases()) {
+		t.Errorf("the run went on after the interrupt: %d results, the last %s", len(conf.Results), last.Case.ID)
+	}
+}
