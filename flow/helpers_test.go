@@ -3,7 +3,6 @@ package flow_test
 import (
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -27,12 +26,11 @@ type env struct {
 // moment ago, so parallel tests do not share the callback port.
 func freeRedirectURI(t testing.TB) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	uri, err := playground.FreeRedirectURI()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
-	return fmt.Sprintf("http://127.0.0.1:%d/callback", l.Addr().(*net.TCPAddr).Port)
+	return uri
 }
 
 // start starts a playground with o, writes its config, loads it with

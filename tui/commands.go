@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -132,25 +131,15 @@ type playgroundMsg struct {
 func startPlayground(ctx context.Context, o playground.Options) tea.Cmd {
 	return func() tea.Msg {
 		if len(o.RedirectURIs) == 0 {
-			port, err := freePort()
+			uri, err := playground.FreeRedirectURI()
 			if err != nil {
 				return playgroundMsg{err: fmt.Errorf("finding a free port for the login callback: %w", err)}
 			}
-			o.RedirectURIs = []string{fmt.Sprintf("http://127.0.0.1:%d/callback", port)}
+			o.RedirectURIs = []string{uri}
 		}
 		pg, err := playground.Start(ctx, o)
 		return playgroundMsg{pg: pg, err: err}
 	}
-}
-
-// freePort asks the system for a free loopback port.
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
 // playgroundConfig turns the playground's client configuration into a

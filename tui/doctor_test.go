@@ -2,8 +2,6 @@ package tui
 
 import (
 	"context"
-	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,12 +17,10 @@ import (
 // config it writes, and logs its demo user in through the flow's login step.
 func doctorPlayground(t *testing.T, faults ...string) (*flow.Config, *flow.Step) {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	redirect, err := playground.FreeRedirectURI()
 	if err != nil {
 		t.Fatal(err)
 	}
-	redirect := fmt.Sprintf("http://127.0.0.1:%d/callback", l.Addr().(*net.TCPAddr).Port)
-	l.Close()
 	p, err := playground.Start(context.Background(), playground.Options{Profile: playground.ProfileOkta, Faults: faults, RedirectURIs: []string{redirect}})
 	if err != nil {
 		t.Fatal(err)

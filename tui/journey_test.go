@@ -73,11 +73,11 @@ func TestJourneyPlayground(t *testing.T) {
 func TestJourneyCancelLogin(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	port, err := freePort()
+	uri, err := playground.FreeRedirectURI()
 	if err != nil {
 		t.Fatal(err)
 	}
-	pg, err := playground.Start(ctx, playground.Options{RedirectURIs: []string{"http://127.0.0.1:" + itoa(port) + "/callback"}})
+	pg, err := playground.Start(ctx, playground.Options{RedirectURIs: []string{uri}})
 	if err != nil {
 		t.Fatal(err)
 	}

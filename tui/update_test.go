@@ -647,11 +647,11 @@ func TestSaveReport(t *testing.T) {
 
 func TestPlaygroundUserSwitch(t *testing.T) {
 	ctx := context.Background()
-	port, err := freePort()
+	uri, err := playground.FreeRedirectURI()
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := newTestModel(t, Options{Context: ctx, Playground: playgroundOptions(port)}, 80, 24)
+	m := newTestModel(t, Options{Context: ctx, Playground: playground.Options{RedirectURIs: []string{uri}}}, 80, 24)
 	msg, ok := cmdMsg[playgroundMsg](t, m.Init())
 	if !ok || msg.err != nil {
 		t.Fatalf("the playground did not start: %+v", msg)
@@ -671,12 +671,6 @@ func TestPlaygroundUserSwitch(t *testing.T) {
 	if m.flow.steps[flow.StepLogin] != nil || m.flow.steps[flow.StepDiscovery] == nil {
 		t.Error("switching the user must clear the login and what followed, and keep discovery")
 	}
-}
-
-// playgroundOptions registers a login callback on port, so tests running
-// side by side do not collide on the default one.
-func playgroundOptions(port int) playground.Options {
-	return playground.Options{RedirectURIs: []string{"http://127.0.0.1:" + itoa(port) + "/callback"}}
 }
 
 // TestRunningLayoutFits checks the rows of a running step, whose spinner

@@ -22,32 +22,11 @@ import (
 // free a moment ago: the conformance IdP takes all three.
 func freeListen(t *testing.T) string {
 	t.Helper()
-	for range 50 {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		port := l.Addr().(*net.TCPAddr).Port
-		ok := port+2 < 65536
-		var more []net.Listener
-		for i := 1; ok && i <= 2; i++ {
-			m, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port+i))
-			if err != nil {
-				ok = false
-				break
-			}
-			more = append(more, m)
-		}
-		l.Close()
-		for _, m := range more {
-			m.Close()
-		}
-		if ok {
-			return fmt.Sprintf("127.0.0.1:%d", port)
-		}
+	addr, err := playground.FreeListenAddress()
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Fatal("no three free consecutive ports")
-	return ""
+	return addr
 }
 
 // asUnderTest is a playground whose resource AS trusts the conformance IdP

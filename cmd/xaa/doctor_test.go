@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -27,12 +25,10 @@ type doctorEnv struct {
 
 func startDoctorPlayground(t *testing.T, signIn bool, faults ...string) *doctorEnv {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	redirect, err := playground.FreeRedirectURI()
 	if err != nil {
 		t.Fatal(err)
 	}
-	redirect := fmt.Sprintf("http://127.0.0.1:%d/callback", l.Addr().(*net.TCPAddr).Port)
-	l.Close()
 	p, err := playground.Start(context.Background(), playground.Options{Profile: playground.ProfileOkta, Faults: faults, RedirectURIs: []string{redirect}})
 	if err != nil {
 		t.Fatal(err)

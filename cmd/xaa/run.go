@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -152,12 +151,10 @@ func runConfig(ctx context.Context, f runFlags, io stdio) (cfg *flow.Config, ope
 	if f.config != "" {
 		return nil, nil, stop, errors.New("--playground runs without a config; drop --config")
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	redirect, err := playground.FreeRedirectURI()
 	if err != nil {
 		return nil, nil, stop, fmt.Errorf("finding a free port for the login callback: %w", err)
 	}
-	redirect := fmt.Sprintf("http://127.0.0.1:%d/callback", l.Addr().(*net.TCPAddr).Port)
-	l.Close()
 	p, err := playground.Start(ctx, playground.Options{Faults: f.faults, Profile: f.profile, RedirectURIs: []string{redirect}, Now: io.now})
 	if err != nil {
 		return nil, nil, stop, fmt.Errorf("starting the playground: %w", err)

@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -90,12 +88,11 @@ type stepJSON struct {
 // moment ago, so tests do not share xaa's callback port.
 func freeRedirectURI(t testing.TB) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	uri, err := playground.FreeRedirectURI()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
-	return fmt.Sprintf("http://127.0.0.1:%d/callback", l.Addr().(*net.TCPAddr).Port)
+	return uri
 }
 
 // decodeRun parses the JSON output of xaa run --json.
