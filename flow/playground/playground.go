@@ -71,10 +71,13 @@ type Playground struct {
 	as  *resourceAS
 	rs  *resourceServer
 
-	servers   []*http.Server
-	warnings  []string
-	closeOnce sync.Once
-	closeErr  error
+	servers []*http.Server
+	// stopRequests cancels the context of every request in flight, so
+	// long-lived ones (an MCP event stream) end when the playground closes.
+	stopRequests context.CancelFunc
+	warnings     []string
+	closeOnce    sync.Once
+	closeErr     error
 }
 
 // Start checks o, listens on three loopback ports and serves until Close.
@@ -118,8 +121,11 @@ func Start(ctx context.Context, o Options) (*Playground, error) {
 		closeAll(listeners)
 		return nil, err
 	}
+	base, stop := context.WithCancel(context.Background())
+	p.stopRequests = stop
 	for i, h := range []http.Handler{p.idp.handler(), p.as.handler(), p.rs.handler()} {
 		srv := newServer(h)
+		srv.BaseContext = func(net.Listener) context.Context { return base }
 		p.servers = append(p.servers, srv)
 		go srv.Serve(listeners[i])
 	}
@@ -240,6 +246,7 @@ func (p *Playground) RotateKeys() error { return p.idp.org.keys.rotate() }
 // flight.
 func (p *Playground) Close() error {
 	p.closeOnce.Do(func() {
+		p.stopRequests()
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		var errs []error
