@@ -10,8 +10,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/charmbracelet/lipgloss"
-	"github.com/muesli/termenv"
 	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/flow/playground"
 	"github.com/xaatools/xaa/tui/report"
@@ -102,7 +100,7 @@ func runConform(ctx context.Context, args []string, io stdio) int {
 	c := &flow.Conformer{Config: cfg, IdPs: idps, TokenEndpoint: f.tokenEndpoint,
 		Env: flow.Env{Now: io.now, RequestTimeout: f.timeout}}
 	out := newReportStyles(io.out, colourEnabled(io))
-	progress := report.NewStyles(lipgloss.NewRenderer(io.err), false)
+	progress := newReportStyles(io.err, false)
 	opts := report.ConformOptions{Reveal: f.reveal, Verbose: f.verbose, KeyDir: f.keyDir}
 	if f.serve {
 		conf := c.Prepare(ctx)
@@ -164,16 +162,6 @@ func conformConfig(f conformFlags, io stdio) (*flow.Config, error) {
 		return nil, fmt.Errorf("--timeout must be positive, e.g. 10s")
 	}
 	return cfg, nil
-}
-
-// newReportStyles returns the report styles for w: ANSI colours when
-// colour is on (no need to probe the terminal for more), plain otherwise.
-func newReportStyles(w io.Writer, colour bool) report.Styles {
-	r := lipgloss.NewRenderer(w)
-	if colour {
-		r.SetColorProfile(termenv.ANSI)
-	}
-	return report.NewStyles(r, colour)
 }
 
 // printConformCases lists every case with its kind and rule.

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/lipgloss"
 	"github.com/xaatools/xaa/inspect"
 	"github.com/xaatools/xaa/tui/report"
 )
@@ -114,7 +113,7 @@ func runDecode(ctx context.Context, args []string, io stdio) int {
 			}
 		}
 	} else {
-		styles := report.NewStyles(lipgloss.NewRenderer(io.out), colourEnabled(io))
+		styles := newReportStyles(io.out, colourEnabled(io))
 		for i, a := range analyses {
 			if i > 0 {
 				fmt.Fprintln(io.out, styles.Faint.Render(strings.Repeat("─", 60)))

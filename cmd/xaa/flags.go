@@ -7,6 +7,9 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/xaatools/xaa/tui/report"
 )
 
 // newFlagSet returns a flag set that reports errors instead of exiting, with
@@ -82,4 +85,10 @@ func readFileBounded(path string, limit int64) ([]byte, error) {
 // (https://no-color.org) or TERM=dumb.
 func colourEnabled(io stdio) bool {
 	return io.outIsTerminal && io.getenv("NO_COLOR") == "" && !strings.EqualFold(io.getenv("TERM"), "dumb")
+}
+
+// newReportStyles returns the styles of a text report written to w, in
+// colour or plain (see colourEnabled).
+func newReportStyles(w io.Writer, colour bool) report.Styles {
+	return report.NewStyles(lipgloss.NewRenderer(w), colour)
 }

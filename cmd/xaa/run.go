@@ -10,9 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/charmbracelet/lipgloss"
 	"github.com/cli/browser"
-	"github.com/muesli/termenv"
 	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/flow/playground"
 	"github.com/xaatools/xaa/inspect"
@@ -354,13 +352,7 @@ func writeRunOutputs(run *flow.Run, f runFlags, io stdio) int {
 		}
 		fmt.Fprintf(io.out, "%s\n", out)
 	} else {
-		r := lipgloss.NewRenderer(io.out)
-		if colourEnabled(io) {
-			// The report's colours are the ANSI palette: no need to probe
-			// the terminal (or the process environment) for more.
-			r.SetColorProfile(termenv.ANSI)
-		}
-		styles := report.NewStyles(r, colourEnabled(io))
+		styles := newReportStyles(io.out, colourEnabled(io))
 		fmt.Fprint(io.out, report.Run(styles, run, report.RunOptions{Reveal: f.reveal, Verbose: f.verbose}))
 	}
 	if f.report != "" {

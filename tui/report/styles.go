@@ -28,9 +28,13 @@ type Styles struct {
 	Skip    lipgloss.Style
 }
 
-// NewStyles returns styles drawn with r. Pass colour false for plain text.
+// NewStyles returns styles drawn with r: the ANSI palette when colour is
+// true (the caller has decided it writes to a terminal, so nothing needs to
+// be probed), plain text otherwise.
 func NewStyles(r *lipgloss.Renderer, colour bool) Styles {
-	if !colour {
+	if colour {
+		r.SetColorProfile(termenv.ANSI)
+	} else {
 		r.SetColorProfile(termenv.Ascii)
 	}
 	// Never ask the terminal for its background: the answer can take
