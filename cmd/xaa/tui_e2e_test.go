@@ -216,6 +216,18 @@ func TestTUINoTerminalQuery(t *testing.T) {
 			t.Errorf("xaa asked the terminal for its colours (%q): a terminal that does not answer stalls the start", query)
 		}
 	}
+
+	// A text command on the same terminal must not ask either.
+	var sub syncBuffer
+	decode := exec.Command("script", "-qfc", bin+" decode --offline not-a-jwt-but-opaque", "/dev/null")
+	decode.Dir, decode.Env, decode.Stdout = dir, cmd.Env, &sub
+	start := time.Now()
+	if err := decode.Run(); err != nil {
+		t.Fatalf("xaa decode on a pty: %v\n%s", err, sub.String())
+	}
+	if d := time.Since(start); strings.Contains(sub.String(), "\x1b]11;?") || !strings.Contains(sub.String(), "opaque token") {
+		t.Errorf("xaa decode on a pty (%v) asked the terminal or printed no report: %q", d, sub.String())
+	}
 }
 
 // BenchmarkTUIFirstFrame measures, for the real binary on a pseudo-terminal

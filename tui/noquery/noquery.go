@@ -13,8 +13,9 @@
 // imports are, in import-path order), points os.Stdout at the null device
 // while termenv captures its default output. Restore, called from an init
 // of package main (which runs after every imported package's), puts the
-// real standard output back before main runs. Only the terminal UI's
-// invocations are affected: subcommands keep os.Stdout untouched.
+// real standard output back before main runs. Every invocation is
+// covered, the text commands too: they colour their reports with the ANSI
+// palette and never need the answer either.
 package noquery
 
 import "os"
@@ -23,28 +24,11 @@ import "os"
 var saved *os.File
 
 func init() {
-	if !tuiInvocation(os.Args) {
-		return
-	}
 	null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
 	if err != nil {
 		return
 	}
 	saved, os.Stdout = os.Stdout, null
-}
-
-// tuiInvocation says whether the command line opens the terminal UI: no
-// subcommand, only flags.
-func tuiInvocation(args []string) bool {
-	if len(args) < 2 {
-		return true
-	}
-	switch a := args[1]; a {
-	case "-h", "-help", "--help":
-		return false
-	default:
-		return len(a) > 0 && a[0] == '-'
-	}
 }
 
 // Restore puts the real standard output back. It is safe to call more than

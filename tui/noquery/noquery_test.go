@@ -1,24 +1,24 @@
 package noquery
 
-import "testing"
+import (
+	"os"
+	"testing"
+)
 
-func TestTUIInvocation(t *testing.T) {
-	tests := []struct {
-		args []string
-		want bool
-	}{
-		{[]string{"xaa"}, true},
-		{[]string{"xaa", "--config", "x.yaml"}, true},
-		{[]string{"xaa", "-user", "bob"}, true},
-		{[]string{"xaa", "decode", "eyJ"}, false},
-		{[]string{"xaa", "run"}, false},
-		{[]string{"xaa", "--help"}, false},
-		{[]string{"xaa", "-h"}, false},
-		{[]string{"xaa", ""}, false},
+func TestRestore(t *testing.T) {
+	hidden, stdout, real := saved != nil, os.Stdout.Name(), saved
+	Restore() // first, so a failure below is printed to the real output
+	if !hidden {
+		t.Fatal("init did not hide the standard output")
 	}
-	for _, tt := range tests {
-		if got := tuiInvocation(tt.args); got != tt.want {
-			t.Errorf("tuiInvocation(%q) = %v, want %v", tt.args, got, tt.want)
-		}
+	if stdout != os.DevNull {
+		t.Errorf("os.Stdout = %s during init, want %s", stdout, os.DevNull)
+	}
+	if os.Stdout != real || saved != nil {
+		t.Errorf("Restore did not put the real standard output back")
+	}
+	Restore() // a second call is harmless
+	if os.Stdout != real {
+		t.Errorf("a second Restore changed os.Stdout")
 	}
 }
