@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/url"
@@ -118,15 +117,8 @@ func runConform(ctx context.Context, args []string, io stdio) int {
 	if err := c.RunCases(ctx, conf, f.cases); err != nil {
 		return usageError(io.err, err)
 	}
-	if f.json {
-		b, err := json.MarshalIndent(conf.JSON(f.reveal), "", "  ")
-		if err != nil {
-			fmt.Fprintln(io.err, "xaa: encoding JSON:", err)
-			return exitFailed
-		}
-		fmt.Fprintf(io.out, "%s\n", b)
-	} else {
-		fmt.Fprint(io.out, report.Conformance(out, conf, opts))
+	if !printResult(io, f.json, func() any { return conf.JSON(f.reveal) }, func() string { return report.Conformance(out, conf, opts) }) {
+		return exitFailed
 	}
 	switch {
 	case ctx.Err() != nil:

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -77,16 +76,10 @@ func runDoctor(ctx context.Context, args []string, io stdio) int {
 		}
 	}
 	d := (&flow.Doctor{Config: cfg, IDToken: token, Env: flow.Env{Now: io.now}}).Run(ctx)
-	if f.json {
-		out, err := json.MarshalIndent(d.JSON(f.reveal), "", "  ")
-		if err != nil {
-			fmt.Fprintln(io.err, "xaa: encoding JSON:", err)
-			return exitFailed
-		}
-		fmt.Fprintf(io.out, "%s\n", out)
-	} else {
-		styles := newReportStyles(io.out, colourEnabled(io))
-		fmt.Fprint(io.out, report.Doctor(styles, d, report.DoctorOptions{Reveal: f.reveal, Verbose: f.verbose}))
+	if !printResult(io, f.json, func() any { return d.JSON(f.reveal) }, func() string {
+		return report.Doctor(newReportStyles(io.out, colourEnabled(io)), d, report.DoctorOptions{Reveal: f.reveal, Verbose: f.verbose})
+	}) {
+		return exitFailed
 	}
 	switch {
 	case ctx.Err() != nil:

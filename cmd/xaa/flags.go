@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -91,4 +92,21 @@ func colourEnabled(io stdio) bool {
 // colour or plain (see colourEnabled).
 func newReportStyles(w io.Writer, colour bool) report.Styles {
 	return report.NewStyles(lipgloss.NewRenderer(w), colour)
+}
+
+// printResult writes a command's result to standard output: indented JSON
+// of the value v returns when asJSON, else the text report. It reports
+// false when the JSON cannot be encoded.
+func printResult(io stdio, asJSON bool, v func() any, text func() string) bool {
+	if !asJSON {
+		fmt.Fprint(io.out, text())
+		return true
+	}
+	out, err := json.MarshalIndent(v(), "", "  ")
+	if err != nil {
+		fmt.Fprintln(io.err, "xaa: encoding JSON:", err)
+		return false
+	}
+	fmt.Fprintf(io.out, "%s\n", out)
+	return true
 }

@@ -344,16 +344,10 @@ func progressPrinter(io stdio) func(flow.Progress) {
 
 // writeRunOutputs prints the report or the JSON and writes the exports.
 func writeRunOutputs(run *flow.Run, f runFlags, io stdio) int {
-	if f.json {
-		out, err := json.MarshalIndent(run.JSON(f.reveal), "", "  ")
-		if err != nil {
-			fmt.Fprintln(io.err, "xaa: encoding JSON:", err)
-			return exitFailed
-		}
-		fmt.Fprintf(io.out, "%s\n", out)
-	} else {
-		styles := newReportStyles(io.out, colourEnabled(io))
-		fmt.Fprint(io.out, report.Run(styles, run, report.RunOptions{Reveal: f.reveal, Verbose: f.verbose}))
+	if !printResult(io, f.json, func() any { return run.JSON(f.reveal) }, func() string {
+		return report.Run(newReportStyles(io.out, colourEnabled(io)), run, report.RunOptions{Reveal: f.reveal, Verbose: f.verbose})
+	}) {
+		return exitFailed
 	}
 	if f.report != "" {
 		if err := os.WriteFile(f.report, run.Markdown(f.reveal), 0o600); err != nil {
