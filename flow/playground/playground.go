@@ -75,6 +75,7 @@ type Playground struct {
 	// stopRequests cancels the context of every request in flight, so
 	// long-lived ones (an MCP event stream) end when the playground closes.
 	stopRequests context.CancelFunc
+	fresh        freshConns
 	warnings     []string
 	closeOnce    sync.Once
 	closeErr     error
@@ -126,6 +127,7 @@ func Start(ctx context.Context, o Options) (*Playground, error) {
 	for i, h := range []http.Handler{p.idp.handler(), p.as.handler(), p.rs.handler()} {
 		srv := newServer(h)
 		srv.BaseContext = func(net.Listener) context.Context { return base }
+		srv.ConnState = p.fresh.track
 		p.servers = append(p.servers, srv)
 		go srv.Serve(listeners[i])
 	}
@@ -247,6 +249,7 @@ func (p *Playground) RotateKeys() error { return p.idp.org.keys.rotate() }
 func (p *Playground) Close() error {
 	p.closeOnce.Do(func() {
 		p.stopRequests()
+		p.fresh.close()
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		var errs []error
@@ -280,4 +283,35 @@ func newServer(h http.Handler) *http.Server {
 // http.TimeoutHandler cannot stream).
 func withTimeout(h http.Handler) http.Handler {
 	return http.TimeoutHandler(h, 10*time.Second, `{"error":"temporarily_unavailable","error_description":"the request took longer than 10 s"}`)
+}
+
+// freshConns are the connections that have not sent a request yet (a
+// client's spare dial). Shutdown waits five seconds before it counts them
+// as idle, so Close closes them itself.
+type freshConns struct {
+	mu    sync.Mutex
+	conns map[net.Conn]bool
+}
+
+// track is an http.Server ConnState hook.
+func (f *freshConns) track(c net.Conn, st http.ConnState) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if st != http.StateNew {
+		delete(f.conns, c)
+		return
+	}
+	if f.conns == nil {
+		f.conns = map[net.Conn]bool{}
+	}
+	f.conns[c] = true
+}
+
+func (f *freshConns) close() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for c := range f.conns {
+		c.Close()
+	}
+	f.conns = nil
 }
