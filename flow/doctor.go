@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/xaatools/xaa/inspect"
 )
 
 // Doctor checks a Cross App Access setup — an Okta org, its requesting and
@@ -64,6 +66,20 @@ func (s DoctorStatus) Glyph() string {
 		return "✗"
 	}
 	return "?"
+}
+
+// CheckStatus returns the check status of the same colour; unknown is
+// shown like a skipped check.
+func (s DoctorStatus) CheckStatus() inspect.Status {
+	switch s {
+	case DoctorPass:
+		return inspect.StatusPass
+	case DoctorWarn:
+		return inspect.StatusWarn
+	case DoctorFail:
+		return inspect.StatusFail
+	}
+	return inspect.StatusSkip
 }
 
 // MarshalText encodes the status as its identifier.

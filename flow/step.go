@@ -114,16 +114,19 @@ func (s StepStatus) String() string {
 }
 
 // Glyph returns ✓, !, ✗ or · so the status survives without colour.
-func (s StepStatus) Glyph() string {
+func (s StepStatus) Glyph() string { return s.CheckStatus().Glyph() }
+
+// CheckStatus returns the check status of the same meaning and colour.
+func (s StepStatus) CheckStatus() inspect.Status {
 	switch s {
 	case StepPass:
-		return inspect.StatusPass.Glyph()
+		return inspect.StatusPass
 	case StepWarn:
-		return inspect.StatusWarn.Glyph()
+		return inspect.StatusWarn
 	case StepFail:
-		return inspect.StatusFail.Glyph()
+		return inspect.StatusFail
 	}
-	return inspect.StatusSkip.Glyph()
+	return inspect.StatusSkip
 }
 
 // MarshalText encodes the status as its identifier.

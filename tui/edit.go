@@ -196,7 +196,7 @@ func (f flowScreen) compareView(before, after *flow.Step, width int) string {
 	col := max((width-3)/2, 10)
 	render := func(title string, st *flow.Step) string {
 		var b strings.Builder
-		b.WriteString(s.bold.Render(title) + "  " + s.report.Status(stepStatus(st.Status)).Render(st.Status.Glyph()+" "+st.Status.String()) + "\n")
+		b.WriteString(s.bold.Render(title) + "  " + s.report.Status(st.Status.CheckStatus()).Render(st.Status.Glyph()+" "+st.Status.String()) + "\n")
 		if o := overridesLine(st.Overrides, ""); o != "" {
 			b.WriteString(s.shift.Render("sent "+o) + "\n")
 		} else {

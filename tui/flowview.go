@@ -34,7 +34,7 @@ func (f flowScreen) stepList() string {
 		if f.running == i {
 			glyph = f.spin.View()
 		} else if st := f.steps[i]; st != nil {
-			glyph = s.report.Status(stepStatus(st.Status)).Render(st.Status.Glyph())
+			glyph = s.report.Status(st.Status.CheckStatus()).Render(st.Status.Glyph())
 		}
 		name := fmt.Sprintf("%d %s", i+1, shortTitle(flow.StepID(i)))
 		dur := f.stepDuration(i)
@@ -99,19 +99,6 @@ func (f flowScreen) failed() int {
 	return -1
 }
 
-// stepStatus maps a step's status to a check status, for colours.
-func stepStatus(s flow.StepStatus) inspect.Status {
-	switch s {
-	case flow.StepPass:
-		return inspect.StatusPass
-	case flow.StepWarn:
-		return inspect.StatusWarn
-	case flow.StepFail:
-		return inspect.StatusFail
-	}
-	return inspect.StatusSkip
-}
-
 // tabBar renders the tabs of the selected step (or the chain's title).
 func (f flowScreen) tabBar() string {
 	s := f.c.styles
@@ -173,7 +160,7 @@ func (f flowScreen) content() string {
 // stepHead is the heading of a step's tabs: its name, status, duration and
 // the inputs it ran with when they were edited.
 func stepHead(s styles, st *flow.Step, auth string) string {
-	head := s.bold.Render(stepTitle(int(st.ID))) + "  " + s.report.Status(stepStatus(st.Status)).Render(st.Status.Glyph()+" "+st.Status.String())
+	head := s.bold.Render(stepTitle(int(st.ID))) + "  " + s.report.Status(st.Status.CheckStatus()).Render(st.Status.Glyph()+" "+st.Status.String())
 	if st.Duration > 0 {
 		head += s.faint.Render("  " + shortDuration(st.Duration))
 	}
@@ -303,7 +290,7 @@ func checksView(s styles, st *flow.Step, width int) string {
 func explainView(s styles, st *flow.Step, width int) string {
 	var b strings.Builder
 	if st.Err == nil {
-		b.WriteString(s.report.Status(stepStatus(st.Status)).Render(st.Status.Glyph()+" nothing went wrong: "+statusWords(st.Status)) + "\n")
+		b.WriteString(s.report.Status(st.Status.CheckStatus()).Render(st.Status.Glyph()+" nothing went wrong: "+statusWords(st.Status)) + "\n")
 	} else {
 		b.WriteString(s.errTitle.Render(inspect.StatusFail.Glyph()+" What happened") + "\n")
 		if errors.Is(st.Err, context.Canceled) {

@@ -6,7 +6,6 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/xaatools/xaa/flow"
-	"github.com/xaatools/xaa/inspect"
 )
 
 // DoctorOptions tune the doctor's reports.
@@ -78,7 +77,7 @@ func DoctorVerdict(s Styles, d *flow.Diagnosis) string {
 
 // DoctorStyle returns the style of a doctor status: unknown looks like a
 // skipped check.
-func (s Styles) DoctorStyle(st flow.DoctorStatus) lipgloss.Style { return s.Status(doctorStatusOf(st)) }
+func (s Styles) DoctorStyle(st flow.DoctorStatus) lipgloss.Style { return s.Status(st.CheckStatus()) }
 
 // DoctorGlyph renders a doctor status glyph (✓ ? ! ✗) in its colour.
 func DoctorGlyph(s Styles, st flow.DoctorStatus) string { return s.DoctorStyle(st).Render(st.Glyph()) }
@@ -175,18 +174,4 @@ func details(w *writer, c flow.DoctorCheck, o DoctorOptions, indent string) {
 		}
 		indentBy(w, b.String(), extra)
 	}
-}
-
-// doctorStatusOf maps a doctor status to the check status of the same
-// colour.
-func doctorStatusOf(st flow.DoctorStatus) inspect.Status {
-	switch st {
-	case flow.DoctorPass:
-		return inspect.StatusPass
-	case flow.DoctorWarn:
-		return inspect.StatusWarn
-	case flow.DoctorFail:
-		return inspect.StatusFail
-	}
-	return inspect.StatusSkip
 }

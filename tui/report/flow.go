@@ -31,7 +31,7 @@ func Run(s Styles, run *flow.Run, o RunOptions) string {
 	}
 	var chips []string
 	for _, st := range run.Steps {
-		chips = append(chips, stepGlyph(s, st.Status)+" "+st.ID.String())
+		chips = append(chips, s.Glyph(st.Status.CheckStatus())+" "+st.ID.String())
 	}
 	w.line(s.Title.Render("xaa run") + "  " + verdict + s.Faint.Render(fmt.Sprintf("  %s", millis(run.Duration.Seconds()*1000))))
 	w.line(strings.Join(chips, s.Faint.Render(" · ")))
@@ -52,7 +52,7 @@ func StepReport(s Styles, index int, st *flow.Step, o RunOptions) string {
 // step writes one step's section.
 func step(w *writer, index int, st *flow.Step, o RunOptions) {
 	s := w.s
-	head := fmt.Sprintf("%s %d %s", stepGlyph(s, st.Status), index, st.ID.Title())
+	head := fmt.Sprintf("%s %d %s", s.Glyph(st.Status.CheckStatus()), index, st.ID.Title())
 	switch st.Status {
 	case flow.StepFail:
 		head = s.Fail.Render(head)
@@ -218,18 +218,6 @@ func notPassed(r inspect.Report) inspect.Report {
 		}
 	}
 	return out
-}
-
-func stepGlyph(s Styles, st flow.StepStatus) string {
-	switch st {
-	case flow.StepPass:
-		return s.Glyph(inspect.StatusPass)
-	case flow.StepWarn:
-		return s.Glyph(inspect.StatusWarn)
-	case flow.StepFail:
-		return s.Glyph(inspect.StatusFail)
-	}
-	return s.Glyph(inspect.StatusSkip)
 }
 
 // indent writes rendered lines two spaces in.
