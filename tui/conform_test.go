@@ -3,7 +3,6 @@ package tui
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -77,15 +76,7 @@ func openConformOn(t *testing.T, width, height int) Model {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { p.Close() })
-	path := filepath.Join(t.TempDir(), "as.yaml")
-	if err := p.WriteConfig(path); err != nil {
-		t.Fatal(err)
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := flow.ParseConfig(data, path)
+	cfg, err := playgroundConfig(p)
 	if err != nil {
 		t.Fatal(err)
 	}

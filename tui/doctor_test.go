@@ -2,8 +2,6 @@ package tui
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -26,15 +24,7 @@ func doctorPlayground(t *testing.T, faults ...string) (*flow.Config, *flow.Step)
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { p.Close() })
-	path := filepath.Join(t.TempDir(), "xaa.yaml")
-	if err := p.WriteConfig(path); err != nil {
-		t.Fatal(err)
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := flow.ParseConfig(data, path)
+	cfg, err := playgroundConfig(p)
 	if err != nil {
 		t.Fatal(err)
 	}
