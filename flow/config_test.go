@@ -167,6 +167,8 @@ func TestConfigWarnings(t *testing.T) {
 		}, "looks like an Okta client id"},
 		{"public client", func(c *flow.Config) { c.IdP.AuthMethod = flow.AuthNone }, "SHOULD only be offered to confidential clients"},
 		{"Okta custom authorization server", func(c *flow.Config) { c.IdP.Issuer = "https://dev-123.okta.com/oauth2/default" }, "only the org authorization server"},
+		{"Okta Admin Console URL", func(c *flow.Config) { c.IdP.Issuer = "https://dev-123-admin.okta.com" }, "Admin Console's address, not the org's issuer: use https://dev-123.okta.com"},
+		{"Okta issuer with a trailing slash", func(c *flow.Config) { c.IdP.Issuer = "https://dev-123.okta.com/" }, "no trailing slash"},
 		{"nothing to call", func(c *flow.Config) { c.Resource.APIURL, c.Resource.MCPURL = "", "" }, "the run stops after the access token"},
 	}
 	for _, c := range cases {

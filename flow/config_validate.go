@@ -137,8 +137,9 @@ func clientAuthProblems(section string, cc ClientConfig, env string) []ConfigPro
 }
 
 // Warnings returns what is allowed but probably wrong: unknown keys, the
-// two client identities looking swapped, a public client, an Okta custom
-// authorization server as the IdP, no resource to call.
+// two client identities looking swapped, a public client, an Okta Admin
+// Console URL, a trailing slash or a custom authorization server as the
+// Okta IdP, no resource to call.
 func (c *Config) Warnings() []ConfigProblem {
 	ws := append([]ConfigProblem(nil), c.loadWarnings...)
 	add := func(key, format string, args ...any) {
@@ -157,6 +158,13 @@ func (c *Config) Warnings() []ConfigProblem {
 	}
 	if idp.authMethod() == AuthNone {
 		add("idp.auth_method", "none: a public client; the draft says the token exchange SHOULD only be offered to confidential clients (§9.1), and many IdPs refuse it")
+	}
+	if u, err := url.Parse(c.IdP.Issuer); err == nil && u.Host != "" {
+		if org, admin := adminConsoleURL(u); admin {
+			add("idp.issuer", "%q is the Okta Admin Console's address, not the org's issuer: use %s", c.IdP.Issuer, org)
+		} else if oktaHost(u.Host) && strings.HasSuffix(c.IdP.Issuer, "/") {
+			add("idp.issuer", "Okta's issuer has no trailing slash, and issuers are compared byte for byte: use %s", strings.TrimRight(c.IdP.Issuer, "/"))
+		}
 	}
 	if strings.Contains(c.IdP.Issuer, "/oauth2/") && strings.Contains(strings.ToLower(c.IdP.Issuer), "okta") {
 		add("idp.issuer", "%q is an Okta custom authorization server; only the org authorization server (https://{yourOktaDomain}) issues ID-JAGs", c.IdP.Issuer)

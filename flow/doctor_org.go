@@ -64,6 +64,16 @@ var customASPath = regexp.MustCompile(`^/oauth2/[^/]+/?$`)
 
 // oktaHost reports whether host is an Okta org's (okta.com and its
 // preview, EMEA and government cells).
+// adminConsoleURL reports whether u is an Okta Admin Console address
+// (https://dev-123-admin.okta.com) and returns the org URL it stands for.
+func adminConsoleURL(u *url.URL) (orgURL string, admin bool) {
+	label, rest, _ := strings.Cut(u.Hostname(), ".")
+	if !strings.HasSuffix(label, "-admin") {
+		return "", false
+	}
+	return u.Scheme + "://" + strings.TrimSuffix(label, "-admin") + "." + rest, true
+}
+
 func oktaHost(host string) bool {
 	host = strings.ToLower(hostOnly(host))
 	for _, suffix := range []string{".okta.com", ".oktapreview.com", ".okta-emea.com", ".okta-gov.com", ".okta.mil"} {
@@ -108,12 +118,10 @@ func (r *doctorRun) orgURLChecks() {
 		r.fail(itemOrgURL, "https://…", issuer, "an Okta org is only served over https: use https://"+u.Host, nil)
 	}
 
-	host := u.Hostname()
-	if label, rest, _ := strings.Cut(host, "."); strings.HasSuffix(label, "-admin") {
-		fixed := u.Scheme + "://" + strings.TrimSuffix(label, "-admin") + "." + rest
+	if fixed, admin := adminConsoleURL(u); admin {
 		r.fail(itemOrgAdmin, fixed, issuer, "this is the Admin Console's address, not the org's issuer: use "+fixed, nil)
 	} else {
-		r.pass(itemOrgAdmin, "not …-admin", host, nil)
+		r.pass(itemOrgAdmin, "not …-admin", u.Hostname(), nil)
 	}
 
 	origin := u.Scheme + "://" + u.Host

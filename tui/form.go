@@ -22,7 +22,8 @@ type field struct {
 	input   textinput.Model
 	choices []string
 	choice  int
-	err     string // inline validation message
+	err     string // inline validation message: blocks saving
+	warn    string // inline warning: probably wrong, but allowed
 	touched bool   // the user has left the field once: show its problem
 }
 
@@ -85,6 +86,13 @@ func (f form) values() map[string]string {
 		out[fd.key] = fd.value()
 	}
 	return out
+}
+
+// setWarnings sets each field's warning from a key → message map.
+func (f *form) setWarnings(warnings map[string]string) {
+	for i := range f.fields {
+		f.fields[i].warn = warnings[f.fields[i].key]
+	}
 }
 
 // setErrors sets each field's problem from a key → message map.
@@ -203,6 +211,8 @@ func (f form) view(width int) string {
 		switch {
 		case showErr:
 			b.WriteString(wrapIndented(s.report.Fail.Render(inspect.StatusFail.Glyph()+" "+fd.err), indent, width))
+		case fd.warn != "" && (fd.touched || f.attempted):
+			b.WriteString(wrapIndented(s.report.Warn.Render(inspect.StatusWarn.Glyph()+" "+fd.warn), indent, width))
 		case i == f.focus && fd.hint != "":
 			b.WriteString(wrapIndented(s.faint.Render(fd.hint), indent, width))
 		}

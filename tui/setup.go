@@ -120,6 +120,13 @@ func (s *setup) validate(getenv func(string) string) {
 		}
 	}
 	s.form.setErrors(problems)
+	warnings := map[string]string{}
+	for _, w := range cfg.Warnings() {
+		if s.hasField(w.Key) && warnings[w.Key] == "" {
+			warnings[w.Key] = w.Message
+		}
+	}
+	s.form.setWarnings(warnings)
 }
 
 func (s setup) hasField(k string) bool {

@@ -543,6 +543,16 @@ func TestSetupValidatesInline(t *testing.T) {
 	}
 }
 
+func TestSetupWarnsAboutTheAdminConsoleURL(t *testing.T) {
+	m := newTestModel(t, Options{}, 100, 30)
+	m = press(t, m, "o")
+	m = paste(t, m, "https://dev-123-admin.okta.com")
+	m = press(t, m, "tab")
+	if view := ansi.Strip(m.View()); !strings.Contains(view, "! \"https://dev-123-admin.okta.com\" is the Okta Admin Console's address") || !strings.Contains(view, "use https://dev-123.okta.com") {
+		t.Errorf("the admin URL is not flagged with its fix:\n%s", view)
+	}
+}
+
 func TestPlaygroundChosenBeforeReady(t *testing.T) {
 	m := newTestModel(t, Options{}, 80, 24)
 	m = press(t, m, "enter")
