@@ -1,5 +1,7 @@
 package flow
 
+import "github.com/xaatools/xaa/flow/config"
+
 // The error explanation catalogue. Entries are tried in order, so the
 // specific ones (an Okta description, a check) come before the generic ones
 // (an error code at a step) and the network failures come last. Sources:
@@ -365,7 +367,7 @@ var catalogue = []rule{
 		Explanation: Explanation{
 			Meaning: "The IdP could not authenticate the client.",
 			Causes:  []string{"a wrong client secret", "the resource-AS credentials used at the IdP (the two client pairs crossed)", "an auth_method the client is not registered for"},
-			Fix:     "Use the IdP client's credentials in steps 1–2 (idp.client_id, " + EnvIdPClientSecret + ") — " + oktaClientCreds + ".",
+			Fix:     "Use the IdP client's credentials in steps 1–2 (idp.client_id, " + config.EnvIdPClientSecret + ") — " + oktaClientCreds + ".",
 			Spec:    "RFC 6749 §5.2"}},
 	{id: "token_exchange.step_up", steps: onExchange, code: "insufficient_user_authentication", rows: []int{32},
 		Explanation: Explanation{
@@ -440,7 +442,7 @@ var catalogue = []rule{
 		Explanation: Explanation{
 			Meaning: "The resource AS could not authenticate the client.",
 			Causes:  []string{"a wrong secret", "the IdP credentials reused at the resource AS", "the wrong method: check token_endpoint_auth_methods_supported (MCP conformance expects client_secret_basic, xaa.dev client_secret_post)"},
-			Fix:     "Use the client registered at the resource AS (resource_as.client_id, " + EnvASClientSecret + ") with a method its metadata lists.",
+			Fix:     "Use the client registered at the resource AS (resource_as.client_id, " + config.EnvASClientSecret + ") with a method its metadata lists.",
 			Spec:    "RFC 6749 §5.2"}},
 	{id: "jwt_bearer.proof_of_possession", steps: onBearer, desc: re(`proof of possession|DPoP`), rows: []int{50},
 		Explanation: Explanation{
@@ -625,7 +627,7 @@ var catalogue = []rule{
 		Explanation: Explanation{
 			Meaning: "The IdP could not authenticate the client at the code exchange.",
 			Causes:  []string{"a wrong idp.client_secret", "an auth_method the client is not registered for"},
-			Fix:     "Check idp.client_id and " + EnvIdPClientSecret + " (" + oktaClientCreds + ").",
+			Fix:     "Check idp.client_id and " + config.EnvIdPClientSecret + " (" + oktaClientCreds + ").",
 			Spec:    "RFC 6749 §5.2"}},
 	{id: "oauth.unauthorized_client", steps: onLogin, code: "unauthorized_client",
 		Explanation: Explanation{

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/xaatools/xaa/flow/config"
+
 	"github.com/xaatools/xaa/flow/playground"
 	"github.com/xaatools/xaa/inspect"
 )
@@ -115,7 +117,7 @@ type ConformSetup struct {
 	Subject        string `json:"subject"`
 	Email          string `json:"email"`
 	UnknownSubject string `json:"unknown_subject"`
-	// Resource and Scopes are what the valid ID-JAG grants.
+	// Resource and config.Scopes are what the valid ID-JAG grants.
 	Resource string   `json:"resource,omitempty"`
 	Scopes   []string `json:"scopes,omitempty"`
 	// UntrustedIssuer is the second IdP, which the AS must not trust.
@@ -141,10 +143,10 @@ type ConformTarget struct {
 }
 
 // Conformer runs the conformance cases against one resource AS: the
-// resource_as section of Config (issuer, client and its authentication,
+// resource_as section of config.Config (issuer, client and its authentication,
 // scopes) and the resource id, with ID-JAGs minted by IdPs.
 type Conformer struct {
-	Config *Config
+	Config *config.Config
 	Env    Env
 	IdPs   *ConformIdPs
 	// TokenEndpoint, when set, is used instead of the one discovery finds
@@ -179,7 +181,7 @@ func (c *Conformer) Prepare(ctx context.Context) *Conformance {
 		Resource: c.Config.Resource.ID, Scopes: as.Scopes,
 		UntrustedIssuer: c.IdPs.Untrusted.IdPURL(),
 	}
-	for _, u := range c.IdPs.Trusted.Config().Users {
+	for _, u := range c.IdPs.Trusted.Users() {
 		switch u.Username {
 		case conformUser:
 			conf.Setup.Subject, conf.Setup.Email = u.Subject, u.Email
@@ -199,7 +201,7 @@ func (c *Conformer) Prepare(ctx context.Context) *Conformance {
 // ID-JAG profile (draft §7.2).
 func (c *Conformer) discoverTarget(ctx context.Context) ConformTarget {
 	as := c.Config.ResourceAS
-	t := ConformTarget{Issuer: as.Issuer, ClientID: as.ClientID, AuthMethod: as.authMethod(), TokenEndpoint: c.TokenEndpoint}
+	t := ConformTarget{Issuer: as.Issuer, ClientID: as.ClientID, AuthMethod: as.Method(), TokenEndpoint: c.TokenEndpoint}
 	if t.TokenEndpoint != "" {
 		t.Notes = append(t.Notes, "token endpoint given with --token-endpoint; the AS's metadata was not fetched")
 		return t

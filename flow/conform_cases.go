@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/xaatools/xaa/flow/config"
+
 	"github.com/xaatools/xaa/flow/playground"
 )
 
@@ -92,7 +94,7 @@ type ConformCase struct {
 // caseInput is what a case builds its token from.
 type caseInput struct {
 	idps          *ConformIdPs
-	cfg           *Config
+	cfg           *config.Config
 	tokenEndpoint string
 }
 
@@ -368,7 +370,7 @@ func (in *caseInput) withheldScope(trim bool) (caseRequest, error) {
 	if len(scopes) < 2 {
 		return caseRequest{skip: "needs two scopes in resource_as.scopes: one the ID-JAG grants, one it withholds"}, nil
 	}
-	granted, withheld := Scopes(scopes[:len(scopes)-1]), scopes[len(scopes)-1]
+	granted, withheld := config.Scopes(scopes[:len(scopes)-1]), scopes[len(scopes)-1]
 	r, err := in.mint(func(m *playground.MintRequest) { m.Claims["scope"] = granted.String() })
 	r.scope, r.withheld = withheld, withheld
 	if trim {

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xaatools/xaa/flow/config"
+
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/xaatools/xaa/flow"
@@ -23,7 +25,7 @@ import (
 // trusted playground's own resource AS, which trusts its embedded IdP.
 type conformEnv struct {
 	idps *flow.ConformIdPs
-	cfg  *flow.Config
+	cfg  *config.Config
 	c    *flow.Conformer
 }
 
@@ -428,7 +430,7 @@ func TestSelectConformCases(t *testing.T) {
 func TestConformScopeCasesNeedTwoScopes(t *testing.T) {
 	e := startConform(t, t.TempDir())
 	cfg := *e.cfg
-	cfg.ResourceAS.Scopes = flow.Scopes{"todos.read"}
+	cfg.ResourceAS.Scopes = config.Scopes{"todos.read"}
 	e.c.Config = &cfg
 	conf := e.run(t, "scope_not_granted", "trimmed_scopes", "expired")
 	want := map[string]string{"baseline": "accepted", "scope_not_granted": "skipped", "trimmed_scopes": "skipped", "expired": "rejected"}
@@ -452,12 +454,12 @@ func TestValidateConform(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			cfg, err := flow.ParseConfig([]byte(c.yaml), "x.yaml")
+			cfg, err := config.Parse([]byte(c.yaml), "x.yaml")
 			if err != nil {
 				t.Fatal(err)
 			}
 			var got []string
-			if ce, ok := cfg.ValidateConform().(*flow.ConfigError); ok {
+			if ce, ok := cfg.ValidateWithout("idp").(*config.Error); ok {
 				for _, p := range ce.Problems {
 					got = append(got, p.Key)
 				}

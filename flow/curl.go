@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/xaatools/xaa/flow/config"
 )
 
 // curlSkipHeaders are headers curl sets itself or that say nothing.
@@ -34,9 +36,9 @@ var secretPlaceholders = map[string]string{
 // clientSecretEnv is the variable holding the client secret for a party.
 func clientSecretEnv(party string) string {
 	if party == PartyAS {
-		return EnvASClientSecret
+		return config.EnvASClientSecret
 	}
-	return EnvIdPClientSecret
+	return config.EnvIdPClientSecret
 }
 
 // Curl returns a curl command that reproduces the exchange. Secrets are

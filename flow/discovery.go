@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/xaatools/xaa/flow/config"
+
 	"github.com/xaatools/xaa/inspect"
 )
 
@@ -204,7 +206,7 @@ func endpointChecks(st *Step, prefix string, md *Metadata, required map[string]s
 		v := required[name]
 		if v == "" {
 			missing = append(missing, name)
-		} else if insecureURL(v) {
+		} else if inspect.IsInsecureURL(v) {
 			insecure = append(insecure, name+" "+v)
 		}
 	}
@@ -264,18 +266,18 @@ func (r *Runner) asChecks(st *Step, md *Metadata) {
 
 // authMethodCheck checks the configured client authentication against the
 // advertised ones (client_secret_basic when the member is absent, RFC 8414 §2).
-func authMethodCheck(st *Step, id, key string, cc ClientConfig, md *Metadata) {
+func authMethodCheck(st *Step, id, key string, cc config.ClientConfig, md *Metadata) {
 	list := md.TokenEndpointAuthMethodsSupported
 	shown := strings.Join(list, ", ")
 	if list == nil {
-		list, shown = []string{AuthClientSecretBasic}, "absent (default client_secret_basic)"
+		list, shown = []string{config.AuthClientSecretBasic}, "absent (default client_secret_basic)"
 	}
-	if slices.Contains(list, cc.authMethod()) {
-		st.check(id, inspect.StatusPass, key+" is an advertised method", cc.authMethod(), shown, "", "RFC 8414 §2")
+	if slices.Contains(list, cc.Method()) {
+		st.check(id, inspect.StatusPass, key+" is an advertised method", cc.Method(), shown, "", "RFC 8414 §2")
 		return
 	}
-	st.check(id, inspect.StatusWarn, key+" is an advertised method", cc.authMethod(), shown,
-		fmt.Sprintf("the server may refuse %s with invalid_client; pick one it lists", cc.authMethod()), "RFC 8414 §2")
+	st.check(id, inspect.StatusWarn, key+" is an advertised method", cc.Method(), shown,
+		fmt.Sprintf("the server may refuse %s with invalid_client; pick one it lists", cc.Method()), "RFC 8414 §2")
 }
 
 // resourceChecks records what the protected resource metadata says and

@@ -9,7 +9,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xaatools/xaa/flow/config"
+
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/flow/playground"
 	"github.com/xaatools/xaa/inspect"
@@ -253,15 +256,15 @@ func TestDiscoveryStepFailures(t *testing.T) {
 	l.Close()
 	cases := []struct {
 		name        string
-		change      func(c *flow.Config)
+		change      func(c *config.Config)
 		explanation string
 		check       string
 	}{
-		{"IdP issuer with a trailing slash", func(c *flow.Config) { c.IdP.Issuer += "/" }, "discovery.issuer_mismatch", "discovery.idp.issuer"},
-		{"resource AS issuer with a trailing slash", func(c *flow.Config) { c.ResourceAS.Issuer += "/" }, "discovery.issuer_mismatch", "discovery.as.issuer"},
-		{"nothing listens at the IdP", func(c *flow.Config) { c.IdP.Issuer = nothing }, "network.refused", "discovery.idp.metadata"},
-		{"IdP issuer with a path nobody serves", func(c *flow.Config) { c.IdP.Issuer += "/oauth2/default" }, "discovery.no_metadata", "discovery.idp.metadata"},
-		{"MCP URL with a trailing slash", func(c *flow.Config) { c.Resource.MCPURL += "/" }, "discovery.prm_resource_mismatch", "discovery.mcp.resource"},
+		{"IdP issuer with a trailing slash", func(c *config.Config) { c.IdP.Issuer += "/" }, "discovery.issuer_mismatch", "discovery.idp.issuer"},
+		{"resource AS issuer with a trailing slash", func(c *config.Config) { c.ResourceAS.Issuer += "/" }, "discovery.issuer_mismatch", "discovery.as.issuer"},
+		{"nothing listens at the IdP", func(c *config.Config) { c.IdP.Issuer = nothing }, "network.refused", "discovery.idp.metadata"},
+		{"IdP issuer with a path nobody serves", func(c *config.Config) { c.IdP.Issuer += "/oauth2/default" }, "discovery.no_metadata", "discovery.idp.metadata"},
+		{"MCP URL with a trailing slash", func(c *config.Config) { c.Resource.MCPURL += "/" }, "discovery.prm_resource_mismatch", "discovery.mcp.resource"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

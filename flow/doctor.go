@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/xaatools/xaa/flow/config"
+
 	"github.com/xaatools/xaa/inspect"
 )
 
@@ -22,7 +24,7 @@ import (
 // The probes are harmless: no admin API, no writes, at most one failed
 // client authentication per check, no secret in any result.
 type Doctor struct {
-	Config *Config
+	Config *config.Config
 	Env    Env
 	// IDToken is a signed-in user's ID token from the org (the TUI's login,
 	// or --token). Without it the checks that need a user are unknown.
@@ -175,8 +177,8 @@ type Diagnosis struct {
 	Checks   []DoctorCheck
 	Started  time.Time
 	Duration time.Duration
-	// Parties names the configured parties, without secrets.
-	Parties Parties
+	// config.Parties names the configured parties, without secrets.
+	Parties config.Parties
 	// Okta says the IdP looks like an Okta org (its host, or the org
 	// authorization server's /oauth2/v1 endpoints).
 	Okta bool
@@ -222,7 +224,7 @@ func (d *Diagnosis) ByParty(p DoctorParty) []DoctorCheck {
 // doctorRun is one run of the doctor: what it found so far, for the checks
 // that build on it.
 type doctorRun struct {
-	cfg   *Config
+	cfg   *config.Config
 	env   Env
 	token string
 	diag  *Diagnosis

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xaatools/xaa/flow/config"
+
 	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/flow/playground"
 )
@@ -28,8 +30,8 @@ func refusedAddr(t *testing.T) string {
 }
 
 // hostileConfig points every party at base.
-func hostileConfig(base string) *flow.Config {
-	c := &flow.Config{}
+func hostileConfig(base string) *config.Config {
+	c := &config.Config{}
 	c.IdP.Issuer, c.IdP.ClientID, c.IdP.ClientSecret, c.IdP.RedirectURI = base, "agent", "idp-secret-value", "http://127.0.0.1:8976/callback"
 	c.ResourceAS.Issuer, c.ResourceAS.ClientID, c.ResourceAS.ClientSecret = base+"/as", "agent-at-api", "as-secret-value"
 	c.Resource.APIURL, c.Resource.MCPURL = base+"/todos", base+"/mcp"

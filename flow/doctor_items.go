@@ -3,6 +3,8 @@ package flow
 import (
 	"errors"
 	"strings"
+
+	"github.com/xaatools/xaa/flow/config"
 )
 
 // Admin Console screens the doctor's fixes name, beyond those of the
@@ -11,7 +13,7 @@ const (
 	oktaAuthServers       = "Okta Admin Console › Security › API › Authorization Servers (a custom authorization server cannot issue ID-JAGs: use the org URL)"
 	oktaFeature           = "Okta Support (Cross App Access is no longer self-service since 2026-07-01; earlier orgs: Settings › Features › Cross App Access)"
 	oktaManageConnections = "Okta Admin Console › Applications › Applications › (requesting app, e.g. Agent0) › Manage Connections (AI agents: Directory › AI agents › (agent) › Resource connections)"
-	oktaConnectionScopes  = oktaManageConnections + " › Scopes"
+	oktaConnectionScopes  = oktaManageConnections + " › config.Scopes"
 	oktaConnectionClient  = oktaManageConnections + " › the client ID registered in the resource app"
 )
 
@@ -139,7 +141,7 @@ func needs(what, checkID string) string {
 }
 
 // joinProblems renders config problems on one line.
-func joinProblems(ps []ConfigProblem) string {
+func joinProblems(ps []config.Problem) string {
 	parts := make([]string, len(ps))
 	for i, p := range ps {
 		parts[i] = p.String()

@@ -1,6 +1,10 @@
 package flow
 
-import "time"
+import (
+	"time"
+
+	"github.com/xaatools/xaa/flow/config"
+)
 
 // DiagnosisJSON is the stable JSON shape of `xaa doctor --json`: the
 // checks in the shape of the other commands' checks (CONTRACT.md), plus
@@ -11,7 +15,7 @@ type DiagnosisJSON struct {
 	DurationMS float64           `json:"duration_ms"`
 	Okta       bool              `json:"okta"`
 	SignedIn   bool              `json:"signed_in"`
-	Parties    Parties           `json:"parties"`
+	Parties    config.Parties    `json:"parties"`
 	Summary    DoctorSummary     `json:"summary"`
 	Checks     []DoctorCheckJSON `json:"checks"`
 }

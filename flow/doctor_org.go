@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/xaatools/xaa/flow/config"
+
 	"github.com/xaatools/xaa/inspect"
 )
 
@@ -26,8 +28,8 @@ const (
 // section. The issuer of the IdP is left to the org URL checks, which say
 // more about it.
 func (r *doctorRun) configChecks() {
-	var problems []ConfigProblem
-	var ce *ConfigError
+	var problems []config.Problem
+	var ce *config.Error
 	if err := r.cfg.Validate(); errors.As(err, &ce) {
 		problems = ce.Problems
 	}
@@ -36,8 +38,8 @@ func (r *doctorRun) configChecks() {
 		name string
 		item doctorItem
 	}{{"idp", itemReqConfig}, {"resource_as", itemASConfig}, {"resource", itemResConfig}} {
-		in := func(ps []ConfigProblem) []ConfigProblem {
-			var out []ConfigProblem
+		in := func(ps []config.Problem) []config.Problem {
+			var out []config.Problem
 			for _, p := range ps {
 				section, _, _ := strings.Cut(p.Key, ".")
 				if section == sec.name && p.Key != "idp.issuer" {
@@ -49,7 +51,7 @@ func (r *doctorRun) configChecks() {
 		expected := "the " + sec.name + " section complete and valid"
 		switch bad, odd := in(problems), in(warnings); {
 		case len(bad) > 0:
-			r.fail(sec.item, expected, joinProblems(bad), "fix these keys in "+orText(r.cfg.Source, "the config")+"; secrets can also come from "+EnvIdPClientSecret+" / "+EnvASClientSecret, nil)
+			r.fail(sec.item, expected, joinProblems(bad), "fix these keys in "+orText(r.cfg.Source, "the config")+"; secrets can also come from "+config.EnvIdPClientSecret+" / "+config.EnvASClientSecret, nil)
 		case len(odd) > 0:
 			r.warn(sec.item, expected, joinProblems(odd), "allowed, but probably not what you meant", nil)
 		default:
@@ -62,32 +64,10 @@ func (r *doctorRun) configChecks() {
 // /oauth2/default or /oauth2/aus… (protocol reference §7).
 var customASPath = regexp.MustCompile(`^/oauth2/[^/]+/?$`)
 
-// oktaHost reports whether host is an Okta org's (okta.com and its
-// preview, EMEA and government cells).
-// adminConsoleURL reports whether u is an Okta Admin Console address
-// (https://dev-123-admin.okta.com) and returns the org URL it stands for.
-func adminConsoleURL(u *url.URL) (orgURL string, admin bool) {
-	label, rest, _ := strings.Cut(u.Hostname(), ".")
-	if !strings.HasSuffix(label, "-admin") {
-		return "", false
-	}
-	return u.Scheme + "://" + strings.TrimSuffix(label, "-admin") + "." + rest, true
-}
-
-func oktaHost(host string) bool {
-	host = strings.ToLower(hostOnly(host))
-	for _, suffix := range []string{".okta.com", ".oktapreview.com", ".okta-emea.com", ".okta-gov.com", ".okta.mil"} {
-		if strings.HasSuffix(host, suffix) {
-			return true
-		}
-	}
-	return false
-}
-
 // looksLikeOkta reports whether the IdP is an Okta org: by its host, or by
 // the org authorization server's endpoint layout.
 func looksLikeOkta(issuer string, md *Metadata) bool {
-	if u, err := url.Parse(issuer); err == nil && oktaHost(u.Host) {
+	if u, err := url.Parse(issuer); err == nil && config.OktaHost(u.Host) {
 		return true
 	}
 	return md != nil && md.TokenEndpoint == strings.TrimSuffix(md.Issuer, "/")+oktaOrgTokenPath
@@ -112,13 +92,13 @@ func (r *doctorRun) orgURLChecks() {
 	switch {
 	case u.Scheme == "https":
 		r.pass(itemOrgURL, "https://…", issuer, nil)
-	case isLoopbackURL(issuer):
+	case inspect.IsLoopbackURL(issuer):
 		r.pass(itemOrgURL, "https://…", issuer+" (http on loopback: a local test server)", nil)
 	default:
 		r.fail(itemOrgURL, "https://…", issuer, "an Okta org is only served over https: use https://"+u.Host, nil)
 	}
 
-	if fixed, admin := adminConsoleURL(u); admin {
+	if fixed, admin := config.AdminConsoleURL(u); admin {
 		r.fail(itemOrgAdmin, fixed, issuer, "this is the Admin Console's address, not the org's issuer: use "+fixed, nil)
 	} else {
 		r.pass(itemOrgAdmin, "not …-admin", u.Hostname(), nil)
@@ -130,7 +110,7 @@ func (r *doctorRun) orgURLChecks() {
 		r.fail(itemOrgAuthServer, origin, issuer, "a custom authorization server ("+strings.TrimSuffix(path, "/")+") cannot issue ID-JAGs: set idp.issuer to the org authorization server "+origin+" and log in there", nil)
 	case path == "" || path == "/":
 		r.pass(itemOrgAuthServer, origin, issuer, nil)
-	case oktaHost(u.Host):
+	case config.OktaHost(u.Host):
 		r.warn(itemOrgAuthServer, origin, issuer, "an Okta org URL has no path: use "+origin, nil)
 	default:
 		r.pass(itemOrgAuthServer, "the IdP's issuer", issuer+" (not an Okta custom authorization server path)", nil)
@@ -139,7 +119,7 @@ func (r *doctorRun) orgURLChecks() {
 	switch {
 	case !strings.HasSuffix(issuer, "/"):
 		r.pass(itemOrgSlash, "no trailing /", issuer, nil)
-	case oktaHost(u.Host) || u.EscapedPath() == "/":
+	case config.OktaHost(u.Host) || u.EscapedPath() == "/":
 		r.fail(itemOrgSlash, strings.TrimRight(issuer, "/"), issuer, "Okta's issuer has no trailing slash, and issuers are compared byte for byte: use "+strings.TrimRight(issuer, "/"), nil)
 	default:
 		r.pass(itemOrgSlash, "the published issuer", issuer+" (ends with /: org.issuer compares it with the published one)", nil)
@@ -239,16 +219,16 @@ func (r *doctorRun) advertised(i doctorItem, member string, list []string, want,
 // authMethod checks the configured client authentication against the
 // advertised methods (client_secret_basic when the member is absent,
 // RFC 8414 §2).
-func (r *doctorRun) authMethod(i doctorItem, cc ClientConfig, md *Metadata, ev []*Exchange) {
+func (r *doctorRun) authMethod(i doctorItem, cc config.ClientConfig, md *Metadata, ev []*Exchange) {
 	list, shown := md.TokenEndpointAuthMethodsSupported, strings.Join(md.TokenEndpointAuthMethodsSupported, ", ")
 	if list == nil {
-		list, shown = []string{AuthClientSecretBasic}, "absent (default client_secret_basic)"
+		list, shown = []string{config.AuthClientSecretBasic}, "absent (default client_secret_basic)"
 	}
-	if slices.Contains(list, cc.authMethod()) {
-		r.pass(i, cc.authMethod(), shown, ev)
+	if slices.Contains(list, cc.Method()) {
+		r.pass(i, cc.Method(), shown, ev)
 		return
 	}
-	r.warn(i, cc.authMethod(), shown, fmt.Sprintf("the server may refuse %s with invalid_client: set auth_method to one it lists", cc.authMethod()), ev)
+	r.warn(i, cc.Method(), shown, fmt.Sprintf("the server may refuse %s with invalid_client: set auth_method to one it lists", cc.Method()), ev)
 }
 
 // orgKeys fetches the org's JWKS and counts its usable keys.

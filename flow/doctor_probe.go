@@ -55,7 +55,7 @@ func (r *doctorRun) idpProbe(ctx context.Context) {
 	switch {
 	case r.idp == nil || r.idp.TokenEndpoint == "":
 		why = needs("the org's token endpoint", itemOrgMetadata.id)
-	case !r.clientUsable(r.cfg.IdP.ClientConfig):
+	case !r.cfg.IdP.Usable():
 		why = needs("idp.client_id and its credentials", itemReqConfig.id)
 	}
 	if why != "" {
@@ -67,7 +67,7 @@ func (r *doctorRun) idpProbe(ctx context.Context) {
 	st := r.quietRunner().RunStep(ctx, StepTokenExchange, State{IdP: r.idp, IdPKeys: r.idpKeys, AS: r.as, API: r.api, MCP: r.mcp,
 		SubjectToken: doctorProbeSubject, SubjectTokenType: inspect.TokenTypeIDToken}, nil)
 	ev := st.Exchanges
-	wantCreds := "idp.client_id authenticated with " + r.cfg.IdP.authMethod()
+	wantCreds := "idp.client_id authenticated with " + r.cfg.IdP.Method()
 	wantGrant := "the token exchange grant allowed for idp.client_id"
 	wantXAA := "the org's token endpoint takes token exchanges for ID-JAGs"
 	var oe *OAuthError
@@ -134,11 +134,6 @@ func (r *doctorRun) idpProbe(ctx context.Context) {
 	})
 }
 
-// clientUsable reports whether a client has what a token request needs.
-func (r *doctorRun) clientUsable(cc ClientConfig) bool {
-	return cc.ClientID != "" && len(clientAuthProblems("", cc, "")) == 0
-}
-
 func urlPath(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -158,7 +153,7 @@ func (r *doctorRun) asProbe(ctx context.Context) {
 	switch {
 	case r.as == nil || r.as.TokenEndpoint == "":
 		why = needs("the resource AS's token endpoint", itemASMetadata.id)
-	case !r.clientUsable(r.cfg.ResourceAS):
+	case !r.cfg.ResourceAS.Usable():
 		why = needs("resource_as.client_id and its credentials", itemASConfig.id)
 	}
 	if why != "" {
@@ -176,7 +171,7 @@ func (r *doctorRun) asProbe(ctx context.Context) {
 	}
 	st := r.quietRunner().RunStep(ctx, StepJWTBearer, State{IdP: r.idp, IdPKeys: r.idpKeys, AS: r.as, IDJAG: assertion, IDJAGChecked: true}, nil)
 	ev := st.Exchanges
-	wantCreds := "resource_as.client_id authenticated with " + r.cfg.ResourceAS.authMethod()
+	wantCreds := "resource_as.client_id authenticated with " + r.cfg.ResourceAS.Method()
 	wantGrant := "the jwt-bearer grant allowed for resource_as.client_id"
 	wantRejects := "invalid_grant for an unsigned ID-JAG from " + doctorProbeIssuer
 	var oe *OAuthError

@@ -7,7 +7,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xaatools/xaa/flow/config"
+
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/flow/playground"
 )
@@ -198,16 +201,16 @@ func TestDoctorConfigMistakes(t *testing.T) {
 		faults   []string
 		profile  string
 		signedIn bool
-		change   func(c *flow.Config)
+		change   func(c *config.Config)
 		fails    []string
 		hint     string
 	}{
 		{name: "scope not allowed by the connection", profile: playground.ProfileOkta, signedIn: true,
-			change: func(c *flow.Config) { c.ResourceAS.Scopes = append(c.ResourceAS.Scopes, "todos.admin") },
+			change: func(c *config.Config) { c.ResourceAS.Scopes = append(c.ResourceAS.Scopes, "todos.admin") },
 			fails:  []string{"requesting_app.scopes"}, hint: "add them to the connection"},
 		{name: "wrong secret at the resource AS", profile: playground.ProfileOkta, signedIn: true,
-			change: func(c *flow.Config) { c.ResourceAS.ClientSecret = "not-the-secret" },
-			fails:  []string{"resource_as.credentials"}, hint: flow.EnvASClientSecret},
+			change: func(c *config.Config) { c.ResourceAS.ClientSecret = "not-the-secret" },
+			fails:  []string{"resource_as.credentials"}, hint: config.EnvASClientSecret},
 		{name: "ID-JAG client_id not the client at the AS", faults: []string{playground.FaultIDJAGWrongClientID}, signedIn: true,
 			fails: []string{"resource_app.client_id"}, hint: "client ID registered in the resource app"},
 		{name: "the IdP fails to create the ID-JAG", faults: []string{playground.FaultIdP500}, signedIn: true,
@@ -217,14 +220,14 @@ func TestDoctorConfigMistakes(t *testing.T) {
 		{name: "ID-JAG typed JWT", faults: []string{playground.FaultIDJAGWrongTyp}, signedIn: true,
 			fails: []string{"resource_as.accepts_id_jag"}, hint: "oauth-id-jag+jwt"},
 		{name: "audience with a trailing slash", profile: playground.ProfileOkta, signedIn: true,
-			change: func(c *flow.Config) { c.ResourceAS.Issuer += "/" },
+			change: func(c *config.Config) { c.ResourceAS.Issuer += "/" },
 			fails:  []string{"resource_as.issuer", "resource.api.authorization_servers", "resource.mcp.authorization_servers", "requesting_app.connection"},
 			hint:   "trailing slash"},
 		{name: "custom authorization server as the org URL", profile: playground.ProfileOkta,
-			change: func(c *flow.Config) { c.IdP.Issuer += "/oauth2/default" },
+			change: func(c *config.Config) { c.IdP.Issuer += "/oauth2/default" },
 			fails:  []string{"org.url.authorization_server"}, hint: "cannot issue ID-JAGs"},
 		{name: "resource indicator not in the connection", profile: playground.ProfileOkta, signedIn: true,
-			change: func(c *flow.Config) { c.Resource.ID = "https://api.other.example" },
+			change: func(c *config.Config) { c.Resource.ID = "https://api.other.example" },
 			fails:  []string{"resource_app.resource_indicator", "resource.api.resource"}, hint: "byte for byte"},
 	}
 	for _, c := range cases {

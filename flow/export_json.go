@@ -6,39 +6,19 @@ import (
 	"strings"
 	"time"
 
+	"github.com/xaatools/xaa/flow/config"
+
 	"github.com/xaatools/xaa/inspect"
 )
 
-// Parties names who took part in a run, without secrets, for reports.
-type Parties struct {
-	IdPIssuer     string `json:"idp_issuer"`
-	IdPClientID   string `json:"idp_client_id"`
-	IdPAuthMethod string `json:"idp_auth_method"`
-	ASIssuer      string `json:"as_issuer"`
-	ASClientID    string `json:"as_client_id"`
-	ASAuthMethod  string `json:"as_auth_method"`
-	ResourceID    string `json:"resource_id,omitempty"`
-	APIURL        string `json:"api_url,omitempty"`
-	MCPURL        string `json:"mcp_url,omitempty"`
-}
-
-// Parties returns the config's parties, without secrets.
-func (c *Config) Parties() Parties {
-	return Parties{
-		IdPIssuer: c.IdP.Issuer, IdPClientID: c.IdP.ClientID, IdPAuthMethod: c.IdP.authMethod(),
-		ASIssuer: c.ResourceAS.Issuer, ASClientID: c.ResourceAS.ClientID, ASAuthMethod: c.ResourceAS.authMethod(),
-		ResourceID: c.Resource.ID, APIURL: c.Resource.APIURL, MCPURL: c.Resource.MCPURL,
-	}
-}
-
 // RunJSON is the stable JSON shape of `xaa run --json` (CONTRACT.md).
 type RunJSON struct {
-	OK         bool       `json:"ok"`
-	Started    time.Time  `json:"started"`
-	DurationMS float64    `json:"duration_ms"`
-	From       StepID     `json:"from"`
-	Parties    Parties    `json:"parties"`
-	Steps      []StepJSON `json:"steps"`
+	OK         bool           `json:"ok"`
+	Started    time.Time      `json:"started"`
+	DurationMS float64        `json:"duration_ms"`
+	From       StepID         `json:"from"`
+	Parties    config.Parties `json:"parties"`
+	Steps      []StepJSON     `json:"steps"`
 }
 
 // StepJSON is one step in RunJSON.

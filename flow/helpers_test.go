@@ -3,10 +3,11 @@ package flow_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/xaatools/xaa/flow/config"
 
 	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/flow/playground"
@@ -16,7 +17,7 @@ import (
 // with the playground's scripted browser.
 type env struct {
 	p      *playground.Playground
-	cfg    *flow.Config
+	cfg    *config.Config
 	runner *flow.Runner
 	// configPath is the YAML the playground wrote.
 	configPath string
@@ -34,7 +35,7 @@ func freeRedirectURI(t testing.TB) string {
 }
 
 // start starts a playground with o, writes its config, loads it with
-// flow.ParseConfig and returns a runner that logs in as user.
+// config.Parse and returns a runner that logs in as user.
 func start(t *testing.T, o playground.Options, user string) *env {
 	t.Helper()
 	if len(o.RedirectURIs) == 0 {
@@ -57,22 +58,11 @@ func start(t *testing.T, o playground.Options, user string) *env {
 }
 
 // loadConfig reads and validates a config file the way cmd/xaa does.
-func loadConfig(t testing.TB, path string) *flow.Config {
+func loadConfig(t testing.TB, path string) *config.Config {
 	t.Helper()
-	data, err := os.ReadFile(path)
+	cfg, err := config.Load(path, nil)
 	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := flow.ParseConfig(data, path)
-	if err != nil {
-		t.Fatalf("ParseConfig: %v", err)
-	}
-	if cfg.IdP.PrivateKey != "" {
-		pem, err := os.ReadFile(cfg.IdP.PrivateKey)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cfg.IdP.PrivateKeyPEM = flow.Secret(pem)
+		t.Fatalf("config.Load: %v", err)
 	}
 	if err := cfg.Validate(); err != nil {
 		t.Fatalf("Validate: %v", err)

@@ -8,8 +8,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/xaatools/xaa/inspect"
+	"github.com/xaatools/xaa/flow/config"
+
 	"golang.org/x/oauth2"
+
+	"github.com/xaatools/xaa/inspect"
 )
 
 const specOIDCCode = "OIDC Core §3.1.2, §3.1.3"
@@ -33,7 +36,7 @@ func (r *Runner) login(ctx context.Context, s *session, st *Step) {
 		return
 	}
 	auth := clientAuth{cc: c.IdP.ClientConfig, tokenEndpoint: idp.TokenEndpoint, issuer: idp.Issuer}
-	scopes := c.idpScopes()
+	scopes := c.LoginScopes()
 	if v, ok := st.Overrides["scope"]; ok {
 		scopes = strings.Fields(v)
 	}
@@ -43,7 +46,7 @@ func (r *Runner) login(ctx context.Context, s *session, st *Step) {
 		RedirectURL: c.IdP.RedirectURI,
 		Scopes:      scopes,
 	}
-	if m := auth.cc.authMethod(); m == AuthClientSecretBasic || m == AuthClientSecretPost {
+	if m := auth.cc.Method(); m == config.AuthClientSecretBasic || m == config.AuthClientSecretPost {
 		conf.ClientSecret = c.IdP.ClientSecret.Reveal()
 	}
 	opts := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(verifier), oauth2.SetAuthURLParam("nonce", nonce)}
@@ -72,7 +75,7 @@ func (r *Runner) login(ctx context.Context, s *session, st *Step) {
 
 	exchangeCtx := context.WithValue(withLabel(ctx, PartyIdP, "authorization code exchange"), oauth2.HTTPClient, s.client)
 	exOpts := []oauth2.AuthCodeOption{oauth2.VerifierOption(verifier)}
-	if m := auth.cc.authMethod(); m == AuthPrivateKeyJWT {
+	if m := auth.cc.Method(); m == config.AuthPrivateKeyJWT {
 		params, err := auth.formParams(r.Env)
 		if err != nil {
 			st.Err = err

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xaatools/xaa/flow/config"
+
 	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/flow/playground"
 )
@@ -198,7 +200,7 @@ func mustParse(t *testing.T, raw string) *url.URL {
 // TestClientAuthMethods runs the flow with each client authentication the
 // playground accepts, at the IdP and at the resource AS.
 func TestClientAuthMethods(t *testing.T) {
-	for _, m := range []string{flow.AuthClientSecretBasic, flow.AuthClientSecretPost} {
+	for _, m := range []string{config.AuthClientSecretBasic, config.AuthClientSecretPost} {
 		t.Run(m, func(t *testing.T) {
 			e := start(t, playground.Options{}, "alice")
 			e.cfg.IdP.AuthMethod, e.cfg.ResourceAS.AuthMethod = m, m
@@ -209,7 +211,7 @@ func TestClientAuthMethods(t *testing.T) {
 			req := run.Step(flow.StepTokenExchange).Exchanges[0].Request
 			basic := strings.HasPrefix(req.Header.Get("Authorization"), "Basic ")
 			post := strings.Contains(string(req.Body), "client_secret=")
-			if basic != (m == flow.AuthClientSecretBasic) || post != (m == flow.AuthClientSecretPost) {
+			if basic != (m == config.AuthClientSecretBasic) || post != (m == config.AuthClientSecretPost) {
 				t.Errorf("%s sent Basic %t, client_secret in the body %t", m, basic, post)
 			}
 		})
@@ -241,7 +243,7 @@ func TestClientAuthMethods(t *testing.T) {
 		t.Run("private_key_jwt with the issuer as audience, profile "+c.profile, func(t *testing.T) {
 			e := start(t, playground.Options{Profile: c.profile}, "alice")
 			cfg := loadConfig(t, playground.ConfigFilesFor(e.configPath).PrivateKeyJWTConfig)
-			cfg.IdP.AssertionAudience = flow.AssertionAudienceIssuer
+			cfg.IdP.AssertionAudience = config.AssertionAudienceIssuer
 			e.runner.Config = cfg
 			run := e.run(t)
 			s := run.Step(flow.StepLogin)

@@ -239,7 +239,7 @@ func DiscoverAS(ctx context.Context, env Env, issuer string) (*Metadata, []*Exch
 	return md, s.exchanges(), err
 }
 
-// Parties named in an Exchange.
+// config.Parties named in an Exchange.
 const (
 	PartyIdP      = "idp"
 	PartyAS       = "as"
@@ -255,23 +255,4 @@ func advertises(list []string, v string) (has, listed bool) {
 		}
 	}
 	return false, list != nil
-}
-
-// isLoopbackURL reports whether u points at this machine.
-func isLoopbackURL(raw string) bool {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return false
-	}
-	switch h := u.Hostname(); h {
-	case "localhost", "127.0.0.1", "::1":
-		return true
-	default:
-		return strings.HasPrefix(h, "127.")
-	}
-}
-
-// insecureURL reports whether u is plain http to another machine.
-func insecureURL(raw string) bool {
-	return strings.HasPrefix(raw, "http://") && !isLoopbackURL(raw)
 }

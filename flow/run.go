@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/xaatools/xaa/flow/config"
+
 	"github.com/xaatools/xaa/inspect"
 )
 
@@ -14,7 +16,7 @@ import (
 // and calls RunStep and Resend as the user steps through; `xaa run` calls
 // Run once.
 type Runner struct {
-	Config *Config
+	Config *config.Config
 	Env    Env
 	// NoBrowser reports the authorization URL without opening a browser.
 	NoBrowser bool
@@ -34,8 +36,8 @@ type Run struct {
 	Duration time.Duration
 	// From is the step the run started from.
 	From StepID
-	// Parties names the configured parties, without secrets.
-	Parties Parties
+	// config.Parties names the configured parties, without secrets.
+	Parties config.Parties
 }
 
 // OK reports whether no step failed.

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/xaatools/xaa/flow/config"
 )
 
 // State is what the steps hand on to each other: metadata, keys and tokens.
@@ -88,7 +90,7 @@ func (so StepOverrides) Add(key, value string) error {
 		sort.Strings(all)
 		all = slices.Compact(all)
 		msg := fmt.Sprintf("--set %s: unknown parameter; use one of %s, a step-qualified one (jwt_bearer.scope), or a config key (resource_as.issuer)", key, strings.Join(all, ", "))
-		if near := nearest(key, all); near != "" {
+		if near := config.Nearest(key, all); near != "" {
 			msg += "; did you mean " + near + "?"
 		}
 		return fmt.Errorf("%s", msg)

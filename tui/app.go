@@ -6,10 +6,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/xaatools/xaa/flow/config"
+
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+
 	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/flow/playground"
 	"github.com/xaatools/xaa/inspect"
@@ -40,7 +43,7 @@ type Options struct {
 	Context context.Context
 	// Config is the configuration to walk. Nil opens the setup screen,
 	// which offers the built-in playground.
-	Config *flow.Config
+	Config *config.Config
 	// ConfigLooked lists where a configuration was looked for, shown by the
 	// setup screen.
 	ConfigLooked []string
@@ -148,7 +151,7 @@ func New(o Options) Model {
 }
 
 // flowSource names a config for the top bar.
-func flowSource(cfg *flow.Config) string {
+func flowSource(cfg *config.Config) string {
 	if cfg.Source != "" {
 		return cfg.Source
 	}
@@ -354,12 +357,7 @@ func (m Model) playgroundStarted(msg playgroundMsg) (tea.Model, tea.Cmd) {
 // openPlayground switches to the flow screen on the playground.
 func (m Model) openPlayground(cmd tea.Cmd) (tea.Model, tea.Cmd) {
 	m.wantPG = false
-	cfg, err := playgroundConfig(m.pg)
-	if err != nil {
-		m.pgErr = err
-		return m, cmd
-	}
-	m.flow = newFlowScreen(m.c, cfg, "built-in playground", m.pg)
+	m.flow = newFlowScreen(m.c, m.pg.Config(), "built-in playground", m.pg)
 	m.flow.user = m.opts.PlaygroundUser
 	m.hasFlow = true
 	m.screen = screenFlow

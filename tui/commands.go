@@ -6,16 +6,17 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/xaatools/xaa/flow/config"
+
 	tea "github.com/charmbracelet/bubbletea"
+
 	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/flow/playground"
 	"github.com/xaatools/xaa/inspect"
-	"go.yaml.in/yaml/v3"
 )
 
 // This file holds every tea.Cmd of the program: the only code that touches
@@ -110,7 +111,7 @@ func copyText(clipboard func(string) error, what, text string) tea.Cmd {
 // runStep runs one step of the flow with the engine and brings its record
 // back. The progress feed is closed when the step is done, which ends the
 // waitProgress loop.
-func runStep(ctx context.Context, env flow.Env, cfg *flow.Config, id flow.StepID, in flow.State, o flow.Overrides, seq int, resend bool, progress *progressFeed) tea.Cmd {
+func runStep(ctx context.Context, env flow.Env, cfg *config.Config, id flow.StepID, in flow.State, o flow.Overrides, seq int, resend bool, progress *progressFeed) tea.Cmd {
 	return func() tea.Msg {
 		defer progress.close()
 		r := &flow.Runner{Config: cfg, Env: env}
@@ -142,96 +143,28 @@ func startPlayground(ctx context.Context, o playground.Options) tea.Cmd {
 	}
 }
 
-// playgroundConfig turns the playground's client configuration into a
-// flow.Config through the config file format both speak (CONTRACT.md).
-func playgroundConfig(pg *playground.Playground) (*flow.Config, error) {
-	b, err := yaml.Marshal(pg.Config())
-	if err != nil {
-		return nil, fmt.Errorf("the playground's config: %w", err)
-	}
-	cfg, err := flow.ParseConfig(b, "built-in playground")
-	if err != nil {
-		return nil, fmt.Errorf("the playground's config: %w", err)
-	}
-	return cfg, nil
-}
-
 // configSavedMsg reports the config the setup form saved.
 type configSavedMsg struct {
-	cfg  *flow.Config
+	cfg  *config.Config
 	path string
 	err  error
 }
 
-// configFile is the CONTRACT.md config as the setup form writes it. It
-// exists because flow.Secret refuses to be marshalled (so that a config is
-// never printed with its secrets): here the secrets must reach the file.
-type configFile struct {
-	IdP struct {
-		Issuer       string `yaml:"issuer"`
-		ClientID     string `yaml:"client_id"`
-		ClientSecret string `yaml:"client_secret,omitempty"`
-		RedirectURI  string `yaml:"redirect_uri"`
-	} `yaml:"idp"`
-	ResourceAS struct {
-		Issuer       string `yaml:"issuer"`
-		ClientID     string `yaml:"client_id"`
-		ClientSecret string `yaml:"client_secret,omitempty"`
-	} `yaml:"resource_as"`
-	Resource struct {
-		APIURL string `yaml:"api_url,omitempty"`
-		MCPURL string `yaml:"mcp_url,omitempty"`
-	} `yaml:"resource"`
-}
-
 // saveConfig writes cfg to path with mode 0600 (it holds client secrets),
 // creating the directory, and refuses to overwrite an existing file.
-func saveConfig(path string, cfg *flow.Config) tea.Cmd {
+func saveConfig(path string, cfg *config.Config) tea.Cmd {
 	return func() tea.Msg {
 		err := writeConfig(path, cfg)
 		return configSavedMsg{cfg: cfg, path: path, err: err}
 	}
 }
 
-func writeConfig(path string, cfg *flow.Config) error {
+func writeConfig(path string, cfg *config.Config) error {
 	if path == "" {
 		return errors.New("no place to save the config: set XDG_CONFIG_HOME or HOME, or pass --config FILE")
 	}
-	var f configFile
-	f.IdP.Issuer, f.IdP.ClientID, f.IdP.ClientSecret, f.IdP.RedirectURI = cfg.IdP.Issuer, cfg.IdP.ClientID, cfg.IdP.ClientSecret.Reveal(), cfg.IdP.RedirectURI
-	f.ResourceAS.Issuer, f.ResourceAS.ClientID, f.ResourceAS.ClientSecret = cfg.ResourceAS.Issuer, cfg.ResourceAS.ClientID, cfg.ResourceAS.ClientSecret.Reveal()
-	f.Resource.APIURL, f.Resource.MCPURL = cfg.Resource.APIURL, cfg.Resource.MCPURL
-	body, err := yaml.Marshal(f)
-	if err != nil {
-		return fmt.Errorf("encoding the config: %w", err)
-	}
-	body = append([]byte("# xaa config (written by the setup screen). It holds client secrets: keep it private.\n"), body...)
-	if _, err := os.Lstat(path); err == nil {
-		return fmt.Errorf("%s already exists: edit it, or move it away and try again", path)
-	}
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("creating %s: %w", dir, err)
-	}
-	tmp, err := os.CreateTemp(dir, ".config-*.yaml") // created with mode 0600
-	if err != nil {
-		return fmt.Errorf("writing the config: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(body); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing %s: %w", tmp.Name(), err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", tmp.Name(), err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o600); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("saving %s: %w", path, err)
-	}
-	return nil
+	return config.Write(path, cfg, config.WriteOptions{NoClobber: true,
+		Comment: []string{"xaa config (written by the setup screen). It holds client secrets: keep it private."}})
 }
 
 // curlFor returns the curl command that reproduces an exchange: secrets and
@@ -242,7 +175,7 @@ func curlFor(x *flow.Exchange, reveal bool) string { return x.Curl(reveal) }
 // ran into the current directory, named by the time it was saved, mode 0600.
 // Tokens are shortened even while the screen reveals them: a report is for
 // pasting into tickets.
-func saveReport(steps []*flow.Step, cfg *flow.Config) tea.Cmd {
+func saveReport(steps []*flow.Step, cfg *config.Config) tea.Cmd {
 	var ran []*flow.Step
 	for _, st := range steps {
 		if st != nil {

@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/xaatools/xaa/flow/config"
+
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+
 	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/flow/playground"
 	"github.com/xaatools/xaa/inspect"
@@ -23,7 +26,7 @@ type conformScreen struct {
 	c *shared
 	// cfg is the AS under test (resource_as); pg, when set, is the built-in
 	// playground, borrowed as the trusted IdP (its own AS trusts it).
-	cfg            *flow.Config
+	cfg            *config.Config
 	pg             *playground.Playground
 	listen, keyDir string
 
@@ -63,7 +66,7 @@ type conformCaseMsg struct {
 	result     *flow.CaseResult
 }
 
-func newConformScreen(c *shared, cfg *flow.Config, pg *playground.Playground, getenv func(string) string) conformScreen {
+func newConformScreen(c *shared, cfg *config.Config, pg *playground.Playground, getenv func(string) string) conformScreen {
 	s := conformScreen{c: c, cfg: cfg, pg: pg, running: -1, cases: flow.ConformCases(), pane: newPane(), spin: newSpinner(c),
 		listen: flow.DefaultConformListen}
 	if getenv != nil {
@@ -71,7 +74,7 @@ func newConformScreen(c *shared, cfg *flow.Config, pg *playground.Playground, ge
 	}
 	s.results = make([]*flow.CaseResult, len(s.cases))
 	if pg == nil {
-		s.err = cfg.ValidateConform()
+		s.err = cfg.ValidateWithout("idp")
 	}
 	return s
 }

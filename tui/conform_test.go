@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest"
+
 	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/flow/playground"
 )
@@ -76,10 +77,7 @@ func openConformOn(t *testing.T, width, height int) Model {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { p.Close() })
-	cfg, err := playgroundConfig(p)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := p.Config()
 	m := newTestModel(t, Options{Config: cfg, Now: time.Now()}, width, height)
 	m.conform = newConformScreen(m.c, cfg, nil, nil)
 	m.layout()

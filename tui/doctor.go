@@ -4,10 +4,13 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/xaatools/xaa/flow/config"
+
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+
 	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/tui/report"
 )
@@ -20,7 +23,7 @@ import (
 // screen and the HTTP exchanges behind it.
 type doctorScreen struct {
 	c       *shared
-	cfg     *flow.Config
+	cfg     *config.Config
 	idToken string
 
 	running  bool
@@ -39,7 +42,7 @@ type doctorDoneMsg struct {
 	diag *flow.Diagnosis
 }
 
-func newDoctorScreen(c *shared, cfg *flow.Config, idToken string) doctorScreen {
+func newDoctorScreen(c *shared, cfg *config.Config, idToken string) doctorScreen {
 	return doctorScreen{c: c, cfg: cfg, idToken: idToken, pane: newPane(), spin: newSpinner(c)}
 }
 

@@ -6,14 +6,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xaatools/xaa/flow/config"
+
 	"github.com/charmbracelet/x/ansi"
+
 	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/flow/playground"
 )
 
 // doctorPlayground starts an Okta-profile playground with faults, loads the
 // config it writes, and logs its demo user in through the flow's login step.
-func doctorPlayground(t *testing.T, faults ...string) (*flow.Config, *flow.Step) {
+func doctorPlayground(t *testing.T, faults ...string) (*config.Config, *flow.Step) {
 	t.Helper()
 	redirect, err := playground.FreeRedirectURI()
 	if err != nil {
@@ -24,10 +27,7 @@ func doctorPlayground(t *testing.T, faults ...string) (*flow.Config, *flow.Step)
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { p.Close() })
-	cfg, err := playgroundConfig(p)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := p.Config()
 	runner := &flow.Runner{Config: cfg, Env: flow.Env{OpenBrowser: p.LoginBrowser("alice")}}
 	d := runner.RunStep(context.Background(), flow.StepDiscovery, flow.State{}, nil)
 	login := runner.RunStep(context.Background(), flow.StepLogin, d.Out, nil)
@@ -139,7 +139,7 @@ func doctorFixture() *flow.Diagnosis {
 		"grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange", 400,
 		`{"error":"invalid_target","error_description":"Token Exchange requests must include a valid audience of the authorization server."}`)
 	return &flow.Diagnosis{Started: testNow, Duration: 420 * time.Millisecond, Okta: true, SignedIn: true,
-		Parties: flow.Parties{IdPIssuer: "https://dev-1.okta.com"},
+		Parties: config.Parties{IdPIssuer: "https://dev-1.okta.com"},
 		Checks: []flow.DoctorCheck{
 			{ID: "org.metadata", Party: flow.DoctorOrg, Status: flow.DoctorPass, Title: "The org publishes its metadata", Actual: "https://dev-1.okta.com/.well-known/openid-configuration"},
 			{ID: "requesting_app.connection", Party: flow.DoctorRequestingApp, Status: flow.DoctorFail, Title: "A managed connection links the requesting app to the resource app",

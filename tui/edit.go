@@ -5,9 +5,12 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/xaatools/xaa/flow/config"
+
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+
 	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/inspect"
 	"github.com/xaatools/xaa/tui/report"
@@ -40,7 +43,7 @@ var editHints = map[string]string{
 }
 
 // authMethods are the client authentication methods offered.
-var authChoices = []string{asConfigured, flow.AuthClientSecretBasic, flow.AuthClientSecretPost, flow.AuthPrivateKeyJWT, flow.AuthNone}
+var authChoices = []string{asConfigured, config.AuthClientSecretBasic, config.AuthClientSecretPost, config.AuthPrivateKeyJWT, config.AuthNone}
 
 // openEdit opens the edit form for the selected step, filled with what the
 // step sent last (or will send).

@@ -10,9 +10,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xaatools/xaa/flow/config"
+
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/inspect"
 	"github.com/xaatools/xaa/inspect/inspecttest"
@@ -58,8 +61,8 @@ func golden(t *testing.T, name, view string) {
 }
 
 // testConfig is the config of the fixture flow (the parties of inspecttest).
-func testConfig() *flow.Config {
-	cfg := &flow.Config{Source: "xaa.yaml"}
+func testConfig() *config.Config {
+	cfg := &config.Config{Source: "xaa.yaml"}
 	cfg.IdP.Issuer = inspecttest.IdPIssuer
 	cfg.IdP.ClientID = inspecttest.IdPClientID
 	cfg.IdP.ClientSecret = "idp-secret-value"
@@ -67,7 +70,7 @@ func testConfig() *flow.Config {
 	cfg.ResourceAS.Issuer = inspecttest.ASIssuer
 	cfg.ResourceAS.ClientID = inspecttest.ASClientID
 	cfg.ResourceAS.ClientSecret = "as-secret-value"
-	cfg.ResourceAS.Scopes = flow.Scopes{"todos.read"}
+	cfg.ResourceAS.Scopes = config.Scopes{"todos.read"}
 	cfg.Resource.ID = inspecttest.Resource
 	cfg.Resource.APIURL = inspecttest.Resource
 	return cfg

@@ -6,9 +6,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/xaatools/xaa/flow/config"
+
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
+
 	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/flow/playground"
 	"github.com/xaatools/xaa/inspect"
@@ -38,7 +41,7 @@ const rowChain = stepCount
 // stepDoneMsg.
 type flowScreen struct {
 	c      *shared
-	cfg    *flow.Config
+	cfg    *config.Config
 	source string // what is walked, for the top bar
 	pg     *playground.Playground
 	user   string // the playground's demo user
@@ -81,7 +84,7 @@ type flowScreen struct {
 
 // newFlowScreen returns the flow screen for cfg; pg is the playground it
 // runs against, or nil.
-func newFlowScreen(c *shared, cfg *flow.Config, source string, pg *playground.Playground) flowScreen {
+func newFlowScreen(c *shared, cfg *config.Config, source string, pg *playground.Playground) flowScreen {
 	return flowScreen{c: c, cfg: cfg, source: source, pg: pg, running: -1, pane: newPane(), spin: newSpinner(c)}
 }
 
@@ -155,7 +158,7 @@ func (f flowScreen) stepEnv(feed *progressFeed) flow.Env {
 
 // stepConfig returns the config one step runs with: the edit form may have
 // changed the client authentication method.
-func (f flowScreen) stepConfig(i int) *flow.Config {
+func (f flowScreen) stepConfig(i int) *config.Config {
 	m := f.authMethods[i]
 	if m == "" {
 		return f.cfg
@@ -437,7 +440,7 @@ func (f flowScreen) nextUser() (flowScreen, tea.Cmd) {
 		f.c.setFlash("a step is running: wait for it first", true)
 		return f, nil
 	}
-	users := f.pg.Config().Users
+	users := f.pg.Users()
 	for i, u := range users {
 		if u.Username == f.user {
 			next := users[(i+1)%len(users)]

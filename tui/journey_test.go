@@ -9,6 +9,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest"
+
 	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/flow/playground"
 	"github.com/xaatools/xaa/inspect"
@@ -82,10 +83,7 @@ func TestJourneyCancelLogin(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pg.Close()
-	cfg, err := playgroundConfig(pg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := pg.Config()
 	idle := func(string) error { return nil } // a browser nobody uses
 	m := New(Options{Context: ctx, Config: cfg, Now: time.Now(), Env: flow.Env{OpenBrowser: idle}})
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30))

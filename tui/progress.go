@@ -4,6 +4,7 @@ import (
 	"sync"
 
 	tea "github.com/charmbracelet/bubbletea"
+
 	"github.com/xaatools/xaa/flow"
 )
 

@@ -4,9 +4,11 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/xaatools/xaa/flow/config"
+
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/xaatools/xaa/flow"
+
 	"github.com/xaatools/xaa/inspect"
 )
 
@@ -75,17 +77,17 @@ func oktaForm(c *shared) form {
 	})
 }
 
-// config builds a flow.Config from the form.
-func (s setup) config() *flow.Config {
+// config builds a config.Config from the form.
+func (s setup) config() *config.Config {
 	v := s.form.values()
-	cfg := &flow.Config{Source: s.savePath}
+	cfg := &config.Config{Source: s.savePath}
 	cfg.IdP.Issuer = v["idp.issuer"]
 	cfg.IdP.ClientID = v["idp.client_id"]
-	cfg.IdP.ClientSecret = flow.Secret(v["idp.client_secret"])
+	cfg.IdP.ClientSecret = config.Secret(v["idp.client_secret"])
 	cfg.IdP.RedirectURI = v["idp.redirect_uri"]
 	cfg.ResourceAS.Issuer = v["resource_as.issuer"]
 	cfg.ResourceAS.ClientID = v["resource_as.client_id"]
-	cfg.ResourceAS.ClientSecret = flow.Secret(v["resource_as.client_secret"])
+	cfg.ResourceAS.ClientSecret = config.Secret(v["resource_as.client_secret"])
 	if u := v["resource.url"]; strings.HasSuffix(strings.TrimRight(u, "/"), "/mcp") {
 		cfg.Resource.MCPURL = u
 	} else {
@@ -103,7 +105,7 @@ func (s *setup) validate(getenv func(string) string) {
 	}
 	problems := map[string]string{}
 	s.others = nil
-	var ce *flow.ConfigError
+	var ce *config.Error
 	if err := cfg.Validate(); errors.As(err, &ce) {
 		for _, p := range ce.Problems {
 			k := p.Key

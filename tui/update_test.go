@@ -12,10 +12,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xaatools/xaa/flow/config"
+
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
+
 	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/flow/playground"
 	"github.com/xaatools/xaa/inspect"
@@ -178,11 +181,11 @@ func TestEditAndResend(t *testing.T) {
 	if _, ok := m.flow.overrides[flow.StepTokenExchange]["scope"]; ok {
 		t.Errorf("unchanged scope became an override: %v", m.flow.overrides[flow.StepTokenExchange])
 	}
-	if got := m.flow.authMethods[flow.StepTokenExchange]; got != flow.AuthClientSecretPost {
-		t.Errorf("client auth = %q, want %q", got, flow.AuthClientSecretPost)
+	if got := m.flow.authMethods[flow.StepTokenExchange]; got != config.AuthClientSecretPost {
+		t.Errorf("client auth = %q, want %q", got, config.AuthClientSecretPost)
 	}
-	if got := m.flow.stepConfig(int(flow.StepTokenExchange)).IdP.AuthMethod; got != flow.AuthClientSecretPost {
-		t.Errorf("the resend's config authenticates with %q, want %q", got, flow.AuthClientSecretPost)
+	if got := m.flow.stepConfig(int(flow.StepTokenExchange)).IdP.AuthMethod; got != config.AuthClientSecretPost {
+		t.Errorf("the resend's config authenticates with %q, want %q", got, config.AuthClientSecretPost)
 	}
 	if m.flow.cfg.IdP.AuthMethod != "" {
 		t.Errorf("the edit changed the configuration itself: %q", m.flow.cfg.IdP.AuthMethod)
@@ -500,7 +503,7 @@ func TestSetupSavesConfig(t *testing.T) {
 		t.Errorf("config mode = %v, want 0600", fi.Mode().Perm())
 	}
 	data, _ := os.ReadFile(path)
-	cfg, err := flow.ParseConfig(data, path)
+	cfg, err := config.Parse(data, path)
 	if err != nil {
 		t.Fatal(err)
 	}

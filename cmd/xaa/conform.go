@@ -9,6 +9,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/xaatools/xaa/flow/config"
+
 	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/flow/playground"
 	"github.com/xaatools/xaa/tui/report"
@@ -131,12 +133,12 @@ func runConform(ctx context.Context, args []string, io stdio) int {
 
 // conformConfig reads the config and checks the parts a conformance run
 // uses. Every error is a usage error.
-func conformConfig(f conformFlags, io stdio) (*flow.Config, error) {
+func conformConfig(f conformFlags, io stdio) (*config.Config, error) {
 	cfg, err := loadRunConfig(f.config, io)
 	if err != nil {
 		return nil, err
 	}
-	if err := cfg.ValidateConform(); err != nil {
+	if err := cfg.ValidateWithout("idp"); err != nil {
 		return nil, err
 	}
 	for _, w := range cfg.Warnings() {

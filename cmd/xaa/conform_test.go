@@ -47,7 +47,7 @@ func startASUnderTest(t *testing.T, faults ...string) asUnderTest {
 	if err := p.WriteConfig(path); err != nil {
 		t.Fatal(err)
 	}
-	return asUnderTest{listen: listen, config: path, secret: p.Config().ResourceAS.ClientSecret}
+	return asUnderTest{listen: listen, config: path, secret: p.Config().ResourceAS.ClientSecret.Reveal()}
 }
 
 // runConformCmd runs xaa conform in-process on the real clock (the AS under

@@ -172,7 +172,7 @@ func TestDecodeDiscoversKeysFromIssuer(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pg.Close()
-	req, err := pg.IDJAGTemplate(pg.Config().Users[0].Username)
+	req, err := pg.IDJAGTemplate(pg.Users()[0].Username)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xaatools/xaa/flow/config"
+
 	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/flow/playground"
 )
@@ -39,7 +41,7 @@ func startDoctorPlayground(t *testing.T, signIn bool, faults ...string) *doctorE
 		t.Fatal(err)
 	}
 	c := p.Config()
-	e.secrets = []string{c.IdP.ClientSecret, c.ResourceAS.ClientSecret}
+	e.secrets = c.Secrets()
 	if !signIn {
 		return e
 	}
@@ -47,7 +49,7 @@ func startDoctorPlayground(t *testing.T, signIn bool, faults ...string) *doctorE
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := flow.ParseConfig(data, e.config)
+	cfg, err := config.Parse(data, e.config)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -137,7 +137,7 @@ func printPlayground(w io.Writer, p *playground.Playground, o playground.Options
 	}
 	line("")
 	line("Demo users (passwords on the login page)")
-	for _, u := range c.Users {
+	for _, u := range p.Users() {
 		line("  %s\t%s", u.Username, u.Outcome)
 	}
 	if len(o.Faults) > 0 {

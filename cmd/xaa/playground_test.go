@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"go.yaml.in/yaml/v3"
+	xaaconfig "github.com/xaatools/xaa/flow/config"
 
 	"github.com/xaatools/xaa/flow/playground"
 )
@@ -97,15 +97,11 @@ func TestPlaygroundCommand(t *testing.T) {
 		}
 	}
 	printed := out.String()
-	data, err := os.ReadFile(config)
+	cfg, err := xaaconfig.Load(config, nil)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("the written config does not load: %v", err)
 	}
-	var cfg playground.Config
-	if err := yaml.Unmarshal(data, &cfg); err != nil {
-		t.Fatalf("config is not YAML: %v", err)
-	}
-	for _, secret := range []string{cfg.IdP.ClientSecret, cfg.ResourceAS.ClientSecret} {
+	for _, secret := range []string{cfg.IdP.ClientSecret.Reveal(), cfg.ResourceAS.ClientSecret.Reveal()} {
 		if secret == "" || strings.Contains(printed, secret) || strings.Contains(errOut.String(), secret) {
 			t.Errorf("a client secret is empty or printed")
 		}

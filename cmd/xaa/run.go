@@ -7,15 +7,16 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 
+	"github.com/xaatools/xaa/flow/config"
+
 	"github.com/cli/browser"
+
 	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/flow/playground"
 	"github.com/xaatools/xaa/inspect"
 	"github.com/xaatools/xaa/tui/report"
-	"go.yaml.in/yaml/v3"
 )
 
 const runUsage = `xaa run [--config FILE] [--json] [--from STEP --token T] [--set K=V]... [flags]
@@ -135,7 +136,7 @@ func runRun(ctx context.Context, args []string, io stdio) int {
 // runConfig returns the config and the browser opener: from the config
 // file, or from the built-in playground started in-process (stop closes
 // it), whose scripted browser logs the demo user in.
-func runConfig(ctx context.Context, f runFlags, io stdio) (cfg *flow.Config, opener func(string) error, stop func(), err error) {
+func runConfig(ctx context.Context, f runFlags, io stdio) (cfg *config.Config, opener func(string) error, stop func(), err error) {
 	stop = func() {}
 	if !f.playground {
 		for _, name := range []string{"fault", "profile"} {
@@ -158,20 +159,14 @@ func runConfig(ctx context.Context, f runFlags, io stdio) (cfg *flow.Config, ope
 		return nil, nil, stop, fmt.Errorf("starting the playground: %w", err)
 	}
 	stop = func() { p.Close() }
-	data, err := yaml.Marshal(p.Config())
-	if err == nil {
-		cfg, err = flow.ParseConfig(data, "the built-in playground")
-	}
-	if err != nil {
-		return nil, nil, stop, err
-	}
+	cfg = p.Config()
 	fmt.Fprintf(io.err, "xaa: started the built-in playground (IdP %s); %s logs in with its scripted browser\n", p.IdPURL(), f.user)
 	return cfg, p.LoginBrowser(f.user), stop, nil
 }
 
 // buildRunner turns the config and the flags into a runner. Every error is
 // a usage error.
-func buildRunner(f runFlags, io stdio, cfg *flow.Config, opener func(string) error) (*flow.Runner, flow.StepID, string, error) {
+func buildRunner(f runFlags, io stdio, cfg *config.Config, opener func(string) error) (*flow.Runner, flow.StepID, string, error) {
 	var err error
 	overrides := flow.StepOverrides{}
 	for _, kv := range f.sets {
@@ -242,49 +237,13 @@ func buildRunner(f runFlags, io stdio, cfg *flow.Config, opener func(string) err
 // loadRunConfig finds, reads and parses the config, with secrets from the
 // environment and private keys from their files. It does not validate:
 // --set may still change it.
-func loadRunConfig(flagPath string, io stdio) (*flow.Config, error) {
-	var looked []string
-	for _, c := range flow.ConfigCandidates(flagPath, io.getenv) {
-		if _, err := os.Stat(c.Path); errors.Is(err, os.ErrNotExist) && !c.Required {
-			looked = append(looked, c.Path)
-			continue
-		}
-		data, err := readFileBounded(c.Path, 1<<20)
-		if err != nil {
-			return nil, fmt.Errorf("config (%s): %w", c.Origin, err)
-		}
-		cfg, err := flow.ParseConfig(data, c.Path)
-		if err != nil {
-			return nil, err
-		}
-		cfg.ApplyEnv(io.getenv)
-		if err := readPrivateKeys(cfg, filepath.Dir(c.Path)); err != nil {
-			return nil, err
-		}
-		return cfg, nil
+func loadRunConfig(flagPath string, io stdio) (*config.Config, error) {
+	cfg, err := config.Find(flagPath, io.getenv)
+	var nf *config.NotFoundError
+	if errors.As(err, &nf) {
+		return nil, fmt.Errorf("%w: pass --config FILE, run against the built-in playground with `xaa run --playground`, or write its config with `xaa playground --write-config xaa.yaml`", err)
 	}
-	return nil, fmt.Errorf("no config found (looked at %s): pass --config FILE, run against the built-in playground with `xaa run --playground`, or write its config with `xaa playground --write-config xaa.yaml`",
-		strings.Join(looked, ", "))
-}
-
-// readPrivateKeys loads the private_key files of private_key_jwt clients; a
-// relative path is relative to the config file.
-func readPrivateKeys(cfg *flow.Config, dir string) error {
-	for _, cc := range []*flow.ClientConfig{&cfg.IdP.ClientConfig, &cfg.ResourceAS} {
-		if cc.PrivateKey == "" {
-			continue
-		}
-		path := cc.PrivateKey
-		if !filepath.IsAbs(path) {
-			path = filepath.Join(dir, path)
-		}
-		b, err := readFileBounded(path, 64<<10)
-		if err != nil {
-			return fmt.Errorf("private_key: %w", err)
-		}
-		cc.PrivateKeyPEM = flow.Secret(b)
-	}
-	return nil
+	return cfg, err
 }
 
 // browserOpener opens the authorization URL: with $BROWSER when set (a

@@ -10,9 +10,12 @@ import (
 	"testing"
 	"time"
 
+	xaaconfig "github.com/xaatools/xaa/flow/config"
+
+	"go.yaml.in/yaml/v3"
+
 	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/flow/playground"
-	"go.yaml.in/yaml/v3"
 )
 
 // runPlaygroundEnv is a playground and the config file it wrote; logins go
@@ -51,8 +54,8 @@ func startPlaygroundForRun(t *testing.T, faults ...string) *runPlaygroundEnv {
 		t.Fatal(err)
 	}
 	c := p.Config()
-	e := &runPlaygroundEnv{p: p, config: path, secrets: []string{c.IdP.ClientSecret, c.ResourceAS.ClientSecret}}
-	for _, u := range c.Users {
+	e := &runPlaygroundEnv{p: p, config: path, secrets: c.Secrets()}
+	for _, u := range p.Users() {
 		e.secrets = append(e.secrets, u.Password)
 	}
 	key, err := os.ReadFile(playground.ConfigFilesFor(path).ClientKey)
@@ -238,7 +241,7 @@ func TestRunRedaction(t *testing.T) {
 			dir := t.TempDir()
 			md, har := filepath.Join(dir, "run.md"), filepath.Join(dir, "run.har")
 			// The secrets also come from the environment, as users set them.
-			env := map[string]string{flow.EnvASClientSecret: e.secrets[1]}
+			env := map[string]string{xaaconfig.EnvASClientSecret: e.secrets[1]}
 			human := runXAA(t, "", env, "run", "--config", config, "--report", md, "--har", har, "-v", "--tool", "list_todos")
 			jsonOut := runXAA(t, "", env, "run", "--config", config, "--json")
 			if human.code != exitOK || jsonOut.code != exitOK {

@@ -7,8 +7,11 @@ import (
 	goio "io"
 	"os"
 
+	"github.com/xaatools/xaa/flow/config"
+
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+
 	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/tui"
 	"github.com/xaatools/xaa/tui/noquery"
@@ -84,10 +87,10 @@ func runTUI(ctx context.Context, args []string, io stdio) int {
 // tuiConfig finds and reads the config as `xaa run` does (loadRunConfig),
 // and validates it. When there is none it returns nil, the places it
 // looked, and where the setup screen should save one.
-func tuiConfig(flagPath string, io stdio) (*flow.Config, []string, string, error) {
+func tuiConfig(flagPath string, io stdio) (*config.Config, []string, string, error) {
 	var looked []string
 	savePath, found := "", false
-	for _, c := range flow.ConfigCandidates(flagPath, io.getenv) {
+	for _, c := range config.Candidates(flagPath, io.getenv) {
 		if c.Origin == "$XDG_CONFIG_HOME" || c.Origin == "~/.config" {
 			savePath = c.Path
 		}

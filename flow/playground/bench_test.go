@@ -76,7 +76,7 @@ func BenchmarkJWTBearer(b *testing.B) {
 				body := "grant_type=" + url.QueryEscape(inspect.GrantTypeJWTBearer) + "&assertion=" + jags[i]
 				req, _ := http.NewRequest(http.MethodPost, tokenURL, strings.NewReader(body))
 				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-				req.SetBasicAuth(cfg.ResourceAS.ClientID, cfg.ResourceAS.ClientSecret)
+				req.SetBasicAuth(cfg.ResourceAS.ClientID, cfg.ResourceAS.ClientSecret.Reveal())
 				t0 := time.Now()
 				resp, err := client.Do(req)
 				if err == nil {

@@ -82,7 +82,7 @@ func TestClientAuthentication(t *testing.T) {
 		want   string
 	}{
 		{name: "client_secret_basic", basic: e.idpBasic(), status: 200},
-		{name: "client_secret_post", auth: url.Values{"client_id": {e.cfg.IdP.ClientID}, "client_secret": {e.cfg.IdP.ClientSecret}}, status: 200},
+		{name: "client_secret_post", auth: url.Values{"client_id": {e.cfg.IdP.ClientID}, "client_secret": {e.cfg.IdP.ClientSecret.Reveal()}}, status: 200},
 		{name: "private_key_jwt, aud token endpoint", auth: jwtAuth(replayed), status: 200},
 		{name: "private_key_jwt, aud issuer", auth: jwtAuth(assertion(t, key, claims(func(c map[string]any) { c["aud"] = e.cfg.IdP.Issuer }))), status: 200},
 		{name: "replayed assertion", auth: jwtAuth(replayed), status: 401, code: "invalid_client", want: "was already used"},
@@ -93,13 +93,13 @@ func TestClientAuthentication(t *testing.T) {
 		{name: "assertion iss differs from sub", auth: jwtAuth(assertion(t, key, claims(func(c map[string]any) { c["sub"] = "alice" }))), status: 401, code: "invalid_client", want: "differ"},
 		{name: "assertion signed by another key", auth: jwtAuth(assertion(t, newECKey(t), claims(nil))), status: 401, code: "invalid_client", want: "signature verifies"},
 		{name: "wrong client_assertion_type", auth: url.Values{"client_assertion_type": {"urn:ietf:params:oauth:client-assertion-type:jwt_bearer"}, "client_assertion": {replayed}}, status: 400, code: "invalid_request", want: "client_assertion_type"},
-		{name: "basic and post", basic: e.idpBasic(), auth: url.Values{"client_secret": {e.cfg.IdP.ClientSecret}}, status: 400, code: "invalid_request", want: "client_secret_basic and client_secret_post at once"},
-		{name: "post and private_key_jwt", auth: url.Values{"client_id": {e.cfg.IdP.ClientID}, "client_secret": {e.cfg.IdP.ClientSecret}, "client_assertion_type": {inspect.ClientAssertionTypeJWTBearer}, "client_assertion": {replayed}}, status: 400, code: "invalid_request", want: "use exactly one"},
+		{name: "basic and post", basic: e.idpBasic(), auth: url.Values{"client_secret": {e.cfg.IdP.ClientSecret.Reveal()}}, status: 400, code: "invalid_request", want: "client_secret_basic and client_secret_post at once"},
+		{name: "post and private_key_jwt", auth: url.Values{"client_id": {e.cfg.IdP.ClientID}, "client_secret": {e.cfg.IdP.ClientSecret.Reveal()}, "client_assertion_type": {inspect.ClientAssertionTypeJWTBearer}, "client_assertion": {replayed}}, status: 400, code: "invalid_request", want: "use exactly one"},
 		{name: "basic with another client_id in the body", basic: e.idpBasic(), auth: url.Values{"client_id": {"other"}}, status: 400, code: "invalid_request", want: "differs from"},
 		{name: "no authentication", status: 401, code: "invalid_client", want: "no client authentication"},
 		{name: "client_id only", auth: url.Values{"client_id": {e.cfg.IdP.ClientID}}, status: 401, code: "invalid_client", want: "sent only its client_id"},
 		{name: "wrong secret", basic: []string{e.cfg.IdP.ClientID, "nope"}, status: 401, code: "invalid_client", want: "client secret for xaa-agent is wrong"},
-		{name: "resource AS secret at the IdP", basic: []string{e.cfg.IdP.ClientID, e.cfg.ResourceAS.ClientSecret}, status: 401, code: "invalid_client", want: "it is the secret of xaa-agent-at-todos"},
+		{name: "resource AS secret at the IdP", basic: []string{e.cfg.IdP.ClientID, e.cfg.ResourceAS.ClientSecret.Reveal()}, status: 401, code: "invalid_client", want: "it is the secret of xaa-agent-at-todos"},
 		{name: "resource AS client at the IdP", basic: e.asBasic(), status: 401, code: "invalid_client", want: "is registered at the other party; here use xaa-agent"},
 	}
 	for _, c := range cases {
@@ -132,7 +132,7 @@ func TestClientAuthentication(t *testing.T) {
 		r := e.post(e.cfg.ResourceAS.Issuer+"/token", url.Values{"grant_type": {inspect.GrantTypeJWTBearer}, "assertion": {"x"}}, e.idpBasic())
 		wantError(t, r, 401, "invalid_client", "xaa-agent is registered at the other party; here use xaa-agent-at-todos")
 		r = e.post(e.cfg.ResourceAS.Issuer+"/token", url.Values{"grant_type": {inspect.GrantTypeJWTBearer}, "assertion": {"x"}},
-			[]string{e.cfg.ResourceAS.ClientID, e.cfg.IdP.ClientSecret})
+			[]string{e.cfg.ResourceAS.ClientID, e.cfg.IdP.ClientSecret.Reveal()})
 		wantError(t, r, 401, "invalid_client", "it is the secret of xaa-agent")
 		now := time.Now()
 		a := assertion(t, key, map[string]any{"iss": playground.ASClientID, "sub": playground.ASClientID, "aud": e.cfg.ResourceAS.Issuer + "/token",

@@ -19,7 +19,7 @@ func ExampleStart() {
 	cfg := p.Config()
 	fmt.Println(cfg.IdP.ClientID, "at the IdP,", cfg.ResourceAS.ClientID, "at the resource AS")
 	fmt.Println("redirect URI:", cfg.IdP.RedirectURI)
-	for _, u := range cfg.Users[:2] {
+	for _, u := range p.Users()[:2] {
 		fmt.Printf("%s: %s\n", u.Username, u.Outcome)
 	}
 	// Output:

@@ -114,7 +114,7 @@ func TestFaults(t *testing.T) {
 		impatient := &http.Client{Timeout: 200 * time.Millisecond}
 		f := url.Values{"grant_type": {"urn:ietf:params:oauth:grant-type:token-exchange"}, "requested_token_type": {"urn:ietf:params:oauth:token-type:id-jag"},
 			"subject_token": {idToken}, "subject_token_type": {"urn:ietf:params:oauth:token-type:id_token"}, "audience": {e.cfg.ResourceAS.Issuer},
-			"client_id": {e.cfg.IdP.ClientID}, "client_secret": {e.cfg.IdP.ClientSecret}}
+			"client_id": {e.cfg.IdP.ClientID}, "client_secret": {e.cfg.IdP.ClientSecret.Reveal()}}
 		if _, err := impatient.PostForm(e.idpTokenURL(), f); err == nil {
 			t.Errorf("a client that waits 200ms got an answer; want the slow IdP to make it time out")
 		}

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xaatools/xaa/flow/config"
 	"github.com/xaatools/xaa/flow/playground"
 	"github.com/xaatools/xaa/inspect"
 )
@@ -43,7 +44,7 @@ func TestMain(m *testing.M) {
 type env struct {
 	t        *testing.T
 	p        *playground.Playground
-	cfg      playground.Config
+	cfg      *config.Config
 	callback chan url.Values
 	http     *http.Client
 }
@@ -140,9 +141,11 @@ func (e *env) metadata(u string) map[string]any {
 	return r.body
 }
 
-func (e *env) idpBasic() []string { return []string{e.cfg.IdP.ClientID, e.cfg.IdP.ClientSecret} }
+func (e *env) idpBasic() []string {
+	return []string{e.cfg.IdP.ClientID, e.cfg.IdP.ClientSecret.Reveal()}
+}
 func (e *env) asBasic() []string {
-	return []string{e.cfg.ResourceAS.ClientID, e.cfg.ResourceAS.ClientSecret}
+	return []string{e.cfg.ResourceAS.ClientID, e.cfg.ResourceAS.ClientSecret.Reveal()}
 }
 
 // pkce returns a verifier and its S256 challenge (RFC 7636 §4.1, §4.2).

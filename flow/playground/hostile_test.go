@@ -48,7 +48,7 @@ func TestHostileTokenRequests(t *testing.T) {
 			if c.contentType != "" {
 				req.Header.Set("Content-Type", c.contentType)
 			}
-			req.SetBasicAuth(e.cfg.ResourceAS.ClientID, e.cfg.ResourceAS.ClientSecret)
+			req.SetBasicAuth(e.cfg.ResourceAS.ClientID, e.cfg.ResourceAS.ClientSecret.Reveal())
 			r := e.do(req)
 			wantError(t, r, c.status, c.code, c.want)
 			if r.header.Get("Cache-Control") != "no-store" {

@@ -117,10 +117,10 @@ func TestMCPEnterpriseHandler(t *testing.T) {
 	e := start(t, playground.Options{})
 	handler, err := extauth.NewEnterpriseHandler(&extauth.EnterpriseHandlerConfig{
 		IdPIssuerURL:     e.cfg.IdP.Issuer,
-		IdPCredentials:   &oauthex.ClientCredentials{ClientID: e.cfg.IdP.ClientID, ClientSecretAuth: &oauthex.ClientSecretAuth{ClientSecret: e.cfg.IdP.ClientSecret}},
+		IdPCredentials:   &oauthex.ClientCredentials{ClientID: e.cfg.IdP.ClientID, ClientSecretAuth: &oauthex.ClientSecretAuth{ClientSecret: e.cfg.IdP.ClientSecret.Reveal()}},
 		MCPAuthServerURL: e.cfg.ResourceAS.Issuer,
 		MCPResourceURI:   e.cfg.Resource.MCPURL,
-		MCPCredentials:   &oauthex.ClientCredentials{ClientID: e.cfg.ResourceAS.ClientID, ClientSecretAuth: &oauthex.ClientSecretAuth{ClientSecret: e.cfg.ResourceAS.ClientSecret}},
+		MCPCredentials:   &oauthex.ClientCredentials{ClientID: e.cfg.ResourceAS.ClientID, ClientSecretAuth: &oauthex.ClientSecretAuth{ClientSecret: e.cfg.ResourceAS.ClientSecret.Reveal()}},
 		MCPScopes:        []string{"todos.read", "todos.write"},
 		IDTokenFetcher: func(context.Context) (*oauth2.Token, error) {
 			r := e.login("alice")

@@ -7,7 +7,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xaatools/xaa/flow/config"
+
 	"github.com/charmbracelet/lipgloss"
+
 	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/flow/playground"
 	"github.com/xaatools/xaa/tui/report"
@@ -30,7 +33,7 @@ func conformance(t *testing.T, faults ...string) (*flow.Conformance, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := flow.ParseConfig(data, path)
+	cfg, err := config.Parse(data, path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xaatools/xaa/flow/config"
+
 	"github.com/charmbracelet/lipgloss"
+
 	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/inspect/inspecttest"
 	"github.com/xaatools/xaa/tui/report"
@@ -25,7 +28,7 @@ func doctorFixture(t *testing.T) (*flow.Diagnosis, string) {
 			Body: []byte(`{"error":"invalid_target","error_description":"Token Exchange requests must include a valid audience of the authorization server."}`)}}
 	same := "needs a signed-in user: run xaa doctor --token <ID token>"
 	d := &flow.Diagnosis{Duration: 420 * time.Millisecond, Okta: true, SignedIn: true,
-		Parties: flow.Parties{IdPIssuer: "https://dev-1.okta.com"},
+		Parties: config.Parties{IdPIssuer: "https://dev-1.okta.com"},
 		Checks: []flow.DoctorCheck{
 			{ID: "org.metadata", Party: flow.DoctorOrg, Status: flow.DoctorPass, Title: "The org publishes its metadata", Actual: "https://dev-1.okta.com/.well-known/openid-configuration"},
 			{ID: "requesting_app.id_token", Party: flow.DoctorRequestingApp, Status: flow.DoctorPass, Title: "The signed-in user's ID token is accepted", Actual: "the token " + token},

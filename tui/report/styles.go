@@ -11,6 +11,7 @@ package report
 import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
+
 	"github.com/xaatools/xaa/inspect"
 )
 

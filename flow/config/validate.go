@@ -1,22 +1,24 @@
-package flow
+package config
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/xaatools/xaa/inspect"
 )
 
 // Validate checks the configuration before anything is sent and reports
-// every problem at once in a *ConfigError, each naming the key and why it
+// every problem at once in a *Error, each naming the key and why it
 // matters. Warnings come from Warnings.
 func (c *Config) Validate() error {
-	var ps []ConfigProblem
+	var ps []Problem
 	add := func(key, format string, args ...any) {
-		ps = append(ps, ConfigProblem{Key: key, Message: fmt.Sprintf(format, args...)})
+		ps = append(ps, Problem{Key: key, Message: fmt.Sprintf(format, args...)})
 	}
 
 	if c.IdP.Issuer == "" {
@@ -61,11 +63,39 @@ func (c *Config) Validate() error {
 		return nil
 	}
 	sortProblems(ps)
-	return &ConfigError{Source: c.Source, Problems: ps}
+	return &Error{Source: c.Source, Problems: ps}
+}
+
+// ValidateWithout validates like Validate but leaves out the problems of
+// the named sections ("idp"): a conformance run, say, replaces the IdP
+// with its own.
+func (c *Config) ValidateWithout(sections ...string) error {
+	err := c.Validate()
+	var ce *Error
+	if !errors.As(err, &ce) {
+		return err
+	}
+	kept := &Error{Source: ce.Source}
+	for _, p := range ce.Problems {
+		section, _, _ := strings.Cut(p.Key, ".")
+		if !slices.Contains(sections, section) {
+			kept.Problems = append(kept.Problems, p)
+		}
+	}
+	if len(kept.Problems) == 0 {
+		return nil
+	}
+	return kept
+}
+
+// Usable reports whether the client has what a token request needs: a
+// client id, and the credentials its authentication method asks for.
+func (cc ClientConfig) Usable() bool {
+	return cc.ClientID != "" && len(clientAuthProblems("", cc, "")) == 0
 }
 
 // sortProblems orders problems by key so the output is stable.
-func sortProblems(ps []ConfigProblem) {
+func sortProblems(ps []Problem) {
 	sort.SliceStable(ps, func(i, j int) bool { return ps[i].Key < ps[j].Key })
 }
 
@@ -74,7 +104,7 @@ func issuerProblem(issuer string) string {
 	switch {
 	case err != nil || u.Host == "":
 		return fmt.Sprintf("%q is not an absolute URL", issuer)
-	case u.Scheme != "https" && !(u.Scheme == "http" && isLoopbackURL(issuer)):
+	case u.Scheme != "https" && !(u.Scheme == "http" && inspect.IsLoopbackURL(issuer)):
 		return fmt.Sprintf("%q must use https (http only on loopback): issuers are https URLs (RFC 8414 §2)", issuer)
 	case u.RawQuery != "" || u.Fragment != "":
 		return fmt.Sprintf("%q must not have a query or fragment (RFC 8414 §2)", issuer)
@@ -106,23 +136,24 @@ func redirectURIProblem(raw string) string {
 	return ""
 }
 
-func clientAuthProblems(section string, cc ClientConfig, env string) []ConfigProblem {
-	var ps []ConfigProblem
+func clientAuthProblems(section string, cc ClientConfig, env string) []Problem {
+	var ps []Problem
 	add := func(key, format string, args ...any) {
-		ps = append(ps, ConfigProblem{Key: section + "." + key, Message: fmt.Sprintf(format, args...)})
+		ps = append(ps, Problem{Key: section + "." + key, Message: fmt.Sprintf(format, args...)})
 	}
-	switch cc.authMethod() {
+	switch cc.Method() {
 	case AuthClientSecretBasic, AuthClientSecretPost:
 		if cc.ClientSecret == "" {
-			add("client_secret", "required for %s: set it in the file or in %s", cc.authMethod(), env)
+			add("client_secret", "required for %s: set it in the file or in %s", cc.Method(), env)
 		}
 	case AuthPrivateKeyJWT:
-		if cc.PrivateKey == "" && len(cc.PrivateKeyPEM) == 0 {
+		switch {
+		case cc.keyProblem != "":
+			add("private_key", "%s", cc.keyProblem)
+		case cc.Key == nil && cc.PrivateKey == "":
 			add("private_key", "required for private_key_jwt: the path of the PEM or JWK file holding the client's private key")
-		} else if len(cc.PrivateKeyPEM) > 0 {
-			if _, err := ParsePrivateKey([]byte(cc.PrivateKeyPEM.Reveal()), cc.KeyID); err != nil {
-				add("private_key", "%s", err)
-			}
+		case cc.Key == nil:
+			add("private_key", "%s has not been loaded: load the config with config.Load, or call LoadKeys", cc.PrivateKey)
 		}
 	case AuthNone:
 	default:
@@ -140,10 +171,10 @@ func clientAuthProblems(section string, cc ClientConfig, env string) []ConfigPro
 // two client identities looking swapped, a public client, an Okta Admin
 // Console URL, a trailing slash or a custom authorization server as the
 // Okta IdP, no resource to call.
-func (c *Config) Warnings() []ConfigProblem {
-	ws := append([]ConfigProblem(nil), c.loadWarnings...)
+func (c *Config) Warnings() []Problem {
+	ws := append([]Problem(nil), c.loadWarnings...)
 	add := func(key, format string, args ...any) {
-		ws = append(ws, ConfigProblem{Key: key, Message: fmt.Sprintf(format, args...)})
+		ws = append(ws, Problem{Key: key, Message: fmt.Sprintf(format, args...)})
 	}
 	idp, as := c.IdP.ClientConfig, c.ResourceAS
 	switch {
@@ -156,13 +187,13 @@ func (c *Config) Warnings() []ConfigProblem {
 	case idp.ClientSecret != "" && idp.ClientSecret == as.ClientSecret && idp.ClientID != as.ClientID:
 		add("resource_as.client_secret", "the IdP client and the resource-AS client share a secret: check that each secret belongs to its own client")
 	}
-	if idp.authMethod() == AuthNone {
+	if idp.Method() == AuthNone {
 		add("idp.auth_method", "none: a public client; the draft says the token exchange SHOULD only be offered to confidential clients (§9.1), and many IdPs refuse it")
 	}
 	if u, err := url.Parse(c.IdP.Issuer); err == nil && u.Host != "" {
-		if org, admin := adminConsoleURL(u); admin {
+		if org, admin := AdminConsoleURL(u); admin {
 			add("idp.issuer", "%q is the Okta Admin Console's address, not the org's issuer: use %s", c.IdP.Issuer, org)
-		} else if oktaHost(u.Host) && strings.HasSuffix(c.IdP.Issuer, "/") {
+		} else if OktaHost(u.Host) && strings.HasSuffix(c.IdP.Issuer, "/") {
 			add("idp.issuer", "Okta's issuer has no trailing slash, and issuers are compared byte for byte: use %s", strings.TrimRight(c.IdP.Issuer, "/"))
 		}
 	}
@@ -178,33 +209,3 @@ func (c *Config) Warnings() []ConfigProblem {
 func looksLikeASClient(id string) bool { return strings.Contains(id, "-at-") }
 
 func looksLikeOktaClient(id string) bool { return strings.HasPrefix(id, "0oa") && len(id) == 20 }
-
-// ConfigCandidate is a place the config may be read from.
-type ConfigCandidate struct {
-	Path string
-	// Origin says how the path was chosen ("--config", "XAA_CONFIG",
-	// "./xaa.yaml", "$XDG_CONFIG_HOME").
-	Origin string
-	// Required is set for a path the user named: a missing file is an error.
-	Required bool
-}
-
-// ConfigCandidates returns where to look for the config, in order: the
-// --config flag, XAA_CONFIG, ./xaa.yaml, $XDG_CONFIG_HOME/xaa/config.yaml
-// (~/.config when unset). It reads nothing; the caller opens the first
-// that exists.
-func ConfigCandidates(flagPath string, getenv func(string) string) []ConfigCandidate {
-	if flagPath != "" {
-		return []ConfigCandidate{{Path: flagPath, Origin: "--config", Required: true}}
-	}
-	if p := getenv(EnvConfig); p != "" {
-		return []ConfigCandidate{{Path: p, Origin: EnvConfig, Required: true}}
-	}
-	out := []ConfigCandidate{{Path: "xaa.yaml", Origin: "./xaa.yaml"}}
-	if xdg := getenv("XDG_CONFIG_HOME"); xdg != "" {
-		out = append(out, ConfigCandidate{Path: filepath.Join(xdg, "xaa", "config.yaml"), Origin: "$XDG_CONFIG_HOME"})
-	} else if home := getenv("HOME"); home != "" {
-		out = append(out, ConfigCandidate{Path: filepath.Join(home, ".config", "xaa", "config.yaml"), Origin: "~/.config"})
-	}
-	return out
-}

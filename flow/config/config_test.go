@@ -1,4 +1,4 @@
-package flow_test
+package config_test
 
 import (
 	"encoding/json"
@@ -8,7 +8,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/xaatools/xaa/flow"
+
+	"github.com/xaatools/xaa/flow/config"
 )
 
 const goodConfig = `
@@ -31,14 +32,14 @@ resource:
 `
 
 func TestParseConfig(t *testing.T) {
-	c, err := flow.ParseConfig([]byte(goodConfig), "xaa.yaml")
+	c, err := config.Parse([]byte(goodConfig), "xaa.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := c.Validate(); err != nil {
 		t.Fatalf("Validate: %v", err)
 	}
-	if got := c.ResourceAS.Scopes; !cmp.Equal(got, flow.Scopes{"todos.read", "todos.write"}) {
+	if got := c.ResourceAS.Scopes; !cmp.Equal(got, config.Scopes{"todos.read", "todos.write"}) {
 		t.Errorf("scopes as a string = %v, want two scopes", got)
 	}
 	if got := c.IdP.ClientSecret.Reveal(); got != "idp-secret-value" {
@@ -52,7 +53,7 @@ func TestParseConfig(t *testing.T) {
 // TestSecretsNeverPrint prints the config every way Go can and looks for
 // the secrets.
 func TestSecretsNeverPrint(t *testing.T) {
-	c, err := flow.ParseConfig([]byte(goodConfig), "xaa.yaml")
+	c, err := config.Parse([]byte(goodConfig), "xaa.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,12 +79,12 @@ resource_as:
 resource:
   api_url: not a url
 `
-	c, err := flow.ParseConfig([]byte(bad), "bad.yaml")
+	c, err := config.Parse([]byte(bad), "bad.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
 	err = c.Validate()
-	var ce *flow.ConfigError
+	var ce *config.Error
 	if !errors.As(err, &ce) {
 		t.Fatalf("Validate() = %v, want a *ConfigError", err)
 	}
@@ -110,7 +111,7 @@ resource:
 }
 
 func TestValidateRequiredKeys(t *testing.T) {
-	c, err := flow.ParseConfig(nil, "empty.yaml")
+	c, err := config.Parse(nil, "empty.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +139,7 @@ func TestRedirectURIRules(t *testing.T) {
 	}
 	for uri, want := range cases {
 		t.Run(uri, func(t *testing.T) {
-			c, _ := flow.ParseConfig([]byte(goodConfig), "x")
+			c, _ := config.Parse([]byte(goodConfig), "x")
 			c.IdP.RedirectURI = uri
 			err := c.Validate()
 			switch {
@@ -154,26 +155,26 @@ func TestRedirectURIRules(t *testing.T) {
 func TestConfigWarnings(t *testing.T) {
 	cases := []struct {
 		name   string
-		change func(*flow.Config)
+		change func(*config.Config)
 		want   string
 	}{
-		{"swapped client ids", func(c *flow.Config) { c.IdP.ClientID, c.ResourceAS.ClientID = c.ResourceAS.ClientID, c.IdP.ClientID },
+		{"swapped client ids", func(c *config.Config) { c.IdP.ClientID, c.ResourceAS.ClientID = c.ResourceAS.ClientID, c.IdP.ClientID },
 			"looks like a client at a resource AS"},
-		{"same id and secret", func(c *flow.Config) {
+		{"same id and secret", func(c *config.Config) {
 			c.ResourceAS.ClientID, c.ResourceAS.ClientSecret = c.IdP.ClientID, c.IdP.ClientSecret
 		}, "the IdP client and the resource-AS client have the same id and secret"},
-		{"Okta id at the resource AS only", func(c *flow.Config) {
+		{"Okta id at the resource AS only", func(c *config.Config) {
 			c.IdP.ClientID, c.ResourceAS.ClientID = "agent", "0oa1requesting000000"
 		}, "looks like an Okta client id"},
-		{"public client", func(c *flow.Config) { c.IdP.AuthMethod = flow.AuthNone }, "SHOULD only be offered to confidential clients"},
-		{"Okta custom authorization server", func(c *flow.Config) { c.IdP.Issuer = "https://dev-123.okta.com/oauth2/default" }, "only the org authorization server"},
-		{"Okta Admin Console URL", func(c *flow.Config) { c.IdP.Issuer = "https://dev-123-admin.okta.com" }, "Admin Console's address, not the org's issuer: use https://dev-123.okta.com"},
-		{"Okta issuer with a trailing slash", func(c *flow.Config) { c.IdP.Issuer = "https://dev-123.okta.com/" }, "no trailing slash"},
-		{"nothing to call", func(c *flow.Config) { c.Resource.APIURL, c.Resource.MCPURL = "", "" }, "the run stops after the access token"},
+		{"public client", func(c *config.Config) { c.IdP.AuthMethod = config.AuthNone }, "SHOULD only be offered to confidential clients"},
+		{"Okta custom authorization server", func(c *config.Config) { c.IdP.Issuer = "https://dev-123.okta.com/oauth2/default" }, "only the org authorization server"},
+		{"Okta Admin Console URL", func(c *config.Config) { c.IdP.Issuer = "https://dev-123-admin.okta.com" }, "Admin Console's address, not the org's issuer: use https://dev-123.okta.com"},
+		{"Okta issuer with a trailing slash", func(c *config.Config) { c.IdP.Issuer = "https://dev-123.okta.com/" }, "no trailing slash"},
+		{"nothing to call", func(c *config.Config) { c.Resource.APIURL, c.Resource.MCPURL = "", "" }, "the run stops after the access token"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			cfg, _ := flow.ParseConfig([]byte(goodConfig), "x")
+			cfg, _ := config.Parse([]byte(goodConfig), "x")
 			c.change(cfg)
 			var all []string
 			for _, w := range cfg.Warnings() {
@@ -187,7 +188,7 @@ func TestConfigWarnings(t *testing.T) {
 }
 
 func TestUnknownKeysAreWarnings(t *testing.T) {
-	c, err := flow.ParseConfig([]byte(goodConfig+"  clientid: oops\nplayground:\n  users: 4\nresourse:\n  id: x\n"), "x")
+	c, err := config.Parse([]byte(goodConfig+"  clientid: oops\nplayground:\n  users: 4\nresourse:\n  id: x\n"), "x")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,14 +216,14 @@ func TestParseConfigErrors(t *testing.T) {
 	}
 	for in, want := range cases {
 		t.Run(want, func(t *testing.T) {
-			_, err := flow.ParseConfig([]byte(in), "x.yaml")
+			_, err := config.Parse([]byte(in), "x.yaml")
 			if want == "" {
 				if err != nil {
 					t.Errorf("ParseConfig = %v, want nil", err)
 				}
 				return
 			}
-			var ce *flow.ConfigError
+			var ce *config.Error
 			if !errors.As(err, &ce) || !strings.Contains(err.Error(), want) {
 				t.Errorf("ParseConfig = %v, want a *ConfigError saying %q", err, want)
 			}
@@ -231,9 +232,9 @@ func TestParseConfigErrors(t *testing.T) {
 }
 
 func TestApplyEnvAndSet(t *testing.T) {
-	c, _ := flow.ParseConfig([]byte(goodConfig), "x")
+	c, _ := config.Parse([]byte(goodConfig), "x")
 	c.ApplyEnv(func(k string) string {
-		return map[string]string{flow.EnvIdPClientSecret: "from-env-idp", flow.EnvASClientSecret: "from-env-as"}[k]
+		return map[string]string{config.EnvIdPClientSecret: "from-env-idp", config.EnvASClientSecret: "from-env-as"}[k]
 	})
 	if c.IdP.ClientSecret.Reveal() != "from-env-idp" || c.ResourceAS.ClientSecret.Reveal() != "from-env-as" {
 		t.Errorf("ApplyEnv did not take the secrets from the environment")
@@ -243,11 +244,11 @@ func TestApplyEnvAndSet(t *testing.T) {
 			t.Errorf("Set(%s) = %v", kv[0], err)
 		}
 	}
-	if c.ResourceAS.Issuer != "https://other.example.com" || !cmp.Equal(c.IdP.Scopes, flow.Scopes{"openid", "email", "offline_access"}) || c.Resource.ID != "https://r" {
+	if c.ResourceAS.Issuer != "https://other.example.com" || !cmp.Equal(c.IdP.Scopes, config.Scopes{"openid", "email", "offline_access"}) || c.Resource.ID != "https://r" {
 		t.Errorf("Set did not change the config: %+v", c)
 	}
 	for key, want := range map[string]string{
-		"resource_as.client_secret": flow.EnvASClientSecret,
+		"resource_as.client_secret": config.EnvASClientSecret,
 		"idp.clientid":              "did you mean idp.client_id?",
 		"nope":                      "unknown config key",
 	} {
@@ -259,7 +260,7 @@ func TestApplyEnvAndSet(t *testing.T) {
 
 func TestConfigCandidates(t *testing.T) {
 	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
-	paths := func(cs []flow.ConfigCandidate) []string {
+	paths := func(cs []config.Candidate) []string {
 		var out []string
 		for _, c := range cs {
 			out = append(out, fmt.Sprintf("%s %s %t", c.Origin, c.Path, c.Required))
@@ -279,7 +280,7 @@ func TestConfigCandidates(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if diff := cmp.Diff(c.want, paths(flow.ConfigCandidates(c.flag, env(c.env)))); diff != "" {
+			if diff := cmp.Diff(c.want, paths(config.Candidates(c.flag, env(c.env)))); diff != "" {
 				t.Errorf("ConfigCandidates (-want +got):\n%s", diff)
 			}
 		})

@@ -1,4 +1,14 @@
-package flow
+// Package config is xaa's client configuration: the three parties of a
+// Cross App Access flow (the IdP, the resource authorization server, the
+// resource), the two client registrations, and where the secrets come from.
+// It parses the YAML file (every problem at once, naming the key), applies
+// the environment and --set, validates, warns about what is allowed but
+// probably wrong, and writes the file back, revealing secrets only there.
+//
+// The package is a leaf of xaa's flow: it knows nothing of HTTP or of the
+// steps. A private key is parsed once, when the config is loaded, and kept
+// parsed.
+package config
 
 import (
 	"errors"
@@ -10,9 +20,9 @@ import (
 )
 
 // Config is what xaa needs to know about the three parties, in the YAML
-// shape of CONTRACT.md. Two client identities are kept apart on purpose
-// (draft §5): the client at the IdP (login and token exchange) and the
-// client at the resource AS (jwt-bearer).
+// shape documented in the README. Two client identities are kept apart on
+// purpose (draft §5): the client at the IdP (login and token exchange) and
+// the client at the resource AS (jwt-bearer).
 type Config struct {
 	IdP        IdPConfig      `yaml:"idp"`
 	ResourceAS ClientConfig   `yaml:"resource_as"`
@@ -20,8 +30,11 @@ type Config struct {
 
 	// Source names where the config came from (a file path), for messages.
 	Source string `yaml:"-"`
+	// Dir is the directory relative private_key paths are read from; ""
+	// means the working directory.
+	Dir string `yaml:"-"`
 	// loadWarnings are problems found while parsing (unknown keys).
-	loadWarnings []ConfigProblem
+	loadWarnings []Problem
 }
 
 // ClientConfig is one client registration at one authorization server.
@@ -31,20 +44,23 @@ type ClientConfig struct {
 	ClientID string `yaml:"client_id"`
 	// ClientSecret is never printed; env XAA_IDP_CLIENT_SECRET /
 	// XAA_AS_CLIENT_SECRET override it.
-	ClientSecret Secret `yaml:"client_secret"`
+	ClientSecret Secret `yaml:"client_secret,omitempty"`
 	// AuthMethod is client_secret_basic (the default), client_secret_post,
 	// private_key_jwt or none.
-	AuthMethod string `yaml:"auth_method"`
+	AuthMethod string `yaml:"auth_method,omitempty"`
 	// PrivateKey is the path of the PEM or JWK file for private_key_jwt;
-	// the caller loads it into PrivateKeyPEM.
-	PrivateKey    string `yaml:"private_key"`
-	PrivateKeyPEM Secret `yaml:"-"`
+	// LoadKeys parses it into Key.
+	PrivateKey string `yaml:"private_key,omitempty"`
+	// Key is the parsed private key; never printed or written.
+	Key *PrivateKey `yaml:"-"`
+	// keyProblem says why PrivateKey could not be loaded, for Validate.
+	keyProblem string
 	// KeyID is the kid put into client assertions (private_key_jwt).
-	KeyID string `yaml:"key_id"`
+	KeyID string `yaml:"key_id,omitempty"`
 	// AssertionAudience is the aud of a client assertion: token_endpoint
 	// (the default; Okta requires it) or issuer (RFC 7523bis).
-	AssertionAudience string `yaml:"assertion_audience"`
-	Scopes            Scopes `yaml:"scopes"`
+	AssertionAudience string `yaml:"assertion_audience,omitempty"`
+	Scopes            Scopes `yaml:"scopes,omitempty"`
 }
 
 // IdPConfig is the client at the IdP.
@@ -58,11 +74,11 @@ type IdPConfig struct {
 // ResourceConfig is the API or MCP server the access token is for.
 type ResourceConfig struct {
 	// ID is the RFC 8707 resource indicator sent in the token exchange.
-	ID string `yaml:"id"`
+	ID string `yaml:"id,omitempty"`
 	// APIURL is a REST URL to GET with the token.
-	APIURL string `yaml:"api_url"`
+	APIURL string `yaml:"api_url,omitempty"`
 	// MCPURL is an MCP server's Streamable HTTP endpoint.
-	MCPURL string `yaml:"mcp_url"`
+	MCPURL string `yaml:"mcp_url,omitempty"`
 }
 
 // Client authentication methods (RFC 8414 §2, OIDC Core §9).
@@ -85,6 +101,10 @@ const (
 	EnvASClientSecret  = "XAA_AS_CLIENT_SECRET"
 	EnvConfig          = "XAA_CONFIG"
 )
+
+// Redacted replaces every secret xaa shows, records or writes where the
+// secret itself is not wanted.
+const Redacted = "[REDACTED]"
 
 // Secret is a string that never prints: fmt, JSON, YAML and text encoders
 // all see Redacted. Use Reveal to get the value for the wire.
@@ -134,24 +154,24 @@ func (s *Scopes) UnmarshalYAML(n *yaml.Node) error {
 // String joins the scopes with spaces, as the scope parameter wants them.
 func (s Scopes) String() string { return strings.Join(s, " ") }
 
-// ConfigProblem is one problem with the configuration: the key and why it
+// Problem is one problem with the configuration: the key and why it
 // matters.
-type ConfigProblem struct {
+type Problem struct {
 	Key     string
 	Message string
 }
 
 // String returns "key: message".
-func (p ConfigProblem) String() string { return p.Key + ": " + p.Message }
+func (p Problem) String() string { return p.Key + ": " + p.Message }
 
-// ConfigError lists every problem found at once.
-type ConfigError struct {
+// Error lists every problem found at once.
+type Error struct {
 	Source   string
-	Problems []ConfigProblem
+	Problems []Problem
 }
 
 // Error lists every problem, one per line when there are several.
-func (e *ConfigError) Error() string {
+func (e *Error) Error() string {
 	var b strings.Builder
 	if e.Source != "" {
 		b.WriteString(e.Source + ": ")
@@ -172,16 +192,16 @@ func (e *ConfigError) Error() string {
 // it was requested at login.
 var DefaultIdPScopes = Scopes{"openid", "profile", "email"}
 
-// ParseConfig reads the YAML configuration. Unknown keys are not errors
+// Parse reads the YAML configuration. Unknown keys are not errors
 // (the playground writes extra ones) but come back from Warnings, with a
 // suggestion when they look like a typo.
-func ParseConfig(data []byte, source string) (*Config, error) {
+func Parse(data []byte, source string) (*Config, error) {
 	if len(data) > 1<<20 {
-		return nil, &ConfigError{Source: source, Problems: []ConfigProblem{{Key: "(file)", Message: "larger than 1 MiB: this is not an xaa config"}}}
+		return nil, &Error{Source: source, Problems: []Problem{{Key: "(file)", Message: "larger than 1 MiB: this is not an xaa config"}}}
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, &ConfigError{Source: source, Problems: []ConfigProblem{{Key: "(yaml)", Message: yamlMessage(err)}}}
+		return nil, &Error{Source: source, Problems: []Problem{{Key: "(yaml)", Message: yamlMessage(err)}}}
 	}
 	c := &Config{Source: source}
 	if len(root.Content) == 0 {
@@ -189,11 +209,11 @@ func ParseConfig(data []byte, source string) (*Config, error) {
 	}
 	doc := root.Content[0]
 	if doc.Kind != yaml.MappingNode {
-		return nil, &ConfigError{Source: source, Problems: []ConfigProblem{{Key: "(yaml)", Message: fmt.Sprintf("line %d: the file must be a mapping with idp, resource_as and resource sections", doc.Line)}}}
+		return nil, &Error{Source: source, Problems: []Problem{{Key: "(yaml)", Message: fmt.Sprintf("line %d: the file must be a mapping with idp, resource_as and resource sections", doc.Line)}}}
 	}
 	c.loadWarnings = unknownKeys(doc)
 	if err := doc.Decode(c); err != nil {
-		return nil, &ConfigError{Source: source, Problems: []ConfigProblem{{Key: "(yaml)", Message: yamlMessage(err)}}}
+		return nil, &Error{Source: source, Problems: []Problem{{Key: "(yaml)", Message: yamlMessage(err)}}}
 	}
 	return c, nil
 }
@@ -214,15 +234,15 @@ var knownKeys = map[string][]string{
 }
 
 // unknownKeys lists keys xaa does not know, with the nearest known key.
-func unknownKeys(doc *yaml.Node) []ConfigProblem {
-	var out []ConfigProblem
+func unknownKeys(doc *yaml.Node) []Problem {
+	var out []Problem
 	sections := []string{"idp", "resource_as", "resource"}
 	for i := 0; i+1 < len(doc.Content); i += 2 {
 		k, v := doc.Content[i], doc.Content[i+1]
 		keys, known := knownKeys[k.Value]
 		if !known {
-			if near := nearest(k.Value, sections); near != "" {
-				out = append(out, ConfigProblem{Key: k.Value, Message: fmt.Sprintf("line %d: unknown section, ignored — did you mean %s?", k.Line, near)})
+			if near := Nearest(k.Value, sections); near != "" {
+				out = append(out, Problem{Key: k.Value, Message: fmt.Sprintf("line %d: unknown section, ignored — did you mean %s?", k.Line, near)})
 			}
 			continue
 		}
@@ -233,19 +253,19 @@ func unknownKeys(doc *yaml.Node) []ConfigProblem {
 			kk := v.Content[j]
 			if !slices.Contains(keys, kk.Value) {
 				msg := fmt.Sprintf("line %d: unknown key, ignored", kk.Line)
-				if near := nearest(kk.Value, keys); near != "" {
+				if near := Nearest(kk.Value, keys); near != "" {
 					msg += " — did you mean " + k.Value + "." + near + "?"
 				}
-				out = append(out, ConfigProblem{Key: k.Value + "." + kk.Value, Message: msg})
+				out = append(out, Problem{Key: k.Value + "." + kk.Value, Message: msg})
 			}
 		}
 	}
 	return out
 }
 
-// nearest returns the candidate within two edits of s (ignoring case, '-'
-// and '_'), or "".
-func nearest(s string, candidates []string) string {
+// Nearest returns the candidate within two edits of s (ignoring case, '-'
+// and '_'), or "": the "did you mean" of every name the user types.
+func Nearest(s string, candidates []string) string {
 	norm := func(x string) string {
 		return strings.ReplaceAll(strings.ReplaceAll(strings.ToLower(x), "-", ""), "_", "")
 	}
@@ -303,7 +323,7 @@ func (c *Config) Set(key, value string) error {
 				all = append(all, s+"."+k)
 			}
 		}
-		if near := nearest(key, all); near != "" {
+		if near := Nearest(key, all); near != "" {
 			msg += "; did you mean " + near + "?"
 		}
 		return errors.New(msg)
@@ -343,6 +363,7 @@ func (c *Config) Set(key, value string) error {
 		cc.AuthMethod = value
 	case "private_key":
 		cc.PrivateKey = value
+		c.loadKey(cc)
 	case "key_id":
 		cc.KeyID = value
 	case "assertion_audience":
@@ -365,18 +386,42 @@ func (c *Config) Secrets() []string {
 	return out
 }
 
-// authMethod returns the configured method or the RFC 8414 §2 default.
-func (cc ClientConfig) authMethod() string {
+// Method returns the configured authentication method or the RFC 8414 §2
+// default, client_secret_basic.
+func (cc ClientConfig) Method() string {
 	if cc.AuthMethod == "" {
 		return AuthClientSecretBasic
 	}
 	return cc.AuthMethod
 }
 
-// idpScopes returns the login scopes.
-func (c *Config) idpScopes() Scopes {
+// LoginScopes returns the scopes requested at login: idp.scopes, or
+// DefaultIdPScopes when none are configured.
+func (c *Config) LoginScopes() Scopes {
 	if len(c.IdP.Scopes) == 0 {
 		return DefaultIdPScopes
 	}
 	return c.IdP.Scopes
+}
+
+// Parties names who takes part in a flow, without secrets, for reports.
+type Parties struct {
+	IdPIssuer     string `json:"idp_issuer"`
+	IdPClientID   string `json:"idp_client_id"`
+	IdPAuthMethod string `json:"idp_auth_method"`
+	ASIssuer      string `json:"as_issuer"`
+	ASClientID    string `json:"as_client_id"`
+	ASAuthMethod  string `json:"as_auth_method"`
+	ResourceID    string `json:"resource_id,omitempty"`
+	APIURL        string `json:"api_url,omitempty"`
+	MCPURL        string `json:"mcp_url,omitempty"`
+}
+
+// Parties returns the config's parties, without secrets.
+func (c *Config) Parties() Parties {
+	return Parties{
+		IdPIssuer: c.IdP.Issuer, IdPClientID: c.IdP.ClientID, IdPAuthMethod: c.IdP.Method(),
+		ASIssuer: c.ResourceAS.Issuer, ASClientID: c.ResourceAS.ClientID, ASAuthMethod: c.ResourceAS.Method(),
+		ResourceID: c.Resource.ID, APIURL: c.Resource.APIURL, MCPURL: c.Resource.MCPURL,
+	}
 }

@@ -1,0 +1,146 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// MaxFileBytes bounds a config file: an xaa config is a few hundred bytes.
+const MaxFileBytes = 1 << 20
+
+// Candidate is a place the config may be read from.
+type Candidate struct {
+	Path string
+	// Origin says how the path was chosen ("--config", "XAA_CONFIG",
+	// "./xaa.yaml", "$XDG_CONFIG_HOME").
+	Origin string
+	// Required is set for a path the user named: a missing file is an error.
+	Required bool
+}
+
+// Candidates returns where to look for the config, in order: the
+// --config flag, XAA_CONFIG, ./xaa.yaml, $XDG_CONFIG_HOME/xaa/config.yaml
+// (~/.config when unset). It reads nothing; the caller opens the first
+// that exists.
+func Candidates(flagPath string, getenv func(string) string) []Candidate {
+	if flagPath != "" {
+		return []Candidate{{Path: flagPath, Origin: "--config", Required: true}}
+	}
+	if p := getenv(EnvConfig); p != "" {
+		return []Candidate{{Path: p, Origin: EnvConfig, Required: true}}
+	}
+	out := []Candidate{{Path: "xaa.yaml", Origin: "./xaa.yaml"}}
+	if xdg := getenv("XDG_CONFIG_HOME"); xdg != "" {
+		out = append(out, Candidate{Path: filepath.Join(xdg, "xaa", "config.yaml"), Origin: "$XDG_CONFIG_HOME"})
+	} else if home := getenv("HOME"); home != "" {
+		out = append(out, Candidate{Path: filepath.Join(home, ".config", "xaa", "config.yaml"), Origin: "~/.config"})
+	}
+	return out
+}
+
+// NotFoundError says that no config file exists at any of the places looked at.
+type NotFoundError struct {
+	Looked []string
+}
+
+// Error lists where xaa looked.
+func (e *NotFoundError) Error() string {
+	return "no config found (looked at " + strings.Join(e.Looked, ", ") + ")"
+}
+
+// Find loads the first candidate that exists (see Candidates). A path the
+// user named must exist; when none of the others does, the error is a
+// *NotFoundError.
+func Find(flagPath string, getenv func(string) string) (*Config, error) {
+	var looked []string
+	for _, c := range Candidates(flagPath, getenv) {
+		if _, err := os.Stat(c.Path); errors.Is(err, os.ErrNotExist) && !c.Required {
+			looked = append(looked, c.Path)
+			continue
+		}
+		cfg, err := Load(c.Path, getenv)
+		if err != nil {
+			return nil, fmt.Errorf("config (%s): %w", c.Origin, err)
+		}
+		return cfg, nil
+	}
+	return nil, &NotFoundError{Looked: looked}
+}
+
+// Load reads and parses a config file, applies the secrets of the
+// environment (getenv may be nil) and loads the private keys it names. It
+// does not validate: --set may still change the config.
+func Load(path string, getenv func(string) string) (*Config, error) {
+	data, err := ReadFile(path, MaxFileBytes)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := Parse(data, path)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Dir = filepath.Dir(path)
+	if getenv != nil {
+		cfg.ApplyEnv(getenv)
+	}
+	cfg.LoadKeys()
+	return cfg, nil
+}
+
+// LoadKeys parses the private_key files of both clients, relative to Dir.
+// A key that cannot be read or parsed is reported by Validate, naming the
+// key and the problem without echoing the key material.
+func (c *Config) LoadKeys() {
+	c.loadKey(&c.IdP.ClientConfig)
+	c.loadKey(&c.ResourceAS)
+}
+
+func (c *Config) loadKey(cc *ClientConfig) {
+	cc.Key, cc.keyProblem = nil, ""
+	if cc.PrivateKey == "" {
+		return
+	}
+	path := cc.PrivateKey
+	if !filepath.IsAbs(path) && c.Dir != "" {
+		path = filepath.Join(c.Dir, path)
+	}
+	data, err := ReadFile(path, MaxKeyFileBytes)
+	if err == nil {
+		cc.Key, err = ParsePrivateKey(data, cc.KeyID)
+	}
+	if err != nil {
+		cc.keyProblem = err.Error()
+	}
+}
+
+// ReadFile reads a file of at most limit bytes, with errors that name the
+// file and the problem: every file xaa reads (configs, keys, tokens) goes
+// through it.
+func ReadFile(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("%s: no such file", path)
+		}
+		return nil, fmt.Errorf("%s: %w", path, errors.Unwrap(err))
+	}
+	defer f.Close()
+	return ReadBounded(f, limit, path)
+}
+
+// ReadBounded reads at most limit bytes of r; more is an error naming what
+// was read.
+func ReadBounded(r io.Reader, limit int64, what string) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", what, err)
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("%s is larger than %d KiB; xaa reads at most that much", what, limit>>10)
+	}
+	return b, nil
+}
