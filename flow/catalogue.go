@@ -1,6 +1,9 @@
 package flow
 
-import "github.com/xaatools/xaa/flow/config"
+import (
+	"github.com/xaatools/xaa/flow/config"
+	"github.com/xaatools/xaa/flow/wire"
+)
 
 // The error explanation catalogue. Entries are tried in order, so the
 // specific ones (an Okta description, a check) come before the generic ones
@@ -37,7 +40,7 @@ var catalogue = []rule{
 			Causes:  []string{"a trailing slash or scheme difference between the configured issuer and the published one", "an Okta custom authorization server's issuer configured where the org issuer is meant (or the reverse)", "metadata served by another component than the authorization server"},
 			Fix:     "Copy the published issuer verbatim into the config (idp.issuer / resource_as.issuer); for the resource AS it is also the token exchange's audience and the ID-JAG's aud.",
 			Spec:    "RFC 8414 §3.3; OIDC Discovery §4.3"}},
-	{id: "discovery.metadata_issuer", sentinel: ErrMetadataIssuer, rows: []int{2},
+	{id: "discovery.metadata_issuer", sentinel: wire.ErrMetadataIssuer, rows: []int{2},
 		Explanation: Explanation{
 			Meaning: "The metadata document names a different issuer than the one it was looked up for, so it cannot be trusted for that issuer.",
 			Causes:  []string{"a trailing slash or scheme difference", "a token whose iss is not the server's published issuer"},
@@ -84,7 +87,7 @@ var catalogue = []rule{
 			Meaning: "The resource did not answer a call without a token, so its metadata could not be looked up.",
 			Fix:     "Check resource.api_url / resource.mcp_url and that the server runs and is reachable from here.",
 			Spec:    "RFC 9728 §5.1"}},
-	{id: "discovery.no_metadata", steps: onDiscovery, fetch: fetchKind(FetchStatus), status: 404, rows: []int{1},
+	{id: "discovery.no_metadata", steps: onDiscovery, fetch: fetchKind(wire.FetchStatus), status: 404, rows: []int{1},
 		Explanation: Explanation{
 			Meaning: "No metadata document exists at the well-known URLs built from the issuer.",
 			Causes:  []string{"the issuer is wrong (a typo, a path missing or extra)", "the server publishes only one of OIDC discovery and RFC 8414 and neither URL matched", "for an Okta custom authorization server: the issuer needs its /oauth2/{id} path"},
@@ -134,7 +137,7 @@ var catalogue = []rule{
 			Causes:  []string{"the code was exchanged twice", "more than its lifetime passed between login and exchange (Okta: 5 minutes)"},
 			Fix:     "Log in again and exchange the code at once, a single time.",
 			Spec:    "RFC 6749 §4.1.2"}},
-	{id: "login.state_mismatch", steps: onLogin, sentinel: ErrStateMismatch, rows: []int{13},
+	{id: "login.state_mismatch", steps: onLogin, sentinel: wire.ErrStateMismatch, rows: []int{13},
 		Explanation: Explanation{
 			Meaning: "The callback's state is not the one xaa sent, so it may not answer this login.",
 			Causes:  []string{"a stale browser tab from an earlier attempt", "two logins running at once", "a forged callback (CSRF)"},
@@ -146,7 +149,7 @@ var catalogue = []rule{
 			Causes:  []string{"the ID token answers another login (a stale tab, parallel logins)", "the IdP dropped the nonce"},
 			Fix:     "Run the login again; if the nonce is missing every time, the IdP ignores it (a bug to report).",
 			Spec:    "OIDC Core §3.1.3.7 (11)"}},
-	{id: "login.issuer_mismatch", steps: onLogin, sentinel: ErrIssuerMismatch,
+	{id: "login.issuer_mismatch", steps: onLogin, sentinel: wire.ErrIssuerMismatch,
 		Explanation: Explanation{
 			Meaning: "The callback's iss parameter names another issuer than the IdP xaa sent the user to.",
 			Causes:  []string{"a mix-up: the response came from another authorization server", "the configured issuer differs from the IdP's own (trailing slash)"},
@@ -164,37 +167,37 @@ var catalogue = []rule{
 			Causes:  []string{"the key set belongs to another authorization server (an Okta custom AS vs the org AS, another org or cell)", "the keys rotated (xaa refetches once on an unknown kid)"},
 			Fix:     "Check that the ID token's iss matches idp.issuer and that its jwks_uri is the one its kid is in.",
 			Spec:    "OIDC Core §3.1.3.7 (6); §10.1.1"}},
-	{id: "login.timeout", steps: onLogin, sentinel: ErrLoginTimeout, rows: []int{7},
+	{id: "login.timeout", steps: onLogin, sentinel: wire.ErrLoginTimeout, rows: []int{7},
 		Explanation: Explanation{
 			Meaning: "No login callback arrived in time.",
 			Causes:  []string{"the IdP showed an error page instead of redirecting — an unregistered redirect_uri or unknown client_id is shown there and never redirected (Okta: \"The 'redirect_uri' parameter must be a Login redirect URI in the client app settings\")", "the browser did not open, or the login was not finished", "the callback was blocked (another program on the port, a browser extension)"},
 			Fix:     "Look at the browser tab; register idp.redirect_uri exactly (" + oktaRedirectURIs + "); or open the printed URL by hand.",
 			Spec:    "RFC 6749 §4.1.2.1"}},
-	{id: "login.listen", steps: onLogin, sentinel: ErrCallbackListen,
+	{id: "login.listen", steps: onLogin, sentinel: wire.ErrCallbackListen,
 		Explanation: Explanation{
 			Meaning: "xaa could not listen on the redirect URI's port for the callback.",
 			Causes:  []string{"another program (or another xaa) is using the port"},
 			Fix:     "Stop the other program, or change idp.redirect_uri to a free port and register the new URI at the IdP.",
 			Spec:    "RFC 8252 §7.3"}},
-	{id: "login.redirect_uri_page", steps: onLogin, sentinel: ErrBrowser, desc: re(`redirect_uri.*(must be a Login redirect URI|not registered|is not allowed)`), rows: []int{7}, okta: []string{"illegal_redirect_uri"},
+	{id: "login.redirect_uri_page", steps: onLogin, sentinel: wire.ErrBrowser, desc: re(`redirect_uri.*(must be a Login redirect URI|not registered|is not allowed)`), rows: []int{7}, okta: []string{"illegal_redirect_uri"},
 		Explanation: Explanation{
 			Meaning: "The IdP shows an error page instead of the login: the redirect URI is not registered for this client, byte for byte.",
 			Causes:  []string{"a different port, path, trailing slash, or localhost vs 127.0.0.1 in idp.redirect_uri than at the IdP"},
 			Fix:     "Register idp.redirect_uri exactly: " + oktaRedirectURIs + ".",
 			Spec:    "RFC 6749 §4.1.2.1"}},
-	{id: "login.unknown_client_page", steps: onLogin, sentinel: ErrBrowser, desc: re(`no client|unknown client|client_id`),
+	{id: "login.unknown_client_page", steps: onLogin, sentinel: wire.ErrBrowser, desc: re(`no client|unknown client|client_id`),
 		Explanation: Explanation{
 			Meaning: "The IdP shows an error page: it does not know idp.client_id.",
 			Causes:  []string{"a typo in idp.client_id", "the resource-AS client id used at the IdP"},
 			Fix:     "Use the requesting app's client id at the IdP (" + oktaClientCreds + ").",
 			Spec:    "RFC 6749 §4.1.2.1"}},
-	{id: "login.browser", steps: onLogin, sentinel: ErrBrowser,
+	{id: "login.browser", steps: onLogin, sentinel: wire.ErrBrowser,
 		Explanation: Explanation{
 			Meaning: "The browser could not be opened or could not complete the login.",
 			Causes:  []string{"no browser on this machine (a server, a container)", "$BROWSER names a program that failed"},
 			Fix:     "Run with --no-browser and open the printed URL in any browser on this machine.",
 		}},
-	{id: "login.no_id_token", steps: onLogin, sentinel: ErrMissingIDToken,
+	{id: "login.no_id_token", steps: onLogin, sentinel: wire.ErrMissingIDToken,
 		Explanation: Explanation{
 			Meaning: "The IdP's token response has no id_token, so there is nothing to exchange.",
 			Causes:  []string{"openid is missing from the scopes", "the server is a plain OAuth server, not an OpenID Provider"},
@@ -568,13 +571,13 @@ var catalogue = []rule{
 			Causes:  []string{"the token is for another resource", "it was minted by an authorization server the resource does not trust", "it was sent other than in the Authorization header"},
 			Fix:     "Check the access token's aud and iss above against the resource's protected resource metadata.",
 			Spec:    "RFC 6750 §3.1"}},
-	{id: "resource.unauthorized", steps: onResource, sentinel: ErrTokenRejected, rows: []int{59},
+	{id: "resource.unauthorized", steps: onResource, sentinel: wire.ErrTokenRejected, rows: []int{59},
 		Explanation: Explanation{
 			Meaning: "The resource answered 401 to a request that carried the access token.",
 			Causes:  []string{"the token is for another resource or from an untrusted authorization server"},
 			Fix:     "Compare the access token's aud and iss with the resource's protected resource metadata.",
 			Spec:    "RFC 6750 §3"}},
-	{id: "mcp.not_acceptable", steps: onResource, desc: re(`not acceptable|\b406\b`), sentinel: ErrMCP, rows: []int{54},
+	{id: "mcp.not_acceptable", steps: onResource, desc: re(`not acceptable|\b406\b`), sentinel: wire.ErrMCP, rows: []int{54},
 		Explanation: Explanation{
 			Meaning: "The MCP server refused the request's Accept header.",
 			Fix:     "Send Accept: application/json, text/event-stream (the Go SDK does; a proxy may strip it).",
@@ -589,12 +592,12 @@ var catalogue = []rule{
 			Meaning: "The MCP server does not support the protocol version the client sent.",
 			Fix:     "Retry with a version from the error's data.supported list; legacy servers need the initialize handshake.",
 			Spec:    "MCP versioning"}},
-	{id: "mcp.session_expired", steps: onResource, desc: re(`session not found|unknown session|\b404\b`), sentinel: ErrMCP, rows: []int{56},
+	{id: "mcp.session_expired", steps: onResource, desc: re(`session not found|unknown session|\b404\b`), sentinel: wire.ErrMCP, rows: []int{56},
 		Explanation: Explanation{
 			Meaning: "The MCP server no longer knows the session (404 with Mcp-Session-Id).",
 			Fix:     "Initialize a new session without the old session id.",
 			Spec:    "MCP 2025-11-25 transports §Session Management"}},
-	{id: "mcp.method_not_allowed", steps: onResource, desc: re(`method not allowed|\b405\b`), sentinel: ErrMCP, rows: []int{57},
+	{id: "mcp.method_not_allowed", steps: onResource, desc: re(`method not allowed|\b405\b`), sentinel: wire.ErrMCP, rows: []int{57},
 		Explanation: Explanation{
 			Meaning: "The MCP server refused a GET or DELETE (a stateless 2026-07-28 server, or one without a GET stream).",
 			Fix:     "Use POST only; xaa's MCP client does not open the GET stream.",
@@ -605,7 +608,7 @@ var catalogue = []rule{
 			Causes:  []string{"the server exposes only resources or prompts (reported for mcp.xaa.dev)"},
 			Fix:     "Call resources/list or check the server's capabilities.",
 			Spec:    "JSON-RPC 2.0 §5.1"}},
-	{id: "mcp.unauthorized", steps: onResource, desc: re(`unauthorized|\b401\b`), sentinel: ErrMCP, rows: []int{59},
+	{id: "mcp.unauthorized", steps: onResource, desc: re(`unauthorized|\b401\b`), sentinel: wire.ErrMCP, rows: []int{59},
 		Explanation: Explanation{
 			Meaning: "The MCP server answered 401 although the access token was sent.",
 			Causes:  []string{"the token is for another resource (aud)", "it was minted by an authorization server the MCP server does not trust"},
@@ -641,39 +644,39 @@ var catalogue = []rule{
 			Spec:    "RFC 6749 §4.1.2.1"}},
 
 	// ── Requesting side and network ────────────────────────────────────
-	{id: "client.auth_build", sentinel: ErrClientAuth,
+	{id: "client.auth_build", sentinel: wire.ErrClientAuth,
 		Explanation: Explanation{
 			Meaning: "xaa could not build the client authentication.",
 			Fix:     "Check the private key file (private_key) and auth_method in the config.",
 		}},
-	{id: "flow.missing_input", sentinel: ErrNoInput,
+	{id: "flow.missing_input", sentinel: wire.ErrNoInput,
 		Explanation: Explanation{
 			Meaning: "The step lacks an input an earlier step should have provided.",
 			Fix:     "Run from an earlier step, or give the token with --from STEP --token T.",
 		}},
-	{id: "flow.missing_token", sentinel: ErrMissingToken,
+	{id: "flow.missing_token", sentinel: wire.ErrMissingToken,
 		Explanation: Explanation{
 			Meaning: "The server answered with success but without the token.",
 			Fix:     "Report it to the server's operators; the response must carry access_token.",
 			Spec:    "RFC 6749 §5.1"}},
-	{id: "network.dns", fetch: fetchKind(FetchDNS),
+	{id: "network.dns", fetch: fetchKind(wire.FetchDNS),
 		Explanation: Explanation{Meaning: "The host name does not resolve.", Fix: "Check the URL's spelling, and whether the host is only reachable on a VPN."}},
-	{id: "network.refused", fetch: fetchKind(FetchRefused),
+	{id: "network.refused", fetch: fetchKind(wire.FetchRefused),
 		Explanation: Explanation{Meaning: "Nothing is listening at that address.", Fix: "Start the server, or correct the port in the URL."}},
-	{id: "network.tls", fetch: fetchKind(FetchTLS),
+	{id: "network.tls", fetch: fetchKind(wire.FetchTLS),
 		Explanation: Explanation{Meaning: "The TLS certificate is not valid for this host or not trusted here.", Fix: "Check the host name; install the issuing CA if it is a private one (xaa never turns TLS verification off silently)."}},
-	{id: "network.timeout", fetch: fetchKind(FetchTimeout),
+	{id: "network.timeout", fetch: fetchKind(wire.FetchTimeout),
 		Explanation: Explanation{Meaning: "The server did not answer in time.", Fix: "Check that the server is up and reachable from here (firewall, proxy)."}},
-	{id: "network.html", fetch: fetchKind(FetchHTML),
+	{id: "network.html", fetch: fetchKind(wire.FetchHTML),
 		Explanation: Explanation{Meaning: "An HTML page came back where JSON was expected.", Fix: "The URL serves a web page (a login page, a proxy error): check the issuer or endpoint URL."}},
-	{id: "network.not_json", fetch: fetchKind(FetchNotJSON),
+	{id: "network.not_json", fetch: fetchKind(wire.FetchNotJSON),
 		Explanation: Explanation{Meaning: "The body is not the JSON document the spec asks for.", Fix: "Check the URL; the server may be another application."}},
-	{id: "network.too_large", fetch: fetchKind(FetchTooLarge),
+	{id: "network.too_large", fetch: fetchKind(wire.FetchTooLarge),
 		Explanation: Explanation{Meaning: "The body is far larger than any metadata or token response.", Fix: "Check the URL; it does not serve the document expected."}},
-	{id: "network.redirect", fetch: fetchKind(FetchRedirect),
+	{id: "network.redirect", fetch: fetchKind(wire.FetchRedirect),
 		Explanation: Explanation{Meaning: "The server redirected instead of answering.", Fix: "Configure the final URL (often https instead of http, or a trailing slash)."}},
-	{id: "network.http_status", fetch: fetchKind(FetchStatus),
+	{id: "network.http_status", fetch: fetchKind(wire.FetchStatus),
 		Explanation: Explanation{Meaning: "The server answered with an HTTP error and no OAuth error body.", Fix: "Check the URL and the server's logs."}},
-	{id: "network.bad_url", fetch: fetchKind(FetchBadURL),
+	{id: "network.bad_url", fetch: fetchKind(wire.FetchBadURL),
 		Explanation: Explanation{Meaning: "The URL cannot be requested.", Fix: "Use an absolute http(s) URL."}},
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/xaatools/xaa/flow/config"
+	"github.com/xaatools/xaa/flow/wire"
 
 	"github.com/xaatools/xaa/flow/playground"
 	"github.com/xaatools/xaa/inspect"
@@ -117,7 +118,7 @@ type ConformSetup struct {
 	Subject        string `json:"subject"`
 	Email          string `json:"email"`
 	UnknownSubject string `json:"unknown_subject"`
-	// Resource and config.Scopes are what the valid ID-JAG grants.
+	// Resource and Scopes are what the valid ID-JAG grants.
 	Resource string   `json:"resource,omitempty"`
 	Scopes   []string `json:"scopes,omitempty"`
 	// UntrustedIssuer is the second IdP, which the AS must not trust.
@@ -132,9 +133,9 @@ type ConformTarget struct {
 	AuthMethod    string `json:"auth_method"`
 	// Metadata is the AS's metadata document; nil when discovery failed or
 	// the token endpoint was given.
-	Metadata *Metadata `json:"-"`
+	Metadata *wire.Metadata `json:"-"`
 	// Exchanges are the discovery requests.
-	Exchanges []*Exchange `json:"-"`
+	Exchanges []*wire.Exchange `json:"-"`
 	// Err is why discovery failed; with no token endpoint no case can run.
 	Err         error        `json:"-"`
 	Explanation *Explanation `json:"-"`
@@ -143,7 +144,7 @@ type ConformTarget struct {
 }
 
 // Conformer runs the conformance cases against one resource AS: the
-// resource_as section of config.Config (issuer, client and its authentication,
+// resource_as section of Config (issuer, client and its authentication,
 // scopes) and the resource id, with ID-JAGs minted by IdPs.
 type Conformer struct {
 	Config *config.Config
@@ -165,7 +166,7 @@ type Conformance struct {
 	Started  time.Time
 	Duration time.Duration
 	// keys are the trusted IdP's keys, to analyse what was sent.
-	keys *JWKS
+	keys *wire.JWKS
 }
 
 // Prepare finds what the run needs before any case: the trusted IdP's
@@ -189,7 +190,7 @@ func (c *Conformer) Prepare(ctx context.Context) *Conformance {
 			conf.Setup.UnknownSubject = u.Subject
 		}
 	}
-	if jwks, err := FindJWKS(ctx, c.Env, conf.Setup.Issuer); err == nil {
+	if jwks, err := wire.FindJWKS(ctx, c.Env.Options(nil), conf.Setup.Issuer); err == nil {
 		conf.keys, conf.Setup.JWKSURI = jwks, jwks.URL
 	}
 	conf.Target = c.discoverTarget(ctx)
@@ -206,9 +207,10 @@ func (c *Conformer) discoverTarget(ctx context.Context) ConformTarget {
 		t.Notes = append(t.Notes, "token endpoint given with --token-endpoint; the AS's metadata was not fetched")
 		return t
 	}
-	md, exchanges, err := DiscoverAS(ctx, c.Env, as.Issuer)
-	t.Exchanges, t.Metadata = exchanges, md
-	if err != nil && !errors.Is(err, ErrMetadataIssuer) {
+	client := c.Env.Client(nil)
+	md, err := client.DiscoverAS(ctx, as.Issuer)
+	t.Exchanges, t.Metadata = client.Exchanges(), md
+	if err != nil && !errors.Is(err, wire.ErrMetadataIssuer) {
 		t.Err, t.Explanation = err, Explain(StepDiscovery, err)
 		return t
 	}
@@ -220,14 +222,14 @@ func (c *Conformer) discoverTarget(ctx context.Context) ConformTarget {
 		t.Err = fmt.Errorf("the resource AS metadata at %s names no token_endpoint (RFC 8414 §2); give it with --token-endpoint", md.URL)
 		return t
 	}
-	if has, listed := advertises(md.AuthorizationGrantProfilesSupported, inspect.GrantProfileIDJAG); !has {
+	if has, listed := wire.Advertises(md.AuthorizationGrantProfilesSupported, inspect.GrantProfileIDJAG); !has {
 		what := "does not list"
 		if !listed {
 			what = "has no authorization_grant_profiles_supported, so it does not advertise"
 		}
 		t.Notes = append(t.Notes, fmt.Sprintf("the metadata %s %s (draft §7.2); the cases run anyway", what, inspect.GrantProfileIDJAG))
 	}
-	if has, listed := advertises(md.GrantTypesSupported, inspect.GrantTypeJWTBearer); !has && listed {
+	if has, listed := wire.Advertises(md.GrantTypesSupported, inspect.GrantTypeJWTBearer); !has && listed {
 		t.Notes = append(t.Notes, "grant_types_supported does not list "+inspect.GrantTypeJWTBearer+"; the cases run anyway")
 	}
 	return t
@@ -312,17 +314,17 @@ func (c *Conformer) RunCase(ctx context.Context, conf *Conformance, cc ConformCa
 	r.Scope, r.Withheld = req.scope, req.withheld
 	r.Sent = c.analyzeSent(conf, req)
 
-	s := newSession(c.Env, c.Config.Secrets())
-	defer func() { r.Exchanges = s.exchanges() }()
+	s := c.Env.Client(c.Config.Secrets())
+	defer func() { r.Exchanges = s.Exchanges() }()
 	form := url.Values{"grant_type": {inspect.GrantTypeJWTBearer}, "assertion": {req.assertion}}
 	if req.scope != "" {
 		form.Set("scope", req.scope)
 	}
-	auth := clientAuth{cc: c.Config.ResourceAS, tokenEndpoint: conf.Target.TokenEndpoint, issuer: conf.Target.Issuer}
+	auth := wire.ClientAuth{Client: c.Config.ResourceAS, TokenEndpoint: conf.Target.TokenEndpoint, Issuer: conf.Target.Issuer}
 	label := "jwt-bearer grant (" + cc.ID + ")"
 	if req.replay {
-		first, err := s.postToken(ctx, PartyAS, "jwt-bearer grant ("+cc.ID+", first use)", conf.Target.TokenEndpoint, form, auth)
-		if err != nil || first.str("access_token") == "" {
+		first, err := s.PostToken(ctx, wire.PartyAS, "jwt-bearer grant ("+cc.ID+", first use)", conf.Target.TokenEndpoint, form, auth)
+		if err != nil || first.Str("access_token") == "" {
 			r.inconclusive("the first use of the valid ID-JAG was not accepted (%s), so a replay cannot be told apart", answerText(first, err))
 			r.Err = err
 			return r
@@ -330,7 +332,7 @@ func (c *Conformer) RunCase(ctx context.Context, conf *Conformance, cc ConformCa
 		r.Notes = append(r.Notes, "the first use was accepted; the verdict is on the second")
 		label = "jwt-bearer grant (" + cc.ID + ", second use)"
 	}
-	tr, err := s.postToken(ctx, PartyAS, label, conf.Target.TokenEndpoint, form, auth)
+	tr, err := s.PostToken(ctx, wire.PartyAS, label, conf.Target.TokenEndpoint, form, auth)
 	r.judge(tr, err, c.Env.now())
 	return r
 }
@@ -359,14 +361,14 @@ func (c *Conformer) analyzeSent(conf *Conformance, req caseRequest) *inspect.Ana
 }
 
 // answerText says in a few words what came back.
-func answerText(tr *tokenResponse, err error) string {
-	var oe *OAuthError
+func answerText(tr *wire.TokenResponse, err error) string {
+	var oe *wire.OAuthError
 	switch {
 	case errors.As(err, &oe):
 		return fmt.Sprintf("%s, HTTP %d", oe.Code, oe.Status)
 	case err != nil:
 		return err.Error()
-	case tr.str("access_token") == "":
+	case tr.Str("access_token") == "":
 		return fmt.Sprintf("HTTP %d without an access_token", tr.Status)
 	}
 	return fmt.Sprintf("HTTP %d with an access token", tr.Status)

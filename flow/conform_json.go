@@ -3,6 +3,7 @@ package flow
 import (
 	"time"
 
+	"github.com/xaatools/xaa/flow/wire"
 	"github.com/xaatools/xaa/inspect"
 )
 
@@ -20,8 +21,8 @@ type ConformanceJSON struct {
 // ConformTargetJSON is the AS under test in ConformanceJSON.
 type ConformTargetJSON struct {
 	ConformTarget
-	Exchanges []ExchangeJSON `json:"exchanges"`
-	Error     *ErrorJSON     `json:"error,omitempty"`
+	Exchanges []wire.ExchangeJSON `json:"exchanges"`
+	Error     *ErrorJSON          `json:"error,omitempty"`
 }
 
 // CaseJSON is one case in ConformanceJSON.
@@ -29,25 +30,25 @@ type CaseJSON struct {
 	ConformCase
 	Verdict ConformVerdict `json:"verdict"`
 	// Status is the verdict as a check status (pass, warn, fail, skip).
-	Status          inspect.Status    `json:"status"`
-	Summary         string            `json:"summary"`
-	UnexpectedError bool              `json:"unexpected_error,omitempty"`
-	Scope           string            `json:"scope,omitempty"`
-	Withheld        string            `json:"withheld_scope,omitempty"`
-	Sent            *inspect.Analysis `json:"sent,omitempty"`
-	Error           *ErrorJSON        `json:"error,omitempty"`
-	AccessToken     *inspect.Analysis `json:"access_token,omitempty"`
-	GrantedScope    string            `json:"granted_scope,omitempty"`
-	Exchanges       []ExchangeJSON    `json:"exchanges"`
-	Notes           []string          `json:"notes,omitempty"`
-	DurationMS      float64           `json:"duration_ms"`
+	Status          inspect.Status      `json:"status"`
+	Summary         string              `json:"summary"`
+	UnexpectedError bool                `json:"unexpected_error,omitempty"`
+	Scope           string              `json:"scope,omitempty"`
+	Withheld        string              `json:"withheld_scope,omitempty"`
+	Sent            *inspect.Analysis   `json:"sent,omitempty"`
+	Error           *ErrorJSON          `json:"error,omitempty"`
+	AccessToken     *inspect.Analysis   `json:"access_token,omitempty"`
+	GrantedScope    string              `json:"granted_scope,omitempty"`
+	Exchanges       []wire.ExchangeJSON `json:"exchanges"`
+	Notes           []string            `json:"notes,omitempty"`
+	DurationMS      float64             `json:"duration_ms"`
 }
 
 // JSON returns the run in the shape of ConformanceJSON: secrets were
 // redacted when recorded, and tokens are shortened (and left out of token
 // objects) unless reveal is set.
 func (c *Conformance) JSON(reveal bool) ConformanceJSON {
-	out := ConformanceJSON{OK: c.OK(), Score: c.Score(), Started: c.Started.UTC(), DurationMS: ms(c.Duration),
+	out := ConformanceJSON{OK: c.OK(), Score: c.Score(), Started: c.Started.UTC(), DurationMS: wire.DurationMS(c.Duration),
 		Setup: c.Setup, Cases: []CaseJSON{},
 		ResourceAS: ConformTargetJSON{ConformTarget: c.Target, Exchanges: exchangesJSON(c.Target.Exchanges, reveal)}}
 	if c.Target.Err != nil {
@@ -61,9 +62,9 @@ func (c *Conformance) JSON(reveal bool) ConformanceJSON {
 
 // JSON returns one case in the shape of CaseJSON.
 func (r *CaseResult) JSON(reveal bool) CaseJSON {
-	j := CaseJSON{ConformCase: r.Case, Verdict: r.Verdict, Status: r.Status(), Summary: displayText(r.Summary, reveal),
+	j := CaseJSON{ConformCase: r.Case, Verdict: r.Verdict, Status: r.Status(), Summary: wire.DisplayText(r.Summary, reveal),
 		UnexpectedError: r.UnexpectedError, Scope: r.Scope, Withheld: r.Withheld, GrantedScope: r.GrantedScope,
-		Exchanges: exchangesJSON(r.Exchanges, reveal), DurationMS: ms(r.Duration)}
+		Exchanges: exchangesJSON(r.Exchanges, reveal), DurationMS: wire.DurationMS(r.Duration)}
 	for _, a := range []*inspect.Analysis{r.Sent, r.AccessToken} {
 		if a == nil {
 			continue
@@ -80,13 +81,13 @@ func (r *CaseResult) JSON(reveal bool) CaseJSON {
 		j.Error = errorJSON(r.Err, r.Explanation, reveal)
 	}
 	for _, n := range r.Notes {
-		j.Notes = append(j.Notes, displayText(n, reveal))
+		j.Notes = append(j.Notes, wire.DisplayText(n, reveal))
 	}
 	return j
 }
 
-func exchangesJSON(xs []*Exchange, reveal bool) []ExchangeJSON {
-	out := []ExchangeJSON{}
+func exchangesJSON(xs []*wire.Exchange, reveal bool) []wire.ExchangeJSON {
+	out := []wire.ExchangeJSON{}
 	for _, x := range xs {
 		out = append(out, x.JSON(reveal))
 	}

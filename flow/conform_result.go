@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/xaatools/xaa/flow/wire"
 	"github.com/xaatools/xaa/inspect"
 )
 
@@ -74,7 +75,7 @@ type CaseResult struct {
 	AccessToken  *inspect.Analysis
 	GrantedScope string
 	// Exchanges are the HTTP round trips, secrets redacted.
-	Exchanges []*Exchange
+	Exchanges []*wire.Exchange
 	Notes     []string
 	Started   time.Time
 	Duration  time.Duration
@@ -105,17 +106,17 @@ func (r *CaseResult) inconclusive(format string, args ...any) {
 }
 
 // judge sets the verdict from the AS's answer to the (last) request.
-func (r *CaseResult) judge(tr *tokenResponse, err error, now time.Time) {
+func (r *CaseResult) judge(tr *wire.TokenResponse, err error, now time.Time) {
 	if err != nil {
 		r.judgeRefusal(err)
 		return
 	}
-	at := tr.str("access_token")
+	at := tr.Str("access_token")
 	if at == "" {
 		r.inconclusive("HTTP %d without an access_token: neither a token response nor an error response (RFC 6749 §5.1, §5.2)", tr.Status)
 		return
 	}
-	r.GrantedScope = tr.str("scope")
+	r.GrantedScope = tr.Str("scope")
 	if r.GrantedScope == "" {
 		r.GrantedScope = r.Scope
 		if r.Scope != "" {
@@ -149,14 +150,14 @@ func (r *CaseResult) judge(tr *tokenResponse, err error, now time.Time) {
 func (r *CaseResult) judgeRefusal(err error) {
 	r.Err = err
 	r.Explanation = Explain(StepJWTBearer, err)
-	var oe *OAuthError
-	var fe *FetchError
+	var oe *wire.OAuthError
+	var fe *wire.FetchError
 	switch {
 	case errors.As(err, &oe) && (oe.Status >= 500 || oe.Code == "server_error" || oe.Code == "temporarily_unavailable"):
 		r.inconclusive("the AS failed (%s, HTTP %d) instead of judging the token", oe.Code, oe.Status)
 	case errors.As(err, &oe):
 		r.refused(oe.Code, oe.Status)
-	case errors.As(err, &fe) && fe.Kind == FetchStatus && fe.Status >= 400 && fe.Status < 500:
+	case errors.As(err, &fe) && fe.Kind == wire.FetchStatus && fe.Status >= 400 && fe.Status < 500:
 		r.refused("", fe.Status)
 	case errors.Is(err, context.Canceled):
 		r.inconclusive("interrupted before the AS answered")

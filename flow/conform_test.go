@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xaatools/xaa/flow/wire"
+
 	"github.com/xaatools/xaa/flow/config"
 
 	"github.com/google/go-cmp/cmp"
@@ -497,10 +499,10 @@ func TestConformIdPsFor(t *testing.T) {
 	if err := idps.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := flow.FindJWKS(ctx, flow.Env{}, p.IdPURL()); err != nil {
+	if _, err := wire.FindJWKS(ctx, wire.Options{}, p.IdPURL()); err != nil {
 		t.Errorf("the borrowed playground stopped answering after Close: %v", err)
 	}
-	if _, err := flow.FindJWKS(ctx, flow.Env{}, untrusted); err == nil {
+	if _, err := wire.FindJWKS(ctx, wire.Options{}, untrusted); err == nil {
 		t.Errorf("the untrusted IdP still answers after Close")
 	}
 }

@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/xaatools/xaa/flow/config"
+	"github.com/xaatools/xaa/flow/wire"
 
 	"github.com/xaatools/xaa/inspect"
 )
@@ -23,7 +25,7 @@ const (
 // and the protected resource metadata of the configured resources. The
 // advertised capabilities are recorded as evidence (warn, not fail): the
 // later steps are the verdict.
-func (r *Runner) discover(ctx context.Context, s *session, st *Step) {
+func (r *Runner) discover(ctx context.Context, s *wire.Client, st *Step) {
 	c := r.Config
 	fail := func(err error) {
 		if st.Err == nil {
@@ -31,23 +33,23 @@ func (r *Runner) discover(ctx context.Context, s *session, st *Step) {
 		}
 	}
 
-	idp, err := s.discoverMetadata(ctx, PartyIdP, "IdP metadata", c.IdP.Issuer, idpMetadataURLs(c.IdP.Issuer))
+	idp, err := s.DiscoverMetadata(ctx, wire.PartyIdP, "IdP metadata", c.IdP.Issuer, inspect.IdPMetadataURLs(c.IdP.Issuer))
 	if issuerCheck(st, "discovery.idp.issuer", "IdP metadata issuer is idp.issuer", c.IdP.Issuer, idp, err,
 		"use the issuer the IdP publishes, verbatim, as idp.issuer; it is the iss of every ID token and ID-JAG") {
 		st.Out.IdP = idp
 		r.idpChecks(st, idp)
-		keys, err := s.fetchJWKS(ctx, PartyIdP, "IdP key set", idp.JWKSURI)
+		keys, err := s.FetchJWKS(ctx, wire.PartyIdP, "IdP key set", idp.JWKSURI)
 		if keysCheck(st, "discovery.idp.jwks", "the IdP publishes usable signing keys", idp, keys, err, true) {
 			keys.Issuer, keys.MetadataURL = idp.Issuer, idp.URL
 			st.Out.IdPKeys = keys
 		} else {
-			fail(&CheckError{Check: st.Checks[len(st.Checks)-1]})
+			fail(&wire.CheckError{Check: st.Checks[len(st.Checks)-1]})
 		}
 	} else {
 		fail(discoveryFailure(st, err))
 	}
 
-	as, err := s.discoverMetadata(ctx, PartyAS, "resource AS metadata", c.ResourceAS.Issuer, asMetadataURLs(c.ResourceAS.Issuer))
+	as, err := s.DiscoverMetadata(ctx, wire.PartyAS, "resource AS metadata", c.ResourceAS.Issuer, inspect.ASMetadataURLs(c.ResourceAS.Issuer))
 	if issuerCheck(st, "discovery.as.issuer", "resource AS metadata issuer is resource_as.issuer", c.ResourceAS.Issuer, as, err,
 		"resource_as.issuer is the audience the IdP writes into the ID-JAG; it must equal the AS metadata issuer exactly") {
 		st.Out.AS = as
@@ -56,7 +58,7 @@ func (r *Runner) discover(ctx context.Context, s *session, st *Step) {
 			st.check("discovery.as.jwks", inspect.StatusSkip, "the resource AS publishes its signing keys", "jwks_uri", "(absent)",
 				"access tokens cannot be verified; fine for opaque access tokens", specRFC8414)
 		} else {
-			keys, err := s.fetchJWKS(ctx, PartyAS, "resource AS key set", as.JWKSURI)
+			keys, err := s.FetchJWKS(ctx, wire.PartyAS, "resource AS key set", as.JWKSURI)
 			if keysCheck(st, "discovery.as.jwks", "the resource AS publishes usable signing keys", as, keys, err, false) {
 				keys.Issuer, keys.MetadataURL = as.Issuer, as.URL
 				st.Out.ASKeys = keys
@@ -70,15 +72,15 @@ func (r *Runner) discover(ctx context.Context, s *session, st *Step) {
 		url   string
 		mcp   bool
 		label string
-		set   func(*ResourceMetadata)
+		set   func(*wire.ResourceMetadata)
 	}{
-		{c.Resource.APIURL, false, "API", func(m *ResourceMetadata) { st.Out.API = m }},
-		{c.Resource.MCPURL, true, "MCP server", func(m *ResourceMetadata) { st.Out.MCP = m }},
+		{c.Resource.APIURL, false, "API", func(m *wire.ResourceMetadata) { st.Out.API = m }},
+		{c.Resource.MCPURL, true, "MCP server", func(m *wire.ResourceMetadata) { st.Out.MCP = m }},
 	} {
 		if res.url == "" {
 			continue
 		}
-		md, err := s.discoverProtectedResource(ctx, res.url, res.mcp)
+		md, err := s.DiscoverProtectedResource(ctx, res.url, res.mcp)
 		if !r.resourceChecks(st, res.label, res.url, res.mcp, md, err) {
 			fail(err)
 			continue
@@ -94,7 +96,7 @@ func (r *Runner) discover(ctx context.Context, s *session, st *Step) {
 func (r *Runner) resourceIDCheck(st *Step) {
 	id := r.Config.Resource.ID
 	var known []string
-	for _, md := range []*ResourceMetadata{st.Out.API, st.Out.MCP} {
+	for _, md := range []*wire.ResourceMetadata{st.Out.API, st.Out.MCP} {
 		if md != nil && md.Resource != "" {
 			known = append(known, md.Resource)
 		}
@@ -115,9 +117,9 @@ func (r *Runner) resourceIDCheck(st *Step) {
 // used: the issuer check for a document naming another issuer, else the
 // fetch failure itself (DNS, refused, 404 at every URL …).
 func discoveryFailure(st *Step, err error) error {
-	if errors.Is(err, ErrMetadataIssuer) {
+	if errors.Is(err, wire.ErrMetadataIssuer) {
 		if n := len(st.Checks); n > 0 && st.Checks[n-1].Status == inspect.StatusFail {
-			return &CheckError{Check: st.Checks[n-1]}
+			return &wire.CheckError{Check: st.Checks[n-1]}
 		}
 	}
 	return err
@@ -125,8 +127,8 @@ func discoveryFailure(st *Step, err error) error {
 
 // issuerCheck records the issuer comparison — or, when no document was
 // found, that none was — and reports whether md is usable.
-func issuerCheck(st *Step, id, title, want string, md *Metadata, err error, hint string) bool {
-	var mismatch *IssuerMismatchError
+func issuerCheck(st *Step, id, title, want string, md *wire.Metadata, err error, hint string) bool {
+	var mismatch *wire.IssuerMismatchError
 	switch {
 	case errors.As(err, &mismatch):
 		st.check(id, inspect.StatusFail, title, want, mismatch.Got+" (at "+mismatch.URL+")", withNear(mismatch.NearMiss, hint), specRFC8414)
@@ -152,7 +154,7 @@ func withNear(near, hint string) string {
 }
 
 // keysCheck records a key set fetch and reports whether the keys are usable.
-func keysCheck(st *Step, id, title string, md *Metadata, keys *JWKS, err error, required bool) bool {
+func keysCheck(st *Step, id, title string, md *wire.Metadata, keys *wire.JWKS, err error, required bool) bool {
 	bad := inspect.StatusWarn
 	if required {
 		bad = inspect.StatusFail
@@ -182,7 +184,7 @@ func keysCheck(st *Step, id, title string, md *Metadata, keys *JWKS, err error, 
 // advertisedCheck records whether metadata lists a value: evidence, not a
 // verdict — an absent list is unknown, a list without the value a warning.
 func advertisedCheck(st *Step, id, title, member string, list []string, want, hint, spec string) {
-	has, listed := advertises(list, want)
+	has, listed := wire.Advertises(list, want)
 	switch {
 	case has:
 		st.check(id, inspect.StatusPass, title, want, strings.Join(list, ", "), "", spec)
@@ -195,7 +197,7 @@ func advertisedCheck(st *Step, id, title, member string, list []string, want, hi
 
 // endpointChecks checks that endpoints are present and not plain http to
 // another host.
-func endpointChecks(st *Step, prefix string, md *Metadata, required map[string]string) {
+func endpointChecks(st *Step, prefix string, md *wire.Metadata, required map[string]string) {
 	names := make([]string, 0, len(required))
 	for name := range required {
 		names = append(names, name)
@@ -222,7 +224,7 @@ func endpointChecks(st *Step, prefix string, md *Metadata, required map[string]s
 	}
 }
 
-func (r *Runner) idpChecks(st *Step, md *Metadata) {
+func (r *Runner) idpChecks(st *Step, md *wire.Metadata) {
 	endpointChecks(st, "discovery.idp", md, map[string]string{
 		"authorization_endpoint": md.AuthorizationEndpoint, "token_endpoint": md.TokenEndpoint, "jwks_uri": md.JWKSURI})
 	advertisedCheck(st, "discovery.idp.pkce", "PKCE S256 is advertised", "code_challenge_methods_supported", md.CodeChallengeMethodsSupported, "S256",
@@ -241,11 +243,11 @@ func (r *Runner) idpChecks(st *Step, md *Metadata) {
 	}
 }
 
-func (r *Runner) asChecks(st *Step, md *Metadata) {
+func (r *Runner) asChecks(st *Step, md *wire.Metadata) {
 	endpointChecks(st, "discovery.as", md, map[string]string{"token_endpoint": md.TokenEndpoint})
 	advertisedCheck(st, "discovery.as.jwt_bearer", "the jwt-bearer grant is advertised", "grant_types_supported", md.GrantTypesSupported,
 		inspect.GrantTypeJWTBearer, "evidence only: the jwt-bearer step is the verdict", specDraft72)
-	has, listed := advertises(md.AuthorizationGrantProfilesSupported, inspect.GrantProfileIDJAG)
+	has, listed := wire.Advertises(md.AuthorizationGrantProfilesSupported, inspect.GrantProfileIDJAG)
 	switch {
 	case has:
 		st.check("discovery.as.grant_profile", inspect.StatusPass, "the ID-JAG grant profile is advertised", inspect.GrantProfileIDJAG,
@@ -256,7 +258,7 @@ func (r *Runner) asChecks(st *Step, md *Metadata) {
 			actual = strings.Join(md.AuthorizationGrantProfilesSupported, ", ")
 		}
 		hint := "unknown, not unsupported: the jwt-bearer step is the verdict"
-		if md.Format == FormatOIDC {
+		if md.Format == wire.FormatOIDC {
 			hint = "this is the openid-configuration document, where some servers omit the member; " + hint
 		}
 		st.check("discovery.as.grant_profile", inspect.StatusWarn, "the ID-JAG grant profile is advertised", inspect.GrantProfileIDJAG, actual, hint, specDraft72)
@@ -266,7 +268,7 @@ func (r *Runner) asChecks(st *Step, md *Metadata) {
 
 // authMethodCheck checks the configured client authentication against the
 // advertised ones (client_secret_basic when the member is absent, RFC 8414 §2).
-func authMethodCheck(st *Step, id, key string, cc config.ClientConfig, md *Metadata) {
+func authMethodCheck(st *Step, id, key string, cc config.ClientConfig, md *wire.Metadata) {
 	list := md.TokenEndpointAuthMethodsSupported
 	shown := strings.Join(list, ", ")
 	if list == nil {
@@ -283,25 +285,25 @@ func authMethodCheck(st *Step, id, key string, cc config.ClientConfig, md *Metad
 // resourceChecks records what the protected resource metadata says and
 // reports whether it can be used; a resource without metadata is a warning
 // (a REST API need not publish any), a network failure is an error.
-func (r *Runner) resourceChecks(st *Step, label, resourceURL string, mcp bool, md *ResourceMetadata, err error) bool {
+func (r *Runner) resourceChecks(st *Step, label, resourceURL string, mcp bool, md *wire.ResourceMetadata, err error) bool {
 	c := r.Config
 	prefix := "discovery.api"
 	if mcp {
 		prefix = "discovery.mcp"
 	}
-	var fe *FetchError
-	if errors.As(err, &fe) && fe.Kind <= FetchTimeout && md.ProbeStatus == 0 {
+	var fe *wire.FetchError
+	if errors.As(err, &fe) && fe.Kind <= wire.FetchTimeout && md.ProbeStatus == 0 {
 		st.check(prefix+".reachable", inspect.StatusFail, "the "+label+" answers", resourceURL, "no answer", err.Error(), specRFC9728)
 		return false
 	}
 	switch {
 	case md.ProbeStatus == 401 || md.ProbeStatus == 403:
-		st.check(prefix+".protected", inspect.StatusPass, "the "+label+" refuses a call without a token", "401", statusLine(md.ProbeStatus), "", "RFC 6750 §3")
+		st.check(prefix+".protected", inspect.StatusPass, "the "+label+" refuses a call without a token", "401", wire.StatusLine(md.ProbeStatus), "", "RFC 6750 §3")
 	case md.ProbeStatus >= 200 && md.ProbeStatus < 300:
-		st.check(prefix+".protected", inspect.StatusWarn, "the "+label+" refuses a call without a token", "401", statusLine(md.ProbeStatus),
+		st.check(prefix+".protected", inspect.StatusWarn, "the "+label+" refuses a call without a token", "401", wire.StatusLine(md.ProbeStatus),
 			"it answered without a token: is it protected at all?", "RFC 6750 §3")
 	default:
-		st.check(prefix+".protected", inspect.StatusWarn, "the "+label+" refuses a call without a token", "401", statusLine(md.ProbeStatus),
+		st.check(prefix+".protected", inspect.StatusWarn, "the "+label+" refuses a call without a token", "401", wire.StatusLine(md.ProbeStatus),
 			"an unexpected answer to a call without a token (some servers answer 400, 405 or 406 before checking authorization)", "RFC 6750 §3")
 	}
 	if err != nil {
@@ -338,7 +340,7 @@ func (r *Runner) resourceChecks(st *Step, label, resourceURL string, mcp bool, m
 		}
 	}
 	st.check(prefix+".authorization_servers", inspect.StatusFail, "the "+label+" trusts resource_as.issuer", c.ResourceAS.Issuer,
-		orText(strings.Join(md.AuthorizationServers, ", "), "(none listed)"),
+		cmp.Or(strings.Join(md.AuthorizationServers, ", "), "(none listed)"),
 		withNear(near, "the resource accepts tokens only from the authorization servers it lists; use one of them as resource_as.issuer"), "RFC 9728 §2")
 	return true
 }

@@ -3,7 +3,7 @@
 // from the requesting app's side, against real parties: an Okta org, any
 // OIDC IdP that issues ID-JAGs, the embedded playground, or a mix.
 //
-// The steps, each a function of (context, Env, config.Config, input State) that
+// The steps, each a function of (context, Env, Config, input State) that
 // returns a Step record even when it fails:
 //
 //	discovery       IdP metadata (OIDC Discovery §4, then RFC 8414), resource AS
@@ -28,5 +28,5 @@
 //
 // flow never prints, never reads flags, files or the environment itself and
 // never exits: the caller (cmd/xaa, the TUI) injects all of that through
-// config.Config and Env.
+// Config and Env.
 package flow

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/xaatools/xaa/flow/config"
+	"github.com/xaatools/xaa/flow/wire"
 
 	"github.com/xaatools/xaa/inspect"
 )
@@ -159,7 +160,7 @@ type DoctorCheck struct {
 	// Spec cites the section that makes this a rule.
 	Spec string
 	// Evidence are the HTTP exchanges the verdict rests on, secrets redacted.
-	Evidence []*Exchange
+	Evidence []*wire.Exchange
 	// Email is a message to send when the fix is someone else's (the Todo0
 	// placeholder audience is changed by Okta's XAA team).
 	Email *DoctorEmail
@@ -177,7 +178,7 @@ type Diagnosis struct {
 	Checks   []DoctorCheck
 	Started  time.Time
 	Duration time.Duration
-	// config.Parties names the configured parties, without secrets.
+	// Parties names the configured parties, without secrets.
 	Parties config.Parties
 	// Okta says the IdP looks like an Okta org (its host, or the org
 	// authorization server's /oauth2/v1 endpoints).
@@ -231,14 +232,14 @@ type doctorRun struct {
 
 	// idp is the org's metadata (nil when it could not be fetched);
 	// idpTrusted says its issuer is the configured one; idpKeys its keys.
-	idp        *Metadata
+	idp        *wire.Metadata
 	idpTrusted bool
-	idpKeys    *JWKS
+	idpKeys    *wire.JWKS
 	// as is the resource AS's metadata; asTrusted as for idp.
-	as        *Metadata
+	as        *wire.Metadata
 	asTrusted bool
 	// api and mcp are the resources' protected resource metadata.
-	api, mcp *ResourceMetadata
+	api, mcp *wire.ResourceMetadata
 	// idpCredentials and asCredentials say the probes found the client
 	// credentials accepted; exchangeReady says the token exchange can
 	// work (credentials, grant, feature).
@@ -272,4 +273,4 @@ func (d *Doctor) Run(ctx context.Context) *Diagnosis {
 func (r *doctorRun) add(c DoctorCheck) { r.diag.Checks = append(r.diag.Checks, c) }
 
 // session records the exchanges of one probe, scrubbing the config's secrets.
-func (r *doctorRun) session() *session { return newSession(r.env, r.cfg.Secrets()) }
+func (r *doctorRun) session() *wire.Client { return r.env.Client(r.cfg.Secrets()) }

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xaatools/xaa/flow/wire"
+
 	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/flow/playground"
 )
@@ -45,7 +47,7 @@ func BenchmarkDoctor(b *testing.B) {
 				if !diag.OK() || diag.Count(flow.DoctorWarn) > 0 || diag.Count(flow.DoctorUnknown) != c.unknown {
 					b.Fatalf("the healthy playground did not pass: %+v", diag.Summary())
 				}
-				seen := map[*flow.Exchange]bool{}
+				seen := map[*wire.Exchange]bool{}
 				for _, ch := range diag.Checks {
 					for _, x := range ch.Evidence {
 						seen[x] = true

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/xaatools/xaa/flow/config"
+	"github.com/xaatools/xaa/flow/wire"
 )
 
 // Admin Console screens the doctor's fixes name, beyond those of the
@@ -13,7 +14,7 @@ const (
 	oktaAuthServers       = "Okta Admin Console › Security › API › Authorization Servers (a custom authorization server cannot issue ID-JAGs: use the org URL)"
 	oktaFeature           = "Okta Support (Cross App Access is no longer self-service since 2026-07-01; earlier orgs: Settings › Features › Cross App Access)"
 	oktaManageConnections = "Okta Admin Console › Applications › Applications › (requesting app, e.g. Agent0) › Manage Connections (AI agents: Directory › AI agents › (agent) › Resource connections)"
-	oktaConnectionScopes  = oktaManageConnections + " › config.Scopes"
+	oktaConnectionScopes  = oktaManageConnections + " › Scopes"
 	oktaConnectionClient  = oktaManageConnections + " › the client ID registered in the resource app"
 )
 
@@ -88,27 +89,27 @@ var (
 )
 
 // check returns the item's result.
-func (i doctorItem) check(st DoctorStatus, expected, actual, hint string, evidence []*Exchange) DoctorCheck {
+func (i doctorItem) check(st DoctorStatus, expected, actual, hint string, evidence []*wire.Exchange) DoctorCheck {
 	return DoctorCheck{ID: i.id, Party: i.party, Status: st, Title: i.title, Expected: expected, Actual: actual,
 		Hint: hint, Spec: i.spec, Console: i.console, Evidence: evidence}
 }
 
-func (r *doctorRun) pass(i doctorItem, expected, actual string, ev []*Exchange) {
+func (r *doctorRun) pass(i doctorItem, expected, actual string, ev []*wire.Exchange) {
 	c := i.check(DoctorPass, expected, actual, "", ev)
 	c.Console = ""
 	r.add(c)
 }
 
-func (r *doctorRun) warn(i doctorItem, expected, actual, hint string, ev []*Exchange) {
+func (r *doctorRun) warn(i doctorItem, expected, actual, hint string, ev []*wire.Exchange) {
 	r.add(i.check(DoctorWarn, expected, actual, hint, ev))
 }
 
-func (r *doctorRun) fail(i doctorItem, expected, actual, hint string, ev []*Exchange) {
+func (r *doctorRun) fail(i doctorItem, expected, actual, hint string, ev []*wire.Exchange) {
 	r.add(i.check(DoctorFail, expected, actual, hint, ev))
 }
 
 // unknown records a check that could not be decided, and why.
-func (r *doctorRun) unknown(i doctorItem, expected, why string, ev []*Exchange) {
+func (r *doctorRun) unknown(i doctorItem, expected, why string, ev []*wire.Exchange) {
 	c := i.check(DoctorUnknown, expected, "not known", why, ev)
 	c.Console = ""
 	r.add(c)
@@ -119,18 +120,18 @@ func (r *doctorRun) unknown(i doctorItem, expected, why string, ev []*Exchange) 
 // answer (HTML, not JSON, too large) — so the check is unknown rather than
 // failed. An HTTP error status or a redirect is an answer.
 func undecided(err error) bool {
-	var de *DiscoveryError
+	var de *wire.DiscoveryError
 	if errors.As(err, &de) {
 		for _, a := range de.Attempts {
-			if a.Kind != FetchStatus && a.Kind != FetchRedirect {
+			if a.Kind != wire.FetchStatus && a.Kind != wire.FetchRedirect {
 				return true
 			}
 		}
 		return len(de.Attempts) == 0
 	}
-	var fe *FetchError
+	var fe *wire.FetchError
 	if errors.As(err, &fe) {
-		return fe.Kind != FetchStatus && fe.Kind != FetchRedirect
+		return fe.Kind != wire.FetchStatus && fe.Kind != wire.FetchRedirect
 	}
 	return false
 }

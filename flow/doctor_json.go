@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/xaatools/xaa/flow/config"
+	"github.com/xaatools/xaa/flow/wire"
 )
 
 // DiagnosisJSON is the stable JSON shape of `xaa doctor --json`: the
@@ -30,17 +31,17 @@ type DoctorSummary struct {
 
 // DoctorCheckJSON is one check in DiagnosisJSON.
 type DoctorCheckJSON struct {
-	ID       string         `json:"id"`
-	Party    DoctorParty    `json:"party"`
-	Status   DoctorStatus   `json:"status"`
-	Title    string         `json:"title"`
-	Expected string         `json:"expected,omitempty"`
-	Actual   string         `json:"actual,omitempty"`
-	Hint     string         `json:"hint,omitempty"`
-	Spec     string         `json:"spec,omitempty"`
-	Console  string         `json:"console,omitempty"`
-	Email    *DoctorEmail   `json:"email,omitempty"`
-	Evidence []ExchangeJSON `json:"evidence"`
+	ID       string              `json:"id"`
+	Party    DoctorParty         `json:"party"`
+	Status   DoctorStatus        `json:"status"`
+	Title    string              `json:"title"`
+	Expected string              `json:"expected,omitempty"`
+	Actual   string              `json:"actual,omitempty"`
+	Hint     string              `json:"hint,omitempty"`
+	Spec     string              `json:"spec,omitempty"`
+	Console  string              `json:"console,omitempty"`
+	Email    *DoctorEmail        `json:"email,omitempty"`
+	Evidence []wire.ExchangeJSON `json:"evidence"`
 }
 
 // Summary counts the checks by status.
@@ -51,12 +52,12 @@ func (d *Diagnosis) Summary() DoctorSummary {
 // JSON returns the diagnosis in the shape of DiagnosisJSON: secrets were
 // redacted when recorded; tokens are shortened unless reveal is set.
 func (d *Diagnosis) JSON(reveal bool) DiagnosisJSON {
-	out := DiagnosisJSON{OK: d.OK(), Started: d.Started.UTC(), DurationMS: ms(d.Duration), Okta: d.Okta, SignedIn: d.SignedIn,
+	out := DiagnosisJSON{OK: d.OK(), Started: d.Started.UTC(), DurationMS: wire.DurationMS(d.Duration), Okta: d.Okta, SignedIn: d.SignedIn,
 		Parties: d.Parties, Summary: d.Summary(), Checks: []DoctorCheckJSON{}}
 	for _, c := range d.Checks {
 		j := DoctorCheckJSON{ID: c.ID, Party: c.Party, Status: c.Status, Title: c.Title,
-			Expected: displayText(c.Expected, reveal), Actual: displayText(c.Actual, reveal), Hint: displayText(c.Hint, reveal),
-			Spec: c.Spec, Console: c.Console, Email: c.Email, Evidence: []ExchangeJSON{}}
+			Expected: wire.DisplayText(c.Expected, reveal), Actual: wire.DisplayText(c.Actual, reveal), Hint: wire.DisplayText(c.Hint, reveal),
+			Spec: c.Spec, Console: c.Console, Email: c.Email, Evidence: []wire.ExchangeJSON{}}
 		for _, x := range c.Evidence {
 			j.Evidence = append(j.Evidence, x.JSON(reveal))
 		}

@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/xaatools/xaa/flow/config"
+	"github.com/xaatools/xaa/flow/wire"
 
 	"github.com/xaatools/xaa/inspect"
 )
@@ -51,7 +53,7 @@ func (r *doctorRun) configChecks() {
 		expected := "the " + sec.name + " section complete and valid"
 		switch bad, odd := in(problems), in(warnings); {
 		case len(bad) > 0:
-			r.fail(sec.item, expected, joinProblems(bad), "fix these keys in "+orText(r.cfg.Source, "the config")+"; secrets can also come from "+config.EnvIdPClientSecret+" / "+config.EnvASClientSecret, nil)
+			r.fail(sec.item, expected, joinProblems(bad), "fix these keys in "+cmp.Or(r.cfg.Source, "the config")+"; secrets can also come from "+config.EnvIdPClientSecret+" / "+config.EnvASClientSecret, nil)
 		case len(odd) > 0:
 			r.warn(sec.item, expected, joinProblems(odd), "allowed, but probably not what you meant", nil)
 		default:
@@ -66,7 +68,7 @@ var customASPath = regexp.MustCompile(`^/oauth2/[^/]+/?$`)
 
 // looksLikeOkta reports whether the IdP is an Okta org: by its host, or by
 // the org authorization server's endpoint layout.
-func looksLikeOkta(issuer string, md *Metadata) bool {
+func looksLikeOkta(issuer string, md *wire.Metadata) bool {
 	if u, err := url.Parse(issuer); err == nil && config.OktaHost(u.Host) {
 		return true
 	}
@@ -82,7 +84,7 @@ func (r *doctorRun) orgURLChecks() {
 	issuer := r.cfg.IdP.Issuer
 	u, err := url.Parse(issuer)
 	if issuer == "" || err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		r.fail(itemOrgURL, "https://{yourOktaDomain}", orText(issuer, "(empty)"),
+		r.fail(itemOrgURL, "https://{yourOktaDomain}", cmp.Or(issuer, "(empty)"),
 			"set idp.issuer to the org URL, e.g. https://dev-123.okta.com", nil)
 		for _, i := range []doctorItem{itemOrgAdmin, itemOrgAuthServer, itemOrgSlash} {
 			r.unknown(i, "", needs("an absolute org URL", itemOrgURL.id), nil)
@@ -138,7 +140,7 @@ type serverLookup struct {
 	issuer, key string // the configured issuer and its config key
 	// urlCheck is the check that judges the configured issuer's form.
 	urlCheck string
-	urls     []metadataURL
+	urls     []inspect.MetadataURL
 	// formats names the documents looked for, in order.
 	formats              string
 	metadata, issuerItem doctorItem
@@ -151,16 +153,16 @@ type serverLookup struct {
 // metadata (also when the issuer differs, so the endpoint probes can still
 // run), whether the issuer matched, and the exchanges. Without metadata
 // the issuer check is unknown.
-func (r *doctorRun) discoverServer(ctx context.Context, l serverLookup) (*Metadata, bool, []*Exchange) {
+func (r *doctorRun) discoverServer(ctx context.Context, l serverLookup) (*wire.Metadata, bool, []*wire.Exchange) {
 	if !isAbsoluteURL(l.issuer) {
 		r.unknown(l.metadata, "", needs("an absolute "+l.key, l.urlCheck), nil)
 		r.unknown(l.issuerItem, "", needs("the metadata", l.metadata.id), nil)
 		return nil, false, nil
 	}
 	s := r.session()
-	md, err := s.discoverMetadata(ctx, l.party, l.what, l.issuer, l.urls)
-	ev := s.exchanges()
-	var mismatch *IssuerMismatchError
+	md, err := s.DiscoverMetadata(ctx, l.party, l.what, l.issuer, l.urls)
+	ev := s.Exchanges()
+	var mismatch *wire.IssuerMismatchError
 	switch {
 	case err == nil:
 		r.pass(l.metadata, l.formats, md.URL, ev)
@@ -173,7 +175,7 @@ func (r *doctorRun) discoverServer(ctx context.Context, l serverLookup) (*Metada
 	case undecided(err):
 		r.unknown(l.metadata, l.formats, err.Error(), ev)
 	default:
-		r.fail(l.metadata, l.formats, "none found", err.Error()+" — check "+l.key+": open "+oidcURL(l.issuer).url+" in a browser", ev)
+		r.fail(l.metadata, l.formats, "none found", err.Error()+" — check "+l.key+": open "+inspect.IdPMetadataURLs(l.issuer)[0].URL+" in a browser", ev)
 	}
 	r.unknown(l.issuerItem, "", needs("the metadata", l.metadata.id), nil)
 	return nil, false, ev
@@ -183,8 +185,8 @@ func (r *doctorRun) discoverServer(ctx context.Context, l serverLookup) (*Metada
 // and keys, and reads its clock from the Date header.
 func (r *doctorRun) orgDiscovery(ctx context.Context) {
 	issuer := r.cfg.IdP.Issuer
-	md, trusted, ev := r.discoverServer(ctx, serverLookup{party: PartyIdP, what: "org metadata", issuer: issuer, key: "idp.issuer", urlCheck: itemOrgURL.id,
-		urls: idpMetadataURLs(issuer), formats: "OIDC or RFC 8414 metadata", metadata: itemOrgMetadata, issuerItem: itemOrgIssuer,
+	md, trusted, ev := r.discoverServer(ctx, serverLookup{party: wire.PartyIdP, what: "org metadata", issuer: issuer, key: "idp.issuer", urlCheck: itemOrgURL.id,
+		urls: inspect.IdPMetadataURLs(issuer), formats: "OIDC or RFC 8414 metadata", metadata: itemOrgMetadata, issuerItem: itemOrgIssuer,
 		issuerHint: "set idp.issuer to the published issuer, verbatim: it is the iss of every ID token and ID-JAG the org issues"})
 	r.idp, r.idpTrusted = md, trusted
 	if md == nil {
@@ -205,8 +207,8 @@ func (r *doctorRun) orgDiscovery(ctx context.Context) {
 
 // advertised records whether a metadata list holds a value: evidence, not
 // the verdict — a missing list is unknown, a list without it a warning.
-func (r *doctorRun) advertised(i doctorItem, member string, list []string, want, hint string, ev []*Exchange) {
-	switch has, listed := advertises(list, want); {
+func (r *doctorRun) advertised(i doctorItem, member string, list []string, want, hint string, ev []*wire.Exchange) {
+	switch has, listed := wire.Advertises(list, want); {
 	case has:
 		r.pass(i, want, member+" lists it", ev)
 	case !listed:
@@ -219,7 +221,7 @@ func (r *doctorRun) advertised(i doctorItem, member string, list []string, want,
 // authMethod checks the configured client authentication against the
 // advertised methods (client_secret_basic when the member is absent,
 // RFC 8414 §2).
-func (r *doctorRun) authMethod(i doctorItem, cc config.ClientConfig, md *Metadata, ev []*Exchange) {
+func (r *doctorRun) authMethod(i doctorItem, cc config.ClientConfig, md *wire.Metadata, ev []*wire.Exchange) {
 	list, shown := md.TokenEndpointAuthMethodsSupported, strings.Join(md.TokenEndpointAuthMethodsSupported, ", ")
 	if list == nil {
 		list, shown = []string{config.AuthClientSecretBasic}, "absent (default client_secret_basic)"
@@ -232,14 +234,14 @@ func (r *doctorRun) authMethod(i doctorItem, cc config.ClientConfig, md *Metadat
 }
 
 // orgKeys fetches the org's JWKS and counts its usable keys.
-func (r *doctorRun) orgKeys(ctx context.Context, md *Metadata) {
+func (r *doctorRun) orgKeys(ctx context.Context, md *wire.Metadata) {
 	if md.JWKSURI == "" {
 		r.fail(itemOrgJWKS, "jwks_uri", "(absent)", "the org's metadata names no key set: nobody can verify its ID tokens and ID-JAGs", nil)
 		return
 	}
 	s := r.session()
-	keys, err := s.fetchJWKS(ctx, PartyIdP, "org key set", md.JWKSURI)
-	ev := s.exchanges()
+	keys, err := s.FetchJWKS(ctx, wire.PartyIdP, "org key set", md.JWKSURI)
+	ev := s.Exchanges()
 	switch {
 	case err != nil && undecided(err):
 		r.unknown(itemOrgJWKS, "a JWKS at "+md.JWKSURI, err.Error(), ev)
@@ -265,7 +267,7 @@ func (r *doctorRun) orgKeys(ctx context.Context, md *Metadata) {
 
 // clockCheck compares the Date header of the first answer with this
 // machine's clock at the middle of that round trip.
-func (r *doctorRun) clockCheck(ev []*Exchange) {
+func (r *doctorRun) clockCheck(ev []*wire.Exchange) {
 	for _, x := range ev {
 		if x.Response == nil || x.Response.Header.Get("Date") == "" {
 			continue
@@ -283,11 +285,11 @@ func (r *doctorRun) clockCheck(ev []*Exchange) {
 		hint := "tokens look expired or issued in the future when clocks disagree: synchronise this machine's clock (NTP)"
 		switch {
 		case abs <= doctorClockPass:
-			r.pass(itemOrgClock, expected, actual, []*Exchange{x})
+			r.pass(itemOrgClock, expected, actual, []*wire.Exchange{x})
 		case abs <= doctorClockWarn:
-			r.warn(itemOrgClock, expected, actual, hint+"; resource authorization servers like the Todo0 sample reject an ID-JAG whose iat is more than 30 s old", []*Exchange{x})
+			r.warn(itemOrgClock, expected, actual, hint+"; resource authorization servers like the Todo0 sample reject an ID-JAG whose iat is more than 30 s old", []*wire.Exchange{x})
 		default:
-			r.fail(itemOrgClock, expected, actual, hint, []*Exchange{x})
+			r.fail(itemOrgClock, expected, actual, hint, []*wire.Exchange{x})
 		}
 		return
 	}

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/xaatools/xaa/flow/wire"
 	"github.com/xaatools/xaa/inspect"
 )
 
@@ -70,7 +71,7 @@ func (r *doctorRun) idpProbe(ctx context.Context) {
 	wantCreds := "idp.client_id authenticated with " + r.cfg.IdP.Method()
 	wantGrant := "the token exchange grant allowed for idp.client_id"
 	wantXAA := "the org's token endpoint takes token exchanges for ID-JAGs"
-	var oe *OAuthError
+	var oe *wire.OAuthError
 	if st.Err == nil {
 		r.pass(itemReqCredentials, wantCreds, "accepted", ev)
 		r.pass(itemReqGrant, wantGrant, "allowed", ev)
@@ -174,7 +175,7 @@ func (r *doctorRun) asProbe(ctx context.Context) {
 	wantCreds := "resource_as.client_id authenticated with " + r.cfg.ResourceAS.Method()
 	wantGrant := "the jwt-bearer grant allowed for resource_as.client_id"
 	wantRejects := "invalid_grant for an unsigned ID-JAG from " + doctorProbeIssuer
-	var oe *OAuthError
+	var oe *wire.OAuthError
 	switch {
 	case st.Err == nil:
 		r.pass(itemASCredentials, wantCreds, "accepted", ev)
@@ -221,7 +222,7 @@ func (r *doctorRun) asProbe(ctx context.Context) {
 // probeAssertion is a JWT shaped like an ID-JAG from doctorProbeIssuer,
 // with a signature that is no signature: any resource AS must refuse it.
 func (r *doctorRun) probeAssertion() (string, error) {
-	jti, err := r.env.randomString(12)
+	jti, err := wire.RandomString(r.env.random(), 12)
 	if err != nil {
 		return "", err
 	}

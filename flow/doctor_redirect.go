@@ -2,6 +2,7 @@ package flow
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
@@ -13,6 +14,8 @@ import (
 	"strings"
 
 	"golang.org/x/net/html"
+
+	"github.com/xaatools/xaa/flow/wire"
 )
 
 // redirectProbe opens the authorization endpoint the way a browser would
@@ -38,14 +41,14 @@ func (r *doctorRun) redirectProbe(ctx context.Context) {
 		return
 	}
 	s := r.session()
-	req, err := http.NewRequestWithContext(withLabel(ctx, PartyIdP, "authorization endpoint (redirect URI probe)"), http.MethodGet, authURL, nil)
+	req, err := http.NewRequestWithContext(wire.WithLabel(ctx, wire.PartyIdP, "authorization endpoint (redirect URI probe)"), http.MethodGet, authURL, nil)
 	if err != nil {
 		r.unknown(i, c.RedirectURI, "the authorization endpoint is not a URL: "+err.Error(), nil)
 		return
 	}
 	req.Header.Set("Accept", "text/html")
-	resp, err := send(s.client, req, "the authorization endpoint", s.env.maxBody())
-	ev := s.exchanges()
+	resp, err := s.Send(req, "the authorization endpoint")
+	ev := s.Exchanges()
 	if err != nil {
 		r.unknown(i, c.RedirectURI, err.Error(), ev)
 		return
@@ -54,33 +57,33 @@ func (r *doctorRun) redirectProbe(ctx context.Context) {
 	if resp.Status >= 300 && resp.Status < 400 {
 		loc := resp.Header.Get("Location")
 		if strings.HasPrefix(loc, c.RedirectURI) {
-			r.pass(i, want, "the org redirected to it ("+statusLine(resp.Status)+"): it redirects only to registered URIs", ev)
+			r.pass(i, want, "the org redirected to it ("+wire.StatusLine(resp.Status)+"): it redirects only to registered URIs", ev)
 		} else {
-			r.pass(i, want, "the org sent the browser on to sign in ("+statusLine(resp.Status)+" to "+orText(loc, "nowhere")+"): it checks the redirect URI first", ev)
+			r.pass(i, want, "the org sent the browser on to sign in ("+wire.StatusLine(resp.Status)+" to "+cmp.Or(loc, "nowhere")+"): it checks the redirect URI first", ev)
 		}
 		return
 	}
 	text := responseText(resp)
-	ex := Explain(StepLogin, fmt.Errorf("%w: %s", ErrBrowser, text))
+	ex := Explain(StepLogin, fmt.Errorf("%w: %s", wire.ErrBrowser, text))
 	switch {
 	case ex != nil && ex.ID == "login.redirect_uri_page":
-		r.fail(i, want, statusLine(resp.Status)+", the org's error page: "+excerpt(text, "redirect_uri", 240),
+		r.fail(i, want, wire.StatusLine(resp.Status)+", the org's error page: "+excerpt(text, "redirect_uri", 240),
 			"register idp.redirect_uri exactly — scheme, host, port, path, no trailing slash added — or set idp.redirect_uri to one that is registered", ev)
 	case resp.Status >= 200 && resp.Status < 300:
-		r.pass(i, want, "a sign-in page ("+statusLine(resp.Status)+")", ev)
+		r.pass(i, want, "a sign-in page ("+wire.StatusLine(resp.Status)+")", ev)
 	case ex != nil && ex.ID == "login.unknown_client_page":
 		r.unknown(i, want, "the org's page says it does not know idp.client_id ("+excerpt(text, "client", 200)+"): see "+itemReqCredentials.id, ev)
 	default:
-		r.unknown(i, want, "the authorization endpoint answered "+statusLine(resp.Status)+": "+excerpt(text, "", 240), ev)
+		r.unknown(i, want, "the authorization endpoint answered "+wire.StatusLine(resp.Status)+": "+excerpt(text, "", 240), ev)
 	}
 }
 
 // probeAuthorizationURL builds an authorization request (OIDC Core
 // §3.1.2.1) with PKCE S256, a state and a nonce, scope openid only.
 func (r *doctorRun) probeAuthorizationURL() (string, error) {
-	state, err1 := r.env.randomString(16)
-	nonce, err2 := r.env.randomString(16)
-	verifier, err3 := r.env.randomString(32)
+	state, err1 := wire.RandomString(r.env.random(), 16)
+	nonce, err2 := wire.RandomString(r.env.random(), 16)
+	verifier, err3 := wire.RandomString(r.env.random(), 32)
 	for _, err := range []error{err1, err2, err3} {
 		if err != nil {
 			return "", err
@@ -107,11 +110,11 @@ func (r *doctorRun) probeAuthorizationURL() (string, error) {
 // responseText is what a person would read in a response: the visible text
 // of an HTML page (golang.org/x/net/html), an OAuth error's code and
 // description, or the body as it is.
-func responseText(resp *response) string {
-	if oe, ok := parseOAuthError(resp.Status, resp.Body); ok {
+func responseText(resp *wire.Response) string {
+	if oe, ok := wire.ParseOAuthError(resp.Status, resp.Body); ok {
 		return oe.Code + ": " + oe.Description
 	}
-	if !looksLikeHTML(resp.Header.Get("Content-Type"), resp.Body) {
+	if !wire.LooksLikeHTML(resp.Header.Get("Content-Type"), resp.Body) {
 		return strings.Join(strings.Fields(string(resp.Body)), " ")
 	}
 	var b strings.Builder

@@ -1,11 +1,13 @@
 package flow
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"slices"
 	"strings"
 
+	"github.com/xaatools/xaa/flow/wire"
 	"github.com/xaatools/xaa/inspect"
 )
 
@@ -15,10 +17,10 @@ import (
 // every ID-JAG — byte for byte.
 func (r *doctorRun) resourceASDiscovery(ctx context.Context) {
 	issuer := r.cfg.ResourceAS.Issuer
-	var md *Metadata
-	var ev []*Exchange
-	md, r.asTrusted, ev = r.discoverServer(ctx, serverLookup{party: PartyAS, what: "resource AS metadata", issuer: issuer, key: "resource_as.issuer", urlCheck: itemASConfig.id,
-		urls: asMetadataURLs(issuer), formats: "RFC 8414 or OIDC metadata", metadata: itemASMetadata, issuerItem: itemASIssuer,
+	var md *wire.Metadata
+	var ev []*wire.Exchange
+	md, r.asTrusted, ev = r.discoverServer(ctx, serverLookup{party: wire.PartyAS, what: "resource AS metadata", issuer: issuer, key: "resource_as.issuer", urlCheck: itemASConfig.id,
+		urls: inspect.ASMetadataURLs(issuer), formats: "RFC 8414 or OIDC metadata", metadata: itemASMetadata, issuerItem: itemASIssuer,
 		issuerHint: "the org writes resource_as.issuer into the ID-JAG's aud and the resource AS compares it with its own issuer: set resource_as.issuer, and the resource app's Issuer URL in Okta, to its published issuer exactly"})
 	r.as = md
 	if md == nil {
@@ -29,7 +31,7 @@ func (r *doctorRun) resourceASDiscovery(ctx context.Context) {
 	}
 	r.advertised(itemASGrant, "grant_types_supported", md.GrantTypesSupported, inspect.GrantTypeJWTBearer,
 		"the resource AS does not list the jwt-bearer grant it needs to redeem ID-JAGs (resource_as.credentials is the verdict)", ev)
-	switch has, listed := advertises(md.AuthorizationGrantProfilesSupported, inspect.GrantProfileIDJAG); {
+	switch has, listed := wire.Advertises(md.AuthorizationGrantProfilesSupported, inspect.GrantProfileIDJAG); {
 	case has:
 		r.pass(itemASProfile, inspect.GrantProfileIDJAG, "authorization_grant_profiles_supported lists it", ev)
 	default:
@@ -38,7 +40,7 @@ func (r *doctorRun) resourceASDiscovery(ctx context.Context) {
 			actual = strings.Join(md.AuthorizationGrantProfilesSupported, ", ")
 		}
 		hint := "unknown, not unsupported: servers implementing the profile list it in their RFC 8414 metadata (draft §7.2); the jwt-bearer grant is the verdict"
-		if md.Format == FormatOIDC {
+		if md.Format == wire.FormatOIDC {
 			hint = "this is the openid-configuration document, where some servers omit the member; " + hint
 		}
 		r.warn(itemASProfile, inspect.GrantProfileIDJAG, actual, hint, ev)
@@ -60,12 +62,12 @@ func (r *doctorRun) resourceChecks(ctx context.Context) {
 }
 
 // protectedResource checks one resource and returns its metadata, or nil.
-func (r *doctorRun) protectedResource(ctx context.Context, items resourceItems, resourceURL string, mcp bool) *ResourceMetadata {
+func (r *doctorRun) protectedResource(ctx context.Context, items resourceItems, resourceURL string, mcp bool) *wire.ResourceMetadata {
 	s := r.session()
-	md, err := s.discoverProtectedResource(ctx, resourceURL, mcp)
-	ev := s.exchanges()
-	var fe *FetchError
-	if errors.As(err, &fe) && fe.Kind <= FetchTimeout && md.ProbeStatus == 0 {
+	md, err := s.DiscoverProtectedResource(ctx, resourceURL, mcp)
+	ev := s.Exchanges()
+	var fe *wire.FetchError
+	if errors.As(err, &fe) && fe.Kind <= wire.FetchTimeout && md.ProbeStatus == 0 {
 		for _, i := range []doctorItem{items.challenge, items.metadata, items.resource, items.servers} {
 			if i == items.challenge && !mcp {
 				continue
@@ -123,16 +125,16 @@ func (r *doctorRun) protectedResource(ctx context.Context, items resourceItems, 
 			break
 		}
 	}
-	r.fail(items.servers, issuer, orText(strings.Join(md.AuthorizationServers, ", "), "(none listed)"),
+	r.fail(items.servers, issuer, cmp.Or(strings.Join(md.AuthorizationServers, ", "), "(none listed)"),
 		withNear(near, "the resource accepts tokens only from the authorization servers it lists: set resource_as.issuer to one of them, or add it to the resource's metadata"), ev)
 	return md
 }
 
 // mcpChallenge checks that an MCP server refuses a call without a token
 // with 401 and names its metadata in WWW-Authenticate (RFC 9728 §5.1).
-func (r *doctorRun) mcpChallenge(i doctorItem, md *ResourceMetadata, ev []*Exchange) {
+func (r *doctorRun) mcpChallenge(i doctorItem, md *wire.ResourceMetadata, ev []*wire.Exchange) {
 	want := `401 with WWW-Authenticate: Bearer resource_metadata="…"`
-	got := statusLine(md.ProbeStatus)
+	got := wire.StatusLine(md.ProbeStatus)
 	if md.Challenge != nil {
 		got += ", WWW-Authenticate " + md.Challenge.Scheme
 		if rm := md.Challenge.Param("resource_metadata"); rm != "" {

@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/xaatools/xaa/flow/wire"
 	"github.com/xaatools/xaa/inspect"
 )
 
@@ -48,9 +50,9 @@ var exchangeGates = []exchangeGate{
 		}},
 	{itemResAppResource, []string{"token_exchange.invalid_resource"},
 		func(r *doctorRun) string {
-			return "resource " + orText(r.resourceID(), "(none sent)") + " allowed by the connection"
+			return "resource " + cmp.Or(r.resourceID(), "(none sent)") + " allowed by the connection"
 		}, func(r *doctorRun) string {
-			return "make resource.id (" + orText(r.resourceID(), "not set") + ") and the connection's resource indicator the same string, byte for byte"
+			return "make resource.id (" + cmp.Or(r.resourceID(), "not set") + ") and the connection's resource indicator the same string, byte for byte"
 		}},
 	{itemResAppUser, []string{"token_exchange.resource_app_incomplete"},
 		func(r *doctorRun) string { return "the user assigned to the resource app of " + r.audience() }, func(*doctorRun) string {
@@ -58,9 +60,9 @@ var exchangeGates = []exchangeGate{
 		}},
 	{itemReqScopes, []string{"token_exchange.scope_denied", "token_exchange.invalid_scope"},
 		func(r *doctorRun) string {
-			return orText(r.cfg.ResourceAS.Scopes.String(), "the connection's scopes") + " allowed"
+			return cmp.Or(r.cfg.ResourceAS.Scopes.String(), "the connection's scopes") + " allowed"
 		}, func(r *doctorRun) string {
-			return "request only scopes the connection allows (resource_as.scopes: " + orText(r.cfg.ResourceAS.Scopes.String(), "none") + "), or add them to the connection"
+			return "request only scopes the connection allows (resource_as.scopes: " + cmp.Or(r.cfg.ResourceAS.Scopes.String(), "none") + "), or add them to the connection"
 		}},
 	{itemOrgIssuesIDJAG, nil, func(*doctorRun) string { return "an ID-JAG" }, nil},
 }
@@ -82,7 +84,7 @@ func (r *doctorRun) resourceID() string {
 // then the ID-JAG itself and its redemption at the resource AS.
 func (r *doctorRun) userChecks(ctx context.Context) {
 	after := []doctorItem{itemResAppAudience, itemResAppClientID, itemASAccepts}
-	all := func(from int, why string, ev []*Exchange) {
+	all := func(from int, why string, ev []*wire.Exchange) {
 		for _, g := range exchangeGates[from:] {
 			r.unknown(g.item, "", why, ev)
 		}
@@ -158,7 +160,7 @@ func (r *doctorRun) idTokenCheck(ctx context.Context) bool {
 	want := "an ID token from " + r.idp.Issuer + " for " + r.cfg.IdP.ClientID + ", unexpired"
 	toks, err := inspect.DecodeAll(r.token)
 	if err != nil || len(toks) == 0 {
-		r.fail(i, want, "not a token: "+errText(err), "give the id_token of a login at the org (xaa run shows it; --token @file reads it from a file)", nil)
+		r.fail(i, want, "not a token: "+fmt.Sprint(err), "give the id_token of a login at the org (xaa run shows it; --token @file reads it from a file)", nil)
 		return false
 	}
 	// A pasted token response holds several tokens: the ID token is the one.
@@ -171,9 +173,9 @@ func (r *doctorRun) idTokenCheck(ctx context.Context) bool {
 	}
 	r.token = t.Raw
 	s := r.session()
-	a, _ := s.analyzeWithRefetch(ctx, t, r.idpKeys, PartyIdP, inspect.Options{Want: inspect.KindIDToken,
+	a, _ := s.AnalyzeWithRefetch(ctx, t, r.idpKeys, wire.PartyIdP, inspect.Options{Want: inspect.KindIDToken,
 		Expect: inspect.Expect{Now: r.env.now(), Issuer: r.idp.Issuer, ClientID: r.cfg.IdP.ClientID}})
-	ev := s.exchanges()
+	ev := s.Exchanges()
 	if c, bad := a.Checks.FirstFailure(); bad {
 		hint := c.Hint
 		switch c.ID {
@@ -182,7 +184,7 @@ func (r *doctorRun) idTokenCheck(ctx context.Context) bool {
 		case "id_token.iss":
 			hint = "this ID token comes from another authorization server: sign in at the org authorization server " + r.idp.Issuer + " (a custom authorization server's ID token is refused)"
 		}
-		r.fail(i, want, c.ID+": "+orText(c.Actual, c.Title), hint, ev)
+		r.fail(i, want, c.ID+": "+cmp.Or(c.Actual, c.Title), hint, ev)
 		return false
 	}
 	if r.idpKeys != nil && !a.Signature.Verified() {
@@ -190,15 +192,15 @@ func (r *doctorRun) idTokenCheck(ctx context.Context) bool {
 		return false
 	}
 	sub, _ := t.Claims.String("sub")
-	r.pass(i, want, "sub "+orText(sub, "(none)")+", "+a.Signature.Verdict(), ev)
+	r.pass(i, want, "sub "+cmp.Or(sub, "(none)")+", "+a.Signature.Verdict(), ev)
 	return true
 }
 
 // exchangeRefused finds the gate the org's refusal names: the gates before
 // it are passed or not known, those after it not reached.
-func (r *doctorRun) exchangeRefused(st *Step, all func(int, string, []*Exchange)) {
+func (r *doctorRun) exchangeRefused(st *Step, all func(int, string, []*wire.Exchange)) {
 	ev := st.Exchanges
-	var oe *OAuthError
+	var oe *wire.OAuthError
 	switch {
 	case errors.As(st.Err, &oe):
 	case undecided(st.Err):
@@ -265,7 +267,7 @@ func (r *doctorRun) exchangeRefused(st *Step, all func(int, string, []*Exchange)
 }
 
 // grantedScopes compares the ID-JAG's scope with resource_as.scopes.
-func (r *doctorRun) grantedScopes(jag *inspect.Token, ev []*Exchange) {
+func (r *doctorRun) grantedScopes(jag *inspect.Token, ev []*wire.Exchange) {
 	asked := r.cfg.ResourceAS.Scopes
 	got, _ := jag.Claims.String("scope")
 	granted := strings.Fields(got)
@@ -275,18 +277,18 @@ func (r *doctorRun) grantedScopes(jag *inspect.Token, ev []*Exchange) {
 			missing = append(missing, s)
 		}
 	}
-	want := orText(asked.String(), "the connection's scopes")
+	want := cmp.Or(asked.String(), "the connection's scopes")
 	if len(missing) > 0 {
-		r.warn(itemReqScopes, want, orText(got, "(no scope claim)"),
+		r.warn(itemReqScopes, want, cmp.Or(got, "(no scope claim)"),
 			"the org left out "+strings.Join(missing, " ")+": the connection does not allow them — add them to the connection, or stop asking for them", ev)
 		return
 	}
-	r.pass(itemReqScopes, want, orText(got, "(no scope claim)"), ev)
+	r.pass(itemReqScopes, want, cmp.Or(got, "(no scope claim)"), ev)
 }
 
 // jagAudience checks the ID-JAG's aud against the resource AS issuer; the
 // Todo0 placeholder gets the email to Okta's XAA team.
-func (r *doctorRun) jagAudience(jag *inspect.Token, ev []*Exchange) bool {
+func (r *doctorRun) jagAudience(jag *inspect.Token, ev []*wire.Exchange) bool {
 	want := r.audience()
 	if r.as != nil {
 		want = r.as.Issuer
@@ -306,13 +308,13 @@ func (r *doctorRun) jagAudience(jag *inspect.Token, ev []*Exchange) bool {
 		return false
 	}
 	_, near := inspect.CompareIdentifier(want, got)
-	r.fail(itemResAppAudience, want, orText(got, "(no aud)"),
+	r.fail(itemResAppAudience, want, cmp.Or(got, "(no aud)"),
 		withNear(near, "the org writes the resource app's Issuer URL into aud, and the resource AS accepts only its own issuer: set the Issuer URL to "+want+" exactly"), ev)
 	return false
 }
 
 // jagClientID checks the ID-JAG's client_id against resource_as.client_id.
-func (r *doctorRun) jagClientID(jag *inspect.Token, ev []*Exchange) bool {
+func (r *doctorRun) jagClientID(jag *inspect.Token, ev []*wire.Exchange) bool {
 	want := r.cfg.ResourceAS.ClientID
 	got, _ := jag.Claims.String("client_id")
 	auds, _, _ := jag.Claims.Strings("aud")
@@ -325,8 +327,8 @@ func (r *doctorRun) jagClientID(jag *inspect.Token, ev []*Exchange) bool {
 			"part of Todo0's placeholder (see "+itemResAppAudience.id+"): the same email asks Okta to set it to "+want, ev)
 		return false
 	}
-	r.fail(itemResAppClientID, want+" (resource_as.client_id)", orText(got, "(no client_id)"),
-		"the resource AS refuses an ID-JAG whose client_id is not the client presenting it: set the connection's client ID registered in the resource app to "+want+", or set resource_as.client_id to "+orText(got, "the ID-JAG's client_id")+" if that is your client there", ev)
+	r.fail(itemResAppClientID, want+" (resource_as.client_id)", cmp.Or(got, "(no client_id)"),
+		"the resource AS refuses an ID-JAG whose client_id is not the client presenting it: set the connection's client ID registered in the resource app to "+want+", or set resource_as.client_id to "+cmp.Or(got, "the ID-JAG's client_id")+" if that is your client there", ev)
 	return false
 }
 
@@ -354,7 +356,7 @@ func (r *doctorRun) redeem(ctx context.Context, runner *Runner, in State) {
 	ev := st.Exchanges
 	want := "an access token for the ID-JAG"
 	if st.Err == nil {
-		r.pass(itemASAccepts, want, "an access token ("+orText(st.Out.AccessTokenType, "Bearer")+")", ev)
+		r.pass(itemASAccepts, want, "an access token ("+cmp.Or(st.Out.AccessTokenType, "Bearer")+")", ev)
 		return
 	}
 	if undecided(st.Err) {

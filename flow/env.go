@@ -2,28 +2,22 @@ package flow
 
 import (
 	"crypto/rand"
-	"encoding/base64"
-	"errors"
 	"io"
 	"net/http"
 	"time"
+
+	"github.com/xaatools/xaa/flow/wire"
 )
 
-// Default limits. Every request has a timeout and every body read is bounded.
-const (
-	DefaultRequestTimeout = 15 * time.Second
-	DefaultLoginTimeout   = 5 * time.Minute
-	// DefaultMaxBodyBytes bounds every response body xaa reads. Metadata,
-	// key sets and token responses are a few kilobytes.
-	DefaultMaxBodyBytes = 1 << 20
-)
+// DefaultLoginTimeout bounds the wait for a person to log in.
+const DefaultLoginTimeout = 5 * time.Minute
 
 // Env is everything non-deterministic the flow needs, injected so tests are
 // exact and callers decide how to talk to the world.
 type Env struct {
-	// HTTPClient sends every request. Its Transport is wrapped by the
-	// recorder; nil means http.DefaultTransport. TLS verification stays on
-	// unless the caller's transport turns it off.
+	// HTTPClient's Transport sends every request, under the recorder; nil
+	// means http.DefaultTransport. TLS verification stays on unless the
+	// caller's transport turns it off.
 	HTTPClient *http.Client
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
@@ -60,6 +54,19 @@ type Progress struct {
 	Status StepStatus
 }
 
+// Client returns a recording HTTP client with the environment's transport,
+// clock, randomness and limits, scrubbing secrets from its record.
+func (e Env) Client(secrets []string) *wire.Client { return wire.NewClient(e.Options(secrets)) }
+
+// Options are the wire options of the environment, scrubbing secrets.
+func (e Env) Options(secrets []string) wire.Options {
+	o := wire.Options{Now: e.Now, Rand: e.Rand, Timeout: e.RequestTimeout, MaxBody: e.MaxBodyBytes, Secrets: secrets}
+	if e.HTTPClient != nil {
+		o.Transport = e.HTTPClient.Transport
+	}
+	return o
+}
+
 func (e Env) now() time.Time {
 	if e.Now == nil {
 		return time.Now()
@@ -74,13 +81,6 @@ func (e Env) random() io.Reader {
 	return e.Rand
 }
 
-func (e Env) requestTimeout() time.Duration {
-	if e.RequestTimeout <= 0 {
-		return DefaultRequestTimeout
-	}
-	return e.RequestTimeout
-}
-
 func (e Env) loginTimeout() time.Duration {
 	if e.LoginTimeout <= 0 {
 		return DefaultLoginTimeout
@@ -88,46 +88,8 @@ func (e Env) loginTimeout() time.Duration {
 	return e.LoginTimeout
 }
 
-func (e Env) maxBody() int64 {
-	if e.MaxBodyBytes <= 0 {
-		return DefaultMaxBodyBytes
-	}
-	return e.MaxBodyBytes
-}
-
 func (e Env) progress(p Progress) {
 	if e.Progress != nil {
 		e.Progress(p)
 	}
-}
-
-// baseTransport is the transport under the recorder.
-func (e Env) baseTransport() http.RoundTripper {
-	if e.HTTPClient != nil && e.HTTPClient.Transport != nil {
-		return e.HTTPClient.Transport
-	}
-	return http.DefaultTransport
-}
-
-// client returns an HTTP client that records into rec, with the request
-// timeout, and that does not follow redirects (a redirect from a token or
-// metadata endpoint is itself the finding).
-func (e Env) client(rec *Recorder) *http.Client {
-	return &http.Client{
-		Transport: rec,
-		Timeout:   e.requestTimeout(),
-		CheckRedirect: func(*http.Request, []*http.Request) error {
-			return http.ErrUseLastResponse
-		},
-	}
-}
-
-// randomString returns n random bytes, base64url without padding: 32 bytes
-// give the 43-character PKCE verifier of RFC 7636 §4.1.
-func (e Env) randomString(n int) (string, error) {
-	b := make([]byte, n)
-	if _, err := io.ReadFull(e.random(), b); err != nil {
-		return "", errors.Join(errors.New("reading random bytes"), err)
-	}
-	return base64.RawURLEncoding.EncodeToString(b), nil
 }

@@ -5,9 +5,9 @@ import (
 	"path"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 
+	"github.com/xaatools/xaa/flow/wire"
 	"github.com/xaatools/xaa/inspect"
 )
 
@@ -26,37 +26,6 @@ type Explanation struct {
 	Spec string `json:"spec,omitempty"`
 }
 
-// MCPError is a failure of the MCP session: a JSON-RPC error (Code), or an
-// HTTP status the SDK reported, with the SDK's message.
-type MCPError struct {
-	// Operation is the MCP call ("initialize", "tools/list", "tools/call").
-	Operation string
-	// Code is the JSON-RPC error code, 0 when there was none.
-	Code int64
-	// Status is the HTTP status when the SDK's error came from one, else 0.
-	Status  int
-	Message string
-	Err     error
-}
-
-// Error names the MCP call, the JSON-RPC code and the message.
-func (e *MCPError) Error() string {
-	s := "MCP " + e.Operation + " failed"
-	if e.Code != 0 {
-		s += " with JSON-RPC error " + strconv.FormatInt(e.Code, 10)
-	}
-	if e.Message != "" {
-		s += ": " + e.Message
-	}
-	return s
-}
-
-// Unwrap returns the SDK's error.
-func (e *MCPError) Unwrap() error { return e.Err }
-
-// Is makes errors.Is(err, ErrMCP) true.
-func (e *MCPError) Is(target error) bool { return target == ErrMCP }
-
 // rule is one catalogue entry: when it applies, and what it says. A rule
 // never matches on the HTTP status alone (the specs and the servers
 // disagree on statuses); it needs an error code, a description pattern, a
@@ -69,7 +38,7 @@ type rule struct {
 	code     string         // OAuth error code
 	desc     *regexp.Regexp // error_description (or MCP message)
 	check    string         // check ID, a path.Match pattern ("discovery.*.issuer")
-	fetch    *FetchErrorKind
+	fetch    *wire.FetchErrorKind
 	mcpCode  int64
 	sentinel error
 	// rows are the troubleshooting table rows (protocol reference §8) and
@@ -91,10 +60,10 @@ func (r *rule) matches(step StepID, err error) bool {
 	if !r.signal() {
 		return false
 	}
-	var oe *OAuthError
-	var fe *FetchError
-	var ce *CheckError
-	var me *MCPError
+	var oe *wire.OAuthError
+	var fe *wire.FetchError
+	var ce *wire.CheckError
+	var me *wire.MCPError
 	switch {
 	case r.sentinel != nil:
 		return errors.Is(err, r.sentinel) && r.matchText(err.Error())
@@ -150,7 +119,7 @@ func Explain(step StepID, err error) *Explanation {
 			return &e
 		}
 	}
-	var ce *CheckError
+	var ce *wire.CheckError
 	if errors.As(err, &ce) && ce.Check.Hint != "" {
 		// inspect's checks carry their own hint: the failed rule and its fix.
 		return &Explanation{ID: "check." + ce.Check.ID, Meaning: ce.Check.Title + ": this check did not pass.", Fix: ce.Check.Hint, Spec: ce.Check.Spec}
@@ -164,9 +133,9 @@ func ExplainCheck(step StepID, c inspect.Check) *Explanation {
 	if c.Status == inspect.StatusPass || c.Status == inspect.StatusSkip {
 		return nil
 	}
-	return Explain(step, &CheckError{Check: c})
+	return Explain(step, &wire.CheckError{Check: c})
 }
 
 func re(pattern string) *regexp.Regexp { return regexp.MustCompile(`(?i)` + pattern) }
 
-func fetchKind(k FetchErrorKind) *FetchErrorKind { return &k }
+func fetchKind(k wire.FetchErrorKind) *wire.FetchErrorKind { return &k }

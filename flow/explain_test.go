@@ -8,25 +8,26 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xaatools/xaa/flow/wire"
 	"github.com/xaatools/xaa/inspect"
 )
 
 // oauth builds a token endpoint error.
-func oauth(status int, code, desc string) *OAuthError {
-	return &OAuthError{Status: status, Code: code, Description: desc, Source: "token endpoint"}
+func oauth(status int, code, desc string) *wire.OAuthError {
+	return &wire.OAuthError{Status: status, Code: code, Description: desc, Source: "token endpoint"}
 }
 
 // callback builds an authorization callback error.
-func callbackErr(code, desc string) *OAuthError {
-	return &OAuthError{Code: code, Description: desc, Source: "authorization callback"}
+func callbackErr(code, desc string) *wire.OAuthError {
+	return &wire.OAuthError{Code: code, Description: desc, Source: "authorization callback"}
 }
 
-func failedCheck(id string) *CheckError {
-	return &CheckError{Check: inspect.Check{ID: id, Status: inspect.StatusFail, Title: id}}
+func failedCheck(id string) *wire.CheckError {
+	return &wire.CheckError{Check: inspect.Check{ID: id, Status: inspect.StatusFail, Title: id}}
 }
 
-func fetchErr(k FetchErrorKind, status int) *FetchError {
-	return &FetchError{Kind: k, What: "the thing", URL: "https://example.com/x", Status: status}
+func fetchErr(k wire.FetchErrorKind, status int) *wire.FetchError {
+	return &wire.FetchError{Kind: k, What: "the thing", URL: "https://example.com/x", Status: status}
 }
 
 // explainCases are, for every catalogue entry, errors that must be
@@ -38,7 +39,7 @@ var explainCases = []struct {
 }{
 	{"discovery.issuer_mismatch", StepDiscovery, failedCheck("discovery.idp.issuer")},
 	{"discovery.issuer_mismatch", StepDiscovery, failedCheck("discovery.as.issuer")},
-	{"discovery.metadata_issuer", StepDiscovery, &IssuerMismatchError{URL: "https://idp/.well-known/openid-configuration", Want: "https://idp", Got: "https://idp/"}},
+	{"discovery.metadata_issuer", StepDiscovery, &wire.IssuerMismatchError{URL: "https://idp/.well-known/openid-configuration", Want: "https://idp", Got: "https://idp/"}},
 	{"discovery.prm_not_found", StepDiscovery, failedCheck("discovery.mcp.prm")},
 	{"discovery.no_metadata_check", StepDiscovery, failedCheck("discovery.idp.metadata")},
 	{"discovery.unreachable", StepDiscovery, failedCheck("discovery.api.reachable")},
@@ -47,7 +48,7 @@ var explainCases = []struct {
 	{"discovery.as_not_listed", StepDiscovery, failedCheck("discovery.api.authorization_servers")},
 	{"discovery.no_grant_profile", StepDiscovery, failedCheck("discovery.as.grant_profile")},
 	{"discovery.insecure_endpoint", StepDiscovery, failedCheck("discovery.as.http")},
-	{"discovery.no_metadata", StepDiscovery, &DiscoveryError{What: "IdP metadata", Issuer: "https://idp", Attempts: []*FetchError{fetchErr(FetchStatus, 404), fetchErr(FetchStatus, 404)}}},
+	{"discovery.no_metadata", StepDiscovery, &wire.DiscoveryError{What: "IdP metadata", Issuer: "https://idp", Attempts: []*wire.FetchError{fetchErr(wire.FetchStatus, 404), fetchErr(wire.FetchStatus, 404)}}},
 	{"discovery.keys_unusable", StepDiscovery, failedCheck("discovery.idp.jwks")},
 
 	{"login.user_not_assigned", StepLogin, callbackErr("access_denied", "User is not assigned to the client application.")},
@@ -56,17 +57,17 @@ var explainCases = []struct {
 	{"login.redirect_uri_mismatch", StepLogin, oauth(400, "invalid_grant", "The 'redirect_uri' does not match the redirection URI used in the authorization request.")},
 	{"login.pkce_failed", StepLogin, oauth(400, "invalid_grant", "PKCE verification failed.")},
 	{"login.code_invalid", StepLogin, oauth(400, "invalid_grant", "The authorization code is invalid or has expired.")},
-	{"login.state_mismatch", StepLogin, ErrStateMismatch},
+	{"login.state_mismatch", StepLogin, wire.ErrStateMismatch},
 	{"login.nonce_mismatch", StepLogin, failedCheck("id_token.nonce")},
-	{"login.issuer_mismatch", StepLogin, ErrIssuerMismatch},
-	{"login.no_refresh_token", StepLogin, &CheckError{Check: inspect.Check{ID: "login.refresh_token", Status: inspect.StatusWarn}}},
+	{"login.issuer_mismatch", StepLogin, wire.ErrIssuerMismatch},
+	{"login.no_refresh_token", StepLogin, &wire.CheckError{Check: inspect.Check{ID: "login.refresh_token", Status: inspect.StatusWarn}}},
 	{"login.id_token_key_not_found", StepLogin, failedCheck("id_token.signature")},
-	{"login.timeout", StepLogin, fmt.Errorf("%w (5m0s)", ErrLoginTimeout)},
-	{"login.listen", StepLogin, fmt.Errorf("%w http://127.0.0.1:8976/callback: address already in use", ErrCallbackListen)},
-	{"login.redirect_uri_page", StepLogin, fmt.Errorf("%w: the IdP shows an error page (HTTP 400): invalid_request: The 'redirect_uri' parameter must be a Login redirect URI in the client app settings.", ErrBrowser)},
-	{"login.unknown_client_page", StepLogin, fmt.Errorf("%w: the IdP shows an error page (HTTP 400): invalid_request: there is no client \"x\" at this IdP", ErrBrowser)},
-	{"login.browser", StepLogin, fmt.Errorf("%w: exec: \"firefox\": executable file not found in $PATH", ErrBrowser)},
-	{"login.no_id_token", StepLogin, ErrMissingIDToken},
+	{"login.timeout", StepLogin, fmt.Errorf("%w (5m0s)", wire.ErrLoginTimeout)},
+	{"login.listen", StepLogin, fmt.Errorf("%w http://127.0.0.1:8976/callback: address already in use", wire.ErrCallbackListen)},
+	{"login.redirect_uri_page", StepLogin, fmt.Errorf("%w: the IdP shows an error page (HTTP 400): invalid_request: The 'redirect_uri' parameter must be a Login redirect URI in the client app settings.", wire.ErrBrowser)},
+	{"login.unknown_client_page", StepLogin, fmt.Errorf("%w: the IdP shows an error page (HTTP 400): invalid_request: there is no client \"x\" at this IdP", wire.ErrBrowser)},
+	{"login.browser", StepLogin, fmt.Errorf("%w: exec: \"firefox\": executable file not found in $PATH", wire.ErrBrowser)},
+	{"login.no_id_token", StepLogin, wire.ErrMissingIDToken},
 	{"login.consent_required", StepLogin, callbackErr("consent_required", "")},
 	{"login.login_required", StepLogin, callbackErr("login_required", "")},
 	{"login.interaction_required", StepLogin, callbackErr("interaction_required", "")},
@@ -143,18 +144,18 @@ var explainCases = []struct {
 	{"jwt_bearer.resource_mismatch", StepJWTBearer, oauth(400, "invalid_grant", "The 'resource' claim in the id-jag does not match the 'resource' parameter in the request.")},
 	{"jwt_bearer.invalid_grant", StepJWTBearer, oauth(400, "invalid_grant", "")},
 
-	{"resource.wrong_audience", StepResource, &OAuthError{Status: 401, Code: "invalid_token", Description: "unexpected aud claim value", Source: "WWW-Authenticate"}},
-	{"resource.expired", StepResource, &OAuthError{Status: 401, Code: "invalid_token", Description: "The access token expired", Source: "WWW-Authenticate"}},
-	{"resource.insufficient_scope", StepResource, &OAuthError{Status: 403, Code: "insufficient_scope", Scope: "mcp.access", Source: "WWW-Authenticate"}},
-	{"resource.invalid_token", StepResource, &OAuthError{Status: 401, Code: "invalid_token", Source: "WWW-Authenticate"}},
-	{"resource.unauthorized", StepResource, fmt.Errorf("%w: the API answered 401 Unauthorized without an error code", ErrTokenRejected)},
-	{"mcp.not_acceptable", StepResource, &MCPError{Operation: "initialize", Status: 406, Message: "HTTP 406 Not Acceptable: initialize: Not Acceptable"}},
-	{"mcp.header_mismatch", StepResource, &MCPError{Operation: "tools/list", Code: -32020, Message: "HeaderMismatch"}},
-	{"mcp.unsupported_version", StepResource, &MCPError{Operation: "initialize", Code: -32022, Message: "UnsupportedProtocolVersion"}},
-	{"mcp.session_expired", StepResource, &MCPError{Operation: "tools/list", Status: 404, Message: "HTTP 404 Not Found: tools/list: failed to connect: session not found"}},
-	{"mcp.method_not_allowed", StepResource, &MCPError{Operation: "initialize", Status: 405, Message: "HTTP 405 Method Not Allowed"}},
-	{"mcp.method_not_found", StepResource, &MCPError{Operation: "tools/list", Code: -32601, Message: "Method not found"}},
-	{"mcp.unauthorized", StepResource, &MCPError{Operation: "initialize", Status: 401, Message: "HTTP 401 Unauthorized: initialize: Unauthorized"}},
+	{"resource.wrong_audience", StepResource, &wire.OAuthError{Status: 401, Code: "invalid_token", Description: "unexpected aud claim value", Source: "WWW-Authenticate"}},
+	{"resource.expired", StepResource, &wire.OAuthError{Status: 401, Code: "invalid_token", Description: "The access token expired", Source: "WWW-Authenticate"}},
+	{"resource.insufficient_scope", StepResource, &wire.OAuthError{Status: 403, Code: "insufficient_scope", Scope: "mcp.access", Source: "WWW-Authenticate"}},
+	{"resource.invalid_token", StepResource, &wire.OAuthError{Status: 401, Code: "invalid_token", Source: "WWW-Authenticate"}},
+	{"resource.unauthorized", StepResource, fmt.Errorf("%w: the API answered 401 Unauthorized without an error code", wire.ErrTokenRejected)},
+	{"mcp.not_acceptable", StepResource, &wire.MCPError{Operation: "initialize", Status: 406, Message: "HTTP 406 Not Acceptable: initialize: Not Acceptable"}},
+	{"mcp.header_mismatch", StepResource, &wire.MCPError{Operation: "tools/list", Code: -32020, Message: "HeaderMismatch"}},
+	{"mcp.unsupported_version", StepResource, &wire.MCPError{Operation: "initialize", Code: -32022, Message: "UnsupportedProtocolVersion"}},
+	{"mcp.session_expired", StepResource, &wire.MCPError{Operation: "tools/list", Status: 404, Message: "HTTP 404 Not Found: tools/list: failed to connect: session not found"}},
+	{"mcp.method_not_allowed", StepResource, &wire.MCPError{Operation: "initialize", Status: 405, Message: "HTTP 405 Method Not Allowed"}},
+	{"mcp.method_not_found", StepResource, &wire.MCPError{Operation: "tools/list", Code: -32601, Message: "Method not found"}},
+	{"mcp.unauthorized", StepResource, &wire.MCPError{Operation: "initialize", Status: 401, Message: "HTTP 401 Unauthorized: initialize: Unauthorized"}},
 
 	{"oauth.server_error", StepJWTBearer, oauth(500, "server_error", "database down")},
 	{"oauth.temporarily_unavailable", StepTokenExchange, oauth(503, "temporarily_unavailable", "")},
@@ -162,19 +163,19 @@ var explainCases = []struct {
 	{"oauth.unauthorized_client", StepLogin, callbackErr("unauthorized_client", "")},
 	{"oauth.access_denied", StepLogin, callbackErr("access_denied", "The resource owner denied the request")},
 
-	{"client.auth_build", StepTokenExchange, fmt.Errorf("%w: the PEM block is damaged", ErrClientAuth)},
+	{"client.auth_build", StepTokenExchange, fmt.Errorf("%w: the PEM block is damaged", wire.ErrClientAuth)},
 	{"flow.missing_input", StepJWTBearer, wrapNoInput("an ID-JAG")},
-	{"flow.missing_token", StepJWTBearer, fmt.Errorf("%w: access_token is missing", ErrMissingToken)},
-	{"network.dns", StepTokenExchange, fetchErr(FetchDNS, 0)},
-	{"network.refused", StepDiscovery, fetchErr(FetchRefused, 0)},
-	{"network.tls", StepDiscovery, fetchErr(FetchTLS, 0)},
-	{"network.timeout", StepTokenExchange, fetchErr(FetchTimeout, 0)},
-	{"network.html", StepJWTBearer, fetchErr(FetchHTML, 200)},
-	{"network.not_json", StepJWTBearer, fetchErr(FetchNotJSON, 200)},
-	{"network.too_large", StepDiscovery, fetchErr(FetchTooLarge, 200)},
-	{"network.redirect", StepDiscovery, fetchErr(FetchRedirect, 302)},
-	{"network.http_status", StepJWTBearer, fetchErr(FetchStatus, 502)},
-	{"network.bad_url", StepDiscovery, fetchErr(FetchBadURL, 0)},
+	{"flow.missing_token", StepJWTBearer, fmt.Errorf("%w: access_token is missing", wire.ErrMissingToken)},
+	{"network.dns", StepTokenExchange, fetchErr(wire.FetchDNS, 0)},
+	{"network.refused", StepDiscovery, fetchErr(wire.FetchRefused, 0)},
+	{"network.tls", StepDiscovery, fetchErr(wire.FetchTLS, 0)},
+	{"network.timeout", StepTokenExchange, fetchErr(wire.FetchTimeout, 0)},
+	{"network.html", StepJWTBearer, fetchErr(wire.FetchHTML, 200)},
+	{"network.not_json", StepJWTBearer, fetchErr(wire.FetchNotJSON, 200)},
+	{"network.too_large", StepDiscovery, fetchErr(wire.FetchTooLarge, 200)},
+	{"network.redirect", StepDiscovery, fetchErr(wire.FetchRedirect, 302)},
+	{"network.http_status", StepJWTBearer, fetchErr(wire.FetchStatus, 502)},
+	{"network.bad_url", StepDiscovery, fetchErr(wire.FetchBadURL, 0)},
 }
 
 func TestExplain(t *testing.T) {
@@ -258,7 +259,7 @@ var oktaCodes = []string{
 func TestExplainNeverOnStatusAlone(t *testing.T) {
 	for _, step := range Steps() {
 		for _, status := range []int{400, 401, 403, 404, 500} {
-			if got := Explain(step, &OAuthError{Status: status, Code: "made_up_code"}); got != nil {
+			if got := Explain(step, &wire.OAuthError{Status: status, Code: "made_up_code"}); got != nil {
 				t.Errorf("Explain(%s, HTTP %d made_up_code) = %s, want nil", step, status, got.ID)
 			}
 		}
@@ -278,25 +279,25 @@ func TestExplainCheckFallsBackToItsHint(t *testing.T) {
 
 func TestErrorsAs(t *testing.T) {
 	wrapped := fmt.Errorf("token exchange: %w", oauth(400, "invalid_target", "x"))
-	var oe *OAuthError
+	var oe *wire.OAuthError
 	if !errors.As(wrapped, &oe) || oe.Code != "invalid_target" {
 		t.Errorf("errors.As(OAuthError) = %v", oe)
 	}
-	de := &DiscoveryError{Attempts: []*FetchError{fetchErr(FetchDNS, 0)}}
-	var fe *FetchError
-	if !errors.As(de, &fe) || fe.Kind != FetchDNS {
+	de := &wire.DiscoveryError{Attempts: []*wire.FetchError{fetchErr(wire.FetchDNS, 0)}}
+	var fe *wire.FetchError
+	if !errors.As(de, &fe) || fe.Kind != wire.FetchDNS {
 		t.Errorf("errors.As(DiscoveryError → FetchError) = %v", fe)
 	}
-	if !errors.Is(&IssuerMismatchError{}, ErrMetadataIssuer) || !errors.Is(&MCPError{}, ErrMCP) {
+	if !errors.Is(&wire.IssuerMismatchError{}, wire.ErrMetadataIssuer) || !errors.Is(&wire.MCPError{}, wire.ErrMCP) {
 		t.Errorf("errors.Is on IssuerMismatchError / MCPError does not find the sentinel")
 	}
-	if errors.Is(context.Canceled, ErrMCP) {
+	if errors.Is(context.Canceled, wire.ErrMCP) {
 		t.Errorf("errors.Is(context.Canceled, ErrMCP) = true")
 	}
 	if !slices.Contains([]string{"invalid_target (HTTP 400) from the token endpoint: x"}, oe.Error()) {
 		t.Errorf("OAuthError.Error() = %q", oe.Error())
 	}
-	if got := (&CheckError{Check: inspect.Check{ID: "id_jag.aud", Title: "aud is the resource AS issuer", Expected: "a", Actual: "b"}}).Error(); !strings.Contains(got, "expected a, got b") {
+	if got := (&wire.CheckError{Check: inspect.Check{ID: "id_jag.aud", Title: "aud is the resource AS issuer", Expected: "a", Actual: "b"}}).Error(); !strings.Contains(got, "expected a, got b") {
 		t.Errorf("CheckError.Error() = %q", got)
 	}
 }

@@ -2,10 +2,14 @@ package flow
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/xaatools/xaa/flow/wire"
 )
 
 // HAR 1.2 (http://www.softwareishard.com/blog/har-12-spec/), the subset a
@@ -116,8 +120,8 @@ func (r *Run) HAR(reveal bool) ([]byte, error) {
 	return json.MarshalIndent(h, "", "  ")
 }
 
-func harEntryOf(step StepID, x *Exchange) harEntry {
-	e := harEntry{PageRef: step.String(), StartedDateTime: harTime(x.Started), Time: ms(max(x.BodyDuration, x.Duration)), Cache: map[string]any{},
+func harEntryOf(step StepID, x *wire.Exchange) harEntry {
+	e := harEntry{PageRef: step.String(), StartedDateTime: harTime(x.Started), Time: wire.DurationMS(max(x.BodyDuration, x.Duration)), Cache: map[string]any{},
 		Comment: x.Label}
 	e.Request = harRequest{Method: x.Request.Method, URL: x.Request.URL, HTTPVersion: "HTTP/1.1", Cookies: []harNV{},
 		Headers: harHeaders(x.Request.Header), QueryString: []harNV{}, HeadersSize: -1, BodySize: x.Request.BodySize}
@@ -161,14 +165,14 @@ func harEntryOf(step StepID, x *Exchange) harEntry {
 	if x.Err != nil {
 		e.Comment += ": " + x.Err.Error()
 	}
-	wait := ms(x.Duration)
-	e.Timings = harTimings{Send: 0, Wait: wait, Receive: max(0, ms(x.BodyDuration)-wait)}
+	wait := wire.DurationMS(x.Duration)
+	e.Timings = harTimings{Send: 0, Wait: wait, Receive: max(0, wire.DurationMS(x.BodyDuration)-wait)}
 	return e
 }
 
 func harHeaders(h http.Header) []harNV {
 	out := []harNV{}
-	for _, k := range sortedHeaderNames(h) {
+	for _, k := range slices.Sorted(maps.Keys(h)) {
 		for _, v := range h[k] {
 			out = append(out, harNV{k, v})
 		}

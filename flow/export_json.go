@@ -2,11 +2,10 @@ package flow
 
 import (
 	"errors"
-	"net/http"
-	"strings"
 	"time"
 
 	"github.com/xaatools/xaa/flow/config"
+	"github.com/xaatools/xaa/flow/wire"
 
 	"github.com/xaatools/xaa/inspect"
 )
@@ -23,43 +22,16 @@ type RunJSON struct {
 
 // StepJSON is one step in RunJSON.
 type StepJSON struct {
-	ID         StepID             `json:"id"`
-	Status     StepStatus         `json:"status"`
-	DurationMS float64            `json:"duration_ms"`
-	Exchanges  []ExchangeJSON     `json:"exchanges"`
-	Tokens     []inspect.Analysis `json:"tokens"`
-	Checks     inspect.Report     `json:"checks"`
-	Error      *ErrorJSON         `json:"error,omitempty"`
-	Notes      []string           `json:"notes,omitempty"`
-	Overrides  Overrides          `json:"overrides,omitempty"`
-	Resource   *ResourceResult    `json:"resource,omitempty"`
-}
-
-// ExchangeJSON is one HTTP round trip in RunJSON.
-type ExchangeJSON struct {
-	Label      string        `json:"label"`
-	Party      string        `json:"party,omitempty"`
-	Request    RequestJSON   `json:"request"`
-	Response   *ResponseJSON `json:"response,omitempty"`
-	DurationMS float64       `json:"duration_ms"`
-	Error      string        `json:"error,omitempty"`
-	Curl       string        `json:"curl"`
-}
-
-// RequestJSON is the request of an ExchangeJSON.
-type RequestJSON struct {
-	Method  string            `json:"method"`
-	URL     string            `json:"url"`
-	Headers map[string]string `json:"headers"`
-	Body    string            `json:"body,omitempty"`
-}
-
-// ResponseJSON is the response of an ExchangeJSON.
-type ResponseJSON struct {
-	Status    int               `json:"status"`
-	Headers   map[string]string `json:"headers"`
-	Body      string            `json:"body,omitempty"`
-	Truncated bool              `json:"truncated,omitempty"`
+	ID         StepID              `json:"id"`
+	Status     StepStatus          `json:"status"`
+	DurationMS float64             `json:"duration_ms"`
+	Exchanges  []wire.ExchangeJSON `json:"exchanges"`
+	Tokens     []inspect.Analysis  `json:"tokens"`
+	Checks     inspect.Report      `json:"checks"`
+	Error      *ErrorJSON          `json:"error,omitempty"`
+	Notes      []string            `json:"notes,omitempty"`
+	Overrides  Overrides           `json:"overrides,omitempty"`
+	Resource   *ResourceResult     `json:"resource,omitempty"`
 }
 
 // ErrorJSON is a step's error with its explanation.
@@ -81,7 +53,7 @@ type ErrorJSON struct {
 // recorded, and tokens are shortened (and left out of token objects)
 // unless reveal is set.
 func (r *Run) JSON(reveal bool) RunJSON {
-	out := RunJSON{OK: r.OK(), Started: r.Started.UTC(), DurationMS: ms(r.Duration), From: r.From, Parties: r.Parties, Steps: []StepJSON{}}
+	out := RunJSON{OK: r.OK(), Started: r.Started.UTC(), DurationMS: wire.DurationMS(r.Duration), From: r.From, Parties: r.Parties, Steps: []StepJSON{}}
 	for _, s := range r.Steps {
 		out.Steps = append(out.Steps, s.JSON(reveal))
 	}
@@ -90,7 +62,7 @@ func (r *Run) JSON(reveal bool) RunJSON {
 
 // JSON returns the step in the shape of StepJSON.
 func (s *Step) JSON(reveal bool) StepJSON {
-	j := StepJSON{ID: s.ID, Status: s.Status, DurationMS: ms(s.Duration), Exchanges: []ExchangeJSON{}, Tokens: []inspect.Analysis{},
+	j := StepJSON{ID: s.ID, Status: s.Status, DurationMS: wire.DurationMS(s.Duration), Exchanges: []wire.ExchangeJSON{}, Tokens: []inspect.Analysis{},
 		Checks: s.Checks, Resource: s.Resource}
 	for _, x := range s.Exchanges {
 		j.Exchanges = append(j.Exchanges, x.JSON(reveal))
@@ -100,7 +72,7 @@ func (s *Step) JSON(reveal bool) StepJSON {
 		j.Tokens = append(j.Tokens, a)
 	}
 	for _, n := range s.Notes {
-		j.Notes = append(j.Notes, displayText(n, reveal))
+		j.Notes = append(j.Notes, wire.DisplayText(n, reveal))
 	}
 	if len(s.Overrides) > 0 {
 		j.Overrides = Overrides{}
@@ -117,37 +89,23 @@ func (s *Step) JSON(reveal bool) StepJSON {
 	if j.Resource != nil && j.Resource.MCP != nil && j.Resource.MCP.Call != nil && !reveal {
 		mcp := *j.Resource.MCP
 		call := *mcp.Call
-		call.Text = ShortenTokens(call.Text)
+		call.Text = wire.ShortenTokens(call.Text)
 		mcp.Call = &call
 		j.Resource = &ResourceResult{API: j.Resource.API, MCP: &mcp}
 	}
 	return j
 }
 
-// JSON returns the exchange in the shape of ExchangeJSON.
-func (x *Exchange) JSON(reveal bool) ExchangeJSON {
-	d := x.ForDisplay(reveal)
-	j := ExchangeJSON{Label: d.Label, Party: d.Party, DurationMS: ms(d.Duration), Curl: x.Curl(reveal),
-		Request: RequestJSON{Method: d.Request.Method, URL: d.Request.URL, Headers: flatHeaders(d.Request.Header), Body: string(d.Request.Body)}}
-	if d.Response != nil {
-		j.Response = &ResponseJSON{Status: d.Response.Status, Headers: flatHeaders(d.Response.Header), Body: string(d.Response.Body), Truncated: d.Response.Truncated}
-	}
-	if d.Err != nil {
-		j.Error = displayText(d.Err.Error(), reveal)
-	}
-	return j
-}
-
 // errorJSON describes a step's error.
 func errorJSON(err error, ex *Explanation, reveal bool) *ErrorJSON {
-	j := &ErrorJSON{Message: displayText(err.Error(), reveal)}
-	var oe *OAuthError
-	var fe *FetchError
-	var ce *CheckError
-	var me *MCPError
+	j := &ErrorJSON{Message: wire.DisplayText(err.Error(), reveal)}
+	var oe *wire.OAuthError
+	var fe *wire.FetchError
+	var ce *wire.CheckError
+	var me *wire.MCPError
 	switch {
 	case errors.As(err, &oe):
-		j.Error, j.ErrorDescription, j.Status = oe.Code, displayText(oe.Description, reveal), oe.Status
+		j.Error, j.ErrorDescription, j.Status = oe.Code, wire.DisplayText(oe.Description, reveal), oe.Status
 	case errors.As(err, &ce):
 		j.Error = "check." + ce.Check.ID
 	case errors.As(err, &fe):
@@ -162,21 +120,3 @@ func errorJSON(err error, ex *Explanation, reveal bool) *ErrorJSON {
 	}
 	return j
 }
-
-// displayText shortens any token in a message unless revealed.
-func displayText(s string, reveal bool) string {
-	if reveal {
-		return s
-	}
-	return ShortenTokens(s)
-}
-
-func flatHeaders(h http.Header) map[string]string {
-	out := make(map[string]string, len(h))
-	for k, vs := range h {
-		out[k] = strings.Join(vs, ", ")
-	}
-	return out
-}
-
-func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -1,12 +1,16 @@
 package flow
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
+	"github.com/xaatools/xaa/flow/wire"
 	"github.com/xaatools/xaa/inspect"
 )
 
@@ -21,7 +25,7 @@ func (r *Run) Markdown(reveal bool) []byte {
 		verdict = "a step failed"
 	}
 	fmt.Fprintf(&b, "# xaa run — %s\n\n", verdict)
-	fmt.Fprintf(&b, "Run %s, %s. Secrets are redacted", inspect.FormatTime(r.Started), humanMS(ms(r.Duration)))
+	fmt.Fprintf(&b, "Run %s, %s. Secrets are redacted", inspect.FormatTime(r.Started), humanMS(wire.DurationMS(r.Duration)))
 	if !reveal {
 		b.WriteString(" and tokens shortened")
 	}
@@ -37,7 +41,7 @@ func (r *Run) Markdown(reveal bool) []byte {
 	}
 	b.WriteString("\n| step | status | time |\n|---|---|---|\n")
 	for _, s := range r.Steps {
-		fmt.Fprintf(&b, "| %s | %s %s | %s |\n", s.ID, s.Status.Glyph(), s.Status, humanMS(ms(s.Duration)))
+		fmt.Fprintf(&b, "| %s | %s %s | %s |\n", s.ID, s.Status.Glyph(), s.Status, humanMS(wire.DurationMS(s.Duration)))
 	}
 	for i, s := range r.Steps {
 		markdownStep(&b, i, s, reveal)
@@ -49,7 +53,7 @@ func markdownStep(b *strings.Builder, i int, s *Step, reveal bool) {
 	fmt.Fprintf(b, "\n## %d. %s — %s %s\n\n", i, s.ID.Title(), s.Status.Glyph(), s.Status)
 	if s.Status == StepSkipped {
 		for _, n := range s.Notes {
-			fmt.Fprintf(b, "%s\n", displayText(n, reveal))
+			fmt.Fprintf(b, "%s\n", wire.DisplayText(n, reveal))
 		}
 		return
 	}
@@ -74,7 +78,7 @@ func markdownStep(b *strings.Builder, i int, s *Step, reveal bool) {
 		b.WriteString("\n")
 	}
 	for _, n := range s.Notes {
-		fmt.Fprintf(b, "- %s\n", mdInline(displayText(n, reveal)))
+		fmt.Fprintf(b, "- %s\n", mdInline(wire.DisplayText(n, reveal)))
 	}
 	if len(s.Notes) > 0 {
 		b.WriteString("\n")
@@ -123,7 +127,7 @@ func markdownToken(b *strings.Builder, a inspect.Analysis, reveal bool) {
 	if len(t.Claims) > 0 {
 		claims := indentJSON(t.Claims)
 		if !reveal {
-			claims = ShortenTokens(claims)
+			claims = wire.ShortenTokens(claims)
 		}
 		fmt.Fprintf(b, "Claims:\n\n```json\n%s\n```\n\n", claims)
 	}
@@ -135,27 +139,27 @@ func markdownToken(b *strings.Builder, a inspect.Analysis, reveal bool) {
 func markdownResource(b *strings.Builder, r *ResourceResult, reveal bool) {
 	b.WriteString("### Resource\n\n")
 	if r.API != nil {
-		fmt.Fprintf(b, "- API %s answered %s (%s, %d bytes)\n", r.API.URL, statusLine(r.API.Status), orText(r.API.ContentType, "no Content-Type"), r.API.Size)
+		fmt.Fprintf(b, "- API %s answered %s (%s, %d bytes)\n", r.API.URL, wire.StatusLine(r.API.Status), cmp.Or(r.API.ContentType, "no Content-Type"), r.API.Size)
 	}
 	if m := r.MCP; m != nil {
-		fmt.Fprintf(b, "- MCP server %s: %s %s, protocol %s\n", m.URL, orText(m.ServerName, "(unnamed)"), m.ServerVersion, orText(m.ProtocolVersion, "(not negotiated)"))
+		fmt.Fprintf(b, "- MCP server %s: %s %s, protocol %s\n", m.URL, cmp.Or(m.ServerName, "(unnamed)"), m.ServerVersion, cmp.Or(m.ProtocolVersion, "(not negotiated)"))
 		for _, t := range m.Tools {
 			fmt.Fprintf(b, "  - tool `%s` — %s\n", t.Name, mdInline(t.Description))
 		}
 		if m.Call != nil {
-			fmt.Fprintf(b, "- tools/call `%s` (error: %t):\n\n```\n%s\n```\n", m.Call.Name, m.Call.IsError, displayText(m.Call.Text, reveal))
+			fmt.Fprintf(b, "- tools/call `%s` (error: %t):\n\n```\n%s\n```\n", m.Call.Name, m.Call.IsError, wire.DisplayText(m.Call.Text, reveal))
 		}
 	}
 	b.WriteString("\n")
 }
 
-func markdownExchange(b *strings.Builder, x *Exchange, reveal bool) {
+func markdownExchange(b *strings.Builder, x *wire.Exchange, reveal bool) {
 	d := x.ForDisplay(reveal)
 	status := "no response"
 	if d.Response != nil {
-		status = statusLine(d.Response.Status)
+		status = wire.StatusLine(d.Response.Status)
 	}
-	fmt.Fprintf(b, "\n#### %s: %s %s → %s (%s)\n\n", orText(d.Label, "request"), d.Request.Method, d.Request.URL, status, humanMS(ms(d.Duration)))
+	fmt.Fprintf(b, "\n#### %s: %s %s → %s (%s)\n\n", cmp.Or(d.Label, "request"), d.Request.Method, d.Request.URL, status, humanMS(wire.DurationMS(d.Duration)))
 	b.WriteString("```http\n")
 	target := d.Request.URL
 	host := ""
@@ -169,7 +173,7 @@ func markdownExchange(b *strings.Builder, x *Exchange, reveal bool) {
 	}
 	b.WriteString("```\n\n")
 	if d.Response != nil {
-		fmt.Fprintf(b, "```http\n%s %s\n", orText(d.Response.Proto, "HTTP/1.1"), statusLine(d.Response.Status))
+		fmt.Fprintf(b, "```http\n%s %s\n", cmp.Or(d.Response.Proto, "HTTP/1.1"), wire.StatusLine(d.Response.Status))
 		writeHeaders(b, d.Response.Header)
 		if len(d.Response.Body) > 0 {
 			fmt.Fprintf(b, "\n%s\n", d.Response.Body)
@@ -180,13 +184,13 @@ func markdownExchange(b *strings.Builder, x *Exchange, reveal bool) {
 		b.WriteString("```\n\n")
 	}
 	if d.Err != nil {
-		fmt.Fprintf(b, "Error: %s\n\n", mdInline(displayText(d.Err.Error(), reveal)))
+		fmt.Fprintf(b, "Error: %s\n\n", mdInline(wire.DisplayText(d.Err.Error(), reveal)))
 	}
 	fmt.Fprintf(b, "```sh\n%s\n```\n", x.Curl(reveal))
 }
 
 func writeHeaders(b *strings.Builder, h http.Header) {
-	for _, k := range sortedHeaderNames(h) {
+	for _, k := range slices.Sorted(maps.Keys(h)) {
 		for _, v := range h[k] {
 			fmt.Fprintf(b, "%s: %s\n", k, v)
 		}

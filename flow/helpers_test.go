@@ -35,7 +35,7 @@ func freeRedirectURI(t testing.TB) string {
 }
 
 // start starts a playground with o, writes its config, loads it with
-// config.Parse and returns a runner that logs in as user.
+// Parse and returns a runner that logs in as user.
 func start(t *testing.T, o playground.Options, user string) *env {
 	t.Helper()
 	if len(o.RedirectURIs) == 0 {
@@ -62,7 +62,7 @@ func loadConfig(t testing.TB, path string) *config.Config {
 	t.Helper()
 	cfg, err := config.Load(path, nil)
 	if err != nil {
-		t.Fatalf("config.Load: %v", err)
+		t.Fatalf("Load: %v", err)
 	}
 	if err := cfg.Validate(); err != nil {
 		t.Fatalf("Validate: %v", err)

@@ -1,10 +1,12 @@
 package flow
 
 import (
+	"cmp"
 	"context"
 	"net/url"
 	"strings"
 
+	"github.com/xaatools/xaa/flow/wire"
 	"github.com/xaatools/xaa/inspect"
 )
 
@@ -14,7 +16,7 @@ const specJWTBearer = "RFC 7523 §2.1; draft-ietf-oauth-identity-assertion-authz
 // grant at the resource AS, authenticated with the client registered there
 // (draft §4.4). The access token is decoded when it is a JWT and verified
 // with the AS's keys when it publishes them; the chain of tokens is checked.
-func (r *Runner) jwtBearer(ctx context.Context, s *session, st *Step) {
+func (r *Runner) jwtBearer(ctx context.Context, s *wire.Client, st *Step) {
 	c := r.Config
 	in := st.In
 	as := in.AS
@@ -49,13 +51,13 @@ func (r *Runner) jwtBearer(ctx context.Context, s *session, st *Step) {
 		if in.IdP != nil {
 			expect.Issuer = in.IdP.Issuer
 		}
-		a, keys := s.analyzeWithRefetch(ctx, jag, in.IdPKeys, PartyIdP, inspect.Options{Want: inspect.KindIDJAG, Expect: expect})
+		a, keys := s.AnalyzeWithRefetch(ctx, jag, in.IdPKeys, wire.PartyIdP, inspect.Options{Want: inspect.KindIDJAG, Expect: expect})
 		st.Tokens = append(st.Tokens, a)
 		st.Out.IdPKeys = keys
 	}
 
-	auth := clientAuth{cc: c.ResourceAS, tokenEndpoint: as.TokenEndpoint, issuer: as.Issuer}
-	tr, err := s.postToken(ctx, PartyAS, "jwt-bearer grant", as.TokenEndpoint, form, auth)
+	auth := wire.ClientAuth{Client: c.ResourceAS, TokenEndpoint: as.TokenEndpoint, Issuer: as.Issuer}
+	tr, err := s.PostToken(ctx, wire.PartyAS, "jwt-bearer grant", as.TokenEndpoint, form, auth)
 	if err != nil {
 		st.Err = err
 		return
@@ -69,7 +71,7 @@ func (r *Runner) jwtBearer(ctx context.Context, s *session, st *Step) {
 		st.check("jwt_bearer.token_type", inspect.StatusWarn, "token_type is Bearer", "Bearer", tt,
 			"a DPoP-bound token needs a DPoP proof on every resource call; xaa sends it as a bearer token", "RFC 9449 §5")
 	default:
-		st.check("jwt_bearer.token_type", inspect.StatusWarn, "token_type is Bearer", "Bearer", orText(tt, "(absent)"), "token_type is REQUIRED (RFC 6749 §5.1)", "RFC 6749 §5.1")
+		st.check("jwt_bearer.token_type", inspect.StatusWarn, "token_type is Bearer", "Bearer", cmp.Or(tt, "(absent)"), "token_type is REQUIRED (RFC 6749 §5.1)", "RFC 6749 §5.1")
 	}
 	if _, ok := tr.Fields.Raw("refresh_token"); ok {
 		st.check("jwt_bearer.refresh_token", inspect.StatusWarn, "no refresh token is issued", "(absent)", "present",
@@ -82,7 +84,7 @@ func (r *Runner) jwtBearer(ctx context.Context, s *session, st *Step) {
 	}
 	if at.Format == inspect.FormatJWS {
 		expect := inspect.Expect{Now: r.Env.now(), Issuer: as.Issuer, Audience: r.resourceID(in), ClientID: c.ResourceAS.ClientID}
-		a, keys := s.analyzeWithRefetch(ctx, at, in.ASKeys, PartyAS, inspect.Options{Want: inspect.KindAccessToken, Expect: expect})
+		a, keys := s.AnalyzeWithRefetch(ctx, at, in.ASKeys, wire.PartyAS, inspect.Options{Want: inspect.KindAccessToken, Expect: expect})
 		st.Tokens = append(st.Tokens, a)
 		st.Out.ASKeys = keys
 	} else {
@@ -100,5 +102,5 @@ func (r *Runner) jwtBearer(ctx context.Context, s *session, st *Step) {
 		}
 		st.Checks = append(st.Checks, ch)
 	}
-	st.Out.AccessToken, st.Out.AccessTokenType = at.Raw, orText(tt, "Bearer")
+	st.Out.AccessToken, st.Out.AccessTokenType = at.Raw, cmp.Or(tt, "Bearer")
 }

@@ -1,14 +1,15 @@
 package flow
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
 	"github.com/xaatools/xaa/flow/config"
+	"github.com/xaatools/xaa/flow/wire"
 
 	"golang.org/x/oauth2"
 
@@ -21,32 +22,32 @@ const specOIDCCode = "OIDC Core §3.1.2, §3.1.3"
 // nonce (OIDC Core §3.1, RFC 7636), the callback on a loopback listener,
 // the code exchanged with golang.org/x/oauth2 through the recorder, and the
 // ID token verified with the IdP's keys.
-func (r *Runner) login(ctx context.Context, s *session, st *Step) {
+func (r *Runner) login(ctx context.Context, s *wire.Client, st *Step) {
 	c := r.Config
 	idp := st.In.IdP
 	if idp == nil || idp.AuthorizationEndpoint == "" || idp.TokenEndpoint == "" {
 		st.Err = wrapNoInput("the IdP's authorization and token endpoints (discovery found none)")
 		return
 	}
-	state, err1 := r.Env.randomString(24)
-	nonce, err2 := r.Env.randomString(24)
-	verifier, err3 := r.Env.randomString(32) // 43 characters, RFC 7636 §4.1
+	state, err1 := s.Random(24)
+	nonce, err2 := s.Random(24)
+	verifier, err3 := s.Random(32) // 43 characters, RFC 7636 §4.1
 	if err := errors.Join(err1, err2, err3); err != nil {
 		st.Err = err
 		return
 	}
-	auth := clientAuth{cc: c.IdP.ClientConfig, tokenEndpoint: idp.TokenEndpoint, issuer: idp.Issuer}
+	auth := wire.ClientAuth{Client: c.IdP.ClientConfig, TokenEndpoint: idp.TokenEndpoint, Issuer: idp.Issuer}
 	scopes := c.LoginScopes()
 	if v, ok := st.Overrides["scope"]; ok {
 		scopes = strings.Fields(v)
 	}
 	conf := &oauth2.Config{
 		ClientID:    c.IdP.ClientID,
-		Endpoint:    oauth2.Endpoint{AuthURL: idp.AuthorizationEndpoint, TokenURL: idp.TokenEndpoint, AuthStyle: auth.oauth2Style()},
+		Endpoint:    oauth2.Endpoint{AuthURL: idp.AuthorizationEndpoint, TokenURL: idp.TokenEndpoint, AuthStyle: auth.OAuth2Style()},
 		RedirectURL: c.IdP.RedirectURI,
 		Scopes:      scopes,
 	}
-	if m := auth.cc.Method(); m == config.AuthClientSecretBasic || m == config.AuthClientSecretPost {
+	if m := auth.Client.Method(); m == config.AuthClientSecretBasic || m == config.AuthClientSecretPost {
 		conf.ClientSecret = c.IdP.ClientSecret.Reveal()
 	}
 	opts := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(verifier), oauth2.SetAuthURLParam("nonce", nonce)}
@@ -56,12 +57,12 @@ func (r *Runner) login(ctx context.Context, s *session, st *Step) {
 		}
 	}
 
-	ln, err := listenCallback(c.IdP.RedirectURI, state)
+	ln, err := wire.ListenCallback(c.IdP.RedirectURI, state)
 	if err != nil {
 		st.Err = err
 		return
 	}
-	defer ln.close()
+	defer ln.Close()
 	authURL := conf.AuthCodeURL(state, opts...)
 	st.note("authorization request: %s", authURL)
 	cb, err := r.awaitCallback(ctx, ln, authURL)
@@ -73,10 +74,10 @@ func (r *Runner) login(ctx context.Context, s *session, st *Step) {
 		return
 	}
 
-	exchangeCtx := context.WithValue(withLabel(ctx, PartyIdP, "authorization code exchange"), oauth2.HTTPClient, s.client)
+	exchangeCtx := context.WithValue(wire.WithLabel(ctx, wire.PartyIdP, "authorization code exchange"), oauth2.HTTPClient, s.HTTP())
 	exOpts := []oauth2.AuthCodeOption{oauth2.VerifierOption(verifier)}
-	if m := auth.cc.Method(); m == config.AuthPrivateKeyJWT {
-		params, err := auth.formParams(r.Env)
+	if m := auth.Client.Method(); m == config.AuthPrivateKeyJWT {
+		params, err := auth.FormParams(s)
 		if err != nil {
 			st.Err = err
 			return
@@ -87,22 +88,22 @@ func (r *Runner) login(ctx context.Context, s *session, st *Step) {
 	}
 	tok, err := conf.Exchange(exchangeCtx, cb.Code, exOpts...)
 	if err != nil {
-		st.Err = s.oauth2Error(err, "the authorization code exchange response", idp.TokenEndpoint)
+		st.Err = s.OAuth2Error(err, "the authorization code exchange response", idp.TokenEndpoint)
 		return
 	}
 	idToken, _ := tok.Extra("id_token").(string)
 	r.refreshTokenCheck(st, tok.RefreshToken, scopes)
 	if idToken == "" {
-		st.Err = ErrMissingIDToken
+		st.Err = wire.ErrMissingIDToken
 		return
 	}
 	t, err := inspect.Decode(idToken)
 	if err != nil {
-		st.Err = fmt.Errorf("%w: the id_token is not a token: %v", ErrBadResponse, err)
+		st.Err = fmt.Errorf("%w: the id_token is not a token: %v", wire.ErrBadResponse, err)
 		return
 	}
 	t.Name = "id_token"
-	a, keys := s.analyzeWithRefetch(ctx, t, st.In.IdPKeys, PartyIdP, inspect.Options{
+	a, keys := s.AnalyzeWithRefetch(ctx, t, st.In.IdPKeys, wire.PartyIdP, inspect.Options{
 		Want:   inspect.KindIDToken,
 		Expect: inspect.Expect{Now: r.Env.now(), Issuer: idp.Issuer, ClientID: c.IdP.ClientID, Nonce: nonce},
 	})
@@ -113,8 +114,8 @@ func (r *Runner) login(ctx context.Context, s *session, st *Step) {
 }
 
 // awaitCallback opens the browser (unless told not to) and waits for the
-// callback, the opener's failure, the timeout or cancellation.
-func (r *Runner) awaitCallback(ctx context.Context, ln *callbackListener, authURL string) (callback, error) {
+// Callback, the opener's failure, the timeout or cancellation.
+func (r *Runner) awaitCallback(ctx context.Context, ln *wire.CallbackListener, authURL string) (wire.Callback, error) {
 	open := r.Env.OpenBrowser != nil && !r.NoBrowser
 	msg := "open this URL in a browser to log in (waiting for the callback on " + r.Config.IdP.RedirectURI + ")"
 	if open {
@@ -129,33 +130,33 @@ func (r *Runner) awaitCallback(ctx context.Context, ln *callbackListener, authUR
 	defer timer.Stop()
 	for {
 		select {
-		case cb := <-ln.result:
+		case cb := <-ln.Result():
 			return cb, nil
 		case err := <-opened:
 			if err != nil {
 				// A scripted browser may fail after the callback arrived.
 				select {
-				case cb := <-ln.result:
+				case cb := <-ln.Result():
 					return cb, nil
 				default:
 				}
-				return callback{}, fmt.Errorf("%w: %v", ErrBrowser, err)
+				return wire.Callback{}, fmt.Errorf("%w: %v", wire.ErrBrowser, err)
 			}
 		case <-timer.C:
-			return callback{}, fmt.Errorf("%w (%s): nobody completed the login at %s", ErrLoginTimeout, r.Env.loginTimeout(), r.Config.IdP.RedirectURI)
+			return wire.Callback{}, fmt.Errorf("%w (%s): nobody completed the login at %s", wire.ErrLoginTimeout, r.Env.loginTimeout(), r.Config.IdP.RedirectURI)
 		case <-ctx.Done():
-			return callback{}, ctx.Err()
+			return wire.Callback{}, ctx.Err()
 		}
 	}
 }
 
 // callbackChecks checks state, error, iss and code; it reports whether the
 // login can go on.
-func (r *Runner) callbackChecks(st *Step, cb callback, state string, idp *Metadata) bool {
+func (r *Runner) callbackChecks(st *Step, cb wire.Callback, state string, idp *wire.Metadata) bool {
 	if cb.State != state {
-		st.check("login.state", inspect.StatusFail, "the callback's state is the one sent", "the state of this login", orText(cb.State, "(absent)"),
+		st.check("login.state", inspect.StatusFail, "the callback's state is the one sent", "the state of this login", cmp.Or(cb.State, "(absent)"),
 			"a stale tab, parallel logins, or a forged callback", "RFC 6749 §10.12")
-		st.Err = ErrStateMismatch
+		st.Err = wire.ErrStateMismatch
 		return false
 	}
 	st.check("login.state", inspect.StatusPass, "the callback's state is the one sent", "the state of this login", "matches", "", "RFC 6749 §10.12")
@@ -166,7 +167,7 @@ func (r *Runner) callbackChecks(st *Step, cb callback, state string, idp *Metada
 	switch {
 	case cb.Iss != "" && cb.Iss != idp.Issuer:
 		st.check("login.iss", inspect.StatusFail, "the callback's iss is the IdP", idp.Issuer, cb.Iss, "a mix-up: the answer came from another authorization server", "RFC 9207 §2.4")
-		st.Err = ErrIssuerMismatch
+		st.Err = wire.ErrIssuerMismatch
 		return false
 	case cb.Iss != "":
 		st.check("login.iss", inspect.StatusPass, "the callback's iss is the IdP", idp.Issuer, cb.Iss, "", "RFC 9207 §2.4")
@@ -175,7 +176,7 @@ func (r *Runner) callbackChecks(st *Step, cb callback, state string, idp *Metada
 			"the IdP advertises authorization_response_iss_parameter_supported but sent no iss", "RFC 9207 §2.4")
 	}
 	if cb.Code == "" {
-		st.Err = ErrMissingCode
+		st.Err = wire.ErrMissingCode
 		return false
 	}
 	return true
@@ -198,48 +199,4 @@ func (r *Runner) refreshTokenCheck(st *Step, refresh string, scopes []string) {
 		st.check("login.refresh_token", inspect.StatusSkip, "a refresh token came back", "with offline_access", "not requested",
 			"add offline_access to idp.scopes to exchange a refresh token when the ID token expires", specOIDCCode)
 	}
-}
-
-// oauth2Error turns an error of golang.org/x/oauth2 into an *OAuthError
-// or a *FetchError, using the recorded exchange for what the library drops.
-func (s *session) oauth2Error(err error, what, endpoint string) error {
-	var re *oauth2.RetrieveError
-	if errors.As(err, &re) {
-		status := 0
-		if re.Response != nil {
-			status = re.Response.StatusCode
-		}
-		if re.ErrorCode != "" {
-			return s.scrubError(&OAuthError{Status: status, Code: re.ErrorCode, Description: re.ErrorDescription, URI: re.ErrorURI,
-				Source: "token endpoint"}, re.Body)
-		}
-		resp := &response{Status: status, Body: re.Body, Header: http.Header{}}
-		if re.Response != nil {
-			resp.Header = re.Response.Header
-		}
-		var v any
-		if ferr := checkJSON(resp, what, endpoint, &v); ferr != nil {
-			return ferr
-		}
-		return &FetchError{Kind: FetchStatus, What: what, URL: endpoint, Status: status}
-	}
-	var fe *FetchError
-	if errors.As(err, &fe) {
-		return fe
-	}
-	xs := s.exchanges()
-	if n := len(xs); n > 0 && xs[n-1].Err != nil {
-		return classifyTransportError(what, endpoint, s.client.Timeout, xs[n-1].Err)
-	}
-	if n := len(xs); n > 0 && xs[n-1].Response != nil {
-		last := xs[n-1].Response
-		var v any
-		if ferr := checkJSON(&response{Status: last.Status, Header: last.Header, Body: last.Body}, what, endpoint, &v); ferr != nil {
-			return ferr
-		}
-		if strings.Contains(err.Error(), "missing access_token") {
-			return fmt.Errorf("%w: %v", ErrMissingToken, err)
-		}
-	}
-	return fmt.Errorf("%w: %v", ErrBadResponse, err)
 }

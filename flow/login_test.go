@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xaatools/xaa/flow/wire"
+
 	"github.com/xaatools/xaa/flow/config"
 
 	"github.com/xaatools/xaa/flow"
@@ -56,7 +58,7 @@ func TestLoginCallback(t *testing.T) {
 			answer <- get(t, e.cfg.IdP.RedirectURI+"?code=abc&state=not-this-login")
 			return nil
 		})
-		if !errors.Is(st.Err, flow.ErrStateMismatch) || st.Explanation == nil || st.Explanation.ID != "login.state_mismatch" {
+		if !errors.Is(st.Err, wire.ErrStateMismatch) || st.Explanation == nil || st.Explanation.ID != "login.state_mismatch" {
 			t.Errorf("login = %v / %+v, want ErrStateMismatch explained", st.Err, st.Explanation)
 		}
 		// The browser runs beside the login: wait for what it saw.
@@ -146,7 +148,7 @@ func TestLoginCallback(t *testing.T) {
 			}
 		}
 		st := loginOnly(t, e, func(string) error { t.Error("the browser was opened despite NoBrowser"); return nil })
-		if !errors.Is(st.Err, flow.ErrLoginTimeout) || st.Explanation.ID != "login.timeout" {
+		if !errors.Is(st.Err, wire.ErrLoginTimeout) || st.Explanation.ID != "login.timeout" {
 			t.Errorf("login = %v, want ErrLoginTimeout", st.Err)
 		}
 		if len(urls) != 1 || !strings.Contains(urls[0], "code_challenge_method=S256") {
@@ -163,7 +165,7 @@ func TestLoginCallback(t *testing.T) {
 		}
 		defer l.Close()
 		st := loginOnly(t, e, e.p.LoginBrowser("alice"))
-		if !errors.Is(st.Err, flow.ErrCallbackListen) || !errors.Is(st.Err, syscall.EADDRINUSE) && !strings.Contains(st.Err.Error(), "in use") {
+		if !errors.Is(st.Err, wire.ErrCallbackListen) || !errors.Is(st.Err, syscall.EADDRINUSE) && !strings.Contains(st.Err.Error(), "in use") {
 			t.Errorf("login = %v, want ErrCallbackListen naming the busy address", st.Err)
 		}
 	})
@@ -171,7 +173,7 @@ func TestLoginCallback(t *testing.T) {
 	t.Run("browser fails", func(t *testing.T) {
 		e := start(t, playground.Options{}, "alice")
 		st := loginOnly(t, e, func(string) error { return errors.New("exec: \"no-such-browser\": executable file not found in $PATH") })
-		if !errors.Is(st.Err, flow.ErrBrowser) || st.Explanation.ID != "login.browser" {
+		if !errors.Is(st.Err, wire.ErrBrowser) || st.Explanation.ID != "login.browser" {
 			t.Errorf("login = %v / %+v, want ErrBrowser", st.Err, st.Explanation)
 		}
 	})

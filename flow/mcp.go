@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,6 +11,8 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/xaatools/xaa/flow/wire"
 )
 
 // maxToolText bounds the tool result text kept for the report.
@@ -21,12 +24,12 @@ const ClientName = "xaa"
 // callMCP connects to the MCP server with the official Go SDK over
 // Streamable HTTP, through the recorder, lists the tools and calls one when
 // asked (MCP authorization: the token on every request).
-func (r *Runner) callMCP(ctx context.Context, s *session, st *Step, scheme, token string) (*MCPResult, error) {
+func (r *Runner) callMCP(ctx context.Context, s *wire.Client, st *Step, scheme, token string) (*MCPResult, error) {
 	endpoint := r.Config.Resource.MCPURL
 	res := &MCPResult{URL: endpoint}
 	httpClient := &http.Client{
-		Transport: &bearerTransport{scheme: scheme, token: token, next: s.rec},
-		Timeout:   s.env.requestTimeout(),
+		Transport: &bearerTransport{scheme: scheme, token: token, next: s.Recorder()},
+		Timeout:   s.Timeout(),
 		CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
 		},
@@ -38,12 +41,12 @@ func (r *Runner) callMCP(ctx context.Context, s *session, st *Step, scheme, toke
 		DisableStandaloneSSE: true, // one request, one answer: nothing to wait for
 	}
 	client := mcp.NewClient(&mcp.Implementation{Name: ClientName, Version: "dev"}, nil)
-	ctx = withLabel(ctx, PartyResource, "MCP")
+	ctx = wire.WithLabel(ctx, wire.PartyResource, "MCP")
 	defer labelMCPExchanges(s)
 
 	cs, err := client.Connect(ctx, transport, nil)
 	if err != nil {
-		return res, s.mcpError("initialize", endpoint, err)
+		return res, mcpError(s, "initialize", endpoint, err)
 	}
 	defer cs.Close()
 	if init := cs.InitializeResult(); init != nil {
@@ -54,7 +57,7 @@ func (r *Runner) callMCP(ctx context.Context, s *session, st *Step, scheme, toke
 	}
 	tools, err := cs.ListTools(ctx, nil)
 	if err != nil {
-		return res, s.mcpError("tools/list", endpoint, err)
+		return res, mcpError(s, "tools/list", endpoint, err)
 	}
 	for _, t := range tools.Tools {
 		res.Tools = append(res.Tools, MCPTool{Name: t.Name, Description: t.Description})
@@ -63,23 +66,23 @@ func (r *Runner) callMCP(ctx context.Context, s *session, st *Step, scheme, toke
 	for i, t := range res.Tools {
 		names[i] = t.Name
 	}
-	st.note("MCP tools: %s", orText(strings.Join(names, ", "), "(none)"))
+	st.note("MCP tools: %s", cmp.Or(strings.Join(names, ", "), "(none)"))
 	if r.Tool == "" {
 		return res, nil
 	}
 	var args map[string]any
 	if len(r.ToolArgs) > 0 {
 		if err := json.Unmarshal(r.ToolArgs, &args); err != nil {
-			return res, fmt.Errorf("%w: --args is not a JSON object: %v", ErrNoInput, err)
+			return res, fmt.Errorf("%w: --args is not a JSON object: %v", wire.ErrNoInput, err)
 		}
 	}
 	call, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: r.Tool, Arguments: args})
 	if err != nil {
-		return res, s.mcpError("tools/call", endpoint, err)
+		return res, mcpError(s, "tools/call", endpoint, err)
 	}
 	res.Call = &MCPToolCall{Name: r.Tool, IsError: call.IsError, Text: toolText(call)}
 	if call.IsError {
-		return res, &MCPError{Operation: "tools/call", Message: "the tool " + r.Tool + " reported an error: " + firstLine(res.Call.Text)}
+		return res, &wire.MCPError{Operation: "tools/call", Message: "the tool " + r.Tool + " reported an error: " + firstLine(res.Call.Text)}
 	}
 	return res, nil
 }
@@ -110,41 +113,39 @@ func firstLine(s string) string {
 // mcpError explains a failed MCP call: a refusal of the token (401/403 with
 // a challenge) like any resource's, a network failure as a *FetchError,
 // anything else as an *MCPError with the JSON-RPC code and HTTP status.
-func (s *session) mcpError(op, endpoint string, err error) error {
-	xs := s.exchanges()
-	var last *Exchange
+func mcpError(s *wire.Client, op, endpoint string, err error) error {
+	xs := s.Exchanges()
+	var last *wire.Exchange
 	if len(xs) > 0 {
 		last = xs[len(xs)-1]
 	}
 	if last != nil && last.Err != nil {
-		return classifyTransportError("the MCP server", endpoint, s.client.Timeout, last.Err)
+		return wire.ClassifyTransportError("the MCP server", endpoint, s.HTTP().Timeout, last.Err)
 	}
 	status := 0
 	if last != nil && last.Response != nil {
 		status = last.Response.Status
-		if rerr := resourceRefusal(status, last.Response.Header, "the MCP server", endpoint); rerr != nil && (status == http.StatusUnauthorized || status == http.StatusForbidden) {
+		if rerr := wire.ResourceRefusal(status, last.Response.Header, "the MCP server", endpoint); rerr != nil && (status == http.StatusUnauthorized || status == http.StatusForbidden) {
 			return rerr
 		}
 	}
-	me := &MCPError{Operation: op, Err: err, Message: err.Error()}
-	var wire *jsonrpc.Error
-	if errors.As(err, &wire) {
-		me.Code, me.Message = wire.Code, wire.Message
+	me := &wire.MCPError{Operation: op, Err: err, Message: err.Error()}
+	var rpcErr *jsonrpc.Error
+	if errors.As(err, &rpcErr) {
+		me.Code, me.Message = rpcErr.Code, rpcErr.Message
 	}
 	if status >= 300 {
 		me.Status = status
-		me.Message = "HTTP " + statusLine(status) + ": " + me.Message
+		me.Message = "HTTP " + wire.StatusLine(status) + ": " + me.Message
 	}
 	return me
 }
 
 // labelMCPExchanges names each MCP exchange after its JSON-RPC method.
-func labelMCPExchanges(s *session) {
-	s.rec.mu.Lock()
-	defer s.rec.mu.Unlock()
-	for _, x := range s.rec.exchanges {
+func labelMCPExchanges(s *wire.Client) {
+	s.Recorder().Relabel(func(x *wire.Exchange) {
 		if x.Label != "MCP" {
-			continue
+			return
 		}
 		var msg struct {
 			Method string `json:"method"`
@@ -154,5 +155,5 @@ func labelMCPExchanges(s *session) {
 		} else if x.Request.Method != http.MethodPost {
 			x.Label = "MCP " + x.Request.Method
 		}
-	}
+	})
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xaatools/xaa/flow/wire"
+
 	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/flow/playground"
 	"github.com/xaatools/xaa/inspect"
@@ -149,7 +151,7 @@ func TestResendJWTBearerReplay(t *testing.T) {
 	if again.Status != flow.StepFail || again.Explanation == nil || again.Explanation.ID != "jwt_bearer.replayed" {
 		t.Errorf("resent jwt-bearer = %s %+v, want fail explained as jwt_bearer.replayed", again.Status, again.Explanation)
 	}
-	var oe *flow.OAuthError
+	var oe *wire.OAuthError
 	if !errors.As(again.Err, &oe) || oe.Code != "invalid_grant" || oe.Status != 400 {
 		t.Errorf("error = %#v, want an *OAuthError invalid_grant 400", again.Err)
 	}
@@ -230,7 +232,7 @@ func TestResourceRefusals(t *testing.T) {
 				t.Fatal(err)
 			}
 			s := run.Step(flow.StepResource)
-			var oe *flow.OAuthError
+			var oe *wire.OAuthError
 			if s.Status != flow.StepFail || !errors.As(s.Err, &oe) || oe.Status != c.status {
 				t.Fatalf("resource = %s, %v; want fail with an HTTP %d challenge:%s", s.Status, s.Err, c.status, summary(run))
 			}

@@ -2,10 +2,10 @@ package flow
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"strings"
 
+	"github.com/xaatools/xaa/flow/wire"
 	"github.com/xaatools/xaa/inspect"
 )
 
@@ -68,7 +68,7 @@ func (b *bearerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 
 // callResource is step 4: a REST GET of resource.api_url and/or an MCP
 // session with resource.mcp_url, with the access token.
-func (r *Runner) callResource(ctx context.Context, s *session, st *Step) {
+func (r *Runner) callResource(ctx context.Context, s *wire.Client, st *Step) {
 	c := r.Config
 	if st.In.AccessToken == "" {
 		st.Err = wrapNoInput("an access token: run the jwt-bearer grant, or give one with --from resource --token T")
@@ -104,40 +104,21 @@ func (r *Runner) callResource(ctx context.Context, s *session, st *Step) {
 }
 
 // callAPI GETs the REST URL with the token.
-func (r *Runner) callAPI(ctx context.Context, s *session, scheme, token string) (*APIResult, error) {
+func (r *Runner) callAPI(ctx context.Context, s *wire.Client, scheme, token string) (*APIResult, error) {
 	url := r.Config.Resource.APIURL
-	req, err := http.NewRequestWithContext(withLabel(ctx, PartyResource, "API call"), http.MethodGet, url, nil)
+	req, err := http.NewRequestWithContext(wire.WithLabel(ctx, wire.PartyResource, "API call"), http.MethodGet, url, nil)
 	if err != nil {
-		return nil, &FetchError{Kind: FetchBadURL, What: "the API", URL: url, Err: err}
+		return nil, &wire.FetchError{Kind: wire.FetchBadURL, What: "the API", URL: url, Err: err}
 	}
 	req.Header.Set("Authorization", scheme+" "+token)
 	req.Header.Set("Accept", "application/json")
-	resp, err := send(s.client, req, "the API response", s.env.maxBody())
+	resp, err := s.Send(req, "the API response")
 	if err != nil {
 		return nil, err
 	}
 	res := &APIResult{URL: url, Status: resp.Status, ContentType: resp.Header.Get("Content-Type"), Size: len(resp.Body)}
-	if err := resourceRefusal(resp.Status, resp.Header, "the API", url); err != nil {
+	if err := wire.ResourceRefusal(resp.Status, resp.Header, "the API", url); err != nil {
 		return res, err
 	}
 	return res, nil
-}
-
-// resourceRefusal turns a non-2xx answer of a resource into an error: the
-// Bearer challenge of a 401/403 as an *OAuthError (RFC 6750 §3), a
-// challenge without an error code as ErrTokenRejected, any other status as
-// a *FetchError.
-func resourceRefusal(status int, h http.Header, what, url string) error {
-	if status >= 200 && status < 300 {
-		return nil
-	}
-	if status == http.StatusUnauthorized || status == http.StatusForbidden {
-		ch, ok := BearerChallenge(h.Values("WWW-Authenticate"))
-		if ok && ch.Param("error") != "" {
-			return &OAuthError{Status: status, Code: ch.Param("error"), Description: ch.Param("error_description"), URI: ch.Param("error_uri"),
-				Scope: ch.Param("scope"), ResourceMetadata: ch.Param("resource_metadata"), Source: "WWW-Authenticate"}
-		}
-		return fmt.Errorf("%w: %s answered %s without an error code", ErrTokenRejected, what, statusLine(status))
-	}
-	return &FetchError{Kind: FetchStatus, What: what, URL: url, Status: status, ContentType: h.Get("Content-Type")}
 }

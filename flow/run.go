@@ -36,7 +36,7 @@ type Run struct {
 	Duration time.Duration
 	// From is the step the run started from.
 	From StepID
-	// config.Parties names the configured parties, without secrets.
+	// Parties names the configured parties, without secrets.
 	Parties config.Parties
 }
 
@@ -178,7 +178,7 @@ func (r *Runner) RunStep(ctx context.Context, id StepID, in State, set Overrides
 	o := r.Overrides[id].merged(set)
 	st := &Step{ID: id, Started: r.Env.now(), In: in, Out: in, Overrides: o}
 	r.Env.progress(Progress{Step: id, Message: id.Title() + "…"})
-	s := newSession(r.Env, r.Config.Secrets())
+	s := r.Env.Client(r.Config.Secrets())
 	switch id {
 	case StepDiscovery:
 		r.discover(ctx, s, st)
@@ -191,7 +191,7 @@ func (r *Runner) RunStep(ctx context.Context, id StepID, in State, set Overrides
 	case StepResource:
 		r.callResource(ctx, s, st)
 	}
-	st.Exchanges = s.exchanges()
+	st.Exchanges = s.Exchanges()
 	st.finish(r.Env.now())
 	r.Env.progress(Progress{Step: id, Message: id.Title() + ": " + st.Status.String(), Done: true, Status: st.Status})
 	return st

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/xaatools/xaa/flow/config"
+	"github.com/xaatools/xaa/flow/wire"
 )
 
 // State is what the steps hand on to each other: metadata, keys and tokens.
@@ -14,11 +15,11 @@ import (
 type State struct {
 	// IdP and AS are the authorization servers' metadata, IdPKeys and
 	// ASKeys their key sets.
-	IdP, AS         *Metadata
-	IdPKeys, ASKeys *JWKS
+	IdP, AS         *wire.Metadata
+	IdPKeys, ASKeys *wire.JWKS
 	// API and MCP are the protected resource metadata of resource.api_url
 	// and resource.mcp_url, when published.
-	API, MCP *ResourceMetadata
+	API, MCP *wire.ResourceMetadata
 
 	// IDToken and RefreshToken come from the login; Nonce is the nonce the
 	// ID token must carry.

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/xaatools/xaa/flow/wire"
 	"github.com/xaatools/xaa/inspect"
 )
 
@@ -153,7 +154,7 @@ type Step struct {
 	Started  time.Time
 	Duration time.Duration
 	// Exchanges are the HTTP round trips, in order, secrets redacted.
-	Exchanges []*Exchange
+	Exchanges []*wire.Exchange
 	// Tokens are the tokens the step received (or was given), analysed.
 	Tokens []inspect.Analysis
 	// Checks are the step's own checks (metadata, responses, chain).
@@ -246,13 +247,13 @@ func firstFailedCheck(s *Step) error {
 	if !s.advisory() {
 		for _, a := range s.Tokens {
 			if c, ok := a.Checks.FirstFailure(); ok {
-				return &CheckError{Check: c, Token: a.Token.Kind.String()}
+				return &wire.CheckError{Check: c, Token: a.Token.Kind.String()}
 			}
 		}
 	}
 	for _, c := range s.Checks {
 		if c.Status == inspect.StatusFail && !(s.advisory() && strings.HasPrefix(c.ID, "chain.")) {
-			return &CheckError{Check: c}
+			return &wire.CheckError{Check: c}
 		}
 	}
 	return nil

@@ -1,11 +1,13 @@
 package flow
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/url"
 	"strings"
 
+	"github.com/xaatools/xaa/flow/wire"
 	"github.com/xaatools/xaa/inspect"
 )
 
@@ -16,7 +18,7 @@ const specTokenExchange = "RFC 8693 §2.2.1; draft-ietf-oauth-identity-assertion
 // an ID-JAG whose audience is the resource AS (draft §4.3). The response is
 // checked, the ID-JAG verified with the IdP's keys and checked against what
 // was sent and what step 3 will use.
-func (r *Runner) tokenExchange(ctx context.Context, s *session, st *Step) {
+func (r *Runner) tokenExchange(ctx context.Context, s *wire.Client, st *Step) {
 	c := r.Config
 	in := st.In
 	idp := in.IdP
@@ -57,8 +59,8 @@ func (r *Runner) tokenExchange(ctx context.Context, s *session, st *Step) {
 		st.note("--set %s=%s", k, shortIfToken(k, st.Overrides[k]))
 	}
 
-	auth := clientAuth{cc: c.IdP.ClientConfig, tokenEndpoint: idp.TokenEndpoint, issuer: idp.Issuer}
-	tr, err := s.postToken(ctx, PartyIdP, "token exchange", idp.TokenEndpoint, form, auth)
+	auth := wire.ClientAuth{Client: c.IdP.ClientConfig, TokenEndpoint: idp.TokenEndpoint, Issuer: idp.Issuer}
+	tr, err := s.PostToken(ctx, wire.PartyIdP, "token exchange", idp.TokenEndpoint, form, auth)
 	if err != nil {
 		st.Err = err
 		return
@@ -72,7 +74,7 @@ func (r *Runner) tokenExchange(ctx context.Context, s *session, st *Step) {
 	case tt == "N_A":
 		st.check("token_exchange.token_type", inspect.StatusPass, "token_type is N_A", "N_A", tt, "", specTokenExchange)
 	default:
-		st.check("token_exchange.token_type", inspect.StatusWarn, "token_type is N_A", "N_A", orText(tt, "(absent)"),
+		st.check("token_exchange.token_type", inspect.StatusWarn, "token_type is N_A", "N_A", cmp.Or(tt, "(absent)"),
 			"an ID-JAG is not an access token; the IdP should answer token_type N_A", specTokenExchange)
 	}
 	if _, ok := tr.Fields.Raw("refresh_token"); ok {
@@ -90,7 +92,7 @@ func (r *Runner) tokenExchange(ctx context.Context, s *session, st *Step) {
 	if as != nil {
 		expect.Audience, expect.TokenEndpoint = as.Issuer, as.TokenEndpoint
 	}
-	a, keys := s.analyzeWithRefetch(ctx, jag, in.IdPKeys, PartyIdP, inspect.Options{Want: inspect.KindIDJAG, Expect: expect})
+	a, keys := s.AnalyzeWithRefetch(ctx, jag, in.IdPKeys, wire.PartyIdP, inspect.Options{Want: inspect.KindIDJAG, Expect: expect})
 	st.Tokens = append(st.Tokens, a)
 	st.Out.IdPKeys = keys
 	st.Out.IDJAG = jag.Raw
@@ -108,7 +110,7 @@ func (r *Runner) resourceID(in State) string {
 	if r.Config.Resource.ID != "" {
 		return r.Config.Resource.ID
 	}
-	for _, md := range []*ResourceMetadata{in.MCP, in.API} {
+	for _, md := range []*wire.ResourceMetadata{in.MCP, in.API} {
 		if md != nil && md.Resource != "" {
 			return md.Resource
 		}
@@ -118,10 +120,10 @@ func (r *Runner) resourceID(in State) string {
 
 // decodeFromResponse decodes the named token of a token response, keeping
 // the other members as its envelope so inspect checks the URNs there.
-func decodeFromResponse(tr *tokenResponse, field string) (*inspect.Token, error) {
-	raw := tr.str(field)
+func decodeFromResponse(tr *wire.TokenResponse, field string) (*inspect.Token, error) {
+	raw := tr.Str(field)
 	if raw == "" {
-		return nil, fmt.Errorf("%w: %s is missing or not a string", ErrMissingToken, field)
+		return nil, fmt.Errorf("%w: %s is missing or not a string", wire.ErrMissingToken, field)
 	}
 	toks, err := inspect.DecodeAll(string(tr.Body))
 	if err == nil {
@@ -133,7 +135,7 @@ func decodeFromResponse(tr *tokenResponse, field string) (*inspect.Token, error)
 	}
 	t, err := inspect.Decode(raw)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrBadResponse, field, err)
+		return nil, fmt.Errorf("%w: %s: %v", wire.ErrBadResponse, field, err)
 	}
 	t.Name = field
 	return t, nil
@@ -153,10 +155,8 @@ func decodeOrNil(raw string) *inspect.Token {
 
 // shortIfToken shortens the value of a token parameter for a note.
 func shortIfToken(param, value string) string {
-	for _, p := range tokenParams {
-		if p == param {
-			return inspect.ShortenToken(value)
-		}
+	if wire.IsTokenParam(param) {
+		return inspect.ShortenToken(value)
 	}
 	if strings.Count(value, ".") >= 2 && strings.HasPrefix(value, "eyJ") {
 		return inspect.ShortenToken(value)

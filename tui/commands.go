@@ -4,11 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/xaatools/xaa/flow/wire"
 
 	"github.com/xaatools/xaa/flow/config"
 
@@ -22,9 +23,6 @@ import (
 // This file holds every tea.Cmd of the program: the only code that touches
 // the network, files or the clock. Update calls these factories and gets the
 // results back as messages.
-
-// maxKeyFileBytes bounds a key file read from disk; real ones are a few KiB.
-const maxKeyFileBytes = 1 << 20
 
 // tick sends the time once a second.
 func tick() tea.Cmd {
@@ -43,59 +41,23 @@ func loadKeys(ctx context.Context, env flow.Env, seq int, spec, issuer string) t
 }
 
 func keysFrom(ctx context.Context, env flow.Env, spec, issuer string) (*inspect.KeySet, string, error) {
-	switch {
-	case spec == "":
+	var j *wire.JWKS
+	var err error
+	if spec == "" {
 		if issuer == "" {
 			return nil, "", errors.New("the token has no iss claim to discover keys from: type a JWKS URL or a key file")
 		}
-		j, err := flow.FindJWKS(ctx, env, issuer)
-		if err != nil {
-			return nil, "", err
-		}
-		return j.KeySet(), j.Source(), nil
-	case strings.HasPrefix(spec, "https://") || strings.HasPrefix(spec, "http://"):
-		j, err := flow.FetchJWKS(ctx, env, spec)
-		if err != nil {
-			return nil, "", err
-		}
-		return j.KeySet(), j.Source(), nil
-	case strings.HasPrefix(spec, "{") || strings.HasPrefix(spec, "-----BEGIN"):
-		ks, err := inspect.ParseJWKS([]byte(spec))
-		if err != nil {
-			return nil, "", fmt.Errorf("the keys typed in are not a JWKS, a JWK or PEM: %w", err)
-		}
-		return ks, "keys typed in", nil
+		j, err = wire.FindJWKS(ctx, env.Options(nil), issuer)
+	} else {
+		j, err = wire.LoadKeySet(ctx, env.Options(nil), spec)
 	}
-	b, err := readFileBounded(spec, maxKeyFileBytes)
+	if errors.Is(err, os.ErrNotExist) {
+		err = fmt.Errorf("%w — type a JWKS URL (https://…), a key file, or leave it empty to discover keys from iss", err)
+	}
 	if err != nil {
 		return nil, "", err
 	}
-	ks, err := inspect.ParseJWKS(b)
-	if err != nil {
-		return nil, "", fmt.Errorf("%s is not a JWKS, a JWK or PEM: %w", spec, err)
-	}
-	return ks, spec, nil
-}
-
-// readFileBounded reads a file of at most limit bytes, with errors that name
-// the file and the problem.
-func readFileBounded(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("%s: no such file — type a JWKS URL (https://…), a key file, or leave it empty to discover keys from iss", path)
-		}
-		return nil, fmt.Errorf("%s: %w", path, errors.Unwrap(err))
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, err)
-	}
-	if int64(len(b)) > limit {
-		return nil, fmt.Errorf("%s is larger than %d KiB: not a key file", path, limit>>10)
-	}
-	return b, nil
+	return j.KeySet(), j.Source(), nil
 }
 
 // copyText copies text to the clipboard of the terminal (OSC 52).
@@ -169,7 +131,7 @@ func writeConfig(path string, cfg *config.Config) error {
 
 // curlFor returns the curl command that reproduces an exchange: secrets and
 // (unless revealed) tokens as $ENV placeholders.
-func curlFor(x *flow.Exchange, reveal bool) string { return x.Curl(reveal) }
+func curlFor(x *wire.Exchange, reveal bool) string { return x.Curl(reveal) }
 
 // saveReport writes flow's redacted Markdown transcript of the steps that
 // ran into the current directory, named by the time it was saved, mode 0600.

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xaatools/xaa/flow/wire"
+
 	"github.com/xaatools/xaa/flow/config"
 
 	"github.com/charmbracelet/x/ansi"
@@ -145,7 +147,7 @@ func doctorFixture() *flow.Diagnosis {
 			{ID: "requesting_app.connection", Party: flow.DoctorRequestingApp, Status: flow.DoctorFail, Title: "A managed connection links the requesting app to the resource app",
 				Expected: "a connection from 0oa1 to audience https://as.example.com", Actual: "invalid_target (HTTP 400)", Hint: "connect the requesting app to the resource app (Manage Connections)",
 				Console: "Okta Admin Console › Applications › Applications › (requesting app, e.g. Agent0) › Manage Connections", Spec: "draft §4.3.3",
-				Evidence: []*flow.Exchange{x}},
+				Evidence: []*wire.Exchange{x}},
 			{ID: "resource_app.audience", Party: flow.DoctorResourceApp, Status: flow.DoctorUnknown, Title: "The ID-JAG's audience is the resource AS issuer", Actual: "not known",
 				Hint: "not known: the org refused the exchange at \"a managed connection links the requesting app to the resource app\""},
 		}}

@@ -10,13 +10,14 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/xaatools/xaa/flow"
+	"github.com/xaatools/xaa/flow/wire"
+
 	"github.com/xaatools/xaa/inspect"
 )
 
 // requestsView renders every request a step sent, as it went over the wire:
 // secrets were redacted when recorded, tokens are shortened unless revealed.
-func requestsView(s styles, xs []*flow.Exchange, reveal bool) string {
+func requestsView(s styles, xs []*wire.Exchange, reveal bool) string {
 	if len(xs) == 0 {
 		return s.faint.Render("This step sent no request.")
 	}
@@ -44,7 +45,7 @@ func requestsView(s styles, xs []*flow.Exchange, reveal bool) string {
 }
 
 // responsesView renders every response a step received.
-func responsesView(s styles, xs []*flow.Exchange, reveal bool) string {
+func responsesView(s styles, xs []*wire.Exchange, reveal bool) string {
 	if len(xs) == 0 {
 		return s.faint.Render("This step received no response.")
 	}
@@ -61,10 +62,10 @@ func responsesView(s styles, xs []*flow.Exchange, reveal bool) string {
 }
 
 // responseView renders one response: status, headers, body.
-func responseView(s styles, x *flow.Exchange) string { return responseBlock(s, x, true) }
+func responseView(s styles, x *wire.Exchange) string { return responseBlock(s, x, true) }
 
 // responseBlock renders a response, with or without its headers.
-func responseBlock(s styles, x *flow.Exchange, headers bool) string {
+func responseBlock(s styles, x *wire.Exchange, headers bool) string {
 	var b strings.Builder
 	r := x.Response
 	if r == nil {
@@ -96,7 +97,7 @@ func responseBlock(s styles, x *flow.Exchange, headers bool) string {
 }
 
 // exchangeHeading names an exchange: what it was for and who was called.
-func exchangeHeading(s styles, x *flow.Exchange) string {
+func exchangeHeading(s styles, x *wire.Exchange) string {
 	label := x.Label
 	if label == "" {
 		label = x.Request.Method + " " + x.Request.URL
@@ -190,7 +191,7 @@ func byteCount(n int64) string {
 }
 
 // curlView renders a curl command for every request of a step.
-func curlView(s styles, xs []*flow.Exchange, reveal bool) string {
+func curlView(s styles, xs []*wire.Exchange, reveal bool) string {
 	if len(xs) == 0 {
 		return s.faint.Render("This step sent no request.")
 	}

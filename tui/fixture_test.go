@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xaatools/xaa/flow/wire"
+
 	"github.com/xaatools/xaa/flow/config"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -111,17 +113,17 @@ func analyse(t *testing.T, raw, name string, keys *inspect.KeySet, source string
 }
 
 // exchange builds a recorded round trip.
-func exchange(label, party, method, url, reqType, reqBody string, status int, respBody string) *flow.Exchange {
-	x := &flow.Exchange{
+func exchange(label, party, method, url, reqType, reqBody string, status int, respBody string) *wire.Exchange {
+	x := &wire.Exchange{
 		Label: label, Party: party, Started: testNow, Duration: 12 * time.Millisecond,
-		Request: flow.RecordedRequest{Method: method, URL: url, Header: http.Header{"Accept": {"application/json"}}},
+		Request: wire.RecordedRequest{Method: method, URL: url, Header: http.Header{"Accept": {"application/json"}}},
 	}
 	if reqBody != "" {
 		x.Request.Header.Set("Content-Type", reqType)
 		x.Request.Body = []byte(reqBody)
 		x.Request.BodySize = int64(len(reqBody))
 	}
-	x.Response = &flow.RecordedResponse{
+	x.Response = &wire.RecordedResponse{
 		Status: status, StatusText: http.StatusText(status), Proto: "HTTP/1.1",
 		Header: http.Header{"Content-Type": {"application/json"}, "Cache-Control": {"no-store"}},
 		Body:   []byte(respBody), BodySize: int64(len(respBody)),
@@ -140,7 +142,7 @@ func passingSteps(t *testing.T) [stepCount]*flow.Step {
 	var s [stepCount]*flow.Step
 
 	s[0] = step(flow.StepDiscovery, 41*time.Millisecond)
-	s[0].Exchanges = []*flow.Exchange{
+	s[0].Exchanges = []*wire.Exchange{
 		exchange("IdP OIDC discovery", "idp", "GET", inspecttest.IdPIssuer+"/.well-known/openid-configuration", "", "", 200,
 			`{"issuer":"`+inspecttest.IdPIssuer+`","token_endpoint":"`+inspecttest.IdPIssuer+`/token","jwks_uri":"`+idpKeys+`"}`),
 		exchange("IdP key set", "idp", "GET", idpKeys, "", "", 200, string(inspecttest.JWKS(t, inspecttest.Fixed("kid-1")))),
@@ -151,28 +153,28 @@ func passingSteps(t *testing.T) [stepCount]*flow.Step {
 
 	s[1] = step(flow.StepLogin, 1300*time.Millisecond)
 	s[1].Tokens = []inspect.Analysis{analyse(t, tk.idToken, "id_token", tk.keys, idpKeys, inspect.Expect{Issuer: inspecttest.IdPIssuer, Audience: inspecttest.IdPClientID})}
-	s[1].Exchanges = []*flow.Exchange{exchange("IdP token (authorization code)", "idp", "POST", inspecttest.IdPIssuer+"/token",
+	s[1].Exchanges = []*wire.Exchange{exchange("IdP token (authorization code)", "idp", "POST", inspecttest.IdPIssuer+"/token",
 		"application/x-www-form-urlencoded", "grant_type=authorization_code&code=abc123def456&redirect_uri=http%3A%2F%2F127.0.0.1%3A8976%2Fcallback&code_verifier=[REDACTED]", 200,
 		`{"token_type":"Bearer","expires_in":3600,"id_token":"`+tk.idToken+`"}`)}
 
 	s[2] = step(flow.StepTokenExchange, 23*time.Millisecond)
 	s[2].Tokens = []inspect.Analysis{analyse(t, tk.idJAG, "access_token", tk.keys, idpKeys, inspect.Expect{Issuer: inspecttest.IdPIssuer, Audience: inspecttest.ASIssuer, ClientID: inspecttest.ASClientID})}
-	s[2].Exchanges = []*flow.Exchange{exchange("IdP token exchange", "idp", "POST", inspecttest.IdPIssuer+"/token",
+	s[2].Exchanges = []*wire.Exchange{exchange("IdP token exchange", "idp", "POST", inspecttest.IdPIssuer+"/token",
 		"application/x-www-form-urlencoded",
 		"grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange&requested_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aid-jag&audience=https%3A%2F%2Fas.example.com&resource=https%3A%2F%2Fapi.example.com%2Ftodos&scope=todos.read&subject_token="+tk.idToken+"&subject_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aid_token",
 		200, `{"issued_token_type":"urn:ietf:params:oauth:token-type:id-jag","access_token":"`+tk.idJAG+`","token_type":"N_A","expires_in":300}`)}
 	s[2].Exchanges[0].Request.BasicUser = inspecttest.IdPClientID
-	s[2].Out.IdPKeys = &flow.JWKS{URL: idpKeys, Keys: publishedKeys(t)}
+	s[2].Out.IdPKeys = &wire.JWKS{URL: idpKeys, Keys: publishedKeys(t)}
 	s[2].Exchanges[0].Request.Header.Set("Authorization", "Basic [REDACTED]")
 
 	s[3] = step(flow.StepJWTBearer, 17*time.Millisecond)
 	s[3].Tokens = []inspect.Analysis{analyse(t, tk.accessToken, "access_token", tk.keys, inspecttest.ASIssuer+"/keys", inspect.Expect{Issuer: inspecttest.ASIssuer, Audience: inspecttest.Resource})}
-	s[3].Exchanges = []*flow.Exchange{exchange("resource AS token (jwt-bearer)", "as", "POST", inspecttest.ASTokenEndpoint,
+	s[3].Exchanges = []*wire.Exchange{exchange("resource AS token (jwt-bearer)", "as", "POST", inspecttest.ASTokenEndpoint,
 		"application/x-www-form-urlencoded", "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion="+tk.idJAG, 200,
 		`{"access_token":"`+tk.accessToken+`","token_type":"Bearer","expires_in":3600,"scope":"todos.read"}`)}
 
 	s[4] = step(flow.StepResource, 8*time.Millisecond)
-	s[4].Exchanges = []*flow.Exchange{exchange("todo API", "resource", "GET", inspecttest.Resource, "", "", 200, `[{"id":1,"title":"try xaa","done":false}]`)}
+	s[4].Exchanges = []*wire.Exchange{exchange("todo API", "resource", "GET", inspecttest.Resource, "", "", 200, `[{"id":1,"title":"try xaa","done":false}]`)}
 	s[4].Exchanges[0].Request.Header.Set("Authorization", "Bearer "+tk.accessToken)
 	for i := range s {
 		if i > 0 {
@@ -201,11 +203,11 @@ func refusedTokenExchange(t *testing.T) *flow.Step {
 	tk := mintTokens(t)
 	st := &flow.Step{ID: flow.StepTokenExchange, Status: flow.StepFail, Started: testNow, Duration: 19 * time.Millisecond}
 	body := `{"error":"invalid_target","error_description":"Token Exchange requests must include a valid audience of the authorization server."}`
-	st.Exchanges = []*flow.Exchange{exchange("IdP token exchange", "idp", "POST", inspecttest.IdPIssuer+"/token",
+	st.Exchanges = []*wire.Exchange{exchange("IdP token exchange", "idp", "POST", inspecttest.IdPIssuer+"/token",
 		"application/x-www-form-urlencoded",
 		"grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange&requested_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aid-jag&audience=https%3A%2F%2Fas.example.com%2F&subject_token="+tk.idToken+"&subject_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aid_token",
 		400, body)}
-	st.Err = &flow.OAuthError{Status: 400, Code: "invalid_target", Description: "Token Exchange requests must include a valid audience of the authorization server.", Source: "token endpoint", Body: []byte(body)}
+	st.Err = &wire.OAuthError{Status: 400, Code: "invalid_target", Description: "Token Exchange requests must include a valid audience of the authorization server.", Source: "token endpoint", Body: []byte(body)}
 	st.Explanation = &flow.Explanation{
 		ID:      "token_exchange.invalid_target.audience",
 		Meaning: "The IdP does not know the audience: it is not the issuer of a resource AS it has a connection to.",

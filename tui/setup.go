@@ -77,7 +77,7 @@ func oktaForm(c *shared) form {
 	})
 }
 
-// config builds a config.Config from the form.
+// config builds a Config from the form.
 func (s setup) config() *config.Config {
 	v := s.form.values()
 	cfg := &config.Config{Source: s.savePath}

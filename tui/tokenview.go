@@ -4,7 +4,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/xaatools/xaa/flow"
+	"github.com/xaatools/xaa/flow/wire"
+
 	"github.com/xaatools/xaa/inspect"
 	"github.com/xaatools/xaa/tui/report"
 )
@@ -67,7 +68,7 @@ func verdictBanner(s styles, a inspect.Analysis, now time.Time) string {
 // token was verified against, so the table lists every published key: ✓
 // the one that verified, ✗ the others, each saying why. Verify tries only
 // the key a kid names; people debugging a rotation want to see them all.
-func withWholeKeySet(a inspect.Analysis, sets ...*flow.JWKS) inspect.Analysis {
+func withWholeKeySet(a inspect.Analysis, sets ...*wire.JWKS) inspect.Analysis {
 	src := a.Signature.KeySource
 	var ks *inspect.KeySet
 	for _, j := range sets {

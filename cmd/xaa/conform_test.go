@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xaatools/xaa/flow/wire"
+
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/xaatools/xaa/flow"
@@ -211,7 +213,7 @@ func TestConformCommandServe(t *testing.T) {
 		for !strings.Contains(out.String(), "answers until interrupted") && time.Now().Before(deadline) {
 			time.Sleep(20 * time.Millisecond)
 		}
-		keySet, err := flow.FindJWKS(context.Background(), flow.Env{}, "http://"+as.listen)
+		keySet, err := wire.FindJWKS(context.Background(), wire.Options{}, "http://"+as.listen)
 		cancel()
 		if code := <-done; code != exitOK {
 			t.Fatalf("--serve exited %d\n%s\n%s", code, out.String(), errOut.String())

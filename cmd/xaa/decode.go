@@ -134,18 +134,10 @@ func decodeInput(positional []string, io stdio) (string, error) {
 	if len(positional) == 1 {
 		arg = positional[0]
 	}
-	switch {
-	case arg == "-":
-		if io.inIsTerminal {
-			fmt.Fprintln(io.err, "Paste a token (or a token response), then press Ctrl-D:")
-		}
-		b, err := readBounded(io.in, inspect.MaxInputBytes, "standard input")
-		return string(b), err
-	case strings.HasPrefix(arg, "@"):
-		b, err := readFileBounded(arg[1:], inspect.MaxInputBytes)
-		return string(b), err
+	if arg == "-" && io.inIsTerminal {
+		fmt.Fprintln(io.err, "Paste a token (or a token response), then press Ctrl-D:")
 	}
-	return arg, nil
+	return readValue(arg, io)
 }
 
 // parseKind reads the --expect flag.

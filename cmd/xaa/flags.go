@@ -6,11 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
 
+	"github.com/xaatools/xaa/flow/config"
+	"github.com/xaatools/xaa/inspect"
 	"github.com/xaatools/xaa/tui/report"
 )
 
@@ -57,30 +58,18 @@ func usageError(w io.Writer, err error) int {
 	return exitUsage
 }
 
-// readBounded reads at most limit bytes, failing when there is more.
-func readBounded(r io.Reader, limit int64, what string) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", what, err)
+// readValue reads a value given as VALUE, - (standard input) or @FILE,
+// bounded to what a pasted token may be.
+func readValue(arg string, io stdio) (string, error) {
+	switch {
+	case arg == "-":
+		b, err := config.ReadBounded(io.in, inspect.MaxInputBytes, "standard input")
+		return string(b), err
+	case strings.HasPrefix(arg, "@"):
+		b, err := config.ReadFile(arg[1:], inspect.MaxInputBytes)
+		return string(b), err
 	}
-	if int64(len(b)) > limit {
-		return nil, fmt.Errorf("%s is larger than %d KiB; xaa reads at most that much", what, limit>>10)
-	}
-	return b, nil
-}
-
-// readFileBounded reads a file of at most limit bytes, with errors that
-// name the file and the problem.
-func readFileBounded(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("%s: no such file", path)
-		}
-		return nil, fmt.Errorf("%s: %w", path, errors.Unwrap(err))
-	}
-	defer f.Close()
-	return readBounded(f, limit, path)
+	return arg, nil
 }
 
 // colourEnabled says whether to colour output: a terminal, and no NO_COLOR

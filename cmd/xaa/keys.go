@@ -5,7 +5,8 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/xaatools/xaa/flow"
+	"github.com/xaatools/xaa/flow/wire"
+
 	"github.com/xaatools/xaa/inspect"
 )
 
@@ -61,7 +62,7 @@ func (r *keyResolver) forToken(tok *inspect.Token) (tokenKeys, error) {
 		return k, nil
 	}
 	var k tokenKeys
-	jwks, err := flow.FindJWKS(r.ctx, flow.Env{}, issuer)
+	jwks, err := wire.FindJWKS(r.ctx, wire.Options{}, issuer)
 	if err != nil {
 		k.why = "could not get the issuer's keys: " + err.Error()
 	} else {
@@ -80,24 +81,11 @@ func (r *keyResolver) fromFlag() (tokenKeys, error) {
 	if r.fixed != nil {
 		return *r.fixed, nil
 	}
-	var k tokenKeys
-	if isURL(r.f.jwks) {
-		jwks, err := flow.FetchJWKS(r.ctx, flow.Env{}, r.f.jwks)
-		if err != nil {
-			return tokenKeys{}, fmt.Errorf("%w: --jwks: %v", errKeySource, err)
-		}
-		k = tokenKeys{set: jwks.KeySet(), source: jwks.Source()}
-	} else {
-		b, err := readFileBounded(r.f.jwks, inspect.MaxInputBytes)
-		if err != nil {
-			return tokenKeys{}, fmt.Errorf("%w: --jwks %v", errKeySource, err)
-		}
-		set, err := inspect.ParseJWKS(b)
-		if err != nil {
-			return tokenKeys{}, fmt.Errorf("%w: --jwks %s: %v", errKeySource, r.f.jwks, err)
-		}
-		k = tokenKeys{set: set, source: r.f.jwks}
+	jwks, err := wire.LoadKeySet(r.ctx, wire.Options{}, r.f.jwks)
+	if err != nil {
+		return tokenKeys{}, fmt.Errorf("%w: --jwks %v", errKeySource, err)
 	}
+	k := tokenKeys{set: jwks.KeySet(), source: jwks.Source()}
 	if k.set.PrivateKeys {
 		k.warnings = append(k.warnings, "the key set contains PRIVATE key material; a published JWKS must hold public keys only — rotate those keys")
 	}

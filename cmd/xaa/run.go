@@ -15,7 +15,6 @@ import (
 
 	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/flow/playground"
-	"github.com/xaatools/xaa/inspect"
 	"github.com/xaatools/xaa/tui/report"
 )
 
@@ -195,21 +194,11 @@ func buildRunner(f runFlags, io stdio, cfg *config.Config, opener func(string) e
 			return nil, 0, "", fmt.Errorf("--from: %w", err)
 		}
 	}
-	token := f.token
-	switch {
-	case token == "-":
-		b, err := readBounded(io.in, inspect.MaxInputBytes, "standard input")
-		if err != nil {
-			return nil, 0, "", err
-		}
-		token = strings.TrimSpace(string(b))
-	case strings.HasPrefix(token, "@"):
-		b, err := readFileBounded(token[1:], inspect.MaxInputBytes)
-		if err != nil {
-			return nil, 0, "", fmt.Errorf("--token: %w", err)
-		}
-		token = strings.TrimSpace(string(b))
+	token, err := readValue(f.token, io)
+	if err != nil {
+		return nil, 0, "", fmt.Errorf("--token: %w", err)
 	}
+	token = strings.TrimSpace(token)
 	if f.args != "" {
 		var obj map[string]any
 		if err := json.Unmarshal([]byte(f.args), &obj); err != nil {

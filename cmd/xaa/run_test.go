@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xaatools/xaa/flow/wire"
+
 	xaaconfig "github.com/xaatools/xaa/flow/config"
 
 	"go.yaml.in/yaml/v3"
@@ -79,7 +81,7 @@ type runJSON struct {
 type stepJSON struct {
 	ID        flow.StepID         `json:"id"`
 	Status    flow.StepStatus     `json:"status"`
-	Exchanges []flow.ExchangeJSON `json:"exchanges"`
+	Exchanges []wire.ExchangeJSON `json:"exchanges"`
 	Tokens    []struct {
 		Kind  string `json:"kind"`
 		Token string `json:"token"`

@@ -124,7 +124,7 @@ func ReadFile(path string, limit int64) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("%s: no such file", path)
+			return nil, noSuchFile(path)
 		}
 		return nil, fmt.Errorf("%s: %w", path, errors.Unwrap(err))
 	}
@@ -144,3 +144,11 @@ func ReadBounded(r io.Reader, limit int64, what string) ([]byte, error) {
 	}
 	return b, nil
 }
+
+// noSuchFile says a file is missing in fewer words than the os package,
+// and is still os.ErrNotExist to errors.Is.
+type noSuchFile string
+
+func (e noSuchFile) Error() string { return string(e) + ": no such file" }
+
+func (e noSuchFile) Unwrap() error { return os.ErrNotExist }

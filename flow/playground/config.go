@@ -10,7 +10,7 @@ import (
 
 // Config returns the client configuration for the demo requesting app,
 // authenticating with client_secret_basic at both parties: the same
-// config.Config an xaa config file holds.
+// Config an xaa config file holds.
 func (p *Playground) Config() *config.Config {
 	return &config.Config{
 		Source: "the built-in playground",

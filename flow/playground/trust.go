@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -104,13 +103,9 @@ func (ts *trustStore) keySet(ctx context.Context, t *trustedIssuer, refresh bool
 // fetchKeys discovers the issuer's jwks_uri (OIDC Discovery, then RFC 8414)
 // and fetches its JWKS.
 func (ts *trustStore) fetchKeys(ctx context.Context, issuer string) (*inspect.KeySet, string, error) {
-	u, _ := url.Parse(issuer) // checked at start
-	candidates := []string{
-		strings.TrimSuffix(issuer, "/") + "/.well-known/openid-configuration",
-		u.Scheme + "://" + u.Host + "/.well-known/oauth-authorization-server" + strings.TrimSuffix(u.Path, "/"),
-	}
 	var errs []error
-	for _, metaURL := range candidates {
+	for _, candidate := range inspect.IdPMetadataURLs(issuer) {
+		metaURL := candidate.URL
 		var meta struct {
 			Issuer  string `json:"issuer"`
 			JWKSURI string `json:"jwks_uri"`

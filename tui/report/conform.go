@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/xaatools/xaa/flow/wire"
+
 	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/inspect"
 )
@@ -227,7 +229,7 @@ func caseDetail(w *writer, r *flow.CaseResult, o ConformOptions) {
 
 // caseExchange writes one request of a case on a line; verbose adds the
 // response body and a curl command.
-func caseExchange(w *writer, x *flow.Exchange, o ConformOptions, field func(string, string)) {
+func caseExchange(w *writer, x *wire.Exchange, o ConformOptions, field func(string, string)) {
 	s := w.s
 	d := x.ForDisplay(o.Reveal)
 	status := s.Fail.Render("no response")
@@ -281,7 +283,7 @@ func sent(w *writer, r *flow.CaseResult, o ConformOptions, field func(string, st
 // answer writes what the AS answered: its error, or the token it issued.
 func answer(w *writer, r *flow.CaseResult, o ConformOptions, field func(string, string)) {
 	s := w.s
-	var oe *flow.OAuthError
+	var oe *wire.OAuthError
 	switch {
 	case r.AccessToken != nil:
 		at := r.AccessToken.Token

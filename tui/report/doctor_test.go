@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xaatools/xaa/flow/wire"
+
 	"github.com/xaatools/xaa/flow/config"
 
 	"github.com/charmbracelet/lipgloss"
@@ -20,11 +22,11 @@ import (
 func doctorFixture(t *testing.T) (*flow.Diagnosis, string) {
 	t.Helper()
 	token := fixedIDToken(t)
-	refused := &flow.Exchange{Label: "token exchange", Party: flow.PartyIdP, Duration: 12 * time.Millisecond,
-		Request: flow.RecordedRequest{Method: "POST", URL: "https://dev-1.okta.com/oauth2/v1/token",
+	refused := &wire.Exchange{Label: "token exchange", Party: wire.PartyIdP, Duration: 12 * time.Millisecond,
+		Request: wire.RecordedRequest{Method: "POST", URL: "https://dev-1.okta.com/oauth2/v1/token",
 			Header: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}},
 			Body:   []byte("grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange&subject_token=" + token)},
-		Response: &flow.RecordedResponse{Status: 400, Header: http.Header{"Content-Type": {"application/json"}},
+		Response: &wire.RecordedResponse{Status: 400, Header: http.Header{"Content-Type": {"application/json"}},
 			Body: []byte(`{"error":"invalid_target","error_description":"Token Exchange requests must include a valid audience of the authorization server."}`)}}
 	same := "needs a signed-in user: run xaa doctor --token <ID token>"
 	d := &flow.Diagnosis{Duration: 420 * time.Millisecond, Okta: true, SignedIn: true,
@@ -35,7 +37,7 @@ func doctorFixture(t *testing.T) (*flow.Diagnosis, string) {
 			{ID: "requesting_app.connection", Party: flow.DoctorRequestingApp, Status: flow.DoctorFail, Title: "A managed connection links the requesting app to the resource app",
 				Expected: "a connection from 0oa1 to audience https://as.example.com", Actual: "invalid_target (HTTP 400)", Hint: "connect the requesting app to the resource app",
 				Console: "Okta Admin Console › Applications › Applications › (requesting app, e.g. Agent0) › Manage Connections", Spec: "draft §4.3.3",
-				Evidence: []*flow.Exchange{refused}},
+				Evidence: []*wire.Exchange{refused}},
 			{ID: "resource_app.audience", Party: flow.DoctorResourceApp, Status: flow.DoctorUnknown, Title: "The ID-JAG's audience is the resource AS issuer", Actual: "not known", Hint: same},
 			{ID: "resource_app.client_id", Party: flow.DoctorResourceApp, Status: flow.DoctorUnknown, Title: "The ID-JAG's client_id is the client registered at the resource AS", Actual: "not known", Hint: same},
 			{ID: "resource_as.id_jag_profile", Party: flow.DoctorResourceAS, Status: flow.DoctorWarn, Title: "The ID-JAG grant profile is advertised", Expected: "urn:ietf:params:oauth:grant-profile:id-jag",

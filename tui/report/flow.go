@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/xaatools/xaa/flow/wire"
+
 	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/inspect"
 )
@@ -154,7 +156,7 @@ func sameError(st *flow.Step, ex *flow.Explanation) bool {
 
 // exchange writes one round trip on a line; the failed one gets its
 // response body and a curl command, and so does every one when verbose.
-func exchange(w *writer, x *flow.Exchange, o RunOptions, failed bool) {
+func exchange(w *writer, x *wire.Exchange, o RunOptions, failed bool) {
 	s := w.s
 	d := x.ForDisplay(o.Reveal)
 	status := s.Fail.Render("no response")
@@ -181,7 +183,7 @@ func exchange(w *writer, x *flow.Exchange, o RunOptions, failed bool) {
 
 // failedExchange reports whether x is the exchange the step failed on: the
 // last one, when the step failed and it got an error status or none.
-func failedExchange(st *flow.Step, x *flow.Exchange) bool {
+func failedExchange(st *flow.Step, x *wire.Exchange) bool {
 	if st.Status != flow.StepFail || len(st.Exchanges) == 0 || st.Exchanges[len(st.Exchanges)-1] != x {
 		return false
 	}
@@ -244,7 +246,7 @@ func text(s string, reveal bool) string {
 	if reveal {
 		return s
 	}
-	return flow.ShortenTokens(s)
+	return wire.ShortenTokens(s)
 }
 
 func millis(v float64) string {

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xaatools/xaa/flow/wire"
+
 	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/inspect"
 	"github.com/xaatools/xaa/tui/report"
@@ -17,28 +19,28 @@ import (
 func runFixture(t *testing.T) (*flow.Run, string) {
 	t.Helper()
 	jag := badAudAnalysis(t)
-	ok := func(label, method, url string) *flow.Exchange {
-		return &flow.Exchange{Label: label, Party: flow.PartyIdP, Duration: 3 * time.Millisecond,
-			Request:  flow.RecordedRequest{Method: method, URL: url, Header: http.Header{"Accept": {"application/json"}}},
-			Response: &flow.RecordedResponse{Status: 200, Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(`{"issuer":"https://idp.example.com"}`)}}
+	ok := func(label, method, url string) *wire.Exchange {
+		return &wire.Exchange{Label: label, Party: wire.PartyIdP, Duration: 3 * time.Millisecond,
+			Request:  wire.RecordedRequest{Method: method, URL: url, Header: http.Header{"Accept": {"application/json"}}},
+			Response: &wire.RecordedResponse{Status: 200, Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(`{"issuer":"https://idp.example.com"}`)}}
 	}
-	refusal := &flow.OAuthError{Status: 400, Code: "invalid_grant", Source: "token endpoint",
+	refusal := &wire.OAuthError{Status: 400, Code: "invalid_grant", Source: "token endpoint",
 		Description: "The audience of the JWT Bearer Grant must match the the issuer of the authorization server."}
-	bearer := &flow.Exchange{Label: "jwt-bearer grant", Party: flow.PartyAS, Duration: 4 * time.Millisecond,
-		Request: flow.RecordedRequest{Method: "POST", URL: "https://as.example.com/token", BasicUser: "agent-at-todo",
-			Header: http.Header{"Authorization": {"Basic " + flow.Redacted}, "Content-Type": {"application/x-www-form-urlencoded"}},
+	bearer := &wire.Exchange{Label: "jwt-bearer grant", Party: wire.PartyAS, Duration: 4 * time.Millisecond,
+		Request: wire.RecordedRequest{Method: "POST", URL: "https://as.example.com/token", BasicUser: "agent-at-todo",
+			Header: http.Header{"Authorization": {"Basic " + wire.Redacted}, "Content-Type": {"application/x-www-form-urlencoded"}},
 			Body:   []byte("grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=" + jag.Token.Raw)},
-		Response: &flow.RecordedResponse{Status: 400, Header: http.Header{"Content-Type": {"application/json"}},
+		Response: &wire.RecordedResponse{Status: 400, Header: http.Header{"Content-Type": {"application/json"}},
 			Body: []byte(`{"error":"invalid_grant","error_description":"` + refusal.Description + `"}`)}}
 	run := &flow.Run{Duration: 42 * time.Millisecond, Steps: []*flow.Step{
 		{ID: flow.StepDiscovery, Status: flow.StepPass, Duration: 20 * time.Millisecond,
 			Checks:    inspect.Report{{ID: "discovery.idp.issuer", Status: inspect.StatusPass, Title: "IdP metadata issuer is idp.issuer", Actual: "https://idp.example.com"}},
-			Exchanges: []*flow.Exchange{ok("IdP metadata (oidc)", "GET", "https://idp.example.com/.well-known/openid-configuration")}},
+			Exchanges: []*wire.Exchange{ok("IdP metadata (oidc)", "GET", "https://idp.example.com/.well-known/openid-configuration")}},
 		{ID: flow.StepLogin, Status: flow.StepSkipped, Notes: []string{"skipped: the run started from token_exchange with a given token"}},
 		{ID: flow.StepTokenExchange, Status: flow.StepWarn, Duration: 9 * time.Millisecond, Tokens: []inspect.Analysis{jag},
 			Notes: []string{"some checks of the tokens failed; they are advice here — the resource AS (jwt_bearer step) gives the verdict"}},
 		{ID: flow.StepJWTBearer, Status: flow.StepFail, Duration: 5 * time.Millisecond, Err: refusal,
-			Explanation: flow.Explain(flow.StepJWTBearer, refusal), Exchanges: []*flow.Exchange{bearer}},
+			Explanation: flow.Explain(flow.StepJWTBearer, refusal), Exchanges: []*wire.Exchange{bearer}},
 		{ID: flow.StepResource, Status: flow.StepSkipped, Notes: []string{"skipped: the jwt_bearer step failed"}},
 	}}
 	return run, jag.Token.Raw

@@ -1,4 +1,4 @@
-package flow
+package wire
 
 import (
 	"context"
@@ -12,27 +12,28 @@ import (
 	"time"
 )
 
-// callback is what arrived at the redirect URI.
-type callback struct {
+// Callback is what arrived at the redirect URI.
+type Callback struct {
 	Code, State, Iss string
 	// Err is the error the IdP redirected with (RFC 6749 §4.1.2.1).
 	Err *OAuthError
 }
 
-// callbackListener is the loopback listener of the login (RFC 8252 §7.3):
+// CallbackListener is the loopback listener of the login (RFC 8252 §7.3):
 // it answers only the exact redirect URI path, takes one callback, checks
 // the state and shows a page that tells the user what happened.
-type callbackListener struct {
+type CallbackListener struct {
 	srv    *http.Server
 	ln     net.Listener
 	path   string
 	state  string
-	result chan callback
+	result chan Callback
 	once   sync.Once
 }
 
-// listenCallback binds the redirect URI's host and port.
-func listenCallback(redirectURI, state string) (*callbackListener, error) {
+// ListenCallback binds the redirect URI's host and port and serves the
+// callback of the login with the given state.
+func ListenCallback(redirectURI, state string) (*CallbackListener, error) {
 	u, err := url.Parse(redirectURI)
 	if err != nil {
 		return nil, fmt.Errorf("%w %s: %v", ErrCallbackListen, redirectURI, err)
@@ -45,26 +46,29 @@ func listenCallback(redirectURI, state string) (*callbackListener, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w %s: %v", ErrCallbackListen, redirectURI, errors.Unwrap(err))
 	}
-	l := &callbackListener{ln: ln, path: u.EscapedPath(), state: state, result: make(chan callback, 1)}
+	l := &CallbackListener{ln: ln, path: u.EscapedPath(), state: state, result: make(chan Callback, 1)}
 	l.srv = &http.Server{Handler: http.HandlerFunc(l.serve), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second}
 	go l.srv.Serve(ln)
 	return l, nil
 }
 
-// close stops the listener, letting a page being written finish.
-func (l *callbackListener) close() {
+// Result delivers the callback when it arrives.
+func (l *CallbackListener) Result() <-chan Callback { return l.result }
+
+// Close stops the listener, letting a page being written finish.
+func (l *CallbackListener) Close() {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	l.srv.Shutdown(ctx)
 }
 
-func (l *callbackListener) serve(w http.ResponseWriter, r *http.Request) {
+func (l *CallbackListener) serve(w http.ResponseWriter, r *http.Request) {
 	if r.URL.EscapedPath() != l.path || r.Method != http.MethodGet {
 		http.NotFound(w, r)
 		return
 	}
 	q := r.URL.Query()
-	cb := callback{Code: q.Get("code"), State: q.Get("state"), Iss: q.Get("iss")}
+	cb := Callback{Code: q.Get("code"), State: q.Get("state"), Iss: q.Get("iss")}
 	if e := q.Get("error"); e != "" {
 		cb.Err = &OAuthError{Code: e, Description: q.Get("error_description"), URI: q.Get("error_uri"), Source: "authorization callback"}
 	}

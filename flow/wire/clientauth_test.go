@@ -1,4 +1,4 @@
-package flow_test
+package wire_test
 
 import (
 	"crypto/ecdsa"
@@ -10,11 +10,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xaatools/xaa/flow/wire"
+
 	"github.com/xaatools/xaa/flow/config"
 
 	jose "github.com/go-jose/go-jose/v4"
 
-	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/inspect"
 )
 
@@ -28,7 +29,7 @@ func TestClientAssertion(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
-	a, err := flow.ClientAssertion(k, flow.Env{Now: func() time.Time { return now }}, "agent", "https://idp.example.com/oauth2/v1/token")
+	a, err := wire.NewClient(wire.Options{Now: func() time.Time { return now }}).ClientAssertion(k, "agent", "https://idp.example.com/oauth2/v1/token")
 	if err != nil {
 		t.Fatal(err)
 	}

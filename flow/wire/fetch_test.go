@@ -1,4 +1,4 @@
-package flow_test
+package wire_test
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xaatools/xaa/flow/wire"
 
 	"github.com/xaatools/xaa/flow"
 )
@@ -40,29 +42,29 @@ func TestFetchErrors(t *testing.T) {
 	refused := "http://" + l.Addr().String() + "/jwks"
 	l.Close()
 
-	env := flow.Env{RequestTimeout: 300 * time.Millisecond, MaxBodyBytes: 1024}
+	env := wire.Options{Timeout: 300 * time.Millisecond, MaxBody: 1024}
 	cases := []struct {
 		name string
 		url  string
-		kind flow.FetchErrorKind
+		kind wire.FetchErrorKind
 		says string
 	}{
-		{"not found", srv.URL + "/missing", flow.FetchStatus, "answered 404 Not Found — nothing is published at this URL"},
-		{"server error", srv.URL + "/broken", flow.FetchStatus, "answered 502 Bad Gateway"},
-		{"HTML", srv.URL + "/html", flow.FetchHTML, "an HTML page (text/html), not JSON"},
-		{"not JSON", srv.URL + "/text", flow.FetchNotJSON, `starts with "keys: none"`},
-		{"oversize", srv.URL + "/big", flow.FetchTooLarge, "larger than 1 KiB"},
-		{"timeout", srv.URL + "/slow", flow.FetchTimeout, "no answer within 300ms (timeout)"},
-		{"redirect", srv.URL + "/moved", flow.FetchRedirect, "redirected (302 Found) to /elsewhere"},
-		{"refused", refused, flow.FetchRefused, "(connection refused) — is the server running"},
-		{"TLS", tlsSrv.URL + "/html", flow.FetchTLS, "the TLS connection failed: "},
-		{"DNS", "https://xaa-test-host.invalid/jwks", flow.FetchDNS, "the host name xaa-test-host.invalid does not resolve (DNS)"},
-		{"bad URL", "ftp://example.com/jwks", flow.FetchBadURL, "the URL is not valid"},
+		{"not found", srv.URL + "/missing", wire.FetchStatus, "answered 404 Not Found — nothing is published at this URL"},
+		{"server error", srv.URL + "/broken", wire.FetchStatus, "answered 502 Bad Gateway"},
+		{"HTML", srv.URL + "/html", wire.FetchHTML, "an HTML page (text/html), not JSON"},
+		{"not JSON", srv.URL + "/text", wire.FetchNotJSON, `starts with "keys: none"`},
+		{"oversize", srv.URL + "/big", wire.FetchTooLarge, "larger than 1 KiB"},
+		{"timeout", srv.URL + "/slow", wire.FetchTimeout, "no answer within 300ms (timeout)"},
+		{"redirect", srv.URL + "/moved", wire.FetchRedirect, "redirected (302 Found) to /elsewhere"},
+		{"refused", refused, wire.FetchRefused, "(connection refused) — is the server running"},
+		{"TLS", tlsSrv.URL + "/html", wire.FetchTLS, "the TLS connection failed: "},
+		{"DNS", "https://xaa-test-host.invalid/jwks", wire.FetchDNS, "the host name xaa-test-host.invalid does not resolve (DNS)"},
+		{"bad URL", "ftp://example.com/jwks", wire.FetchBadURL, "the URL is not valid"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			j, err := flow.FetchJWKS(context.Background(), env, c.url)
-			var fe *flow.FetchError
+			j, err := wire.FetchJWKS(context.Background(), env, c.url)
+			var fe *wire.FetchError
 			if !errors.As(err, &fe) {
 				t.Fatalf("FetchJWKS(%s) error = %v (%T), want a *FetchError", c.url, err, err)
 			}
@@ -91,8 +93,8 @@ func TestFetchJWKSUnusable(t *testing.T) {
 		w.Write([]byte(`{"issuer":"x"}`))
 	}))
 	defer srv.Close()
-	_, err := flow.FetchJWKS(context.Background(), flow.Env{}, srv.URL)
-	var ke *flow.KeySetError
+	_, err := wire.FetchJWKS(context.Background(), wire.Options{}, srv.URL)
+	var ke *wire.KeySetError
 	if !errors.As(err, &ke) || !strings.Contains(err.Error(), "is not usable") {
 		t.Errorf("FetchJWKS(metadata, not keys) = %v, want a *KeySetError", err)
 	}

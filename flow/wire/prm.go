@@ -1,31 +1,19 @@
-package flow
+package wire
 
 import (
 	"bytes"
 	"context"
 	"errors"
 	"net/http"
-	"net/url"
-	"strings"
+
+	"github.com/xaatools/xaa/inspect"
 )
 
-// ResourceMetadata is an OAuth 2.0 Protected Resource Metadata document
-// (RFC 9728 §2).
+// ResourceMetadata is a resource's protected resource metadata (inspect's
+// ProtectedResourceMetadata), how it was found, and how the resource
+// answered a call without a token.
 type ResourceMetadata struct {
-	// Resource is the resource identifier; it must equal the identifier the
-	// metadata URL was built from (RFC 9728 §3.3) and is what goes into the
-	// token exchange's resource parameter.
-	Resource string `json:"resource"`
-	// AuthorizationServers are issuer identifiers; one of them is the
-	// token exchange's audience.
-	AuthorizationServers          []string `json:"authorization_servers,omitempty"`
-	ScopesSupported               []string `json:"scopes_supported,omitempty"`
-	BearerMethodsSupported        []string `json:"bearer_methods_supported,omitempty"`
-	JWKSURI                       string   `json:"jwks_uri,omitempty"`
-	ResourceName                  string   `json:"resource_name,omitempty"`
-	ResourceDocumentation         string   `json:"resource_documentation,omitempty"`
-	DPoPBoundAccessTokensRequired bool     `json:"dpop_bound_access_tokens_required,omitempty"`
-
+	inspect.ProtectedResourceMetadata
 	// URL is where the document was found; FromChallenge says the URL came
 	// from the WWW-Authenticate resource_metadata parameter.
 	URL           string `json:"-"`
@@ -40,28 +28,6 @@ type ResourceMetadata struct {
 	Tried []string `json:"-"`
 }
 
-// ProtectedResourceMetadataURLs returns the well-known locations of a
-// resource's metadata: the path-inserted form, then the root (RFC 9728 §3.1).
-func ProtectedResourceMetadataURLs(resourceURL string) []string {
-	var out []string
-	if u, ok := insertedURL(resourceURL, "oauth-protected-resource"); ok {
-		out = append(out, u)
-		if hasPath(resourceURL) {
-			root, _ := insertedURL(originOf(resourceURL), "oauth-protected-resource")
-			out = append(out, root)
-		}
-	}
-	return out
-}
-
-func originOf(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return raw
-	}
-	return u.Scheme + "://" + u.Host
-}
-
 // mcpProbeBody is an initialize request: what an MCP client sends first,
 // and what a protected MCP server answers with 401 and a challenge.
 const mcpProbeBody = `{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"xaa","version":"discovery probe"}}}`
@@ -70,15 +36,9 @@ const mcpProbeBody = `{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"p
 // the resource without a token (an MCP initialize for an MCP server, a GET
 // otherwise), follows the resource_metadata URL of the WWW-Authenticate
 // challenge, and else tries the well-known paths.
-func DiscoverProtectedResource(ctx context.Context, env Env, resourceURL string, mcp bool) (*ResourceMetadata, []*Exchange, error) {
-	s := newSession(env, nil)
-	md, err := s.discoverProtectedResource(ctx, resourceURL, mcp)
-	return md, s.exchanges(), err
-}
-
-func (s *session) discoverProtectedResource(ctx context.Context, resourceURL string, mcp bool) (*ResourceMetadata, error) {
+func (c *Client) DiscoverProtectedResource(ctx context.Context, resourceURL string, mcp bool) (*ResourceMetadata, error) {
 	probe := &ResourceMetadata{Probed: resourceURL}
-	status, challenge, err := s.probeResource(ctx, resourceURL, mcp)
+	status, challenge, err := c.probeResource(ctx, resourceURL, mcp)
 	var fe *FetchError
 	if errors.As(err, &fe) && fe.Kind <= FetchTimeout {
 		return probe, err
@@ -92,7 +52,7 @@ func (s *session) discoverProtectedResource(ctx context.Context, resourceURL str
 		fromChallenge = challenge.Param("resource_metadata")
 		urls = append(urls, fromChallenge)
 	}
-	for _, u := range ProtectedResourceMetadataURLs(resourceURL) {
+	for _, u := range inspect.ProtectedResourceMetadataURLs(resourceURL) {
 		if u != fromChallenge {
 			urls = append(urls, u)
 		}
@@ -101,7 +61,7 @@ func (s *session) discoverProtectedResource(ctx context.Context, resourceURL str
 	var tried []string
 	for _, u := range urls {
 		md := *probe
-		_, err := getJSON(withLabel(ctx, PartyResource, "protected resource metadata"), s.env, s.client, u, "the protected resource metadata", &md)
+		_, err := c.GetJSON(WithLabel(ctx, PartyResource, "protected resource metadata"), u, "the protected resource metadata", &md)
 		if errors.As(err, &fe) {
 			attempts = append(attempts, fe)
 			tried = append(tried, u+": "+fe.shortReason())
@@ -128,12 +88,12 @@ func (s *session) discoverProtectedResource(ctx context.Context, resourceURL str
 
 // probeResource calls the resource without a token and returns the status
 // and the Bearer challenge.
-func (s *session) probeResource(ctx context.Context, resourceURL string, mcp bool) (int, *Challenge, error) {
+func (c *Client) probeResource(ctx context.Context, resourceURL string, mcp bool) (int, *Challenge, error) {
 	method, body := http.MethodGet, []byte(nil)
 	if mcp {
 		method, body = http.MethodPost, []byte(mcpProbeBody)
 	}
-	req, err := http.NewRequestWithContext(withLabel(ctx, PartyResource, "resource probe without a token"), method, resourceURL, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(WithLabel(ctx, PartyResource, "resource probe without a token"), method, resourceURL, bytes.NewReader(body))
 	if err != nil {
 		return 0, nil, &FetchError{Kind: FetchBadURL, What: "the resource", URL: resourceURL, Err: err}
 	}
@@ -141,7 +101,7 @@ func (s *session) probeResource(ctx context.Context, resourceURL string, mcp boo
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Accept", "application/json, text/event-stream")
 	}
-	resp, err := send(s.client, req, "the resource (probe without a token)", s.env.maxBody())
+	resp, err := c.Send(req, "the resource (probe without a token)")
 	if err != nil {
 		return 0, nil, err
 	}
@@ -150,6 +110,3 @@ func (s *session) probeResource(ctx context.Context, resourceURL string, mcp boo
 	}
 	return resp.Status, nil, nil
 }
-
-// scopeList splits a space-separated scope string.
-func scopeList(s string) []string { return strings.Fields(s) }

@@ -1,10 +1,12 @@
-package flow
+package wire
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/xaatools/xaa/inspect"
@@ -35,7 +37,7 @@ type OAuthError struct {
 // Error returns "code (HTTP status) from the source: description".
 func (e *OAuthError) Error() string {
 	var b strings.Builder
-	b.WriteString(orText(e.Code, "error"))
+	b.WriteString(cmp.Or(e.Code, "error"))
 	if e.Status != 0 {
 		fmt.Fprintf(&b, " (HTTP %d)", e.Status)
 	}
@@ -48,10 +50,10 @@ func (e *OAuthError) Error() string {
 	return b.String()
 }
 
-// parseOAuthError reads an RFC 6749 §5.2 error body. It also understands
+// ParseOAuthError reads an RFC 6749 §5.2 error body. It also understands
 // Okta's management-API shape (errorCode, errorSummary), which some Okta
 // endpoints answer with. ok is false when the body carries no error code.
-func parseOAuthError(status int, body []byte) (*OAuthError, bool) {
+func ParseOAuthError(status int, body []byte) (*OAuthError, bool) {
 	var v struct {
 		Error            string `json:"error"`
 		ErrorDescription string `json:"error_description"`
@@ -82,7 +84,7 @@ type CheckError struct {
 func (e *CheckError) Error() string {
 	s := "check " + e.Check.ID + " failed: " + e.Check.Title
 	if e.Check.Expected != "" || e.Check.Actual != "" {
-		s += fmt.Sprintf(" (expected %s, got %s)", orText(e.Check.Expected, "(nothing)"), orText(e.Check.Actual, "(nothing)"))
+		s += fmt.Sprintf(" (expected %s, got %s)", cmp.Or(e.Check.Expected, "(nothing)"), cmp.Or(e.Check.Actual, "(nothing)"))
 	}
 	return s
 }
@@ -126,17 +128,60 @@ var (
 	ErrMetadataIssuer = errors.New("the metadata names another issuer")
 )
 
-func orText(s, alt string) string {
-	if s == "" {
-		return alt
-	}
-	return s
-}
-
-// statusLine returns "404 Not Found".
-func statusLine(code int) string {
+// StatusLine returns "404 Not Found".
+func StatusLine(code int) string {
 	if t := http.StatusText(code); t != "" {
 		return fmt.Sprintf("%d %s", code, t)
 	}
 	return fmt.Sprintf("%d", code)
+}
+
+// MCPError is a failure of the MCP session: a JSON-RPC error (Code), or an
+// HTTP status the SDK reported, with the SDK's message.
+type MCPError struct {
+	// Operation is the MCP call ("initialize", "tools/list", "tools/call").
+	Operation string
+	// Code is the JSON-RPC error code, 0 when there was none.
+	Code int64
+	// Status is the HTTP status when the SDK's error came from one, else 0.
+	Status  int
+	Message string
+	Err     error
+}
+
+// Error names the MCP call, the JSON-RPC code and the message.
+func (e *MCPError) Error() string {
+	s := "MCP " + e.Operation + " failed"
+	if e.Code != 0 {
+		s += " with JSON-RPC error " + strconv.FormatInt(e.Code, 10)
+	}
+	if e.Message != "" {
+		s += ": " + e.Message
+	}
+	return s
+}
+
+// Unwrap returns the SDK's error.
+func (e *MCPError) Unwrap() error { return e.Err }
+
+// Is makes errors.Is(err, ErrMCP) true.
+func (e *MCPError) Is(target error) bool { return target == ErrMCP }
+
+// ResourceRefusal turns a non-2xx answer of a resource into an error: the
+// Bearer challenge of a 401/403 as an *OAuthError (RFC 6750 §3), a
+// challenge without an error code as ErrTokenRejected, any other status as
+// a *FetchError.
+func ResourceRefusal(status int, h http.Header, what, url string) error {
+	if status >= 200 && status < 300 {
+		return nil
+	}
+	if status == http.StatusUnauthorized || status == http.StatusForbidden {
+		ch, ok := BearerChallenge(h.Values("WWW-Authenticate"))
+		if ok && ch.Param("error") != "" {
+			return &OAuthError{Status: status, Code: ch.Param("error"), Description: ch.Param("error_description"), URI: ch.Param("error_uri"),
+				Scope: ch.Param("scope"), ResourceMetadata: ch.Param("resource_metadata"), Source: "WWW-Authenticate"}
+		}
+		return fmt.Errorf("%w: %s answered %s without an error code", ErrTokenRejected, what, StatusLine(status))
+	}
+	return &FetchError{Kind: FetchStatus, What: what, URL: url, Status: status, ContentType: h.Get("Content-Type")}
 }

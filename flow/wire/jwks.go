@@ -1,10 +1,12 @@
-package flow
+package wire
 
 import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 
+	"github.com/xaatools/xaa/flow/config"
 	"github.com/xaatools/xaa/inspect"
 )
 
@@ -53,24 +55,52 @@ func (e *KeySetError) Error() string {
 // Unwrap returns the parse error.
 func (e *KeySetError) Unwrap() error { return e.Err }
 
-// FetchJWKS fetches a JWKS by URL into inspect.ParseJWKS. Errors are a
-// *FetchError (network, status, not JSON, too large) or a *KeySetError.
-func FetchJWKS(ctx context.Context, env Env, jwksURL string) (*JWKS, error) {
-	s := newSession(env, nil)
-	j, err := s.fetchJWKS(ctx, "", "key set", jwksURL)
+// FetchJWKS fetches a JWKS by URL with a new client into
+// inspect.ParseJWKS. Errors are a *FetchError (network, status, not JSON,
+// too large) or a *KeySetError.
+func FetchJWKS(ctx context.Context, o Options, jwksURL string) (*JWKS, error) {
+	c := NewClient(o)
+	j, err := c.FetchJWKS(ctx, "", "key set", jwksURL)
 	if j == nil {
 		j = &JWKS{URL: jwksURL}
 	}
-	j.Exchanges = s.exchanges()
+	j.Exchanges = c.Exchanges()
 	return j, err
+}
+
+// LoadKeySet loads the keys named by spec, as the user typed it: an
+// http(s) URL is fetched as a JWKS; text starting with "{" or "-----BEGIN"
+// is parsed as it is; anything else is read as a file (a JWKS, a JWK or
+// PEM keys). The JWKS's Source names where the keys came from.
+func LoadKeySet(ctx context.Context, o Options, spec string) (*JWKS, error) {
+	spec = strings.TrimSpace(spec)
+	switch {
+	case strings.HasPrefix(spec, "https://") || strings.HasPrefix(spec, "http://"):
+		return FetchJWKS(ctx, o, spec)
+	case strings.HasPrefix(spec, "{") || strings.HasPrefix(spec, "-----BEGIN"):
+		ks, err := inspect.ParseJWKS([]byte(spec))
+		if err != nil {
+			return nil, fmt.Errorf("the keys typed in are not a JWKS, a JWK or PEM: %w", err)
+		}
+		return &JWKS{URL: "keys typed in", Keys: ks}, nil
+	}
+	b, err := config.ReadFile(spec, inspect.MaxInputBytes)
+	if err != nil {
+		return nil, err
+	}
+	ks, err := inspect.ParseJWKS(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s is not a JWKS, a JWK or PEM: %w", spec, err)
+	}
+	return &JWKS{URL: spec, Keys: ks}, nil
 }
 
 // FindJWKS finds an issuer's key set: its metadata (OIDC discovery, then
 // RFC 8414; the issuer must match exactly), then the jwks_uri it names.
 // This is how a token's keys are found from its iss claim.
-func FindJWKS(ctx context.Context, env Env, issuer string) (*JWKS, error) {
-	s := newSession(env, nil)
-	md, err := s.discoverMetadata(ctx, "", "issuer metadata", issuer, idpMetadataURLs(issuer))
+func FindJWKS(ctx context.Context, o Options, issuer string) (*JWKS, error) {
+	c := NewClient(o)
+	md, err := c.DiscoverMetadata(ctx, "", "issuer metadata", issuer, inspect.IdPMetadataURLs(issuer))
 	j := &JWKS{Issuer: issuer}
 	if md != nil {
 		j.MetadataURL = md.URL
@@ -80,28 +110,28 @@ func FindJWKS(ctx context.Context, env Env, issuer string) (*JWKS, error) {
 	}
 	if err == nil {
 		var got *JWKS
-		got, err = s.fetchJWKS(ctx, "", "key set", md.JWKSURI)
+		got, err = c.FetchJWKS(ctx, "", "key set", md.JWKSURI)
 		if got != nil {
 			j.URL, j.Keys = got.URL, got.Keys
 		}
 	}
-	j.Exchanges = s.exchanges()
+	j.Exchanges = c.Exchanges()
 	return j, err
 }
 
-// fetchJWKS fetches and parses a key set.
-func (s *session) fetchJWKS(ctx context.Context, party, what, jwksURL string) (*JWKS, error) {
-	req, err := http.NewRequestWithContext(withLabel(ctx, party, what), http.MethodGet, jwksURL, nil)
+// FetchJWKS fetches and parses a key set; party and what label the exchange.
+func (c *Client) FetchJWKS(ctx context.Context, party, what, jwksURL string) (*JWKS, error) {
+	req, err := http.NewRequestWithContext(WithLabel(ctx, party, what), http.MethodGet, jwksURL, nil)
 	if err != nil {
 		return nil, &FetchError{Kind: FetchBadURL, What: "the " + what, URL: jwksURL, Err: err}
 	}
 	req.Header.Set("Accept", "application/jwk-set+json, application/json")
-	resp, err := send(s.client, req, "the "+what, s.env.maxBody())
+	resp, err := c.Send(req, "the "+what)
 	if err != nil {
 		return nil, err
 	}
 	var probe any
-	if err := checkJSON(resp, "the "+what, jwksURL, &probe); err != nil {
+	if err := CheckJSON(resp, "the "+what, jwksURL, &probe); err != nil {
 		return nil, err
 	}
 	ks, err := inspect.ParseJWKS(resp.Body)
@@ -124,16 +154,16 @@ func hasKID(ks *inspect.KeySet, kid string) bool {
 	return false
 }
 
-// analyzeWithRefetch analyses a token against keys; when the token's kid is
+// AnalyzeWithRefetch analyses a token against keys; when the token's kid is
 // not in the set, it refetches the set once (the keys may have rotated,
 // OIDC Core §10.1.1) and analyses again. It returns the key set used.
-func (s *session) analyzeWithRefetch(ctx context.Context, t *inspect.Token, keys *JWKS, party string, o inspect.Options) (inspect.Analysis, *JWKS) {
+func (c *Client) AnalyzeWithRefetch(ctx context.Context, t *inspect.Token, keys *JWKS, party string, o inspect.Options) (inspect.Analysis, *JWKS) {
 	o.Keys, o.KeySource = keys.KeySet(), keys.Source()
 	a := inspect.Analyze(t, o)
 	if keys == nil || keys.URL == "" || t.KID() == "" || hasKID(keys.Keys, t.KID()) {
 		return a, keys
 	}
-	fresh, err := s.fetchJWKS(ctx, party, "key set (refetched: unknown kid "+t.KID()+")", keys.URL)
+	fresh, err := c.FetchJWKS(ctx, party, "key set (refetched: unknown kid "+t.KID()+")", keys.URL)
 	if err != nil {
 		return a, keys
 	}

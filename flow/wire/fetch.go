@@ -1,6 +1,7 @@
-package flow
+package wire
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -81,15 +82,15 @@ func (e *FetchError) Error() string {
 	case FetchTimeout:
 		return head + fmt.Sprintf("no answer within %s (timeout) — the server is down, slow, or unreachable from here (firewall, proxy)", e.Timeout)
 	case FetchStatus:
-		s := head + "the server answered " + statusLine(e.Status)
+		s := head + "the server answered " + StatusLine(e.Status)
 		if e.Status == http.StatusNotFound {
 			s += " — nothing is published at this URL"
 		}
 		return s
 	case FetchRedirect:
-		return head + "the server redirected (" + statusLine(e.Status) + ") to " + orText(e.Location, "nowhere") + " — configure the final URL; redirects are not followed for metadata and token requests"
+		return head + "the server redirected (" + StatusLine(e.Status) + ") to " + cmp.Or(e.Location, "nowhere") + " — configure the final URL; redirects are not followed for metadata and token requests"
 	case FetchHTML:
-		return head + "the server answered with an HTML page (" + orText(e.ContentType, "no Content-Type") + "), not JSON — the URL serves a web page (a login page, a proxy or error page); check it"
+		return head + "the server answered with an HTML page (" + cmp.Or(e.ContentType, "no Content-Type") + "), not JSON — the URL serves a web page (a login page, a proxy or error page); check it"
 	case FetchNotJSON:
 		return head + "the body is not JSON (" + errText(e.Err) + "); it starts with " + fmt.Sprintf("%q", e.Preview)
 	case FetchTooLarge:
@@ -125,8 +126,8 @@ func byteSize(n int64) string {
 	return fmt.Sprintf("%d bytes", n)
 }
 
-// classifyTransportError turns an error of http.Client.Do into a FetchError.
-func classifyTransportError(what, rawURL string, timeout time.Duration, err error) *FetchError {
+// ClassifyTransportError turns an error of http.Client.Do into a FetchError.
+func ClassifyTransportError(what, rawURL string, timeout time.Duration, err error) *FetchError {
 	fe := &FetchError{Kind: FetchNetwork, What: what, URL: rawURL, Err: err, Timeout: timeout}
 	var dnsErr *net.DNSError
 	var unknownAuthority x509.UnknownAuthorityError
@@ -169,57 +170,58 @@ func innermost(err error) error {
 	}
 }
 
-// response is a response whose body was read, bounded.
-type response struct {
+// Response is a response whose body was read, bounded.
+type Response struct {
 	Status int
 	Header http.Header
 	Body   []byte
 }
 
-// send performs req with the client and reads the body up to limit.
+// Send performs req and reads the body up to the client's bound.
 // Transport failures and oversize bodies come back as a *FetchError.
-func send(client *http.Client, req *http.Request, what string, limit int64) (*response, error) {
+func (c *Client) Send(req *http.Request, what string) (*Response, error) {
+	client, limit := c.http, c.opts.MaxBody
 	resp, err := client.Do(req)
 	if err != nil {
-		return nil, classifyTransportError(what, req.URL.String(), client.Timeout, err)
+		return nil, ClassifyTransportError(what, req.URL.String(), client.Timeout, err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
-		return nil, classifyTransportError(what, req.URL.String(), client.Timeout, err)
+		return nil, ClassifyTransportError(what, req.URL.String(), client.Timeout, err)
 	}
 	if int64(len(body)) > limit {
 		return nil, &FetchError{Kind: FetchTooLarge, What: what, URL: req.URL.String(), Status: resp.StatusCode, Limit: limit}
 	}
-	return &response{Status: resp.StatusCode, Header: resp.Header, Body: body}, nil
+	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: body}, nil
 }
 
-// getJSON fetches a JSON document with GET and decodes it into v.
-func getJSON(ctx context.Context, env Env, client *http.Client, rawURL, what string, v any) (*response, error) {
+// GetJSON fetches a JSON document with GET and decodes it into v.
+func (c *Client) GetJSON(ctx context.Context, rawURL, what string, v any) (*Response, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, &FetchError{Kind: FetchBadURL, What: what, URL: rawURL, Err: err}
 	}
 	req.Header.Set("Accept", "application/json")
-	resp, err := send(client, req, what, env.maxBody())
+	resp, err := c.Send(req, what)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkJSON(resp, what, rawURL, v); err != nil {
+	if err := CheckJSON(resp, what, rawURL, v); err != nil {
 		return resp, err
 	}
 	return resp, nil
 }
 
-// checkJSON checks that a response is a 2xx JSON document and decodes it.
-func checkJSON(resp *response, what, rawURL string, v any) error {
+// CheckJSON checks that a response is a 2xx JSON document and decodes it.
+func CheckJSON(resp *Response, what, rawURL string, v any) error {
 	ct := resp.Header.Get("Content-Type")
 	switch {
 	case resp.Status >= 300 && resp.Status < 400:
 		return &FetchError{Kind: FetchRedirect, What: what, URL: rawURL, Status: resp.Status, Location: resp.Header.Get("Location")}
 	case resp.Status < 200 || resp.Status >= 300:
 		return &FetchError{Kind: FetchStatus, What: what, URL: rawURL, Status: resp.Status, ContentType: ct}
-	case looksLikeHTML(ct, resp.Body):
+	case LooksLikeHTML(ct, resp.Body):
 		return &FetchError{Kind: FetchHTML, What: what, URL: rawURL, Status: resp.Status, ContentType: ct}
 	}
 	if err := json.Unmarshal(resp.Body, v); err != nil {
@@ -228,7 +230,9 @@ func checkJSON(resp *response, what, rawURL string, v any) error {
 	return nil
 }
 
-func looksLikeHTML(contentType string, body []byte) bool {
+// LooksLikeHTML reports whether a body is an HTML page: by its type, or by
+// its first characters when the type lies.
+func LooksLikeHTML(contentType string, body []byte) bool {
 	if strings.Contains(strings.ToLower(contentType), "html") {
 		return true
 	}

@@ -1,4 +1,4 @@
-package flow
+package wire
 
 import (
 	"bytes"
@@ -92,8 +92,9 @@ type recordKey struct{}
 // recorder can label the exchange.
 type recordLabel struct{ label, party string }
 
-// withLabel labels every request made with ctx.
-func withLabel(ctx context.Context, party, label string) context.Context {
+// WithLabel labels every request made with ctx: the party called and
+// what the request is for.
+func WithLabel(ctx context.Context, party, label string) context.Context {
 	return context.WithValue(ctx, recordKey{}, recordLabel{label: label, party: party})
 }
 
@@ -129,6 +130,16 @@ func (r *Recorder) Settle(timeout time.Duration) {
 	select {
 	case <-done:
 	case <-t.C:
+	}
+}
+
+// Relabel lets label rename recorded exchanges (the MCP SDK's requests are
+// named after their JSON-RPC method once they are known).
+func (r *Recorder) Relabel(label func(x *Exchange)) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, x := range r.exchanges {
+		label(x)
 	}
 }
 

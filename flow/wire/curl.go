@@ -1,4 +1,4 @@
-package flow
+package wire
 
 import (
 	"net/http"
@@ -110,7 +110,7 @@ func (x *Exchange) curlURL(reveal bool) string {
 	if err != nil || u.RawQuery == "" {
 		return x.Request.URL
 	}
-	u.RawQuery = redactPairs(u.RawQuery, tokenParams, func(string) string { return "TOKEN" })
+	u.RawQuery = RewriteParams(u.RawQuery, IsTokenParam, func(string) string { return "TOKEN" })
 	return u.String()
 }
 

@@ -1,4 +1,4 @@
-package flow_test
+package wire_test
 
 import (
 	"encoding/json"
@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/xaatools/xaa/flow"
+	"github.com/xaatools/xaa/flow/wire"
 )
 
 const sampleJWT = "eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.eyJpc3MiOiJodHRwczovL2lkcCIsInN1YiI6ImFsaWNlIiwiYXVkIjoiYWdlbnQifQ.c2lnbmF0dXJlLWJ5dGVzLXRoYXQtYXJlLWxvbmctZW5vdWdo"
@@ -34,7 +34,7 @@ func echoServer(t *testing.T) *httptest.Server {
 func TestRecorderRedacts(t *testing.T) {
 	srv := echoServer(t)
 	const secret = "s3cr3t+/=:value"
-	rec := &flow.Recorder{Secrets: []string{secret}}
+	rec := &wire.Recorder{Secrets: []string{secret}}
 	client := &http.Client{Transport: rec}
 
 	form := url.Values{
@@ -90,10 +90,10 @@ func TestRecorderRedacts(t *testing.T) {
 // TestRecorderStreamsBodies checks that a response is recorded as the
 // caller reads it, bounded, and that the caller gets all of it.
 func TestRecorderStreamsBodies(t *testing.T) {
-	big := strings.Repeat("x", flow.MaxRecordedBodyBytes+100)
+	big := strings.Repeat("x", wire.MaxRecordedBodyBytes+100)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(big)) }))
 	defer srv.Close()
-	rec := &flow.Recorder{}
+	rec := &wire.Recorder{}
 	resp, err := (&http.Client{Transport: rec}).Post(srv.URL, "text/plain", strings.NewReader(big))
 	if err != nil {
 		t.Fatal(err)
@@ -104,18 +104,18 @@ func TestRecorderStreamsBodies(t *testing.T) {
 		t.Errorf("caller read %d bytes, want %d", len(got), len(big))
 	}
 	x := rec.Exchanges()[0]
-	if len(x.Response.Body) != flow.MaxRecordedBodyBytes || !x.Response.Truncated || x.Response.BodySize != int64(len(big)) {
+	if len(x.Response.Body) != wire.MaxRecordedBodyBytes || !x.Response.Truncated || x.Response.BodySize != int64(len(big)) {
 		t.Errorf("recorded response = %d bytes (truncated %t, size %d)", len(x.Response.Body), x.Response.Truncated, x.Response.BodySize)
 	}
-	if len(x.Request.Body) != flow.MaxRecordedBodyBytes || x.Request.BodySize != int64(len(big)) {
+	if len(x.Request.Body) != wire.MaxRecordedBodyBytes || x.Request.BodySize != int64(len(big)) {
 		t.Errorf("recorded request = %d bytes of %d", len(x.Request.Body), x.Request.BodySize)
 	}
 }
 
 func TestCurl(t *testing.T) {
 	srv := echoServer(t)
-	rec := &flow.Recorder{}
-	send := func(party string, form url.Values, basic bool, bearer string) *flow.Exchange {
+	rec := &wire.Recorder{}
+	send := func(party string, form url.Values, basic bool, bearer string) *wire.Exchange {
 		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/token", strings.NewReader(form.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		if basic {
@@ -136,24 +136,24 @@ func TestCurl(t *testing.T) {
 	}
 	cases := []struct {
 		name   string
-		x      *flow.Exchange
+		x      *wire.Exchange
 		reveal bool
 		want   []string
 		never  []string
 	}{
 		{"token exchange, client_secret_post at the IdP",
-			send(flow.PartyIdP, url.Values{"grant_type": {"urn:ietf:params:oauth:grant-type:token-exchange"}, "subject_token": {sampleJWT}, "client_id": {"agent"}, "client_secret": {"post-secret-value"}}, false, ""), false,
+			send(wire.PartyIdP, url.Values{"grant_type": {"urn:ietf:params:oauth:grant-type:token-exchange"}, "subject_token": {sampleJWT}, "client_id": {"agent"}, "client_secret": {"post-secret-value"}}, false, ""), false,
 			[]string{`curl -sS -X POST ` + srv.URL + `/token`, `--data-urlencode "client_secret=$XAA_IDP_CLIENT_SECRET"`, `--data-urlencode "subject_token=$XAA_ID_TOKEN"`, `--data-urlencode grant_type=urn:ietf:params:oauth:grant-type:token-exchange`},
 			[]string{"post-secret-value", sampleJWT}},
 		{"jwt-bearer, client_secret_basic at the AS",
-			send(flow.PartyAS, url.Values{"grant_type": {"urn:ietf:params:oauth:grant-type:jwt-bearer"}, "assertion": {sampleJWT}, "scope": {"a b"}}, true, ""), false,
+			send(wire.PartyAS, url.Values{"grant_type": {"urn:ietf:params:oauth:grant-type:jwt-bearer"}, "assertion": {sampleJWT}, "scope": {"a b"}}, true, ""), false,
 			[]string{`-u agent:"$XAA_AS_CLIENT_SECRET"`, `--data-urlencode "assertion=$XAA_ID_JAG"`, `--data-urlencode 'scope=a b'`},
 			[]string{"secret-basic-value", sampleJWT}},
-		{"revealed tokens", send(flow.PartyAS, url.Values{"assertion": {sampleJWT}}, false, sampleJWT), true,
+		{"revealed tokens", send(wire.PartyAS, url.Values{"assertion": {sampleJWT}}, false, sampleJWT), true,
 			[]string{"assertion=" + sampleJWT, "'Authorization: Bearer " + sampleJWT + "'"}, nil},
-		{"bearer token placeholder", send(flow.PartyResource, url.Values{}, false, sampleJWT), false,
+		{"bearer token placeholder", send(wire.PartyResource, url.Values{}, false, sampleJWT), false,
 			[]string{`-H "Authorization: Bearer $XAA_ACCESS_TOKEN"`}, []string{sampleJWT}},
-		{"client assertion placeholder", send(flow.PartyIdP, url.Values{"client_assertion": {sampleJWT}, "code_verifier": {"v-123456789"}}, false, ""), true,
+		{"client assertion placeholder", send(wire.PartyIdP, url.Values{"client_assertion": {sampleJWT}, "code_verifier": {"v-123456789"}}, false, ""), true,
 			[]string{`"client_assertion=$XAA_CLIENT_ASSERTION"`, `"code_verifier=$XAA_CODE_VERIFIER"`}, []string{sampleJWT, "v-123456789"}},
 	}
 	for _, c := range cases {
@@ -183,7 +183,7 @@ func TestShortenTokens(t *testing.T) {
 		`{"echo":"a=1\u0026code=abcdefghijklmnopqrstuvwxyz0123456789"}`: `{"echo":"a=1\u0026code=abcdefghijkl…6789 (36 chars)"}`,
 	}
 	for in, want := range cases {
-		if got := flow.ShortenTokens(in); got != want {
+		if got := wire.ShortenTokens(in); got != want {
 			t.Errorf("ShortenTokens(%q) = %q, want %q", in, got, want)
 		}
 	}
@@ -204,7 +204,7 @@ func BenchmarkShortenTokens1MB(b *testing.B) {
 	body := sb.String()
 	b.SetBytes(int64(len(body)))
 	for b.Loop() {
-		if out := flow.ShortenTokens(body); strings.Contains(out, sampleJWT) {
+		if out := wire.ShortenTokens(body); strings.Contains(out, sampleJWT) {
 			b.Fatal("token not shortened")
 		}
 	}

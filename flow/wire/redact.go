@@ -1,4 +1,4 @@
-package flow
+package wire
 
 import (
 	"net/http"
@@ -6,11 +6,13 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/xaatools/xaa/flow/config"
+
 	"github.com/xaatools/xaa/inspect"
 )
 
 // Redacted replaces every secret xaa records.
-const Redacted = "[REDACTED]"
+const Redacted = config.Redacted
 
 // secretParams are form, query and JSON members whose values are secrets:
 // never shown, not even with --reveal.
@@ -64,9 +66,19 @@ func redactBody(contentType string, body []byte) []byte {
 	}
 }
 
+// IsTokenParam reports whether a form, query or JSON member carries a
+// token (or a code that buys one): shown shortened unless revealed.
+func IsTokenParam(name string) bool { return slices.Contains(tokenParams, name) }
+
 // redactPairs rewrites the values of the named parameters of a form or
 // query string, keeping everything else byte for byte.
 func redactPairs(raw string, names []string, replace func(string) string) string {
+	return RewriteParams(raw, func(name string) bool { return slices.Contains(names, name) }, replace)
+}
+
+// RewriteParams rewrites the values of the parameters of a form or query
+// string that match, keeping everything else byte for byte.
+func RewriteParams(raw string, match func(name string) bool, replace func(string) string) string {
 	if raw == "" {
 		return raw
 	}
@@ -77,7 +89,7 @@ func redactPairs(raw string, names []string, replace func(string) string) string
 			continue
 		}
 		name, err := url.QueryUnescape(k)
-		if err != nil || !slices.Contains(names, name) {
+		if err != nil || !match(name) {
 			continue
 		}
 		value, err := url.QueryUnescape(v)
