@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/xaatools/xaa/flow/config"
+	"github.com/xaatools/xaa/flow/explain"
 	"github.com/xaatools/xaa/flow/wire"
 
 	"github.com/xaatools/xaa/flow/playground"
@@ -137,8 +138,8 @@ type ConformTarget struct {
 	// Exchanges are the discovery requests.
 	Exchanges []*wire.Exchange `json:"-"`
 	// Err is why discovery failed; with no token endpoint no case can run.
-	Err         error        `json:"-"`
-	Explanation *Explanation `json:"-"`
+	Err         error                `json:"-"`
+	Explanation *explain.Explanation `json:"-"`
 	// Notes are facts about the AS's metadata worth knowing.
 	Notes []string `json:"notes,omitempty"`
 }
@@ -211,7 +212,7 @@ func (c *Conformer) discoverTarget(ctx context.Context) ConformTarget {
 	md, err := client.DiscoverAS(ctx, as.Issuer)
 	t.Exchanges, t.Metadata = client.Exchanges(), md
 	if err != nil && !errors.Is(err, wire.ErrMetadataIssuer) {
-		t.Err, t.Explanation = err, Explain(StepDiscovery, err)
+		t.Err, t.Explanation = err, explain.Error(StepDiscovery, err)
 		return t
 	}
 	if err != nil {

@@ -3,6 +3,7 @@ package flow
 import (
 	"time"
 
+	"github.com/xaatools/xaa/flow/explain"
 	"github.com/xaatools/xaa/flow/wire"
 	"github.com/xaatools/xaa/inspect"
 )
@@ -22,7 +23,7 @@ type ConformanceJSON struct {
 type ConformTargetJSON struct {
 	ConformTarget
 	Exchanges []wire.ExchangeJSON `json:"exchanges"`
-	Error     *ErrorJSON          `json:"error,omitempty"`
+	Error     *explain.ErrorJSON  `json:"error,omitempty"`
 }
 
 // CaseJSON is one case in ConformanceJSON.
@@ -36,7 +37,7 @@ type CaseJSON struct {
 	Scope           string              `json:"scope,omitempty"`
 	Withheld        string              `json:"withheld_scope,omitempty"`
 	Sent            *inspect.Analysis   `json:"sent,omitempty"`
-	Error           *ErrorJSON          `json:"error,omitempty"`
+	Error           *explain.ErrorJSON  `json:"error,omitempty"`
 	AccessToken     *inspect.Analysis   `json:"access_token,omitempty"`
 	GrantedScope    string              `json:"granted_scope,omitempty"`
 	Exchanges       []wire.ExchangeJSON `json:"exchanges"`
@@ -52,7 +53,7 @@ func (c *Conformance) JSON(reveal bool) ConformanceJSON {
 		Setup: c.Setup, Cases: []CaseJSON{},
 		ResourceAS: ConformTargetJSON{ConformTarget: c.Target, Exchanges: exchangesJSON(c.Target.Exchanges, reveal)}}
 	if c.Target.Err != nil {
-		out.ResourceAS.Error = errorJSON(c.Target.Err, c.Target.Explanation, reveal)
+		out.ResourceAS.Error = explain.NewErrorJSON(c.Target.Err, c.Target.Explanation, reveal)
 	}
 	for _, r := range c.Results {
 		out.Cases = append(out.Cases, r.JSON(reveal))
@@ -78,7 +79,7 @@ func (r *CaseResult) JSON(reveal bool) CaseJSON {
 		}
 	}
 	if r.Err != nil {
-		j.Error = errorJSON(r.Err, r.Explanation, reveal)
+		j.Error = explain.NewErrorJSON(r.Err, r.Explanation, reveal)
 	}
 	for _, n := range r.Notes {
 		j.Notes = append(j.Notes, wire.DisplayText(n, reveal))

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/xaatools/xaa/flow/explain"
 	"github.com/xaatools/xaa/flow/wire"
 	"github.com/xaatools/xaa/inspect"
 )
@@ -69,7 +70,7 @@ type CaseResult struct {
 	// Err is what the AS answered instead of a token: an *OAuthError, a
 	// *FetchError; Explanation says what it means.
 	Err         error
-	Explanation *Explanation
+	Explanation *explain.Explanation
 	// AccessToken is what the AS issued, decoded (not verified); nil unless
 	// the token was accepted. GrantedScope is the scope it granted.
 	AccessToken  *inspect.Analysis
@@ -149,7 +150,7 @@ func (r *CaseResult) judge(tr *wire.TokenResponse, err error, now time.Time) {
 // judgeRefusal sets the verdict when no token came back.
 func (r *CaseResult) judgeRefusal(err error) {
 	r.Err = err
-	r.Explanation = Explain(StepJWTBearer, err)
+	r.Explanation = explain.Error(StepJWTBearer, err)
 	var oe *wire.OAuthError
 	var fe *wire.FetchError
 	switch {

@@ -5,17 +5,8 @@ import (
 	"strings"
 
 	"github.com/xaatools/xaa/flow/config"
+	"github.com/xaatools/xaa/flow/explain"
 	"github.com/xaatools/xaa/flow/wire"
-)
-
-// Admin Console screens the doctor's fixes name, beyond those of the
-// explanation catalogue (catalogue.go).
-const (
-	oktaAuthServers       = "Okta Admin Console › Security › API › Authorization Servers (a custom authorization server cannot issue ID-JAGs: use the org URL)"
-	oktaFeature           = "Okta Support (Cross App Access is no longer self-service since 2026-07-01; earlier orgs: Settings › Features › Cross App Access)"
-	oktaManageConnections = "Okta Admin Console › Applications › Applications › (requesting app, e.g. Agent0) › Manage Connections (AI agents: Directory › AI agents › (agent) › Resource connections)"
-	oktaConnectionScopes  = oktaManageConnections + " › Scopes"
-	oktaConnectionClient  = oktaManageConnections + " › the client ID registered in the resource app"
 )
 
 // doctorItem is one check the doctor runs: its identity, its title, the
@@ -33,7 +24,7 @@ type doctorItem struct {
 var (
 	itemOrgURL          = doctorItem{"org.url", DoctorOrg, "The org URL is an absolute https URL", "RFC 8414 §2", ""}
 	itemOrgAdmin        = doctorItem{"org.url.admin", DoctorOrg, "The org URL is not the Admin Console's -admin URL", "protocol reference §7", ""}
-	itemOrgAuthServer   = doctorItem{"org.url.authorization_server", DoctorOrg, "The org URL is the org authorization server, not a custom one", "protocol reference §7 (only the org AS issues ID-JAGs)", oktaAuthServers}
+	itemOrgAuthServer   = doctorItem{"org.url.authorization_server", DoctorOrg, "The org URL is the org authorization server, not a custom one", "protocol reference §7 (only the org AS issues ID-JAGs)", explain.OktaAuthServers}
 	itemOrgSlash        = doctorItem{"org.url.trailing_slash", DoctorOrg, "The org URL has no trailing slash", "RFC 8414 §3.3 (issuers compare byte for byte)", ""}
 	itemOrgMetadata     = doctorItem{"org.metadata", DoctorOrg, "The org publishes its metadata", "OIDC Discovery §4; RFC 8414 §3", ""}
 	itemOrgIssuer       = doctorItem{"org.issuer", DoctorOrg, "The published issuer is the org URL, byte for byte", "RFC 8414 §3.3; OIDC Discovery §4.3", ""}
@@ -41,24 +32,24 @@ var (
 	itemOrgIDJAGType    = doctorItem{"org.id_jag_advertised", DoctorOrg, "The ID-JAG token type is advertised", specDraft71, ""}
 	itemOrgJWKS         = doctorItem{"org.jwks", DoctorOrg, "The org's signing keys are published and usable", "RFC 7517 §5; OIDC Discovery §3", ""}
 	itemOrgClock        = doctorItem{"org.clock", DoctorOrg, "The org's clock agrees with this machine's", "RFC 7519 §4.1.4-6; RFC 7523 §3", ""}
-	itemOrgXAA          = doctorItem{"org.xaa_enabled", DoctorOrg, "Cross App Access is enabled for the org", "draft-ietf-oauth-identity-assertion-authz-grant-04 §4.3", oktaFeature}
+	itemOrgXAA          = doctorItem{"org.xaa_enabled", DoctorOrg, "Cross App Access is enabled for the org", "draft-ietf-oauth-identity-assertion-authz-grant-04 §4.3", explain.OktaFeature}
 	itemOrgIssuesIDJAG  = doctorItem{"org.issues_id_jag", DoctorOrg, "The org issues an ID-JAG for the signed-in user", "draft-ietf-oauth-identity-assertion-authz-grant-04 §4.3.4", ""}
-	itemReqConfig       = doctorItem{"requesting_app.config", DoctorRequestingApp, "The config's idp section is complete", "CONTRACT.md", oktaClientCreds}
-	itemReqAuthMethod   = doctorItem{"requesting_app.auth_method", DoctorRequestingApp, "idp.auth_method is a method the org advertises", "RFC 8414 §2", oktaClientCreds}
-	itemReqCredentials  = doctorItem{"requesting_app.credentials", DoctorRequestingApp, "The requesting app's client credentials are accepted", "RFC 6749 §2.3, §5.2", oktaClientCreds}
-	itemReqGrant        = doctorItem{"requesting_app.token_exchange_grant", DoctorRequestingApp, "The Token Exchange grant is enabled on the requesting app", "RFC 6749 §5.2; RFC 8693 §2.1", oktaGrantTypes}
-	itemReqRedirect     = doctorItem{"requesting_app.redirect_uri", DoctorRequestingApp, "idp.redirect_uri is a registered sign-in redirect URI", "RFC 6749 §3.1.2.3, §4.1.2.1", oktaRedirectURIs}
+	itemReqConfig       = doctorItem{"requesting_app.config", DoctorRequestingApp, "The config's idp section is complete", "CONTRACT.md", explain.OktaClientCreds}
+	itemReqAuthMethod   = doctorItem{"requesting_app.auth_method", DoctorRequestingApp, "idp.auth_method is a method the org advertises", "RFC 8414 §2", explain.OktaClientCreds}
+	itemReqCredentials  = doctorItem{"requesting_app.credentials", DoctorRequestingApp, "The requesting app's client credentials are accepted", "RFC 6749 §2.3, §5.2", explain.OktaClientCreds}
+	itemReqGrant        = doctorItem{"requesting_app.token_exchange_grant", DoctorRequestingApp, "The Token Exchange grant is enabled on the requesting app", "RFC 6749 §5.2; RFC 8693 §2.1", explain.OktaGrantTypes}
+	itemReqRedirect     = doctorItem{"requesting_app.redirect_uri", DoctorRequestingApp, "idp.redirect_uri is a registered sign-in redirect URI", "RFC 6749 §3.1.2.3, §4.1.2.1", explain.OktaRedirectURIs}
 	itemReqIDToken      = doctorItem{"requesting_app.id_token", DoctorRequestingApp, "The signed-in user's ID token is accepted", "OIDC Core §3.1.3.7; draft §4.3.3", ""}
-	itemReqUserAssigned = doctorItem{"requesting_app.user_assigned", DoctorRequestingApp, "The user is assigned to the requesting app", "draft §4.3.3", oktaAssignRequesting}
-	itemReqConnection   = doctorItem{"requesting_app.connection", DoctorRequestingApp, "A managed connection links the requesting app to the resource app", "draft §4.3.3; EMA §7.6.1", oktaManageConnections}
-	itemReqScopes       = doctorItem{"requesting_app.scopes", DoctorRequestingApp, "The connection allows the requested scopes", "RFC 6749 §3.3; draft §4.3", oktaConnectionScopes}
-	itemResAppUser      = doctorItem{"resource_app.user_assigned", DoctorResourceApp, "The user is assigned to the resource app", "draft §4.3.3", oktaAssignResource}
-	itemResAppResource  = doctorItem{"resource_app.resource_indicator", DoctorResourceApp, "The connection allows the resource indicator", "RFC 8707 §2; draft §4.3", oktaManageConnections}
-	itemResAppAudience  = doctorItem{"resource_app.audience", DoctorResourceApp, "The ID-JAG's audience is the resource AS issuer", "draft §3.1, §4.4.1", oktaResourceXAA}
-	itemResAppClientID  = doctorItem{"resource_app.client_id", DoctorResourceApp, "The ID-JAG's client_id is the client registered at the resource AS", "draft §3.1, §4.4.1", oktaConnectionClient}
+	itemReqUserAssigned = doctorItem{"requesting_app.user_assigned", DoctorRequestingApp, "The user is assigned to the requesting app", "draft §4.3.3", explain.OktaAssignRequesting}
+	itemReqConnection   = doctorItem{"requesting_app.connection", DoctorRequestingApp, "A managed connection links the requesting app to the resource app", "draft §4.3.3; EMA §7.6.1", explain.OktaManageConnections}
+	itemReqScopes       = doctorItem{"requesting_app.scopes", DoctorRequestingApp, "The connection allows the requested scopes", "RFC 6749 §3.3; draft §4.3", explain.OktaConnectionScopes}
+	itemResAppUser      = doctorItem{"resource_app.user_assigned", DoctorResourceApp, "The user is assigned to the resource app", "draft §4.3.3", explain.OktaAssignResource}
+	itemResAppResource  = doctorItem{"resource_app.resource_indicator", DoctorResourceApp, "The connection allows the resource indicator", "RFC 8707 §2; draft §4.3", explain.OktaManageConnections}
+	itemResAppAudience  = doctorItem{"resource_app.audience", DoctorResourceApp, "The ID-JAG's audience is the resource AS issuer", "draft §3.1, §4.4.1", explain.OktaResourceXAA}
+	itemResAppClientID  = doctorItem{"resource_app.client_id", DoctorResourceApp, "The ID-JAG's client_id is the client registered at the resource AS", "draft §3.1, §4.4.1", explain.OktaConnectionClient}
 	itemASConfig        = doctorItem{"resource_as.config", DoctorResourceAS, "The config's resource_as section is complete", "CONTRACT.md", ""}
 	itemASMetadata      = doctorItem{"resource_as.metadata", DoctorResourceAS, "The resource AS publishes its metadata", "RFC 8414 §3; OIDC Discovery §4", ""}
-	itemASIssuer        = doctorItem{"resource_as.issuer", DoctorResourceAS, "Its issuer is resource_as.issuer (the audience), byte for byte", "RFC 8414 §3.3; draft §4.3", oktaResourceXAA}
+	itemASIssuer        = doctorItem{"resource_as.issuer", DoctorResourceAS, "Its issuer is resource_as.issuer (the audience), byte for byte", "RFC 8414 §3.3; draft §4.3", explain.OktaResourceXAA}
 	itemASGrant         = doctorItem{"resource_as.jwt_bearer_advertised", DoctorResourceAS, "The jwt-bearer grant is advertised", specDraft72, ""}
 	itemASProfile       = doctorItem{"resource_as.id_jag_profile", DoctorResourceAS, "The ID-JAG grant profile is advertised", specDraft72, ""}
 	itemASAuthMethod    = doctorItem{"resource_as.auth_method", DoctorResourceAS, "resource_as.auth_method is a method it advertises", "RFC 8414 §2", ""}
@@ -78,7 +69,7 @@ func newResourceItems(prefix, label string) resourceItems {
 	return resourceItems{
 		challenge: doctorItem{prefix + ".challenge", DoctorResource, "The " + label + " answers 401 with resource_metadata", "RFC 9728 §5.1; MCP authorization", ""},
 		metadata:  doctorItem{prefix + ".metadata", DoctorResource, "The " + label + " publishes protected resource metadata", "RFC 9728 §3", ""},
-		resource:  doctorItem{prefix + ".resource", DoctorResource, "Its resource is the configured identifier, byte for byte", specRFC9728, oktaManageConnections},
+		resource:  doctorItem{prefix + ".resource", DoctorResource, "Its resource is the configured identifier, byte for byte", specRFC9728, explain.OktaManageConnections},
 		servers:   doctorItem{prefix + ".authorization_servers", DoctorResource, "Its authorization_servers lists resource_as.issuer", "RFC 9728 §2", ""},
 	}
 }

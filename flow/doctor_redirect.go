@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/xaatools/xaa/flow/explain"
 	"github.com/xaatools/xaa/flow/wire"
 )
 
@@ -64,7 +65,7 @@ func (r *doctorRun) redirectProbe(ctx context.Context) {
 		return
 	}
 	text := responseText(resp)
-	ex := Explain(StepLogin, fmt.Errorf("%w: %s", wire.ErrBrowser, text))
+	ex := explain.Error(StepLogin, fmt.Errorf("%w: %s", wire.ErrBrowser, text))
 	switch {
 	case ex != nil && ex.ID == "login.redirect_uri_page":
 		r.fail(i, want, wire.StatusLine(resp.Status)+", the org's error page: "+excerpt(text, "redirect_uri", 240),

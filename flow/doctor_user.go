@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/xaatools/xaa/flow/explain"
 	"github.com/xaatools/xaa/flow/wire"
 	"github.com/xaatools/xaa/inspect"
 )
@@ -46,7 +47,7 @@ var exchangeGates = []exchangeGate{
 			return "a connection from " + r.cfg.IdP.ClientID + " to audience " + r.audience()
 		}, func(r *doctorRun) string {
 			return "the org will not mint an ID-JAG for audience " + r.audience() + " for this app: connect the requesting app to the resource app (Manage Connections), " +
-				"and check that the resource app's Issuer URL (" + oktaResourceXAA + ") is " + r.audience() + " exactly"
+				"and check that the resource app's Issuer URL (" + explain.OktaResourceXAA + ") is " + r.audience() + " exactly"
 		}},
 	{itemResAppResource, []string{"token_exchange.invalid_resource"},
 		func(r *doctorRun) string {
@@ -56,7 +57,7 @@ var exchangeGates = []exchangeGate{
 		}},
 	{itemResAppUser, []string{"token_exchange.resource_app_incomplete"},
 		func(r *doctorRun) string { return "the user assigned to the resource app of " + r.audience() }, func(*doctorRun) string {
-			return "assign the user to the resource app, and finish its Cross App Access settings (" + oktaResourceXAA + ")"
+			return "assign the user to the resource app, and finish its Cross App Access settings (" + explain.OktaResourceXAA + ")"
 		}},
 	{itemReqScopes, []string{"token_exchange.scope_denied", "token_exchange.invalid_scope"},
 		func(r *doctorRun) string {

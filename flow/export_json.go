@@ -1,10 +1,10 @@
 package flow
 
 import (
-	"errors"
 	"time"
 
 	"github.com/xaatools/xaa/flow/config"
+	"github.com/xaatools/xaa/flow/explain"
 	"github.com/xaatools/xaa/flow/wire"
 
 	"github.com/xaatools/xaa/inspect"
@@ -28,25 +28,10 @@ type StepJSON struct {
 	Exchanges  []wire.ExchangeJSON `json:"exchanges"`
 	Tokens     []inspect.Analysis  `json:"tokens"`
 	Checks     inspect.Report      `json:"checks"`
-	Error      *ErrorJSON          `json:"error,omitempty"`
+	Error      *explain.ErrorJSON  `json:"error,omitempty"`
 	Notes      []string            `json:"notes,omitempty"`
 	Overrides  Overrides           `json:"overrides,omitempty"`
 	Resource   *ResourceResult     `json:"resource,omitempty"`
-}
-
-// ErrorJSON is a step's error with its explanation.
-type ErrorJSON struct {
-	// Error is the OAuth error code, or the kind of failure ("network.dns",
-	// "check.id_jag.aud") when the server did not send one.
-	Error            string   `json:"error"`
-	ErrorDescription string   `json:"error_description,omitempty"`
-	Status           int      `json:"status,omitempty"`
-	Message          string   `json:"message"`
-	Explanation      string   `json:"explanation,omitempty"`
-	Causes           []string `json:"causes,omitempty"`
-	Fix              string   `json:"fix,omitempty"`
-	ExplanationID    string   `json:"explanation_id,omitempty"`
-	Spec             string   `json:"spec,omitempty"`
 }
 
 // JSON returns the run in the shape of RunJSON: secrets were redacted when
@@ -84,7 +69,7 @@ func (s *Step) JSON(reveal bool) StepJSON {
 		}
 	}
 	if s.Err != nil {
-		j.Error = errorJSON(s.Err, s.Explanation, reveal)
+		j.Error = explain.NewErrorJSON(s.Err, s.Explanation, reveal)
 	}
 	if j.Resource != nil && j.Resource.MCP != nil && j.Resource.MCP.Call != nil && !reveal {
 		mcp := *j.Resource.MCP
@@ -92,31 +77,6 @@ func (s *Step) JSON(reveal bool) StepJSON {
 		call.Text = wire.ShortenTokens(call.Text)
 		mcp.Call = &call
 		j.Resource = &ResourceResult{API: j.Resource.API, MCP: &mcp}
-	}
-	return j
-}
-
-// errorJSON describes a step's error.
-func errorJSON(err error, ex *Explanation, reveal bool) *ErrorJSON {
-	j := &ErrorJSON{Message: wire.DisplayText(err.Error(), reveal)}
-	var oe *wire.OAuthError
-	var fe *wire.FetchError
-	var ce *wire.CheckError
-	var me *wire.MCPError
-	switch {
-	case errors.As(err, &oe):
-		j.Error, j.ErrorDescription, j.Status = oe.Code, wire.DisplayText(oe.Description, reveal), oe.Status
-	case errors.As(err, &ce):
-		j.Error = "check." + ce.Check.ID
-	case errors.As(err, &fe):
-		j.Error, j.Status = "network."+fe.Kind.String(), fe.Status
-	case errors.As(err, &me):
-		j.Error, j.Status = "mcp", me.Status
-	default:
-		j.Error = "xaa"
-	}
-	if ex != nil {
-		j.Explanation, j.Causes, j.Fix, j.ExplanationID, j.Spec = ex.Meaning, ex.Causes, ex.Fix, ex.ID, ex.Spec
 	}
 	return j
 }

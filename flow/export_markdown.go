@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/xaatools/xaa/flow/explain"
 	"github.com/xaatools/xaa/flow/wire"
 	"github.com/xaatools/xaa/inspect"
 )
@@ -58,7 +59,7 @@ func markdownStep(b *strings.Builder, i int, s *Step, reveal bool) {
 		return
 	}
 	if s.Err != nil {
-		ej := errorJSON(s.Err, s.Explanation, reveal)
+		ej := explain.NewErrorJSON(s.Err, s.Explanation, reveal)
 		fmt.Fprintf(b, "> **Error:** %s\n", mdInline(ej.Message))
 		if ej.Explanation != "" {
 			fmt.Fprintf(b, ">\n> **What it means:** %s\n", mdInline(ej.Explanation))

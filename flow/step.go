@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/xaatools/xaa/flow/explain"
 	"github.com/xaatools/xaa/flow/wire"
 	"github.com/xaatools/xaa/inspect"
 )
@@ -164,7 +165,7 @@ type Step struct {
 	Err error
 	// Explanation says what Err means and how to fix it; nil when the
 	// catalogue has nothing better than Err's own message.
-	Explanation *Explanation
+	Explanation *explain.Explanation
 	// Notes are facts worth showing that are not checks ("opened the
 	// browser", "tools: list_todos, add_todo").
 	Notes []string
@@ -220,7 +221,7 @@ func (s *Step) finish(now time.Time) *Step {
 		s.note("some checks of the tokens failed; they are advice here — the %s gives the verdict", s.ID.consumer())
 	}
 	if s.Err != nil && s.Explanation == nil {
-		s.Explanation = Explain(s.ID, s.Err)
+		s.Explanation = explain.Error(s.ID, s.Err)
 	}
 	return s
 }

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xaatools/xaa/flow/explain"
+
 	"github.com/xaatools/xaa/flow/wire"
 
 	"github.com/xaatools/xaa/flow/config"
@@ -208,7 +210,7 @@ func refusedTokenExchange(t *testing.T) *flow.Step {
 		"grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange&requested_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aid-jag&audience=https%3A%2F%2Fas.example.com%2F&subject_token="+tk.idToken+"&subject_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aid_token",
 		400, body)}
 	st.Err = &wire.OAuthError{Status: 400, Code: "invalid_target", Description: "Token Exchange requests must include a valid audience of the authorization server.", Source: "token endpoint", Body: []byte(body)}
-	st.Explanation = &flow.Explanation{
+	st.Explanation = &explain.Explanation{
 		ID:      "token_exchange.invalid_target.audience",
 		Meaning: "The IdP does not know the audience: it is not the issuer of a resource AS it has a connection to.",
 		Causes:  []string{"a trailing slash or another near miss of the resource AS issuer", "the resource URL sent where the issuer belongs"},

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xaatools/xaa/flow/explain"
+
 	"github.com/xaatools/xaa/flow/wire"
 
 	xaaconfig "github.com/xaatools/xaa/flow/config"
@@ -86,7 +88,7 @@ type stepJSON struct {
 		Kind  string `json:"kind"`
 		Token string `json:"token"`
 	} `json:"tokens"`
-	Error *flow.ErrorJSON `json:"error"`
+	Error *explain.ErrorJSON `json:"error"`
 }
 
 // freeRedirectURI returns a loopback redirect URI on a port that was free a

@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/xaatools/xaa/flow/wire"
+	"github.com/xaatools/xaa/flow/explain"
 
-	"github.com/xaatools/xaa/flow"
+	"github.com/xaatools/xaa/flow/wire"
 )
 
 // TestFetchErrors checks that every way a fetch fails becomes a
@@ -80,7 +80,7 @@ func TestFetchErrors(t *testing.T) {
 			if j == nil || j.URL != c.url {
 				t.Errorf("FetchJWKS did not say what it fetched: %+v", j)
 			}
-			if ex := flow.Explain(flow.StepTokenExchange, err); ex == nil || !strings.HasPrefix(ex.ID, "network.") {
+			if ex := explain.Error(explain.TokenExchange, err); ex == nil || !strings.HasPrefix(ex.ID, "network.") {
 				t.Errorf("Explain = %+v, want a network.* entry", ex)
 			}
 		})

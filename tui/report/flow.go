@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/xaatools/xaa/flow/explain"
+
 	"github.com/xaatools/xaa/flow/wire"
 
 	"github.com/xaatools/xaa/flow"
@@ -141,7 +143,7 @@ func stepError(w *writer, st *flow.Step, o RunOptions) {
 func explainChecks(w *writer, st *flow.Step, checks inspect.Report) {
 	seen := map[string]bool{}
 	for _, c := range checks {
-		ex := flow.ExplainCheck(st.ID, c)
+		ex := explain.Check(st.ID, c)
 		if ex == nil || strings.HasPrefix(ex.ID, "check.") || seen[ex.ID] || sameError(st, ex) {
 			continue
 		}
@@ -150,7 +152,7 @@ func explainChecks(w *writer, st *flow.Step, checks inspect.Report) {
 	}
 }
 
-func sameError(st *flow.Step, ex *flow.Explanation) bool {
+func sameError(st *flow.Step, ex *explain.Explanation) bool {
 	return st.Explanation != nil && st.Explanation.ID == ex.ID
 }
 

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xaatools/xaa/flow/explain"
+
 	"github.com/xaatools/xaa/flow/wire"
 
 	"github.com/xaatools/xaa/flow"
@@ -40,7 +42,7 @@ func runFixture(t *testing.T) (*flow.Run, string) {
 		{ID: flow.StepTokenExchange, Status: flow.StepWarn, Duration: 9 * time.Millisecond, Tokens: []inspect.Analysis{jag},
 			Notes: []string{"some checks of the tokens failed; they are advice here — the resource AS (jwt_bearer step) gives the verdict"}},
 		{ID: flow.StepJWTBearer, Status: flow.StepFail, Duration: 5 * time.Millisecond, Err: refusal,
-			Explanation: flow.Explain(flow.StepJWTBearer, refusal), Exchanges: []*wire.Exchange{bearer}},
+			Explanation: explain.Error(flow.StepJWTBearer, refusal), Exchanges: []*wire.Exchange{bearer}},
 		{ID: flow.StepResource, Status: flow.StepSkipped, Notes: []string{"skipped: the jwt_bearer step failed"}},
 	}}
 	return run, jag.Token.Raw

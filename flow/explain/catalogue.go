@@ -1,4 +1,4 @@
-package flow
+package explain
 
 import (
 	"github.com/xaatools/xaa/flow/config"
@@ -13,23 +13,12 @@ import (
 // draft §4.3–§4.4 and MCP's transport rules.
 
 var (
-	onDiscovery = []StepID{StepDiscovery}
-	onLogin     = []StepID{StepLogin}
-	onExchange  = []StepID{StepTokenExchange}
-	onBearer    = []StepID{StepJWTBearer}
-	onTokens    = []StepID{StepLogin, StepTokenExchange, StepJWTBearer}
-	onResource  = []StepID{StepResource}
-)
-
-// Admin Console paths, so every fix names the same screens the same way.
-const (
-	oktaAssignRequesting = "Okta Admin Console › Applications › Applications › (requesting app) › Assignments"
-	oktaAssignResource   = "Okta Admin Console › Applications › Applications › (resource app) › Assignments"
-	oktaRedirectURIs     = "Okta Admin Console › Applications › Applications › (requesting app) › General › Login › Sign-in redirect URIs"
-	oktaGrantTypes       = "Okta Admin Console › Applications › Applications › (requesting app) › General › General Settings › Grant type (for an AI agent: Directory › AI agents › (agent) › Client registration)"
-	oktaConnection       = "Okta Admin Console › Directory › AI agents › (agent) › Resource connections (older orgs: the requesting app's Manage Connections tab)"
-	oktaResourceXAA      = "Okta Admin Console › Applications › Applications › (resource app) › Resource Server › Cross App Access (XAA) › Issuer URL"
-	oktaClientCreds      = "Okta Admin Console › Applications › Applications › (requesting app) › General › Client Credentials"
+	onDiscovery = []Step{Discovery}
+	onLogin     = []Step{Login}
+	onExchange  = []Step{TokenExchange}
+	onBearer    = []Step{JWTBearer}
+	onTokens    = []Step{Login, TokenExchange, JWTBearer}
+	onResource  = []Step{Resource}
 )
 
 var catalogue = []rule{
@@ -105,7 +94,7 @@ var catalogue = []rule{
 		Explanation: Explanation{
 			Meaning: "The IdP refused the login: the user is not assigned to the requesting app.",
 			Causes:  []string{"the test user (or their group) was never assigned to the requesting app"},
-			Fix:     "Assign the user or a group of theirs: " + oktaAssignRequesting + ".",
+			Fix:     "Assign the user or a group of theirs: " + OktaAssignRequesting + ".",
 			Spec:    "RFC 6749 §4.1.2.1"}},
 	{id: "login.pkce_required", steps: onLogin, code: "invalid_request", desc: re(`PKCE code challenge is required|code_challenge.*required`), rows: []int{9}, okta: []string{"pkce_missing_challenge"},
 		Explanation: Explanation{
@@ -117,7 +106,7 @@ var catalogue = []rule{
 		Explanation: Explanation{
 			Meaning: "The redirect URI is not registered for this client, byte for byte.",
 			Causes:  []string{"a different port, path, trailing slash, or localhost vs 127.0.0.1 in idp.redirect_uri than at the IdP"},
-			Fix:     "Register idp.redirect_uri exactly: " + oktaRedirectURIs + ".",
+			Fix:     "Register idp.redirect_uri exactly: " + OktaRedirectURIs + ".",
 			Spec:    "RFC 6749 §3.1.2.3"}},
 	{id: "login.redirect_uri_mismatch", steps: onLogin, code: "invalid_grant", desc: re(`redirect_uri.*(does not match|mismatch)`), rows: []int{8}, okta: []string{"mismatched_redirect_uri"},
 		Explanation: Explanation{
@@ -159,7 +148,7 @@ var catalogue = []rule{
 		Explanation: Explanation{
 			Meaning: "The IdP returned no refresh token, so a new ID-JAG needs a new login once the ID token expires.",
 			Causes:  []string{"offline_access was not requested", "the app is not allowed the Refresh Token grant"},
-			Fix:     "Add offline_access to idp.scopes and enable the Refresh Token grant: " + oktaGrantTypes + ".",
+			Fix:     "Add offline_access to idp.scopes and enable the Refresh Token grant: " + OktaGrantTypes + ".",
 			Spec:    "OIDC Core §11; draft §4.2"}},
 	{id: "login.id_token_key_not_found", steps: onLogin, check: "id_token.signature", rows: []int{15},
 		Explanation: Explanation{
@@ -171,7 +160,7 @@ var catalogue = []rule{
 		Explanation: Explanation{
 			Meaning: "No login callback arrived in time.",
 			Causes:  []string{"the IdP showed an error page instead of redirecting — an unregistered redirect_uri or unknown client_id is shown there and never redirected (Okta: \"The 'redirect_uri' parameter must be a Login redirect URI in the client app settings\")", "the browser did not open, or the login was not finished", "the callback was blocked (another program on the port, a browser extension)"},
-			Fix:     "Look at the browser tab; register idp.redirect_uri exactly (" + oktaRedirectURIs + "); or open the printed URL by hand.",
+			Fix:     "Look at the browser tab; register idp.redirect_uri exactly (" + OktaRedirectURIs + "); or open the printed URL by hand.",
 			Spec:    "RFC 6749 §4.1.2.1"}},
 	{id: "login.listen", steps: onLogin, sentinel: wire.ErrCallbackListen,
 		Explanation: Explanation{
@@ -183,13 +172,13 @@ var catalogue = []rule{
 		Explanation: Explanation{
 			Meaning: "The IdP shows an error page instead of the login: the redirect URI is not registered for this client, byte for byte.",
 			Causes:  []string{"a different port, path, trailing slash, or localhost vs 127.0.0.1 in idp.redirect_uri than at the IdP"},
-			Fix:     "Register idp.redirect_uri exactly: " + oktaRedirectURIs + ".",
+			Fix:     "Register idp.redirect_uri exactly: " + OktaRedirectURIs + ".",
 			Spec:    "RFC 6749 §4.1.2.1"}},
 	{id: "login.unknown_client_page", steps: onLogin, sentinel: wire.ErrBrowser, desc: re(`no client|unknown client|client_id`),
 		Explanation: Explanation{
 			Meaning: "The IdP shows an error page: it does not know idp.client_id.",
 			Causes:  []string{"a typo in idp.client_id", "the resource-AS client id used at the IdP"},
-			Fix:     "Use the requesting app's client id at the IdP (" + oktaClientCreds + ").",
+			Fix:     "Use the requesting app's client id at the IdP (" + OktaClientCreds + ").",
 			Spec:    "RFC 6749 §4.1.2.1"}},
 	{id: "login.browser", steps: onLogin, sentinel: wire.ErrBrowser,
 		Explanation: Explanation{
@@ -254,7 +243,7 @@ var catalogue = []rule{
 	{id: "token_exchange.user_not_assigned", steps: onExchange, desc: re(`subject_token'? is invalid: the user is not assigned`), rows: []int{25}, okta: []string{"invalid_subject_token_user_not_assigned"},
 		Explanation: Explanation{
 			Meaning: "The user in the ID token is not assigned to the requesting app.",
-			Fix:     "Assign the user: " + oktaAssignRequesting + ".",
+			Fix:     "Assign the user: " + OktaAssignRequesting + ".",
 			Spec:    "RFC 8693 §2.2.2"}},
 	{id: "token_exchange.subject_inactive", steps: onExchange, desc: re(`subject_token'? is invalid: .*(not active|no longer active|inactive)`),
 		okta: []string{"invalid_subject_token_user_inactive", "invalid_subject_token_client_inactive", "invalid_subject_token_session_expired"},
@@ -309,34 +298,34 @@ var catalogue = []rule{
 		Explanation: Explanation{
 			Meaning: "The audience is not a resource AS the IdP knows for this client.",
 			Causes:  []string{"resource_as.issuer differs from the issuer configured at the IdP (trailing slash, http/https)", "the resource URL or the token endpoint URL sent instead of the AS issuer", "an HTTP library that appends / to a bare host"},
-			Fix:     "Set resource_as.issuer to the resource AS metadata issuer exactly, and register the same string at the IdP: " + oktaResourceXAA + ".",
+			Fix:     "Set resource_as.issuer to the resource AS metadata issuer exactly, and register the same string at the IdP: " + OktaResourceXAA + ".",
 			Spec:    "draft §4.3; RFC 8693 §2.2.2"}},
 	{id: "token_exchange.invalid_resource", steps: onExchange, desc: re(`'?resource'? is invalid or not supported|resource mismatch|none match the requested audience|too many resources|unsupported resource`), rows: []int{23}, okta: []string{"token_exchange_invalid_resource", "unsupported_resource", "too_many_resources"},
 		Explanation: Explanation{
 			Meaning: "The resource is not one the connection allows with this audience.",
 			Causes:  []string{"resource.id differs from the connection's resource indicator", "the resource is paired with another audience at the IdP"},
-			Fix:     "Use the exact resource indicator of the connection (for MCP: the protected resource metadata's resource): " + oktaConnection + ".",
+			Fix:     "Use the exact resource indicator of the connection (for MCP: the protected resource metadata's resource): " + OktaConnection + ".",
 			Spec:    "RFC 8707 §2; EMA §7.6.1"}},
 	{id: "token_exchange.resource_app_incomplete", steps: onExchange, desc: re(`resource app is not completely configured|not assigned to the (resource )?app`), rows: []int{24}, okta: []string{"token_exchange_incomplete_resource_configuration"},
 		Explanation: Explanation{
 			Meaning: "The resource app's XAA setup is incomplete, or the user is not assigned to it.",
-			Fix:     "Assign the user to the resource app (" + oktaAssignResource + ") and finish its XAA settings (" + oktaResourceXAA + ").",
+			Fix:     "Assign the user to the resource app (" + OktaAssignResource + ") and finish its XAA settings (" + OktaResourceXAA + ").",
 			Spec:    "draft §4.3.3"}},
 	{id: "token_exchange.no_connection", steps: onExchange, code: "invalid_target", desc: re(`no connection|not connected|connection .*(disabled|missing)`), rows: []int{34},
 		Explanation: Explanation{
 			Meaning: "The IdP has no connection from the requesting app to this resource AS.",
 			Causes:  []string{"nobody connected the requesting app to the resource app", "the connection was disabled"},
-			Fix:     "Connect them: " + oktaConnection + ".",
+			Fix:     "Connect them: " + OktaConnection + ".",
 			Spec:    "draft §4.3.3; EMA §7.6.1"}},
 	{id: "token_exchange.scope_denied", steps: onExchange, desc: re(`scope not permitted|scope_denied|no_scope_allowed|scope.*not (allowed|permitted)`), rows: []int{26},
 		Explanation: Explanation{
 			Meaning: "A requested scope is not allowed for this connection.",
-			Fix:     "Request only the connection's scopes (resource_as.scopes), or add the scope to it: " + oktaConnection + ".",
+			Fix:     "Request only the connection's scopes (resource_as.scopes), or add the scope to it: " + OktaConnection + ".",
 			Spec:    "RFC 6749 §5.2"}},
 	{id: "token_exchange.invalid_scope", steps: onExchange, code: "invalid_scope", rows: []int{26},
 		Explanation: Explanation{
 			Meaning: "The IdP refused a requested scope.",
-			Fix:     "Request only scopes the connection allows (resource_as.scopes), or add them to it: " + oktaConnection + ".",
+			Fix:     "Request only scopes the connection allows (resource_as.scopes), or add them to it: " + OktaConnection + ".",
 			Spec:    "RFC 6749 §5.2"}},
 	{id: "token_exchange.confidential_client_required", steps: onExchange, desc: re(`confidential client is required`), okta: []string{"confidential_client_required"},
 		Explanation: Explanation{
@@ -347,13 +336,13 @@ var catalogue = []rule{
 		Explanation: Explanation{
 			Meaning: "The IdP will not issue an ID-JAG for this audience and resource.",
 			Causes:  []string{"resource_as.issuer differs from the audience configured at the IdP", "resource.id is not allowed by the connection", "the user is not assigned to the resource app"},
-			Fix:     "Compare audience and resource with the IdP's connection (" + oktaConnection + ") and the resource app's Issuer URL (" + oktaResourceXAA + ").",
+			Fix:     "Compare audience and resource with the IdP's connection (" + OktaConnection + ") and the resource app's Issuer URL (" + OktaResourceXAA + ").",
 			Spec:    "RFC 8693 §2.2.2"}},
 	{id: "token_exchange.grant_not_enabled", steps: onExchange, code: "unauthorized_client", rows: []int{27, 26}, okta: []string{"unauthorized_client"},
 		Explanation: Explanation{
 			Meaning: "The IdP client is not allowed the token exchange grant.",
 			Causes:  []string{"Token Exchange is not enabled among the app's grant types", "Okta's guide also reports \"Scope not permitted\" with this code when a scope is not in the connection"},
-			Fix:     "Enable the Token Exchange grant: " + oktaGrantTypes + ".",
+			Fix:     "Enable the Token Exchange grant: " + OktaGrantTypes + ".",
 			Spec:    "RFC 6749 §5.2"}},
 	{id: "token_exchange.sku_not_enabled", steps: onExchange, desc: re(`SKU is not enabled`), rows: []int{28}, okta: []string{"invalid_grant_type_or_token_exchange_sku_not_enabled"},
 		Explanation: Explanation{
@@ -370,7 +359,7 @@ var catalogue = []rule{
 		Explanation: Explanation{
 			Meaning: "The IdP could not authenticate the client.",
 			Causes:  []string{"a wrong client secret", "the resource-AS credentials used at the IdP (the two client pairs crossed)", "an auth_method the client is not registered for"},
-			Fix:     "Use the IdP client's credentials in steps 1–2 (idp.client_id, " + config.EnvIdPClientSecret + ") — " + oktaClientCreds + ".",
+			Fix:     "Use the IdP client's credentials in steps 1–2 (idp.client_id, " + config.EnvIdPClientSecret + ") — " + OktaClientCreds + ".",
 			Spec:    "RFC 6749 §5.2"}},
 	{id: "token_exchange.step_up", steps: onExchange, code: "insufficient_user_authentication", rows: []int{32},
 		Explanation: Explanation{
@@ -387,7 +376,7 @@ var catalogue = []rule{
 		Explanation: Explanation{
 			Meaning: "IdP policy forbids this client to get a grant for this resource AS.",
 			Causes:  []string{"the managed connection is disabled", "a policy denies the scopes (scope_denied)"},
-			Fix:     "Enable the connection: " + oktaConnection + ".",
+			Fix:     "Enable the connection: " + OktaConnection + ".",
 			Spec:    "draft §4.3.4 (post-04 proposal)"}},
 	{id: "token_exchange.refresh_token_invalid", steps: onExchange, desc: re(`refresh token is invalid or expired`), okta: []string{"invalid_refresh_token"},
 		Explanation: Explanation{
@@ -415,18 +404,18 @@ var catalogue = []rule{
 		Explanation: Explanation{
 			Meaning: "The ID-JAG's aud is not the resource AS issuer; the resource AS will refuse it (invalid_grant).",
 			Causes:  []string{"resource_as.issuer (the audience sent) differs from the AS metadata issuer", "the IdP maps the audience to another issuer (Okta: the resource app's Issuer URL)"},
-			Fix:     "Make resource_as.issuer and the IdP's issuer URL for the resource app (" + oktaResourceXAA + ") equal the AS metadata issuer exactly.",
+			Fix:     "Make resource_as.issuer and the IdP's issuer URL for the resource app (" + OktaResourceXAA + ") equal the AS metadata issuer exactly.",
 			Spec:    "draft §3.1, §4.4.1"}},
 	{id: "chain.id_jag_aud", check: "chain.id_jag_aud", rows: []int{40},
 		Explanation: Explanation{
 			Meaning: "The ID-JAG is addressed to another authorization server than the resource AS of this run.",
 			Fix:     "Send the resource AS metadata issuer, verbatim, as the token exchange's audience (resource_as.issuer).",
 			Spec:    "draft §4.3"}},
-	{id: "token_exchange.id_jag_client_id", steps: []StepID{StepTokenExchange, StepJWTBearer}, check: "chain.id_jag_client_id", rows: []int{39},
+	{id: "token_exchange.id_jag_client_id", steps: []Step{TokenExchange, JWTBearer}, check: "chain.id_jag_client_id", rows: []int{39},
 		Explanation: Explanation{
 			Meaning: "The ID-JAG's client_id is not the client that will authenticate at the resource AS.",
 			Causes:  []string{"the IdP maps the requesting app to another client id at the resource AS (Todo0's fixed wiki0-at-todo0)"},
-			Fix:     "Fix the connection's \"client ID registered in this app\" (" + oktaConnection + ") or authenticate at the resource AS as that client (resource_as.client_id).",
+			Fix:     "Fix the connection's \"client ID registered in this app\" (" + OktaConnection + ") or authenticate at the resource AS as that client (resource_as.client_id).",
 			Spec:    "draft §3.1, §4.4.1"}},
 
 	// ── JWT bearer at the resource AS (RFC 7523, draft §4.4) ───────────
@@ -456,13 +445,13 @@ var catalogue = []rule{
 		Explanation: Explanation{
 			Meaning: "The ID-JAG's client_id is not the client that authenticated at the resource AS.",
 			Causes:  []string{"the IdP writes another client id into the ID-JAG than resource_as.client_id (Todo0's placeholder is always wiki0-at-todo0)"},
-			Fix:     "Fix the IdP connection's \"client ID registered in this app\" (" + oktaConnection + "), or authenticate as the client the ID-JAG names.",
+			Fix:     "Fix the IdP connection's \"client ID registered in this app\" (" + OktaConnection + "), or authenticate as the client the ID-JAG names.",
 			Spec:    "draft §4.4.1"}},
 	{id: "jwt_bearer.invalid_audience", steps: onBearer, desc: re(`id_jag\.aud\b|audience`), rows: []int{40}, okta: []string{"jwt_bearer_grant_invalid_audience"},
 		Explanation: Explanation{
 			Meaning: "The ID-JAG's aud is not this resource AS's issuer.",
 			Causes:  []string{"a trailing slash or http/https difference", "the wrong Issuer URL in the IdP's resource app settings", "a placeholder audience (http://localhost:5001)"},
-			Fix:     "Make the IdP's issuer URL for the resource app (" + oktaResourceXAA + ") and resource_as.issuer equal the AS metadata issuer exactly.",
+			Fix:     "Make the IdP's issuer URL for the resource app (" + OktaResourceXAA + ") and resource_as.issuer equal the AS metadata issuer exactly.",
 			Spec:    "draft §4.4.1; RFC 7523 §3"}},
 	{id: "jwt_bearer.lifetime_too_long", steps: onBearer, desc: re(`id_jag\.lifetime\b|lifetime of the id-jag`), okta: []string{"id_jag_lifetime_too_long"},
 		Explanation: Explanation{
@@ -519,7 +508,7 @@ var catalogue = []rule{
 		Explanation: Explanation{
 			Meaning: "The resource AS cannot resolve the ID-JAG's user.",
 			Causes:  []string{"the user was never provisioned in the resource app", "pairwise sub values differ", "SAML NameID resolution fails"},
-			Fix:     "Provision or link the user at the resource app (by email, aud_sub or sub_id), and assign them to the resource app: " + oktaAssignResource + ".",
+			Fix:     "Provision or link the user at the resource app (by email, aud_sub or sub_id), and assign them to the resource app: " + OktaAssignResource + ".",
 			Spec:    "draft §3.1, §4.4.1"}},
 	{id: "jwt_bearer.scope_in_request", steps: onBearer, desc: re(`must not include a 'scope' parameter`), okta: []string{"id_jag_scopes_in_request"},
 		Explanation: Explanation{
@@ -630,17 +619,17 @@ var catalogue = []rule{
 		Explanation: Explanation{
 			Meaning: "The IdP could not authenticate the client at the code exchange.",
 			Causes:  []string{"a wrong idp.client_secret", "an auth_method the client is not registered for"},
-			Fix:     "Check idp.client_id and " + config.EnvIdPClientSecret + " (" + oktaClientCreds + ").",
+			Fix:     "Check idp.client_id and " + config.EnvIdPClientSecret + " (" + OktaClientCreds + ").",
 			Spec:    "RFC 6749 §5.2"}},
 	{id: "oauth.unauthorized_client", steps: onLogin, code: "unauthorized_client",
 		Explanation: Explanation{
 			Meaning: "The client is not allowed the authorization code grant.",
-			Fix:     "Enable Authorization Code for the app: " + oktaGrantTypes + ".",
+			Fix:     "Enable Authorization Code for the app: " + OktaGrantTypes + ".",
 			Spec:    "RFC 6749 §4.1.2.1"}},
 	{id: "oauth.access_denied", steps: onLogin, code: "access_denied",
 		Explanation: Explanation{
 			Meaning: "The user or the IdP's policy denied the login.",
-			Fix:     "Check the app's sign-on policy and the user's assignment (" + oktaAssignRequesting + ").",
+			Fix:     "Check the app's sign-on policy and the user's assignment (" + OktaAssignRequesting + ").",
 			Spec:    "RFC 6749 §4.1.2.1"}},
 
 	// ── Requesting side and network ────────────────────────────────────
