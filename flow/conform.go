@@ -175,7 +175,7 @@ type Conformance struct {
 // failure is recorded in the Conformance (Target.Err, or a setup that
 // lacks the JWKS) and every case then reports it.
 func (c *Conformer) Prepare(ctx context.Context) *Conformance {
-	conf := &Conformance{Started: c.Env.now()}
+	conf := &Conformance{Started: c.Env.Time()}
 	as := c.Config.ResourceAS
 	conf.Setup = ConformSetup{
 		Issuer: c.IdPs.Trusted.IdPURL(), Algorithms: slices.Clone(conformAlgorithms),
@@ -266,7 +266,7 @@ func (c *Conformer) RunCases(ctx context.Context, conf *Conformance, ids []strin
 			c.Progress(r)
 		}
 	}
-	conf.Duration = c.Env.now().Sub(conf.Started)
+	conf.Duration = c.Env.Time().Sub(conf.Started)
 	return nil
 }
 
@@ -297,8 +297,8 @@ func SelectConformCases(ids []string) ([]ConformCase, error) {
 // the answer. It always returns a result: a network failure, a timeout or a
 // garbage answer make it inconclusive, never an error.
 func (c *Conformer) RunCase(ctx context.Context, conf *Conformance, cc ConformCase) *CaseResult {
-	r := &CaseResult{Case: cc, Started: c.Env.now()}
-	defer func() { r.Duration = c.Env.now().Sub(r.Started) }()
+	r := &CaseResult{Case: cc, Started: c.Env.Time()}
+	defer func() { r.Duration = c.Env.Time().Sub(r.Started) }()
 	if conf.Target.TokenEndpoint == "" {
 		r.inconclusive("not sent: the resource AS's token endpoint is unknown (%v)", conf.Target.Err)
 		return r
@@ -334,7 +334,7 @@ func (c *Conformer) RunCase(ctx context.Context, conf *Conformance, cc ConformCa
 		label = "jwt-bearer grant (" + cc.ID + ", second use)"
 	}
 	tr, err := s.PostToken(ctx, wire.PartyAS, label, conf.Target.TokenEndpoint, form, auth)
-	r.judge(tr, err, c.Env.now())
+	r.judge(tr, err, c.Env.Time())
 	return r
 }
 
@@ -348,7 +348,7 @@ func (c *Conformer) analyzeSent(conf *Conformance, req caseRequest) *inspect.Ana
 	}
 	t.Name = "assertion"
 	o := inspect.Options{Want: inspect.KindIDJAG, Expect: inspect.Expect{
-		Now: c.Env.now(), Issuer: conf.Setup.Issuer, Audience: c.Config.ResourceAS.Issuer,
+		Now: c.Env.Time(), Issuer: conf.Setup.Issuer, Audience: c.Config.ResourceAS.Issuer,
 		ClientID: c.Config.ResourceAS.ClientID, Resource: c.Config.Resource.ID, Scope: req.scope,
 		TokenEndpoint: conf.Target.TokenEndpoint, Algorithms: conformAlgorithms,
 	}}

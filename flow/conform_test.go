@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xaatools/xaa/flow/flowtest"
 	"github.com/xaatools/xaa/flow/wire"
 
 	"github.com/xaatools/xaa/flow/config"
@@ -45,7 +46,7 @@ func startConform(t testing.TB, keyDir string, faults ...string) *conformEnv {
 	if err := idps.Trusted.WriteConfig(path); err != nil {
 		t.Fatal(err)
 	}
-	cfg := loadConfig(t, path)
+	cfg := flowtest.LoadConfig(t, path)
 	return &conformEnv{idps: idps, cfg: cfg, c: &flow.Conformer{Config: cfg, IdPs: idps}}
 }
 
@@ -491,7 +492,7 @@ func TestConformIdPsFor(t *testing.T) {
 	if err := p.WriteConfig(path); err != nil {
 		t.Fatal(err)
 	}
-	conf, err := (&flow.Conformer{Config: loadConfig(t, path), IdPs: idps}).Run(ctx, []string{"untrusted_issuer"})
+	conf, err := (&flow.Conformer{Config: flowtest.LoadConfig(t, path), IdPs: idps}).Run(ctx, []string{"untrusted_issuer"})
 	if err != nil || !conf.OK() {
 		t.Fatalf("run on a borrowed playground: %v %+v%s", err, conf.Score(), describe(conf))
 	}

@@ -14,13 +14,6 @@ import (
 	"github.com/xaatools/xaa/inspect"
 )
 
-const (
-	specRFC8414 = "RFC 8414 §2, §3.3"
-	specRFC9728 = "RFC 9728 §3.3"
-	specDraft71 = "draft-ietf-oauth-identity-assertion-authz-grant-04 §7.1"
-	specDraft72 = "draft-ietf-oauth-identity-assertion-authz-grant-04 §7.2"
-)
-
 // discover is step 0: the IdP's and the resource AS's metadata and keys,
 // and the protected resource metadata of the configured resources. The
 // advertised capabilities are recorded as evidence (warn, not fail): the
@@ -56,7 +49,7 @@ func (r *Runner) discover(ctx context.Context, s *wire.Client, st *Step) {
 		r.asChecks(st, as)
 		if as.JWKSURI == "" {
 			st.check("discovery.as.jwks", inspect.StatusSkip, "the resource AS publishes its signing keys", "jwks_uri", "(absent)",
-				"access tokens cannot be verified; fine for opaque access tokens", specRFC8414)
+				"access tokens cannot be verified; fine for opaque access tokens", inspect.SpecServerMetadata)
 		} else {
 			keys, err := s.FetchJWKS(ctx, wire.PartyAS, "resource AS key set", as.JWKSURI)
 			if keysCheck(st, "discovery.as.jwks", "the resource AS publishes usable signing keys", as, keys, err, false) {
@@ -105,12 +98,12 @@ func (r *Runner) resourceIDCheck(st *Step) {
 		return
 	}
 	if slices.Contains(known, id) {
-		st.check("discovery.resource_id", inspect.StatusPass, "resource.id is a discovered resource", strings.Join(known, " or "), id, "", specRFC9728)
+		st.check("discovery.resource_id", inspect.StatusPass, "resource.id is a discovered resource", strings.Join(known, " or "), id, "", inspect.SpecResourceMetadata)
 		return
 	}
 	_, near := inspect.CompareIdentifier(known[0], id)
 	st.check("discovery.resource_id", inspect.StatusWarn, "resource.id is a discovered resource", strings.Join(known, " or "), id,
-		withNear(near, "tokens are minted for resource.id, and the resource checks their aud against its own identifier"), specRFC9728)
+		inspect.WithNearMiss(near, "tokens are minted for resource.id, and the resource checks their aud against its own identifier"), inspect.SpecResourceMetadata)
 }
 
 // discoveryFailure is the step's error for metadata that could not be
@@ -131,26 +124,19 @@ func issuerCheck(st *Step, id, title, want string, md *wire.Metadata, err error,
 	var mismatch *wire.IssuerMismatchError
 	switch {
 	case errors.As(err, &mismatch):
-		st.check(id, inspect.StatusFail, title, want, mismatch.Got+" (at "+mismatch.URL+")", withNear(mismatch.NearMiss, hint), specRFC8414)
+		st.check(id, inspect.StatusFail, title, want, mismatch.Got+" (at "+mismatch.URL+")", inspect.WithNearMiss(mismatch.NearMiss, hint), inspect.SpecServerMetadata)
 		return false
 	case err != nil:
 		st.check(strings.TrimSuffix(id, ".issuer")+".metadata", inspect.StatusFail, "a metadata document is published for "+want,
-			"RFC 8414 or OIDC discovery metadata", "none found", err.Error(), specRFC8414)
+			"RFC 8414 or OIDC discovery metadata", "none found", err.Error(), inspect.SpecServerMetadata)
 		return false
 	}
 	actual := md.Issuer + " (" + md.URL + ")"
-	st.check(id, inspect.StatusPass, title, want, actual, "", specRFC8414)
+	st.check(id, inspect.StatusPass, title, want, actual, "", inspect.SpecServerMetadata)
 	for _, t := range md.Tried {
 		st.note("%s: tried %s first", strings.TrimSuffix(id, ".issuer"), t)
 	}
 	return true
-}
-
-func withNear(near, hint string) string {
-	if near == "" {
-		return hint
-	}
-	return near + "; " + hint
 }
 
 // keysCheck records a key set fetch and reports whether the keys are usable.
@@ -161,7 +147,7 @@ func keysCheck(st *Step, id, title string, md *wire.Metadata, keys *wire.JWKS, e
 	}
 	switch {
 	case md.JWKSURI == "":
-		st.check(id, bad, title, "jwks_uri", "(absent)", "without keys no token it signs can be verified", specRFC8414)
+		st.check(id, bad, title, "jwks_uri", "(absent)", "without keys no token it signs can be verified", inspect.SpecServerMetadata)
 		return false
 	case err != nil:
 		st.check(id, bad, title, "a JWKS at "+md.JWKSURI, "not usable", err.Error(), "RFC 7517 §5")
@@ -214,13 +200,13 @@ func endpointChecks(st *Step, prefix string, md *wire.Metadata, required map[str
 	}
 	if len(missing) > 0 {
 		st.check(prefix+".endpoints", inspect.StatusFail, "the metadata names the endpoints xaa needs", strings.Join(names, ", "),
-			"missing: "+strings.Join(missing, ", "), "the server cannot be used without them", specRFC8414)
+			"missing: "+strings.Join(missing, ", "), "the server cannot be used without them", inspect.SpecServerMetadata)
 	} else {
-		st.check(prefix+".endpoints", inspect.StatusPass, "the metadata names the endpoints xaa needs", strings.Join(names, ", "), "present", "", specRFC8414)
+		st.check(prefix+".endpoints", inspect.StatusPass, "the metadata names the endpoints xaa needs", strings.Join(names, ", "), "present", "", inspect.SpecServerMetadata)
 	}
 	if len(insecure) > 0 {
 		st.check(prefix+".http", inspect.StatusWarn, "endpoints use https", "https (or loopback)", strings.Join(insecure, "; "),
-			"metadata pointing to plain-http hosts is often re-published by the wrong component", specRFC8414)
+			"metadata pointing to plain-http hosts is often re-published by the wrong component", inspect.SpecServerMetadata)
 	}
 }
 
@@ -234,9 +220,9 @@ func (r *Runner) idpChecks(st *Step, md *wire.Metadata) {
 		st.Checks[len(st.Checks)-1].Hint = "the MCP Go SDK's enterprise handler refuses an IdP whose metadata does not advertise S256; xaa sends it anyway"
 	}
 	advertisedCheck(st, "discovery.idp.token_exchange", "the token exchange grant is advertised", "grant_types_supported", md.GrantTypesSupported,
-		inspect.GrantTypeTokenExchange, "evidence only: the token exchange step is the verdict", specDraft71)
+		inspect.GrantTypeTokenExchange, "evidence only: the token exchange step is the verdict", inspect.SpecIdPMetadata)
 	advertisedCheck(st, "discovery.idp.id_jag", "ID-JAG is advertised as a requested token type", "identity_chaining_requested_token_types_supported",
-		md.IdentityChainingRequestedTokenTypesSupported, inspect.TokenTypeIDJAG, "evidence only: absence does not prove the IdP cannot issue ID-JAGs", specDraft71)
+		md.IdentityChainingRequestedTokenTypesSupported, inspect.TokenTypeIDJAG, "evidence only: absence does not prove the IdP cannot issue ID-JAGs", inspect.SpecIdPMetadata)
 	authMethodCheck(st, "discovery.idp.auth_method", "idp.auth_method", r.Config.IdP.ClientConfig, md)
 	if md.AuthorizationResponseIssParameterSupported {
 		st.note("the IdP sends iss in the login callback (RFC 9207); xaa checks it")
@@ -246,12 +232,12 @@ func (r *Runner) idpChecks(st *Step, md *wire.Metadata) {
 func (r *Runner) asChecks(st *Step, md *wire.Metadata) {
 	endpointChecks(st, "discovery.as", md, map[string]string{"token_endpoint": md.TokenEndpoint})
 	advertisedCheck(st, "discovery.as.jwt_bearer", "the jwt-bearer grant is advertised", "grant_types_supported", md.GrantTypesSupported,
-		inspect.GrantTypeJWTBearer, "evidence only: the jwt-bearer step is the verdict", specDraft72)
+		inspect.GrantTypeJWTBearer, "evidence only: the jwt-bearer step is the verdict", inspect.SpecASMetadata)
 	has, listed := wire.Advertises(md.AuthorizationGrantProfilesSupported, inspect.GrantProfileIDJAG)
 	switch {
 	case has:
 		st.check("discovery.as.grant_profile", inspect.StatusPass, "the ID-JAG grant profile is advertised", inspect.GrantProfileIDJAG,
-			strings.Join(md.AuthorizationGrantProfilesSupported, ", "), "", specDraft72)
+			strings.Join(md.AuthorizationGrantProfilesSupported, ", "), "", inspect.SpecASMetadata)
 	default:
 		actual := "authorization_grant_profiles_supported absent"
 		if listed {
@@ -261,7 +247,7 @@ func (r *Runner) asChecks(st *Step, md *wire.Metadata) {
 		if md.Format == wire.FormatOIDC {
 			hint = "this is the openid-configuration document, where some servers omit the member; " + hint
 		}
-		st.check("discovery.as.grant_profile", inspect.StatusWarn, "the ID-JAG grant profile is advertised", inspect.GrantProfileIDJAG, actual, hint, specDraft72)
+		st.check("discovery.as.grant_profile", inspect.StatusWarn, "the ID-JAG grant profile is advertised", inspect.GrantProfileIDJAG, actual, hint, inspect.SpecASMetadata)
 	}
 	authMethodCheck(st, "discovery.as.auth_method", "resource_as.auth_method", r.Config.ResourceAS, md)
 }
@@ -293,7 +279,7 @@ func (r *Runner) resourceChecks(st *Step, label, resourceURL string, mcp bool, m
 	}
 	var fe *wire.FetchError
 	if errors.As(err, &fe) && fe.Kind <= wire.FetchTimeout && md.ProbeStatus == 0 {
-		st.check(prefix+".reachable", inspect.StatusFail, "the "+label+" answers", resourceURL, "no answer", err.Error(), specRFC9728)
+		st.check(prefix+".reachable", inspect.StatusFail, "the "+label+" answers", resourceURL, "no answer", err.Error(), inspect.SpecResourceMetadata)
 		return false
 	}
 	switch {
@@ -326,7 +312,7 @@ func (r *Runner) resourceChecks(st *Step, label, resourceURL string, mcp bool, m
 		identifierCheck(st, prefix+".resource", "the API's metadata names resource.id", c.Resource.ID, md.Resource, inspect.StatusWarn,
 			"the token exchange sends resource.id and the access token's aud will be it; the API expects its metadata's resource")
 	default:
-		st.check(prefix+".resource", inspect.StatusPass, "the API's metadata names a resource", "present", md.Resource, "", specRFC9728)
+		st.check(prefix+".resource", inspect.StatusPass, "the API's metadata names a resource", "present", md.Resource, "", inspect.SpecResourceMetadata)
 	}
 	if slices.Contains(md.AuthorizationServers, c.ResourceAS.Issuer) {
 		st.check(prefix+".authorization_servers", inspect.StatusPass, "the "+label+" trusts resource_as.issuer", c.ResourceAS.Issuer,
@@ -341,15 +327,15 @@ func (r *Runner) resourceChecks(st *Step, label, resourceURL string, mcp bool, m
 	}
 	st.check(prefix+".authorization_servers", inspect.StatusFail, "the "+label+" trusts resource_as.issuer", c.ResourceAS.Issuer,
 		cmp.Or(strings.Join(md.AuthorizationServers, ", "), "(none listed)"),
-		withNear(near, "the resource accepts tokens only from the authorization servers it lists; use one of them as resource_as.issuer"), "RFC 9728 §2")
+		inspect.WithNearMiss(near, "the resource accepts tokens only from the authorization servers it lists; use one of them as resource_as.issuer"), "RFC 9728 §2")
 	return true
 }
 
 // identifierCheck compares two identifiers byte for byte, naming a near miss.
 func identifierCheck(st *Step, id, title, want, got string, bad inspect.Status, hint string) {
 	if equal, near := inspect.CompareIdentifier(want, got); !equal {
-		st.check(id, bad, title, want, got, withNear(near, hint), specRFC9728)
+		st.check(id, bad, title, want, got, inspect.WithNearMiss(near, hint), inspect.SpecResourceMetadata)
 		return
 	}
-	st.check(id, inspect.StatusPass, title, want, got, "", specRFC9728)
+	st.check(id, inspect.StatusPass, title, want, got, "", inspect.SpecResourceMetadata)
 }

@@ -5,6 +5,8 @@ import (
 	"net"
 	"testing"
 
+	"github.com/xaatools/xaa/flow/flowtest"
+
 	"github.com/xaatools/xaa/flow/config"
 
 	"github.com/xaatools/xaa/flow"
@@ -17,7 +19,7 @@ import (
 // TestDiscoveryStepFailures runs the discovery step with configs that are
 // wrong in the ways people get them wrong.
 func TestDiscoveryStepFailures(t *testing.T) {
-	e := start(t, playground.Options{}, "alice")
+	e := flowtest.Start(t, playground.Options{}, "alice")
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -38,11 +40,11 @@ func TestDiscoveryStepFailures(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			cfg := *e.cfg
+			cfg := *e.Config
 			c.change(&cfg)
-			r := &flow.Runner{Config: &cfg, Env: e.runner.Env}
+			r := &flow.Runner{Config: &cfg, Env: e.Runner.Env}
 			st := r.RunStep(context.Background(), flow.StepDiscovery, flow.State{}, nil)
-			if st.Status != flow.StepFail || st.Explanation == nil || st.Explanation.ID != c.explanation {
+			if st.Status != inspect.StatusFail || st.Explanation == nil || st.Explanation.ID != c.explanation {
 				t.Errorf("discovery = %s, %v, %+v; want fail explained as %s", st.Status, st.Err, st.Explanation, c.explanation)
 			}
 			if ch, ok := st.Checks.Find(c.check); !ok || ch.Status != inspect.StatusFail {

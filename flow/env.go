@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/xaatools/xaa/inspect"
+
 	"github.com/xaatools/xaa/flow/wire"
 )
 
@@ -51,7 +53,7 @@ type Progress struct {
 	URL string
 	// Done is set when the step finished, with its status.
 	Done   bool
-	Status StepStatus
+	Status inspect.Status
 }
 
 // Client returns a recording HTTP client with the environment's transport,
@@ -67,14 +69,16 @@ func (e Env) Options(secrets []string) wire.Options {
 	return o
 }
 
-func (e Env) now() time.Time {
+// Time reads the environment's clock.
+func (e Env) Time() time.Time {
 	if e.Now == nil {
 		return time.Now()
 	}
 	return e.Now()
 }
 
-func (e Env) random() io.Reader {
+// Random returns the environment's source of randomness.
+func (e Env) Random() io.Reader {
 	if e.Rand == nil {
 		return rand.Reader
 	}

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xaatools/xaa/flow/flowtest"
+
 	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/flow/playground"
 	"github.com/xaatools/xaa/inspect"
@@ -93,15 +95,15 @@ func TestFaults(t *testing.T) {
 			if user == "" {
 				user = "alice"
 			}
-			e := start(t, playground.Options{Faults: append([]string{name}, c.faults...), Profile: c.profile}, user)
-			e.runner.Env.RequestTimeout = c.timeout
-			checkFaultRun(t, e.run(t), c)
+			e := flowtest.Start(t, playground.Options{Faults: append([]string{name}, c.faults...), Profile: c.profile}, user)
+			e.Runner.Env.RequestTimeout = c.timeout
+			checkFaultRun(t, e.Run(t), c)
 		})
 	}
 	for user, c := range userCases {
 		t.Run("user "+user, func(t *testing.T) {
 			t.Parallel()
-			checkFaultRun(t, start(t, playground.Options{}, user).run(t), c)
+			checkFaultRun(t, flowtest.Start(t, playground.Options{}, user).Run(t), c)
 		})
 	}
 }
@@ -111,19 +113,19 @@ func checkFaultRun(t *testing.T, run *flow.Run, c faultCase) {
 	for _, s := range run.Steps {
 		switch {
 		case s.ID == c.failStep:
-			if s.Status != flow.StepFail {
-				t.Errorf("%s: %s, want fail:%s", s.ID, s.Status, summary(run))
+			if s.Status != inspect.StatusFail {
+				t.Errorf("%s: %s, want fail:%s", s.ID, s.Status, flowtest.Summary(run))
 				continue
 			}
 			if s.Explanation == nil || s.Explanation.ID != c.explanation {
-				t.Errorf("%s explanation = %+v, want %s:%s", s.ID, s.Explanation, c.explanation, summary(run))
+				t.Errorf("%s explanation = %+v, want %s:%s", s.ID, s.Explanation, c.explanation, flowtest.Summary(run))
 			}
 		case c.failStep == passes || s.ID < c.failStep:
-			if s.Status == flow.StepFail {
-				t.Errorf("%s: fail, want pass or warn:%s", s.ID, summary(run))
+			if s.Status == inspect.StatusFail {
+				t.Errorf("%s: fail, want pass or warn:%s", s.ID, flowtest.Summary(run))
 			}
 		default:
-			if s.Status != flow.StepSkipped {
+			if s.Status != inspect.StatusSkip {
 				t.Errorf("%s after the failed %s: %s, want skipped", s.ID, c.failStep, s.Status)
 			}
 		}
@@ -137,13 +139,13 @@ func checkFaultRun(t *testing.T, run *flow.Run, c faultCase) {
 		jag, ok = te.Token(inspect.KindUnknown)
 	}
 	if !ok {
-		t.Fatalf("token exchange has no ID-JAG:%s", summary(run))
+		t.Fatalf("token exchange has no ID-JAG:%s", flowtest.Summary(run))
 	}
 	failed := slices.IndexFunc(jag.Checks, func(ch inspect.Check) bool { return ch.ID == c.flagged && ch.Status == inspect.StatusFail })
 	if failed < 0 {
-		t.Errorf("xaa did not flag %s at the token exchange:%s", c.flagged, summary(run))
+		t.Errorf("xaa did not flag %s at the token exchange:%s", c.flagged, flowtest.Summary(run))
 	}
-	if te.Status != flow.StepWarn {
+	if te.Status != inspect.StatusWarn {
 		t.Errorf("token exchange with a flagged ID-JAG: %s, want warn (xaa's checks are advice there)", te.Status)
 	}
 }

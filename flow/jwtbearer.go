@@ -37,7 +37,7 @@ func (r *Runner) jwtBearer(ctx context.Context, s *wire.Client, st *Step) {
 	}
 	applyOverrides(form, st.Overrides)
 	for _, k := range st.Overrides.keys() {
-		st.note("--set %s=%s", k, shortIfToken(k, st.Overrides[k]))
+		st.note("--set %s=%s", k, ShortIfToken(k, st.Overrides[k]))
 	}
 	assertion := form.Get("assertion")
 	var jag *inspect.Token
@@ -47,7 +47,7 @@ func (r *Runner) jwtBearer(ctx context.Context, s *wire.Client, st *Step) {
 	}
 	if jag != nil && (!in.IDJAGChecked || assertion != in.IDJAG) {
 		// A given (or changed) ID-JAG: check it as the resource AS will.
-		expect := inspect.Expect{Now: r.Env.now(), Audience: as.Issuer, ClientID: c.ResourceAS.ClientID, TokenEndpoint: as.TokenEndpoint}
+		expect := inspect.Expect{Now: r.Env.Time(), Audience: as.Issuer, ClientID: c.ResourceAS.ClientID, TokenEndpoint: as.TokenEndpoint}
 		if in.IdP != nil {
 			expect.Issuer = in.IdP.Issuer
 		}
@@ -83,12 +83,12 @@ func (r *Runner) jwtBearer(ctx context.Context, s *wire.Client, st *Step) {
 		return
 	}
 	if at.Format == inspect.FormatJWS {
-		expect := inspect.Expect{Now: r.Env.now(), Issuer: as.Issuer, Audience: r.resourceID(in), ClientID: c.ResourceAS.ClientID}
+		expect := inspect.Expect{Now: r.Env.Time(), Issuer: as.Issuer, Audience: ResourceIndicator(r.Config, in), ClientID: c.ResourceAS.ClientID}
 		a, keys := s.AnalyzeWithRefetch(ctx, at, in.ASKeys, wire.PartyAS, inspect.Options{Want: inspect.KindAccessToken, Expect: expect})
 		st.Tokens = append(st.Tokens, a)
 		st.Out.ASKeys = keys
 	} else {
-		st.Tokens = append(st.Tokens, inspect.Analyze(at, inspect.Options{Expect: inspect.Expect{Now: r.Env.now()}}))
+		st.Tokens = append(st.Tokens, inspect.Analyze(at, inspect.Options{Expect: inspect.Expect{Now: r.Env.Time()}}))
 		st.note("the access token is opaque: only the resource can tell what it grants")
 	}
 	chain := inspect.CheckChain(inspect.Chain{

@@ -105,7 +105,7 @@ func (r *Runner) login(ctx context.Context, s *wire.Client, st *Step) {
 	t.Name = "id_token"
 	a, keys := s.AnalyzeWithRefetch(ctx, t, st.In.IdPKeys, wire.PartyIdP, inspect.Options{
 		Want:   inspect.KindIDToken,
-		Expect: inspect.Expect{Now: r.Env.now(), Issuer: idp.Issuer, ClientID: c.IdP.ClientID, Nonce: nonce},
+		Expect: inspect.Expect{Now: r.Env.Time(), Issuer: idp.Issuer, ClientID: c.IdP.ClientID, Nonce: nonce},
 	})
 	st.Tokens = append(st.Tokens, a)
 	st.Out.IdPKeys = keys

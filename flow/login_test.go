@@ -12,6 +12,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xaatools/xaa/flow/flowtest"
+
+	"github.com/xaatools/xaa/inspect"
+
 	"github.com/xaatools/xaa/flow/wire"
 
 	"github.com/xaatools/xaa/flow/config"
@@ -21,14 +25,14 @@ import (
 )
 
 // loginOnly runs discovery, then the login with the given browser.
-func loginOnly(t *testing.T, e *env, open func(string) error) *flow.Step {
+func loginOnly(t *testing.T, e *flowtest.Env, open func(string) error) *flow.Step {
 	t.Helper()
-	e.runner.Env.OpenBrowser = open
-	disc := e.runner.RunStep(context.Background(), flow.StepDiscovery, flow.State{}, nil)
-	if disc.Status == flow.StepFail {
+	e.Runner.Env.OpenBrowser = open
+	disc := e.Runner.RunStep(context.Background(), flow.StepDiscovery, flow.State{}, nil)
+	if disc.Status == inspect.StatusFail {
 		t.Fatalf("discovery failed: %v", disc.Err)
 	}
-	return e.runner.RunStep(context.Background(), flow.StepLogin, disc.Out, nil)
+	return e.Runner.RunStep(context.Background(), flow.StepLogin, disc.Out, nil)
 }
 
 // page is what a browser tab got: the status (0 when nothing answered)
@@ -52,10 +56,10 @@ func get(t *testing.T, u string) page {
 
 func TestLoginCallback(t *testing.T) {
 	t.Run("state mismatch", func(t *testing.T) {
-		e := start(t, playground.Options{}, "alice")
+		e := flowtest.Start(t, playground.Options{}, "alice")
 		answer := make(chan page, 1)
 		st := loginOnly(t, e, func(string) error {
-			answer <- get(t, e.cfg.IdP.RedirectURI+"?code=abc&state=not-this-login")
+			answer <- get(t, e.Config.IdP.RedirectURI+"?code=abc&state=not-this-login")
 			return nil
 		})
 		if !errors.Is(st.Err, wire.ErrStateMismatch) || st.Explanation == nil || st.Explanation.ID != "login.state_mismatch" {
@@ -69,33 +73,33 @@ func TestLoginCallback(t *testing.T) {
 	})
 
 	t.Run("other paths are not the callback", func(t *testing.T) {
-		e := start(t, playground.Options{}, "alice")
-		u, _ := url.Parse(e.cfg.IdP.RedirectURI)
+		e := flowtest.Start(t, playground.Options{}, "alice")
+		u, _ := url.Parse(e.Config.IdP.RedirectURI)
 		stray := make(chan page, 1)
 		st := loginOnly(t, e, func(authURL string) error {
 			stray <- get(t, "http://"+u.Host+"/favicon.ico")
-			return e.p.LoginBrowser("alice")(authURL)
+			return e.Playground.LoginBrowser("alice")(authURL)
 		})
 		if status := (<-stray).status; status != http.StatusNotFound {
 			t.Errorf("GET /favicon.ico on the callback listener = %d, want 404", status)
 		}
-		if st.Status != flow.StepPass {
+		if st.Status != inspect.StatusPass {
 			t.Errorf("login after a stray request = %s (%v), want pass", st.Status, st.Err)
 		}
 	})
 
 	t.Run("single use", func(t *testing.T) {
-		e := start(t, playground.Options{}, "alice")
+		e := flowtest.Start(t, playground.Options{}, "alice")
 		again := make(chan page, 1)
 		st := loginOnly(t, e, func(authURL string) error {
-			if err := e.p.LoginBrowser("alice")(authURL); err != nil {
+			if err := e.Playground.LoginBrowser("alice")(authURL); err != nil {
 				again <- page{}
 				return err
 			}
-			again <- get(t, e.cfg.IdP.RedirectURI+"?code=replayed&state=x")
+			again <- get(t, e.Config.IdP.RedirectURI+"?code=replayed&state=x")
 			return nil
 		})
-		if st.Status != flow.StepPass {
+		if st.Status != inspect.StatusPass {
 			t.Fatalf("login = %s (%v), want pass", st.Status, st.Err)
 		}
 		a := <-again
@@ -107,7 +111,7 @@ func TestLoginCallback(t *testing.T) {
 	})
 
 	t.Run("success page", func(t *testing.T) {
-		e := start(t, playground.Options{}, "alice")
+		e := flowtest.Start(t, playground.Options{}, "alice")
 		got := make(chan string, 1)
 		st := loginOnly(t, e, func(authURL string) error {
 			// Follow the IdP by hand up to the callback, to read its page.
@@ -129,7 +133,7 @@ func TestLoginCallback(t *testing.T) {
 			got <- get(t, resp.Header.Get("Location")).body
 			return nil
 		})
-		if st.Status != flow.StepPass {
+		if st.Status != inspect.StatusPass {
 			t.Fatalf("login = %s (%v)", st.Status, st.Err)
 		}
 		if page := <-got; !strings.Contains(page, "You can close this tab") {
@@ -138,11 +142,11 @@ func TestLoginCallback(t *testing.T) {
 	})
 
 	t.Run("timeout", func(t *testing.T) {
-		e := start(t, playground.Options{}, "alice")
-		e.runner.Env.LoginTimeout = 50 * time.Millisecond
-		e.runner.NoBrowser = true
+		e := flowtest.Start(t, playground.Options{}, "alice")
+		e.Runner.Env.LoginTimeout = 50 * time.Millisecond
+		e.Runner.NoBrowser = true
 		var urls []string
-		e.runner.Env.Progress = func(p flow.Progress) {
+		e.Runner.Env.Progress = func(p flow.Progress) {
 			if p.URL != "" {
 				urls = append(urls, p.URL)
 			}
@@ -157,21 +161,21 @@ func TestLoginCallback(t *testing.T) {
 	})
 
 	t.Run("port in use", func(t *testing.T) {
-		e := start(t, playground.Options{}, "alice")
-		u, _ := url.Parse(e.cfg.IdP.RedirectURI)
+		e := flowtest.Start(t, playground.Options{}, "alice")
+		u, _ := url.Parse(e.Config.IdP.RedirectURI)
 		l, err := net.Listen("tcp", u.Host)
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer l.Close()
-		st := loginOnly(t, e, e.p.LoginBrowser("alice"))
+		st := loginOnly(t, e, e.Playground.LoginBrowser("alice"))
 		if !errors.Is(st.Err, wire.ErrCallbackListen) || !errors.Is(st.Err, syscall.EADDRINUSE) && !strings.Contains(st.Err.Error(), "in use") {
 			t.Errorf("login = %v, want ErrCallbackListen naming the busy address", st.Err)
 		}
 	})
 
 	t.Run("browser fails", func(t *testing.T) {
-		e := start(t, playground.Options{}, "alice")
+		e := flowtest.Start(t, playground.Options{}, "alice")
 		st := loginOnly(t, e, func(string) error { return errors.New("exec: \"no-such-browser\": executable file not found in $PATH") })
 		if !errors.Is(st.Err, wire.ErrBrowser) || st.Explanation.ID != "login.browser" {
 			t.Errorf("login = %v / %+v, want ErrBrowser", st.Err, st.Explanation)
@@ -179,11 +183,11 @@ func TestLoginCallback(t *testing.T) {
 	})
 
 	t.Run("cancelled", func(t *testing.T) {
-		e := start(t, playground.Options{}, "alice")
-		disc := e.runner.RunStep(context.Background(), flow.StepDiscovery, flow.State{}, nil)
+		e := flowtest.Start(t, playground.Options{}, "alice")
+		disc := e.Runner.RunStep(context.Background(), flow.StepDiscovery, flow.State{}, nil)
 		ctx, cancel := context.WithCancel(context.Background())
-		e.runner.Env.OpenBrowser = func(string) error { cancel(); return nil }
-		st := e.runner.RunStep(ctx, flow.StepLogin, disc.Out, nil)
+		e.Runner.Env.OpenBrowser = func(string) error { cancel(); return nil }
+		st := e.Runner.RunStep(ctx, flow.StepLogin, disc.Out, nil)
 		if !errors.Is(st.Err, context.Canceled) {
 			t.Errorf("login = %v, want context.Canceled", st.Err)
 		}
@@ -204,11 +208,11 @@ func mustParse(t *testing.T, raw string) *url.URL {
 func TestClientAuthMethods(t *testing.T) {
 	for _, m := range []string{config.AuthClientSecretBasic, config.AuthClientSecretPost} {
 		t.Run(m, func(t *testing.T) {
-			e := start(t, playground.Options{}, "alice")
-			e.cfg.IdP.AuthMethod, e.cfg.ResourceAS.AuthMethod = m, m
-			run := e.run(t)
+			e := flowtest.Start(t, playground.Options{}, "alice")
+			e.Config.IdP.AuthMethod, e.Config.ResourceAS.AuthMethod = m, m
+			run := e.Run(t)
 			if !run.OK() {
-				t.Fatalf("run with %s failed:%s", m, summary(run))
+				t.Fatalf("run with %s failed:%s", m, flowtest.Summary(run))
 			}
 			req := run.Step(flow.StepTokenExchange).Exchanges[0].Request
 			basic := strings.HasPrefix(req.Header.Get("Authorization"), "Basic ")
@@ -219,11 +223,11 @@ func TestClientAuthMethods(t *testing.T) {
 		})
 	}
 	t.Run("private_key_jwt", func(t *testing.T) {
-		e := start(t, playground.Options{}, "alice")
-		e.runner.Config = loadConfig(t, playground.ConfigFilesFor(e.configPath).PrivateKeyJWTConfig)
-		run := e.run(t)
+		e := flowtest.Start(t, playground.Options{}, "alice")
+		e.Runner.Config = flowtest.LoadConfig(t, playground.ConfigFilesFor(e.ConfigPath).PrivateKeyJWTConfig)
+		run := e.Run(t)
 		if !run.OK() {
-			t.Fatalf("run with private_key_jwt failed:%s", summary(run))
+			t.Fatalf("run with private_key_jwt failed:%s", flowtest.Summary(run))
 		}
 		body := string(run.Step(flow.StepTokenExchange).Exchanges[0].Request.Body)
 		if !strings.Contains(body, "client_assertion=[REDACTED]") || !strings.Contains(body, "client_assertion_type=") {
@@ -236,18 +240,18 @@ func TestClientAuthMethods(t *testing.T) {
 	})
 	for _, c := range []struct {
 		profile string
-		status  flow.StepStatus
+		status  inspect.Status
 		explain string
 	}{
-		{"", flow.StepPass, ""}, // RFC 7523bis: the issuer is an accepted audience
-		{playground.ProfileOkta, flow.StepFail, "token_exchange.assertion_audience"}, // Okta wants the token endpoint
+		{"", inspect.StatusPass, ""}, // RFC 7523bis: the issuer is an accepted audience
+		{playground.ProfileOkta, inspect.StatusFail, "token_exchange.assertion_audience"}, // Okta wants the token endpoint
 	} {
 		t.Run("private_key_jwt with the issuer as audience, profile "+c.profile, func(t *testing.T) {
-			e := start(t, playground.Options{Profile: c.profile}, "alice")
-			cfg := loadConfig(t, playground.ConfigFilesFor(e.configPath).PrivateKeyJWTConfig)
+			e := flowtest.Start(t, playground.Options{Profile: c.profile}, "alice")
+			cfg := flowtest.LoadConfig(t, playground.ConfigFilesFor(e.ConfigPath).PrivateKeyJWTConfig)
 			cfg.IdP.AssertionAudience = config.AssertionAudienceIssuer
-			e.runner.Config = cfg
-			run := e.run(t)
+			e.Runner.Config = cfg
+			run := e.Run(t)
 			s := run.Step(flow.StepLogin)
 			if s.Status != c.status {
 				t.Fatalf("login = %s (%v), want %s", s.Status, s.Err, c.status)

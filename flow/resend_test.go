@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xaatools/xaa/flow/flowtest"
+
 	"github.com/xaatools/xaa/flow/wire"
 
 	"github.com/xaatools/xaa/flow"
@@ -17,17 +19,17 @@ import (
 // TestRunFromStep starts from each later step with a token obtained from
 // the playground.
 func TestRunFromStep(t *testing.T) {
-	e := start(t, playground.Options{}, "alice")
-	full := e.run(t)
+	e := flowtest.Start(t, playground.Options{}, "alice")
+	full := e.Run(t)
 	if !full.OK() {
-		t.Fatalf("full run failed:%s", summary(full))
+		t.Fatalf("full run failed:%s", flowtest.Summary(full))
 	}
 	mint := func() string {
-		tmpl, err := e.p.IDJAGTemplate("alice")
+		tmpl, err := e.Playground.IDJAGTemplate("alice")
 		if err != nil {
 			t.Fatal(err)
 		}
-		jag, err := e.p.Mint(tmpl)
+		jag, err := e.Playground.Mint(tmpl)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -45,16 +47,16 @@ func TestRunFromStep(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.from.String()+" "+inspect.ShortenToken(c.token), func(t *testing.T) {
-			run, err := e.runner.Run(context.Background(), c.from, c.token)
+			run, err := e.Runner.Run(context.Background(), c.from, c.token)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if !run.OK() {
-				t.Fatalf("run from %s failed:%s", c.from, summary(run))
+				t.Fatalf("run from %s failed:%s", c.from, flowtest.Summary(run))
 			}
 			for _, s := range run.Steps {
 				want := s.ID == flow.StepDiscovery || s.ID >= c.from
-				if ran := s.Status != flow.StepSkipped; ran != want {
+				if ran := s.Status != inspect.StatusSkip; ran != want {
 					t.Errorf("%s ran = %t, want %t", s.ID, ran, want)
 				}
 			}
@@ -69,8 +71,8 @@ func TestRunFromStep(t *testing.T) {
 }
 
 func TestRunFromStepRefusesTheWrongToken(t *testing.T) {
-	e := start(t, playground.Options{}, "alice")
-	full := e.run(t)
+	e := flowtest.Start(t, playground.Options{}, "alice")
+	full := e.Run(t)
 	idToken := full.Step(flow.StepLogin).Out.IDToken
 	jag := full.Step(flow.StepTokenExchange).Out.IDJAG
 	cases := []struct {
@@ -87,7 +89,7 @@ func TestRunFromStepRefusesTheWrongToken(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.from.String()+" "+c.want, func(t *testing.T) {
-			_, err := e.runner.Run(context.Background(), c.from, c.token)
+			_, err := e.Runner.Run(context.Background(), c.from, c.token)
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Errorf("Run(%s) error = %v, want one containing %q", c.from, err, c.want)
 			}
@@ -98,35 +100,35 @@ func TestRunFromStepRefusesTheWrongToken(t *testing.T) {
 // TestResend resends the token exchange with one input changed and checks
 // the engine returns the new record next to the old one.
 func TestResend(t *testing.T) {
-	e := start(t, playground.Options{}, "alice")
-	run := e.run(t)
+	e := flowtest.Start(t, playground.Options{}, "alice")
+	run := e.Run(t)
 	te := run.Step(flow.StepTokenExchange)
-	if te.Status != flow.StepPass {
-		t.Fatalf("token exchange:%s", summary(run))
+	if te.Status != inspect.StatusPass {
+		t.Fatalf("token exchange:%s", flowtest.Summary(run))
 	}
-	wrongAudience := e.cfg.ResourceAS.Issuer + "/"
+	wrongAudience := e.Config.ResourceAS.Issuer + "/"
 	cases := []struct {
 		name        string
 		set         flow.Overrides
-		status      flow.StepStatus
+		status      inspect.Status
 		explanation string
 		param       string
 		want        string
 	}{
-		{"audience with a trailing slash", flow.Overrides{"audience": wrongAudience}, flow.StepFail, "token_exchange.invalid_target", "audience", wrongAudience},
-		{"narrower scope", flow.Overrides{"scope": "todos.read"}, flow.StepPass, "", "scope", "todos.read"},
-		{"scope the connection does not allow", flow.Overrides{"scope": "todos.admin"}, flow.StepFail, "token_exchange.scope_denied", "scope", "todos.admin"},
-		{"no resource", flow.Overrides{"resource": ""}, flow.StepPass, "", "resource", ""},
-		{"refresh token as the subject", flow.Overrides{"subject_token_type": inspect.TokenTypeRefreshToken}, flow.StepPass, "", "subject_token_type", inspect.TokenTypeRefreshToken},
+		{"audience with a trailing slash", flow.Overrides{"audience": wrongAudience}, inspect.StatusFail, "token_exchange.invalid_target", "audience", wrongAudience},
+		{"narrower scope", flow.Overrides{"scope": "todos.read"}, inspect.StatusPass, "", "scope", "todos.read"},
+		{"scope the connection does not allow", flow.Overrides{"scope": "todos.admin"}, inspect.StatusFail, "token_exchange.scope_denied", "scope", "todos.admin"},
+		{"no resource", flow.Overrides{"resource": ""}, inspect.StatusPass, "", "resource", ""},
+		{"refresh token as the subject", flow.Overrides{"subject_token_type": inspect.TokenTypeRefreshToken}, inspect.StatusPass, "", "subject_token_type", inspect.TokenTypeRefreshToken},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			again := e.runner.Resend(context.Background(), te, c.set)
-			if again == te || te.Status != flow.StepPass {
+			again := e.Runner.Resend(context.Background(), te, c.set)
+			if again == te || te.Status != inspect.StatusPass {
 				t.Fatalf("Resend changed the old record")
 			}
 			if again.Status != c.status {
-				t.Errorf("resent status = %s, want %s:%s", again.Status, c.status, summary(&flow.Run{Steps: []*flow.Step{again}}))
+				t.Errorf("resent status = %s, want %s:%s", again.Status, c.status, flowtest.Summary(&flow.Run{Steps: []*flow.Step{again}}))
 			}
 			if c.explanation != "" && (again.Explanation == nil || again.Explanation.ID != c.explanation) {
 				t.Errorf("explanation = %+v, want %s", again.Explanation, c.explanation)
@@ -145,10 +147,10 @@ func TestResend(t *testing.T) {
 // TestResendJWTBearerReplay shows that resending with the same
 // ID-JAG is refused as a replay, and the explanation says so.
 func TestResendJWTBearerReplay(t *testing.T) {
-	e := start(t, playground.Options{}, "alice")
-	run := e.run(t)
-	again := e.runner.Resend(context.Background(), run.Step(flow.StepJWTBearer), nil)
-	if again.Status != flow.StepFail || again.Explanation == nil || again.Explanation.ID != "jwt_bearer.replayed" {
+	e := flowtest.Start(t, playground.Options{}, "alice")
+	run := e.Run(t)
+	again := e.Runner.Resend(context.Background(), run.Step(flow.StepJWTBearer), nil)
+	if again.Status != inspect.StatusFail || again.Explanation == nil || again.Explanation.ID != "jwt_bearer.replayed" {
 		t.Errorf("resent jwt-bearer = %s %+v, want fail explained as jwt_bearer.replayed", again.Status, again.Explanation)
 	}
 	var oe *wire.OAuthError
@@ -198,8 +200,8 @@ func TestStepOverridesAdd(t *testing.T) {
 // TestResourceRefusals checks the resource step's failures: a token the
 // resource does not accept (REST and MCP) and a scope it lacks.
 func TestResourceRefusals(t *testing.T) {
-	e := start(t, playground.Options{}, "alice")
-	api, mcp := e.cfg.Resource.APIURL, e.cfg.Resource.MCPURL
+	e := flowtest.Start(t, playground.Options{}, "alice")
+	api, mcp := e.Config.Resource.APIURL, e.Config.Resource.MCPURL
 	cases := []struct {
 		name        string
 		api, mcp    string
@@ -215,9 +217,9 @@ func TestResourceRefusals(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			cfg := *e.cfg
+			cfg := *e.Config
 			cfg.Resource.APIURL, cfg.Resource.MCPURL = c.api, c.mcp
-			r := &flow.Runner{Config: &cfg, Env: e.runner.Env, Tool: c.tool, ToolArgs: []byte(`{"title":"x"}`), Overrides: flow.StepOverrides{}}
+			r := &flow.Runner{Config: &cfg, Env: e.Runner.Env, Tool: c.tool, ToolArgs: []byte(`{"title":"x"}`), Overrides: flow.StepOverrides{}}
 			if c.scope != "" {
 				if err := r.Overrides.Add("scope", c.scope); err != nil {
 					t.Fatal(err)
@@ -233,8 +235,8 @@ func TestResourceRefusals(t *testing.T) {
 			}
 			s := run.Step(flow.StepResource)
 			var oe *wire.OAuthError
-			if s.Status != flow.StepFail || !errors.As(s.Err, &oe) || oe.Status != c.status {
-				t.Fatalf("resource = %s, %v; want fail with an HTTP %d challenge:%s", s.Status, s.Err, c.status, summary(run))
+			if s.Status != inspect.StatusFail || !errors.As(s.Err, &oe) || oe.Status != c.status {
+				t.Fatalf("resource = %s, %v; want fail with an HTTP %d challenge:%s", s.Status, s.Err, c.status, flowtest.Summary(run))
 			}
 			if s.Explanation == nil || s.Explanation.ID != c.explanation {
 				t.Errorf("explanation = %+v, want %s", s.Explanation, c.explanation)

@@ -84,7 +84,7 @@ func (r *Runner) callResource(ctx context.Context, s *wire.Client, st *Step) {
 			// A given access token: show what it is.
 			t.Name = "access_token"
 			st.Tokens = append(st.Tokens, inspect.Analyze(t, inspect.Options{Keys: st.In.ASKeys.KeySet(), KeySource: st.In.ASKeys.Source(),
-				Expect: inspect.Expect{Now: r.Env.now(), Audience: r.resourceID(st.In)}}))
+				Expect: inspect.Expect{Now: r.Env.Time(), Audience: ResourceIndicator(r.Config, st.In)}}))
 		}
 	}
 	if c.Resource.APIURL != "" {

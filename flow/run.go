@@ -43,7 +43,7 @@ type Run struct {
 // OK reports whether no step failed.
 func (r *Run) OK() bool {
 	for _, s := range r.Steps {
-		if s.Status == StepFail {
+		if s.Status == inspect.StatusFail {
 			return false
 		}
 	}
@@ -71,7 +71,7 @@ func (r *Runner) Run(ctx context.Context, from StepID, token string) (*Run, erro
 	if err != nil {
 		return nil, err
 	}
-	run := &Run{Started: r.Env.now(), From: from, Parties: r.Config.Parties()}
+	run := &Run{Started: r.Env.Time(), From: from, Parties: r.Config.Parties()}
 	state := seed
 	var failed *Step
 	for _, id := range Steps() {
@@ -86,13 +86,13 @@ func (r *Runner) Run(ctx context.Context, from StepID, token string) (*Run, erro
 		default:
 			st = r.RunStep(ctx, id, state, nil)
 			state = withSeed(st.Out, seed, id)
-			if st.Status == StepFail {
+			if st.Status == inspect.StatusFail {
 				failed = st
 			}
 		}
 		run.Steps = append(run.Steps, st)
 	}
-	run.Duration = r.Env.now().Sub(run.Started)
+	run.Duration = r.Env.Time().Sub(run.Started)
 	return run, nil
 }
 
@@ -176,7 +176,7 @@ func stepFor(k inspect.Kind) StepID {
 // runner's overrides for that step. It always returns the step's record.
 func (r *Runner) RunStep(ctx context.Context, id StepID, in State, set Overrides) *Step {
 	o := r.Overrides[id].merged(set)
-	st := &Step{ID: id, Started: r.Env.now(), In: in, Out: in, Overrides: o}
+	st := &Step{ID: id, Started: r.Env.Time(), In: in, Out: in, Overrides: o}
 	r.Env.progress(Progress{Step: id, Message: id.Title() + "…"})
 	s := r.Env.Client(r.Config.Secrets())
 	switch id {
@@ -192,7 +192,7 @@ func (r *Runner) RunStep(ctx context.Context, id StepID, in State, set Overrides
 		r.callResource(ctx, s, st)
 	}
 	st.Exchanges = s.Exchanges()
-	st.finish(r.Env.now())
+	st.finish(r.Env.Time())
 	r.Env.progress(Progress{Step: id, Message: id.Title() + ": " + st.Status.String(), Done: true, Status: st.Status})
 	return st
 }

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xaatools/xaa/flow/flowtest"
+
 	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/flow/playground"
 )
@@ -18,7 +20,7 @@ import (
 // rest: building requests, verifying and checking tokens, recording,
 // redacting).
 func BenchmarkRun(b *testing.B) {
-	p, err := playground.Start(context.Background(), playground.Options{RedirectURIs: []string{freeRedirectURI(b)}})
+	p, err := playground.Start(context.Background(), playground.Options{RedirectURIs: []string{flowtest.FreeRedirectURI(b)}})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -27,7 +29,7 @@ func BenchmarkRun(b *testing.B) {
 	if err := p.WriteConfig(path); err != nil {
 		b.Fatal(err)
 	}
-	cfg := loadConfig(b, path)
+	cfg := flowtest.LoadConfig(b, path)
 	var browser time.Duration
 	login := p.LoginBrowser("alice")
 	runner := &flow.Runner{Config: cfg, Env: flow.Env{OpenBrowser: func(u string) error {
@@ -46,7 +48,7 @@ func BenchmarkRun(b *testing.B) {
 		total += wall
 		walls = append(walls, wall)
 		if err != nil || !run.OK() {
-			b.Fatalf("run failed: %v%s", err, summary(run))
+			b.Fatalf("run failed: %v%s", err, flowtest.Summary(run))
 		}
 		for _, s := range run.Steps {
 			for _, x := range s.Exchanges {

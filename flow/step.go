@@ -90,67 +90,14 @@ func ParseStepID(s string) (StepID, error) {
 	return 0, fmt.Errorf("unknown step %q: use one of %s", s, strings.Join(names, ", "))
 }
 
-// StepStatus is the outcome of a step.
-type StepStatus int
-
-// Outcomes, from best to worst. Skipped means the step did not run: an
-// earlier step failed, the run started later, or there was nothing to do.
-const (
-	StepPass StepStatus = iota
-	StepSkipped
-	StepWarn
-	StepFail
-)
-
-// String returns the identifier used in JSON: pass, warn, fail, skipped.
-func (s StepStatus) String() string {
-	switch s {
-	case StepPass:
-		return "pass"
-	case StepWarn:
-		return "warn"
-	case StepFail:
-		return "fail"
-	}
-	return "skipped"
-}
-
-// Glyph returns ✓, !, ✗ or · so the status survives without colour.
-func (s StepStatus) Glyph() string { return s.CheckStatus().Glyph() }
-
-// CheckStatus returns the check status of the same meaning and colour.
-func (s StepStatus) CheckStatus() inspect.Status {
-	switch s {
-	case StepPass:
-		return inspect.StatusPass
-	case StepWarn:
-		return inspect.StatusWarn
-	case StepFail:
-		return inspect.StatusFail
-	}
-	return inspect.StatusSkip
-}
-
-// MarshalText encodes the status as its identifier.
-func (s StepStatus) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
-
-// UnmarshalText decodes an identifier written by MarshalText.
-func (s *StepStatus) UnmarshalText(b []byte) error {
-	for _, v := range []StepStatus{StepPass, StepSkipped, StepWarn, StepFail} {
-		if v.String() == string(b) {
-			*s = v
-			return nil
-		}
-	}
-	return fmt.Errorf("unknown step status %q", b)
-}
-
 // Step is the full record of one step: what was sent and received, the
 // tokens and checks, and what went wrong. A step returns it even when it
 // fails, because the failure is the interesting part.
 type Step struct {
-	ID     StepID
-	Status StepStatus
+	ID StepID
+	// Status is pass, warn or fail, or skipped when the step did not run
+	// (an input it needs is missing, or the run started later).
+	Status inspect.Status
 	// Started is when the step began (Env.Now) and Duration how long it took.
 	Started  time.Time
 	Duration time.Duration
@@ -208,11 +155,11 @@ func (s *Step) finish(now time.Time) *Step {
 	}
 	switch {
 	case s.Err != nil || worst == inspect.StatusFail:
-		s.Status = StepFail
+		s.Status = inspect.StatusFail
 	case worst == inspect.StatusWarn:
-		s.Status = StepWarn
+		s.Status = inspect.StatusWarn
 	default:
-		s.Status = StepPass
+		s.Status = inspect.StatusPass
 	}
 	if s.Err == nil && worst == inspect.StatusFail {
 		s.Err = firstFailedCheck(s)
@@ -262,7 +209,7 @@ func firstFailedCheck(s *Step) error {
 
 // skipped returns a record for a step that did not run, and why.
 func skipped(id StepID, in State, why string) *Step {
-	return &Step{ID: id, Status: StepSkipped, In: in, Out: in, Notes: []string{why}}
+	return &Step{ID: id, Status: inspect.StatusSkip, In: in, Out: in, Notes: []string{why}}
 }
 
 // check appends a check to the step.

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/xaatools/xaa/flow/config"
 	"github.com/xaatools/xaa/flow/wire"
 	"github.com/xaatools/xaa/inspect"
 )
@@ -45,7 +46,7 @@ func (r *Runner) tokenExchange(ctx context.Context, s *wire.Client, st *Step) {
 		"subject_token_type":   {subjectType},
 		"audience":             {c.ResourceAS.Issuer},
 	}
-	if res := r.resourceID(in); res != "" {
+	if res := ResourceIndicator(r.Config, in); res != "" {
 		form.Set("resource", res)
 		if c.Resource.ID == "" {
 			st.note("resource %s comes from the protected resource metadata (resource.id is not set)", res)
@@ -56,7 +57,7 @@ func (r *Runner) tokenExchange(ctx context.Context, s *wire.Client, st *Step) {
 	}
 	applyOverrides(form, st.Overrides)
 	for _, k := range st.Overrides.keys() {
-		st.note("--set %s=%s", k, shortIfToken(k, st.Overrides[k]))
+		st.note("--set %s=%s", k, ShortIfToken(k, st.Overrides[k]))
 	}
 
 	auth := wire.ClientAuth{Client: c.IdP.ClientConfig, TokenEndpoint: idp.TokenEndpoint, Issuer: idp.Issuer}
@@ -87,7 +88,7 @@ func (r *Runner) tokenExchange(ctx context.Context, s *wire.Client, st *Step) {
 		return
 	}
 	as := in.AS
-	expect := inspect.Expect{Now: r.Env.now(), Issuer: idp.Issuer, Audience: c.ResourceAS.Issuer,
+	expect := inspect.Expect{Now: r.Env.Time(), Issuer: idp.Issuer, Audience: c.ResourceAS.Issuer,
 		ClientID: c.ResourceAS.ClientID, Resource: form.Get("resource")}
 	if as != nil {
 		expect.Audience, expect.TokenEndpoint = as.Issuer, as.TokenEndpoint
@@ -103,12 +104,12 @@ func (r *Runner) tokenExchange(ctx context.Context, s *wire.Client, st *Step) {
 	})...)
 }
 
-// resourceID is the RFC 8707 resource: resource.id, else the MCP server's
-// (or API's) protected resource metadata resource — what the token
-// exchange sends and what the access token's aud should be.
-func (r *Runner) resourceID(in State) string {
-	if r.Config.Resource.ID != "" {
-		return r.Config.Resource.ID
+// ResourceIndicator is the RFC 8707 resource: resource.id, else the MCP
+// server's (or API's) protected resource metadata resource — what the
+// token exchange sends and what the access token's aud should be.
+func ResourceIndicator(c *config.Config, in State) string {
+	if c.Resource.ID != "" {
+		return c.Resource.ID
 	}
 	for _, md := range []*wire.ResourceMetadata{in.MCP, in.API} {
 		if md != nil && md.Resource != "" {
@@ -153,8 +154,8 @@ func decodeOrNil(raw string) *inspect.Token {
 	return t
 }
 
-// shortIfToken shortens the value of a token parameter for a note.
-func shortIfToken(param, value string) string {
+// ShortIfToken shortens the value of a token parameter for a note.
+func ShortIfToken(param, value string) string {
 	if wire.IsTokenParam(param) {
 		return inspect.ShortenToken(value)
 	}

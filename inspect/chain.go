@@ -50,7 +50,7 @@ func CheckChain(ch Chain) Report {
 			add("iss", StatusPass, "ID-JAG iss is the ID token's issuer", idIss, jagIss, "")
 		} else {
 			add("iss", StatusFail, "ID-JAG iss is the ID token's issuer", idIss, jagIss,
-				withNearMiss(near, "the IdP that signed the user in must be the one that issues the ID-JAG"))
+				WithNearMiss(near, "the IdP that signed the user in must be the one that issues the ID-JAG"))
 		}
 		idSub, _ := idt.Claims.String("sub")
 		jagSub, _ := jag.Claims.String("sub")
@@ -79,7 +79,7 @@ func CheckChain(ch Chain) Report {
 			} else {
 				_, near := CompareIdentifier(ch.ASIssuer, got)
 				add("id_jag_aud", StatusFail, "ID-JAG aud is the resource AS issuer", ch.ASIssuer, got,
-					withNearMiss(near, "send the resource AS metadata issuer, verbatim, as the token exchange's audience"))
+					WithNearMiss(near, "send the resource AS metadata issuer, verbatim, as the token exchange's audience"))
 			}
 		}
 		if ch.ASClientID != "" {

@@ -5,53 +5,51 @@ import (
 	"fmt"
 )
 
-// Status is the outcome of one Check.
+// Status is the outcome of one check — of a token rule, a step, a doctor
+// finding or a conformance case: one vocabulary everywhere xaa judges.
 type Status int
 
-// Outcomes, from best to worst; Skip means the check could not be run (a
-// value to compare against was not given, or an earlier step failed).
+// Outcomes, from best to worst. Skip means the comparison was not made: a
+// value to compare against was not given (the check names the flag or key
+// that would give it), or an input the check needs is missing. Unknown
+// means the check was attempted and could not be decided: a server did not
+// answer, answered garbage, or no usable keys could be found.
 const (
 	StatusPass Status = iota
 	StatusSkip
+	StatusUnknown
 	StatusWarn
 	StatusFail
 )
 
-// String returns the identifier used in JSON ("pass", "warn", "fail", "skip").
+// String returns the identifier used in JSON: pass, skipped, unknown,
+// warn, fail.
 func (s Status) String() string {
 	switch s {
 	case StatusPass:
 		return "pass"
+	case StatusUnknown:
+		return "unknown"
 	case StatusWarn:
 		return "warn"
 	case StatusFail:
 		return "fail"
 	default:
-		return "skip"
-	}
-}
-
-// Glyph returns the symbol shown next to a check, so meaning survives
-// without colour: ✓ pass, ! warn, ✗ fail, · skip.
-func (s Status) Glyph() string {
-	switch s {
-	case StatusPass:
-		return "✓"
-	case StatusWarn:
-		return "!"
-	case StatusFail:
-		return "✗"
-	default:
-		return "·"
+		return "skipped"
 	}
 }
 
 // MarshalText encodes the status as its identifier.
 func (s Status) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
-// UnmarshalText decodes an identifier written by MarshalText.
+// UnmarshalText decodes an identifier written by MarshalText ("skip", the
+// identifier of earlier versions, is read as skipped).
 func (s *Status) UnmarshalText(b []byte) error {
-	for _, v := range []Status{StatusPass, StatusSkip, StatusWarn, StatusFail} {
+	if string(b) == "skip" {
+		*s = StatusSkip
+		return nil
+	}
+	for _, v := range []Status{StatusPass, StatusSkip, StatusUnknown, StatusWarn, StatusFail} {
 		if v.String() == string(b) {
 			*s = v
 			return nil

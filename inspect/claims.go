@@ -265,7 +265,7 @@ func (c *claimChecker) compare(name, title, want, hint string) {
 		if equal, near := CompareIdentifier(want, got); equal {
 			c.add(name, StatusPass, title, want, got, "")
 		} else {
-			c.add(name, StatusFail, title, want, got, withNearMiss(near, hint))
+			c.add(name, StatusFail, title, want, got, WithNearMiss(near, hint))
 		}
 	}
 }
@@ -350,7 +350,7 @@ func (c *claimChecker) idJAGAudience() {
 		c.addSpec("aud", StatusPass, title, c.e.Audience, got, "", specIDJAGAS)
 		return
 	}
-	c.addSpec("aud", StatusFail, title, c.e.Audience, got, withNearMiss(near,
+	c.addSpec("aud", StatusFail, title, c.e.Audience, got, WithNearMiss(near,
 		"the IdP writes the audience it was asked for (the token exchange's audience parameter); it must equal the resource AS metadata issuer byte for byte"), specIDJAGAS)
 }
 
@@ -371,7 +371,7 @@ func (c *claimChecker) accessTokenAudience() {
 				break
 			}
 		}
-		c.add("aud", StatusFail, title, c.e.Audience, strings.Join(auds, ", "), withNearMiss(near,
+		c.add("aud", StatusFail, title, c.e.Audience, strings.Join(auds, ", "), WithNearMiss(near,
 			"the resource server rejects tokens minted for another audience; request the resource exactly as the resource server expects it"))
 	}
 }
@@ -535,7 +535,7 @@ func (c *claimChecker) resource() {
 		c.add("resource", StatusPass, "resource is the requested resource", c.e.Resource, strings.Join(res, ", "), "")
 	default:
 		_, near := CompareIdentifier(c.e.Resource, res[0])
-		c.add("resource", StatusFail, "resource is the requested resource", c.e.Resource, strings.Join(res, ", "), withNearMiss(near,
+		c.add("resource", StatusFail, "resource is the requested resource", c.e.Resource, strings.Join(res, ", "), WithNearMiss(near,
 			"the ID-JAG was minted for another resource; request the resource exactly as the connection and the resource server name it"))
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	jose "github.com/go-jose/go-jose/v4"
+
 	"github.com/xaatools/xaa/inspect"
 )
 

@@ -57,8 +57,8 @@ func pathOrRoot(p string) string {
 	return p
 }
 
-// withNearMiss puts the near miss CompareIdentifier found in front of a hint.
-func withNearMiss(nearMiss, hint string) string {
+// WithNearMiss puts the near miss CompareIdentifier found in front of a hint.
+func WithNearMiss(nearMiss, hint string) string {
 	if nearMiss == "" {
 		return hint
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	jose "github.com/go-jose/go-jose/v4"
+
 	"github.com/xaatools/xaa/inspect"
 )
 

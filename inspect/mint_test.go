@@ -6,6 +6,7 @@ import (
 	"time"
 
 	jose "github.com/go-jose/go-jose/v4"
+
 	"github.com/xaatools/xaa/inspect/inspecttest"
 )
 

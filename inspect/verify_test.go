@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	jose "github.com/go-jose/go-jose/v4"
+
 	"github.com/xaatools/xaa/inspect"
 )
 

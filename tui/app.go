@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/xaatools/xaa/flow/config"
+	"github.com/xaatools/xaa/tui/report"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
@@ -469,9 +470,9 @@ func (m Model) playgroundStatus() string {
 	s := m.c.styles
 	switch {
 	case m.pgErr != nil:
-		return s.report.Fail.Render(inspect.StatusFail.Glyph()+" could not start: "+m.pgErr.Error()) + s.faint.Render(" — enter retries")
+		return s.report.Fail.Render(report.GlyphOf(inspect.StatusFail)+" could not start: "+m.pgErr.Error()) + s.faint.Render(" — enter retries")
 	case m.pg != nil:
-		return s.report.Pass.Render(inspect.StatusPass.Glyph()+" ready") + s.faint.Render(" — IdP "+m.pg.IdPURL()+", resource AS "+m.pg.ASURL()+", API "+m.pg.ResourceURL())
+		return s.report.Pass.Render(report.GlyphOf(inspect.StatusPass)+" ready") + s.faint.Render(" — IdP "+m.pg.IdPURL()+", resource AS "+m.pg.ASURL()+", API "+m.pg.ResourceURL())
 	case m.wantPG:
 		return s.faint.Render("starting … the flow opens when it is up")
 	}

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xaatools/xaa/inspect"
+
 	"github.com/xaatools/xaa/flow/wire"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -89,7 +91,7 @@ func bigResponse(n int) *flow.Step {
 	}
 	body.WriteString(`]}`)
 	x := exchange("todo API", "resource", "GET", "https://api.example.com/todos", "", "", 200, body.String())
-	return &flow.Step{ID: flow.StepResource, Status: flow.StepPass, Exchanges: []*wire.Exchange{x}}
+	return &flow.Step{ID: flow.StepResource, Status: inspect.StatusPass, Exchanges: []*wire.Exchange{x}}
 }
 
 // largeFlow is a model showing the flow screen with a 1 MB response in the

@@ -133,7 +133,7 @@ func (f flowScreen) cell(hops []hop, i int, claim string, bad map[int]map[string
 	v := f.claimText(hops[i].token, claim)
 	switch {
 	case bad[i][claim]:
-		return s.mismatch.Render(truncateLine(inspect.StatusFail.Glyph()+" "+v, width))
+		return s.mismatch.Render(truncateLine(report.GlyphOf(inspect.StatusFail)+" "+v, width))
 	case claim == "aud" && f.shifted(hops, i):
 		return s.shift.Render(truncateLine("→ "+v, width))
 	}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/xaatools/xaa/tui/report"
+
 	"github.com/xaatools/xaa/flow/wire"
 
 	"github.com/xaatools/xaa/flow/config"
@@ -156,7 +158,7 @@ func saveReport(steps []*flow.Step, cfg *config.Config) tea.Cmd {
 		if err != nil {
 			return savedMsg{what: "report", err: err}
 		}
-		if _, err := f.Write(run.Markdown(false)); err != nil {
+		if _, err := f.Write(report.Markdown(run, false)); err != nil {
 			f.Close()
 			return savedMsg{what: "report", err: err}
 		}

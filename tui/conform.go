@@ -217,7 +217,7 @@ func (s *conformScreen) show(keepOffset bool) {
 	var content string
 	switch {
 	case s.err != nil:
-		content = rs.Fail.Render(inspect.StatusFail.Glyph()+" "+s.err.Error()) + "\n\n" +
+		content = rs.Fail.Render(report.GlyphOf(inspect.StatusFail)+" "+s.err.Error()) + "\n\n" +
 			"The conformance run tests the config's resource_as: its issuer, client and credentials."
 	case s.conf == nil:
 		content = s.c.styles.faint.Render("starting the IdPs …")
@@ -263,7 +263,7 @@ func (s conformScreen) headline() string {
 	st := s.c.styles
 	switch {
 	case s.err != nil:
-		return st.report.Fail.Render(inspect.StatusFail.Glyph() + " cannot run")
+		return st.report.Fail.Render(report.GlyphOf(inspect.StatusFail) + " cannot run")
 	case s.conf == nil:
 		return s.spin.View() + " starting the IdPs"
 	case s.running >= 0:
@@ -281,7 +281,7 @@ func (s conformScreen) list(height int) string {
 	w := s.listWidth - 1
 	rows := []string{s.row(0, " ", "Scorecard")}
 	for i, cc := range s.cases {
-		glyph := st.faint.Render(inspect.StatusSkip.Glyph())
+		glyph := st.faint.Render(report.GlyphOf(inspect.StatusSkip))
 		switch r := s.results[i]; {
 		case s.running == i:
 			glyph = s.spin.View()

@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/xaatools/xaa/inspect"
+	"github.com/xaatools/xaa/tui/report"
 )
 
 // Focus targets of the decoder.
@@ -219,9 +220,9 @@ func (d decoder) statusLine() string {
 		}
 		return d.spin.View() + " " + what + " …"
 	case d.keyErr != nil:
-		return s.report.Fail.Render(inspect.StatusFail.Glyph() + " keys: " + d.keyErr.Error())
+		return s.report.Fail.Render(report.GlyphOf(inspect.StatusFail) + " keys: " + d.keyErr.Error())
 	case d.inputErr != nil:
-		return s.report.Fail.Render(inspect.StatusFail.Glyph() + " " + d.inputErr.Error())
+		return s.report.Fail.Render(report.GlyphOf(inspect.StatusFail) + " " + d.inputErr.Error())
 	}
 	var parts []string
 	if len(d.tokens) > 1 {

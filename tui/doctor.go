@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/xaatools/xaa/flow/doctor"
+	"github.com/xaatools/xaa/inspect"
+
 	"github.com/xaatools/xaa/flow/config"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -28,7 +31,7 @@ type doctorScreen struct {
 
 	running  bool
 	seq      int // run number; results of earlier runs are dropped
-	diag     *flow.Diagnosis
+	diag     *doctor.Diagnosis
 	selected int // index into diag.Checks
 
 	listWidth, height int
@@ -39,7 +42,7 @@ type doctorScreen struct {
 // doctorDoneMsg brings the diagnosis back.
 type doctorDoneMsg struct {
 	seq  int
-	diag *flow.Diagnosis
+	diag *doctor.Diagnosis
 }
 
 func newDoctorScreen(c *shared, cfg *config.Config, idToken string) doctorScreen {
@@ -55,7 +58,7 @@ func (d *doctorScreen) start() tea.Cmd {
 	env := d.c.env
 	env.Progress = nil
 	return tea.Batch(d.spin.Tick, func() tea.Msg {
-		return doctorDoneMsg{seq: seq, diag: (&flow.Doctor{Config: cfg, Env: env, IDToken: token}).Run(ctx)}
+		return doctorDoneMsg{seq: seq, diag: doctor.Run(ctx, doctor.Options{Config: cfg, Env: env, IDToken: token})}
 	})
 }
 
@@ -105,7 +108,7 @@ func (d doctorScreen) count() int {
 // firstTrouble is the first failed check, else the first warning, else the
 // first check.
 func (d doctorScreen) firstTrouble() int {
-	for _, st := range []flow.DoctorStatus{flow.DoctorFail, flow.DoctorWarn} {
+	for _, st := range []inspect.Status{inspect.StatusFail, inspect.StatusWarn} {
 		for i, c := range d.diag.Checks {
 			if c.Status == st {
 				return i
@@ -177,7 +180,7 @@ func (d doctorScreen) checklist(height int) string {
 	}
 	var rows []string
 	at := 0
-	for _, p := range flow.DoctorParties() {
+	for _, p := range doctor.Parties() {
 		checks := d.diag.ByParty(p)
 		if len(checks) == 0 {
 			continue
@@ -198,9 +201,9 @@ func (d doctorScreen) checklist(height int) string {
 
 // row renders one check of the list; the selected one is marked with ▸
 // as well as reversed, so it shows without colour too.
-func (d doctorScreen) row(c flow.DoctorCheck, selected bool, w int) string {
+func (d doctorScreen) row(c doctor.Check, selected bool, w int) string {
 	s := d.c.styles
-	glyph := report.DoctorGlyph(s.report, c.Status)
+	glyph := s.report.Glyph(c.Status)
 	text := truncateLine(" "+c.Title, max(w-2, 1))
 	text += strings.Repeat(" ", max(w-2-lipgloss.Width(text), 0))
 	if selected {

@@ -6,6 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xaatools/xaa/flow/doctor"
+	"github.com/xaatools/xaa/inspect"
+
 	"github.com/xaatools/xaa/flow/wire"
 
 	"github.com/xaatools/xaa/flow/config"
@@ -63,7 +66,7 @@ func TestDoctorScreen(t *testing.T) {
 	}
 	m = send(t, m, done)
 	sel := m.doctor.diag.Checks[m.doctor.selected]
-	if sel.ID != "requesting_app.connection" || sel.Status != flow.DoctorFail {
+	if sel.ID != "requesting_app.connection" || sel.Status != inspect.StatusFail {
 		t.Fatalf("selected %s (%s), want the failed requesting_app.connection", sel.ID, sel.Status)
 	}
 	view := ansi.Strip(m.View())
@@ -136,19 +139,19 @@ func TestDoctorScreenLayout(t *testing.T) {
 
 // doctorFixture is a small diagnosis: a pass, a fail with evidence, an
 // unknown.
-func doctorFixture() *flow.Diagnosis {
+func doctorFixture() *doctor.Diagnosis {
 	x := exchange("token exchange", "idp", "POST", "https://dev-1.okta.com/oauth2/v1/token", "application/x-www-form-urlencoded",
 		"grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange", 400,
 		`{"error":"invalid_target","error_description":"Token Exchange requests must include a valid audience of the authorization server."}`)
-	return &flow.Diagnosis{Started: testNow, Duration: 420 * time.Millisecond, Okta: true, SignedIn: true,
+	return &doctor.Diagnosis{Started: testNow, Duration: 420 * time.Millisecond, Okta: true, SignedIn: true,
 		Parties: config.Parties{IdPIssuer: "https://dev-1.okta.com"},
-		Checks: []flow.DoctorCheck{
-			{ID: "org.metadata", Party: flow.DoctorOrg, Status: flow.DoctorPass, Title: "The org publishes its metadata", Actual: "https://dev-1.okta.com/.well-known/openid-configuration"},
-			{ID: "requesting_app.connection", Party: flow.DoctorRequestingApp, Status: flow.DoctorFail, Title: "A managed connection links the requesting app to the resource app",
+		Checks: []doctor.Check{
+			{ID: "org.metadata", Party: doctor.Org, Status: inspect.StatusPass, Title: "The org publishes its metadata", Actual: "https://dev-1.okta.com/.well-known/openid-configuration"},
+			{ID: "requesting_app.connection", Party: doctor.RequestingApp, Status: inspect.StatusFail, Title: "A managed connection links the requesting app to the resource app",
 				Expected: "a connection from 0oa1 to audience https://as.example.com", Actual: "invalid_target (HTTP 400)", Hint: "connect the requesting app to the resource app (Manage Connections)",
 				Console: "Okta Admin Console › Applications › Applications › (requesting app, e.g. Agent0) › Manage Connections", Spec: "draft §4.3.3",
 				Evidence: []*wire.Exchange{x}},
-			{ID: "resource_app.audience", Party: flow.DoctorResourceApp, Status: flow.DoctorUnknown, Title: "The ID-JAG's audience is the resource AS issuer", Actual: "not known",
+			{ID: "resource_app.audience", Party: doctor.ResourceApp, Status: inspect.StatusUnknown, Title: "The ID-JAG's audience is the resource AS issuer", Actual: "not known",
 				Hint: "not known: the org refused the exchange at \"a managed connection links the requesting app to the resource app\""},
 		}}
 }

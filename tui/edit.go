@@ -199,7 +199,7 @@ func (f flowScreen) compareView(before, after *flow.Step, width int) string {
 	col := max((width-3)/2, 10)
 	render := func(title string, st *flow.Step) string {
 		var b strings.Builder
-		b.WriteString(s.bold.Render(title) + "  " + s.report.Status(st.Status.CheckStatus()).Render(st.Status.Glyph()+" "+st.Status.String()) + "\n")
+		b.WriteString(s.bold.Render(title) + "  " + s.report.Status(st.Status).Render(report.GlyphOf(st.Status)+" "+st.Status.String()) + "\n")
 		if o := overridesLine(st.Overrides, ""); o != "" {
 			b.WriteString(s.shift.Render("sent "+o) + "\n")
 		} else {
@@ -212,7 +212,7 @@ func (f flowScreen) compareView(before, after *flow.Step, width int) string {
 			b.WriteString(s.faint.Render("no request was sent") + "\n")
 		}
 		if st.Err != nil {
-			b.WriteString("\n" + s.report.Fail.Render(inspect.StatusFail.Glyph()+" "+st.Err.Error()) + "\n")
+			b.WriteString("\n" + s.report.Fail.Render(report.GlyphOf(inspect.StatusFail)+" "+st.Err.Error()) + "\n")
 		}
 		for _, a := range st.Tokens {
 			b.WriteString("\n" + s.bold.Render(a.Token.Kind.Title()) + "  " + report.Summary(s.report, a.Checks) + "\n")

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/xaatools/xaa/flow/wire"
+	"github.com/xaatools/xaa/tui/report"
 
 	"github.com/xaatools/xaa/inspect"
 )
@@ -73,7 +74,7 @@ func responseBlock(s styles, x *wire.Exchange, headers bool) string {
 		if x.Err != nil {
 			msg += ": " + x.Err.Error()
 		}
-		b.WriteString(s.report.Fail.Render(inspect.StatusFail.Glyph()+" "+msg) + "\n")
+		b.WriteString(s.report.Fail.Render(report.GlyphOf(inspect.StatusFail)+" "+msg) + "\n")
 		return b.String()
 	}
 	st := s.report.Pass

@@ -139,7 +139,7 @@ func passingSteps(t *testing.T) [stepCount]*flow.Step {
 	tk := mintTokens(t)
 	idpKeys := inspecttest.IdPIssuer + "/keys"
 	step := func(id flow.StepID, d time.Duration) *flow.Step {
-		return &flow.Step{ID: id, Status: flow.StepPass, Started: testNow, Duration: d}
+		return &flow.Step{ID: id, Status: inspect.StatusPass, Started: testNow, Duration: d}
 	}
 	var s [stepCount]*flow.Step
 
@@ -203,7 +203,7 @@ func publishedKeys(t *testing.T) *inspect.KeySet {
 func refusedTokenExchange(t *testing.T) *flow.Step {
 	t.Helper()
 	tk := mintTokens(t)
-	st := &flow.Step{ID: flow.StepTokenExchange, Status: flow.StepFail, Started: testNow, Duration: 19 * time.Millisecond}
+	st := &flow.Step{ID: flow.StepTokenExchange, Status: inspect.StatusFail, Started: testNow, Duration: 19 * time.Millisecond}
 	body := `{"error":"invalid_target","error_description":"Token Exchange requests must include a valid audience of the authorization server."}`
 	st.Exchanges = []*wire.Exchange{exchange("IdP token exchange", "idp", "POST", inspecttest.IdPIssuer+"/token",
 		"application/x-www-form-urlencoded",

@@ -133,7 +133,7 @@ func (f flowScreen) nextStep() int {
 
 // usable says whether a step handed on what the next one needs.
 func usable(st *flow.Step) bool {
-	return st != nil && (st.Status == flow.StepPass || st.Status == flow.StepWarn)
+	return st != nil && (st.Status == inspect.StatusPass || st.Status == inspect.StatusWarn)
 }
 
 // input returns the state a step starts from: what the step before it
@@ -188,7 +188,7 @@ func (f flowScreen) start(i int, resend bool) (flowScreen, tea.Cmd) {
 	if flow.StepID(i) == flow.StepResource && f.cfg.Resource.APIURL == "" && f.cfg.Resource.MCPURL == "" {
 		// Nothing to call: record the step as skipped, as `xaa run` does.
 		in := f.input(i)
-		f.steps[i] = &flow.Step{ID: flow.StepResource, Status: flow.StepSkipped, Started: f.c.now, In: in, Out: in,
+		f.steps[i] = &flow.Step{ID: flow.StepResource, Status: inspect.StatusSkip, Started: f.c.now, In: in, Out: in,
 			Notes: []string{"skipped: neither resource.api_url nor resource.mcp_url is configured, so there is nothing to call with the access token"}}
 		f.runAll = false
 		f.selected, f.tab = i, tabExplain
@@ -233,7 +233,7 @@ func (f flowScreen) finish(msg stepDoneMsg) (flowScreen, tea.Cmd) {
 		// Show what matters most about the result: the explanation of a
 		// failure, the tokens received, or else the response.
 		switch {
-		case msg.step.Status == flow.StepFail:
+		case msg.step.Status == inspect.StatusFail:
 			f.tab = tabExplain
 		case len(msg.step.Tokens) > 0:
 			f.tab = tabTokens
@@ -477,7 +477,7 @@ func (f flowScreen) stepDuration(i int) string {
 	if f.running == i {
 		return inspect.HumanDuration(f.c.now.Sub(f.started))
 	}
-	if st := f.steps[i]; st != nil && st.Status != flow.StepSkipped {
+	if st := f.steps[i]; st != nil && st.Status != inspect.StatusSkip {
 		return shortDuration(st.Duration)
 	}
 	return ""

@@ -31,11 +31,11 @@ func (f flowScreen) stepList() string {
 	var b strings.Builder
 	b.WriteString(s.bold.Render(" Steps") + "\n")
 	for i := 0; i < stepCount; i++ {
-		glyph := s.faint.Render(inspect.StatusSkip.Glyph())
+		glyph := s.faint.Render(report.GlyphOf(inspect.StatusSkip))
 		if f.running == i {
 			glyph = f.spin.View()
 		} else if st := f.steps[i]; st != nil {
-			glyph = s.report.Status(st.Status.CheckStatus()).Render(st.Status.Glyph())
+			glyph = s.report.Status(st.Status).Render(report.GlyphOf(st.Status))
 		}
 		name := fmt.Sprintf("%d %s", i+1, shortTitle(flow.StepID(i)))
 		dur := f.stepDuration(i)
@@ -58,12 +58,12 @@ func (f flowScreen) listFooter(w int) string {
 		lines = append(lines, s.faint.Render("running "+shortTitle(flow.StepID(f.running))+" …"), s.faint.Render("esc cancels"))
 	case f.failed() >= 0:
 		i := f.failed()
-		lines = append(lines, s.report.Fail.Render(fmt.Sprintf("%s %d %s failed", inspect.StatusFail.Glyph(), i+1, shortTitle(flow.StepID(i)))))
+		lines = append(lines, s.report.Fail.Render(fmt.Sprintf("%s %d %s failed", report.GlyphOf(inspect.StatusFail), i+1, shortTitle(flow.StepID(i)))))
 		lines = append(lines, s.faint.Render("Explain tab: what it means and the fix · r retry · e edit & resend"))
 	case f.nextStep() >= 0:
 		lines = append(lines, s.faint.Render("enter runs "+shortTitle(flow.StepID(f.nextStep()))), s.faint.Render("a runs every step"))
 	default:
-		lines = append(lines, s.report.Pass.Render(inspect.StatusPass.Glyph()+" flow complete"), s.faint.Render("Token chain: every token"))
+		lines = append(lines, s.report.Pass.Render(report.GlyphOf(inspect.StatusPass)+" flow complete"), s.faint.Render("Token chain: every token"))
 	}
 	return wrapIndented(strings.Join(lines, "\n"), " ", w)
 }
@@ -78,13 +78,13 @@ func (f flowScreen) listRow(selected bool, glyph, row string) string {
 }
 
 // statusWords says how a step went, for people.
-func statusWords(s flow.StepStatus) string {
+func statusWords(s inspect.Status) string {
 	switch s {
-	case flow.StepPass:
+	case inspect.StatusPass:
 		return "the step passed"
-	case flow.StepWarn:
+	case inspect.StatusWarn:
 		return "the step passed with warnings (see Checks)"
-	case flow.StepSkipped:
+	case inspect.StatusSkip:
 		return "the step was skipped (see Notes)"
 	}
 	return "the step failed"
@@ -93,7 +93,7 @@ func statusWords(s flow.StepStatus) string {
 // failed returns the first failed step, or -1.
 func (f flowScreen) failed() int {
 	for i, st := range f.steps {
-		if st != nil && st.Status == flow.StepFail {
+		if st != nil && st.Status == inspect.StatusFail {
 			return i
 		}
 	}
@@ -161,7 +161,7 @@ func (f flowScreen) content() string {
 // stepHead is the heading of a step's tabs: its name, status, duration and
 // the inputs it ran with when they were edited.
 func stepHead(s styles, st *flow.Step, auth string) string {
-	head := s.bold.Render(stepTitle(int(st.ID))) + "  " + s.report.Status(st.Status.CheckStatus()).Render(st.Status.Glyph()+" "+st.Status.String())
+	head := s.bold.Render(stepTitle(int(st.ID))) + "  " + s.report.Status(st.Status).Render(report.GlyphOf(st.Status)+" "+st.Status.String())
 	if st.Duration > 0 {
 		head += s.faint.Render("  " + shortDuration(st.Duration))
 	}
@@ -195,7 +195,7 @@ func stepTabView(s styles, st *flow.Step, tab int, reveal bool, width int, auth 
 func (f flowScreen) pendingView(i int) string {
 	s := f.c.styles
 	var b strings.Builder
-	b.WriteString(s.bold.Render(stepTitle(i)) + "  " + s.faint.Render(inspect.StatusSkip.Glyph()+" not run yet") + "\n\n")
+	b.WriteString(s.bold.Render(stepTitle(i)) + "  " + s.faint.Render(report.GlyphOf(inspect.StatusSkip)+" not run yet") + "\n\n")
 	b.WriteString(stepPurpose(flow.StepID(i)) + "\n\n")
 	switch {
 	case f.nextStep() == i:
@@ -291,9 +291,9 @@ func checksView(s styles, st *flow.Step, width int) string {
 func explainView(s styles, st *flow.Step, width int) string {
 	var b strings.Builder
 	if st.Err == nil {
-		b.WriteString(s.report.Status(st.Status.CheckStatus()).Render(st.Status.Glyph()+" nothing went wrong: "+statusWords(st.Status)) + "\n")
+		b.WriteString(s.report.Status(st.Status).Render(report.GlyphOf(st.Status)+" nothing went wrong: "+statusWords(st.Status)) + "\n")
 	} else {
-		b.WriteString(s.errTitle.Render(inspect.StatusFail.Glyph()+" What happened") + "\n")
+		b.WriteString(s.errTitle.Render(report.GlyphOf(inspect.StatusFail)+" What happened") + "\n")
 		if errors.Is(st.Err, context.Canceled) {
 			b.WriteString(wrapIndented("You cancelled the step before it finished.", "  ", width))
 		} else {

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/xaatools/xaa/inspect"
+	"github.com/xaatools/xaa/tui/report"
 )
 
 // field is one labelled input of a form: free text, a secret (echoed as
@@ -211,9 +212,9 @@ func (f form) view(width int) string {
 		indent := strings.Repeat(" ", labelWidth+4)
 		switch {
 		case showErr:
-			b.WriteString(wrapIndented(s.report.Fail.Render(inspect.StatusFail.Glyph()+" "+fd.err), indent, width))
+			b.WriteString(wrapIndented(s.report.Fail.Render(report.GlyphOf(inspect.StatusFail)+" "+fd.err), indent, width))
 		case fd.warn != "" && (fd.touched || f.attempted):
-			b.WriteString(wrapIndented(s.report.Warn.Render(inspect.StatusWarn.Glyph()+" "+fd.warn), indent, width))
+			b.WriteString(wrapIndented(s.report.Warn.Render(report.GlyphOf(inspect.StatusWarn)+" "+fd.warn), indent, width))
 		case i == f.focus && fd.hint != "":
 			b.WriteString(wrapIndented(s.faint.Render(fd.hint), indent, width))
 		}

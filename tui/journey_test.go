@@ -56,7 +56,7 @@ func TestJourneyPlayground(t *testing.T) {
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(Model)
 	defer final.Playground().Close()
 	for i, st := range final.flow.steps {
-		if st == nil || st.Status == flow.StepFail {
+		if st == nil || st.Status == inspect.StatusFail {
 			t.Errorf("step %d did not pass: %+v", i+1, st)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/xaatools/xaa/flow/config"
+	"github.com/xaatools/xaa/tui/report"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -204,16 +205,16 @@ func (s setup) view(width int, playground string) string {
 		b.WriteString(st.bold.Render("Set up an Okta org") + st.faint.Render("  → saved to "+s.savePath+" (mode 0600)") + "\n\n")
 		b.WriteString(s.form.view(width))
 		for _, o := range s.others {
-			b.WriteString(wrapIndented(st.report.Fail.Render(inspect.StatusFail.Glyph()+" "+o), "", width))
+			b.WriteString(wrapIndented(st.report.Fail.Render(report.GlyphOf(inspect.StatusFail)+" "+o), "", width))
 		}
 		b.WriteString("\n")
 		switch {
 		case s.saving:
 			b.WriteString(st.faint.Render("saving …"))
 		case s.saveErr != nil:
-			b.WriteString(wrapIndented(st.report.Fail.Render(inspect.StatusFail.Glyph()+" "+s.saveErr.Error()), "", width))
+			b.WriteString(wrapIndented(st.report.Fail.Render(report.GlyphOf(inspect.StatusFail)+" "+s.saveErr.Error()), "", width))
 		case s.form.valid() && len(s.others) == 0:
-			b.WriteString(st.report.Pass.Render(inspect.StatusPass.Glyph()+" ready") + st.faint.Render(" — enter on the last field or ctrl+s saves and starts the flow"))
+			b.WriteString(st.report.Pass.Render(report.GlyphOf(inspect.StatusPass)+" ready") + st.faint.Render(" — enter on the last field or ctrl+s saves and starts the flow"))
 		default:
 			b.WriteString(st.faint.Render("fill in the fields; problems show as you leave each one"))
 		}

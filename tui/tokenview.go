@@ -42,11 +42,11 @@ func verdictBanner(s styles, a inspect.Analysis, now time.Time) string {
 	var line string
 	switch a.Signature.Status {
 	case inspect.SignatureVerified:
-		line = s.okBanner.Render(inspect.StatusPass.Glyph() + " VERIFIED")
+		line = s.okBanner.Render(report.GlyphOf(inspect.StatusPass) + " VERIFIED")
 	case inspect.SignatureInvalid:
-		line = s.banner.Render(" " + inspect.StatusFail.Glyph() + " SIGNATURE INVALID ")
+		line = s.banner.Render(" " + report.GlyphOf(inspect.StatusFail) + " SIGNATURE INVALID ")
 	default:
-		line = s.banner.Render(" " + inspect.StatusWarn.Glyph() + " NOT VERIFIED ")
+		line = s.banner.Render(" " + report.GlyphOf(inspect.StatusWarn) + " NOT VERIFIED ")
 	}
 	if a.Token.Format == inspect.FormatOpaque {
 		return line + s.faint.Render("  opaque token: only the server that issued it can say what it means")

@@ -617,7 +617,7 @@ func TestResourceSkippedWithoutURL(t *testing.T) {
 	m = withSteps(m, pass[0], pass[1], pass[2], pass[3])
 	m, cmd := sendCmd(t, m, keyMsg("enter"))
 	st := m.flow.steps[flow.StepResource]
-	if cmd != nil || st == nil || st.Status != flow.StepSkipped {
+	if cmd != nil || st == nil || st.Status != inspect.StatusSkip {
 		t.Fatalf("resource without a URL: record %+v, command %v; want it skipped at once", st, cmd != nil)
 	}
 	if view := ansi.Strip(m.View()); !strings.Contains(view, "resource.mcp_url is configured") {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/xaatools/xaa/flow"
+	"github.com/xaatools/xaa/flow/doctor"
 	"github.com/xaatools/xaa/tui/report"
 )
 
@@ -75,7 +76,7 @@ func runDoctor(ctx context.Context, args []string, io stdio) int {
 			return usageError(io.err, fmt.Errorf("--token %s is empty: give the ID token of a login at the org", f.token))
 		}
 	}
-	d := (&flow.Doctor{Config: cfg, IDToken: token, Env: flow.Env{Now: io.now}}).Run(ctx)
+	d := doctor.Run(ctx, doctor.Options{Config: cfg, IDToken: token, Env: flow.Env{Now: io.now}})
 	if !printResult(io, f.json, func() any { return d.JSON(f.reveal) }, func() string {
 		return report.Doctor(newReportStyles(io.out, colourEnabled(io)), d, report.DoctorOptions{Reveal: f.reveal, Verbose: f.verbose})
 	}) {

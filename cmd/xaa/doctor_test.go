@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xaatools/xaa/flow/doctor"
+
 	"github.com/xaatools/xaa/flow/config"
 
 	"github.com/xaatools/xaa/flow"
@@ -76,9 +78,9 @@ func runDoctorCommand(t *testing.T, stdin string, args ...string) result {
 
 // doctorJSON is the JSON of xaa doctor --json as a script reads it.
 type doctorJSON struct {
-	OK       bool               `json:"ok"`
-	SignedIn bool               `json:"signed_in"`
-	Summary  flow.DoctorSummary `json:"summary"`
+	OK       bool           `json:"ok"`
+	SignedIn bool           `json:"signed_in"`
+	Summary  doctor.Summary `json:"summary"`
 	Checks   []struct {
 		ID       string `json:"id"`
 		Party    string `json:"party"`

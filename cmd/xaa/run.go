@@ -9,6 +9,8 @@ import (
 	"os/exec"
 	"strings"
 
+	"github.com/xaatools/xaa/flow/export"
+
 	"github.com/xaatools/xaa/flow/config"
 
 	"github.com/cli/browser"
@@ -285,27 +287,27 @@ func progressPrinter(io stdio) func(flow.Progress) {
 		case p.URL != "":
 			fmt.Fprintf(io.err, "xaa: %s:\n\n  %s\n\n", p.Message, p.URL)
 		case p.Done:
-			fmt.Fprintf(io.err, "xaa: %s %s\n", p.Status.Glyph(), p.Message)
+			fmt.Fprintf(io.err, "xaa: %s %s\n", report.GlyphOf(p.Status), p.Message)
 		}
 	}
 }
 
 // writeRunOutputs prints the report or the JSON and writes the exports.
 func writeRunOutputs(run *flow.Run, f runFlags, io stdio) int {
-	if !printResult(io, f.json, func() any { return run.JSON(f.reveal) }, func() string {
+	if !printResult(io, f.json, func() any { return export.JSON(run, f.reveal) }, func() string {
 		return report.Run(newReportStyles(io.out, colourEnabled(io)), run, report.RunOptions{Reveal: f.reveal, Verbose: f.verbose})
 	}) {
 		return exitFailed
 	}
 	if f.report != "" {
-		if err := os.WriteFile(f.report, run.Markdown(f.reveal), 0o600); err != nil {
+		if err := os.WriteFile(f.report, report.Markdown(run, f.reveal), 0o600); err != nil {
 			fmt.Fprintln(io.err, "xaa: --report:", err)
 			return exitUsage
 		}
 		fmt.Fprintf(io.err, "xaa: wrote the Markdown report to %s\n", f.report)
 	}
 	if f.har != "" {
-		har, err := run.HAR(f.reveal)
+		har, err := export.HAR(run, f.reveal)
 		if err == nil {
 			err = os.WriteFile(f.har, har, 0o600)
 		}

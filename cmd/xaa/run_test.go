@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xaatools/xaa/inspect"
+
 	"github.com/xaatools/xaa/flow/explain"
 
 	"github.com/xaatools/xaa/flow/wire"
@@ -82,7 +84,7 @@ type runJSON struct {
 
 type stepJSON struct {
 	ID        flow.StepID         `json:"id"`
-	Status    flow.StepStatus     `json:"status"`
+	Status    inspect.Status      `json:"status"`
 	Exchanges []wire.ExchangeJSON `json:"exchanges"`
 	Tokens    []struct {
 		Kind  string `json:"kind"`
@@ -174,7 +176,7 @@ func TestRunCommand(t *testing.T) {
 		if r.code != exitOK || !j.OK {
 			t.Fatalf("run --from jwt_bearer = %d:\n%s\n%s", r.code, r.stdout, r.stderr)
 		}
-		if got := stepOf(j, flow.StepLogin).Status; got != flow.StepSkipped {
+		if got := stepOf(j, flow.StepLogin).Status; got != inspect.StatusSkip {
 			t.Errorf("login = %s, want skipped", got)
 		}
 		bearer := stepOf(j, flow.StepJWTBearer)
@@ -325,7 +327,7 @@ func TestRunPlayground(t *testing.T) {
 				return
 			}
 			s := stepOf(j, c.failStep)
-			if s.Status != flow.StepFail || s.Error == nil || s.Error.ExplanationID != c.explanation {
+			if s.Status != inspect.StatusFail || s.Error == nil || s.Error.ExplanationID != c.explanation {
 				t.Errorf("%s = %s %+v, want fail explained as %s", c.failStep, s.Status, s.Error, c.explanation)
 			}
 		})

@@ -4,9 +4,10 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/charmbracelet/lipgloss"
+	"github.com/xaatools/xaa/flow/doctor"
+	"github.com/xaatools/xaa/inspect"
 
-	"github.com/xaatools/xaa/flow"
+	"github.com/charmbracelet/lipgloss"
 )
 
 // DoctorOptions tune the doctor's reports.
@@ -24,7 +25,7 @@ type DoctorOptions struct {
 // party's checks — a line each, and under every check that did not pass
 // the values compared, the fix, the Admin Console screen, the email to
 // send and the HTTP exchanges behind it.
-func Doctor(s Styles, d *flow.Diagnosis, o DoctorOptions) string {
+func Doctor(s Styles, d *doctor.Diagnosis, o DoctorOptions) string {
 	var b strings.Builder
 	w := &writer{b: &b, s: s, width: o.Width}
 	w.wrapped(s.Title.Render("xaa doctor")+"  ", DoctorVerdict(s, d)+s.Faint.Render("  "+millis(d.Duration.Seconds()*1000)))
@@ -37,7 +38,7 @@ func Doctor(s Styles, d *flow.Diagnosis, o DoctorOptions) string {
 		w.wrapped(s.Faint.Render("     "), s.Faint.Render("not signed in: the checks of what the org issues for a user are unknown — run with --token <ID token>"))
 	}
 	said := map[string]bool{}
-	for _, p := range flow.DoctorParties() {
+	for _, p := range doctor.Parties() {
 		checks := d.ByParty(p)
 		if len(checks) == 0 {
 			continue
@@ -45,7 +46,7 @@ func Doctor(s Styles, d *flow.Diagnosis, o DoctorOptions) string {
 		w.blank()
 		w.line(s.Heading.Render(p.Title()))
 		for _, c := range checks {
-			if c.Status == flow.DoctorUnknown && !o.Verbose {
+			if c.Status == inspect.StatusUnknown && !o.Verbose {
 				// Many checks are unknown for one reason: say it once.
 				if said[c.Hint] {
 					c.Hint = "(the same reason as above)"
@@ -60,60 +61,53 @@ func Doctor(s Styles, d *flow.Diagnosis, o DoctorOptions) string {
 
 // DoctorVerdict is the one-line outcome: "✗ 1 failed · 2 warnings · 30
 // passed · 10 unknown".
-func DoctorVerdict(s Styles, d *flow.Diagnosis) string {
-	head := DoctorGlyph(s, flow.DoctorPass) + " " + s.Pass.Render("no check failed")
+func DoctorVerdict(s Styles, d *doctor.Diagnosis) string {
+	head := s.Glyph(inspect.StatusPass) + " " + s.Pass.Render("no check failed")
 	if !d.OK() {
-		head = DoctorGlyph(s, flow.DoctorFail) + " " + s.Fail.Render(fmt.Sprintf("%d failed", d.Count(flow.DoctorFail)))
+		head = s.Glyph(inspect.StatusFail) + " " + s.Fail.Render(fmt.Sprintf("%d failed", d.Count(inspect.StatusFail)))
 	}
 	parts := []string{head}
-	if n := d.Count(flow.DoctorWarn); n > 0 {
+	if n := d.Count(inspect.StatusWarn); n > 0 {
 		parts = append(parts, s.Warn.Render(plural(n, "warning")))
 	}
-	parts = append(parts, s.Pass.Render(fmt.Sprintf("%d passed", d.Count(flow.DoctorPass))))
-	if n := d.Count(flow.DoctorUnknown); n > 0 {
+	parts = append(parts, s.Pass.Render(fmt.Sprintf("%d passed", d.Count(inspect.StatusPass))))
+	if n := d.Count(inspect.StatusUnknown); n > 0 {
 		parts = append(parts, s.Skip.Render(fmt.Sprintf("%d unknown", n)))
 	}
 	return strings.Join(parts, s.Faint.Render(" · "))
 }
 
-// DoctorStyle returns the style of a doctor status: unknown looks like a
-// skipped check.
-func (s Styles) DoctorStyle(st flow.DoctorStatus) lipgloss.Style { return s.Status(st.CheckStatus()) }
-
-// DoctorGlyph renders a doctor status glyph (✓ ? ! ✗) in its colour.
-func DoctorGlyph(s Styles, st flow.DoctorStatus) string { return s.DoctorStyle(st).Render(st.Glyph()) }
-
 // DoctorCheck renders one check in full: the values compared, the fix, the
 // console screen, the email and every exchange of its evidence with its
 // response body and a curl command. The terminal UI shows it beside the
 // checklist.
-func DoctorCheck(s Styles, c flow.DoctorCheck, o DoctorOptions) string {
+func DoctorCheck(s Styles, c doctor.Check, o DoctorOptions) string {
 	var b strings.Builder
 	w := &writer{b: &b, s: s, width: o.Width}
 	o.Verbose = true
-	w.wrapped(DoctorGlyph(s, c.Status)+" ", s.DoctorStyle(c.Status).Render(c.Title))
+	w.wrapped(s.Glyph(c.Status)+" ", s.Status(c.Status).Render(c.Title))
 	w.wrapped(s.Faint.Render("  "), s.Faint.Render(c.Party.Title()+" · "+c.Status.String()))
 	details(w, c, o, "  ")
 	return b.String()
 }
 
 // doctorCheck writes a check's line, and its details unless it passed.
-func doctorCheck(w *writer, c flow.DoctorCheck, o DoctorOptions) {
+func doctorCheck(w *writer, c doctor.Check, o DoctorOptions) {
 	s := w.s
-	line := "  " + DoctorGlyph(s, c.Status) + " "
+	line := "  " + s.Glyph(c.Status) + " "
 	switch c.Status {
-	case flow.DoctorPass:
+	case inspect.StatusPass:
 		titled(w, line+c.Title, s.Faint.Render(text(c.Actual, o.Reveal)))
 		if o.Verbose {
 			details(w, c, o, "      ")
 		}
-	case flow.DoctorUnknown:
+	case inspect.StatusUnknown:
 		titled(w, line+s.Skip.Render(c.Title), s.Faint.Render(text(c.Hint, o.Reveal)))
 		if o.Verbose {
 			details(w, c, o, "      ")
 		}
 	default:
-		w.wrapped(line, s.DoctorStyle(c.Status).Render(c.Title))
+		w.wrapped(line, s.Status(c.Status).Render(c.Title))
 		details(w, c, o, "      ")
 	}
 }
@@ -130,18 +124,18 @@ func titled(w *writer, title, remark string) {
 }
 
 // details writes the values, fix, console, email and evidence of a check.
-func details(w *writer, c flow.DoctorCheck, o DoctorOptions, indent string) {
+func details(w *writer, c doctor.Check, o DoctorOptions, indent string) {
 	s := w.s
 	label := func(l string) string { return indent + s.Faint.Render(fmt.Sprintf("%-9s ", l)) }
 	if c.Expected != "" {
 		w.wrapped(label("expected"), text(c.Expected, o.Reveal))
 	}
-	if c.Actual != "" && (c.Status != flow.DoctorUnknown || c.Actual != "not known") {
+	if c.Actual != "" && (c.Status != inspect.StatusUnknown || c.Actual != "not known") {
 		w.wrapped(label("actual"), text(c.Actual, o.Reveal))
 	}
 	if c.Hint != "" {
 		name := "fix"
-		if c.Status == flow.DoctorUnknown {
+		if c.Status == inspect.StatusUnknown {
 			name = "why"
 		}
 		w.wrapped(label(name), s.Title.Render(text(c.Hint, o.Reveal)))
@@ -160,7 +154,7 @@ func details(w *writer, c flow.DoctorCheck, o DoctorOptions, indent string) {
 			w.line(strings.TrimRight(label("")+"  "+l, " "))
 		}
 	}
-	if len(c.Evidence) > 0 && (c.Status != flow.DoctorPass || o.Verbose) {
+	if len(c.Evidence) > 0 && (c.Status != inspect.StatusPass || o.Verbose) {
 		w.line(strings.TrimRight(label("evidence"), " "))
 		// The exchanges as `xaa run` shows them, two spaces under the label;
 		// the one a refusal came in with its body and a curl command.
@@ -171,7 +165,7 @@ func details(w *writer, c flow.DoctorCheck, o DoctorOptions, indent string) {
 			sub.width = max(w.width-len(extra), 20)
 		}
 		for _, x := range c.Evidence {
-			exchange(sub, x, RunOptions{Reveal: o.Reveal, Verbose: o.Verbose}, c.Status != flow.DoctorPass && (x.Response == nil || x.Response.Status >= 400))
+			exchange(sub, x, RunOptions{Reveal: o.Reveal, Verbose: o.Verbose}, c.Status != inspect.StatusPass && (x.Response == nil || x.Response.Status >= 400))
 		}
 		indentBy(w, b.String(), extra)
 	}

@@ -6,20 +6,22 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xaatools/xaa/flow/doctor"
+	"github.com/xaatools/xaa/inspect"
+
 	"github.com/xaatools/xaa/flow/wire"
 
 	"github.com/xaatools/xaa/flow/config"
 
 	"github.com/charmbracelet/lipgloss"
 
-	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/inspect/inspecttest"
 	"github.com/xaatools/xaa/tui/report"
 )
 
 // doctorFixture is a diagnosis with one check of each status, a refused
 // token exchange as evidence, a token in a value and an email.
-func doctorFixture(t *testing.T) (*flow.Diagnosis, string) {
+func doctorFixture(t *testing.T) (*doctor.Diagnosis, string) {
 	t.Helper()
 	token := fixedIDToken(t)
 	refused := &wire.Exchange{Label: "token exchange", Party: wire.PartyIdP, Duration: 12 * time.Millisecond,
@@ -29,20 +31,20 @@ func doctorFixture(t *testing.T) (*flow.Diagnosis, string) {
 		Response: &wire.RecordedResponse{Status: 400, Header: http.Header{"Content-Type": {"application/json"}},
 			Body: []byte(`{"error":"invalid_target","error_description":"Token Exchange requests must include a valid audience of the authorization server."}`)}}
 	same := "needs a signed-in user: run xaa doctor --token <ID token>"
-	d := &flow.Diagnosis{Duration: 420 * time.Millisecond, Okta: true, SignedIn: true,
+	d := &doctor.Diagnosis{Duration: 420 * time.Millisecond, Okta: true, SignedIn: true,
 		Parties: config.Parties{IdPIssuer: "https://dev-1.okta.com"},
-		Checks: []flow.DoctorCheck{
-			{ID: "org.metadata", Party: flow.DoctorOrg, Status: flow.DoctorPass, Title: "The org publishes its metadata", Actual: "https://dev-1.okta.com/.well-known/openid-configuration"},
-			{ID: "requesting_app.id_token", Party: flow.DoctorRequestingApp, Status: flow.DoctorPass, Title: "The signed-in user's ID token is accepted", Actual: "the token " + token},
-			{ID: "requesting_app.connection", Party: flow.DoctorRequestingApp, Status: flow.DoctorFail, Title: "A managed connection links the requesting app to the resource app",
+		Checks: []doctor.Check{
+			{ID: "org.metadata", Party: doctor.Org, Status: inspect.StatusPass, Title: "The org publishes its metadata", Actual: "https://dev-1.okta.com/.well-known/openid-configuration"},
+			{ID: "requesting_app.id_token", Party: doctor.RequestingApp, Status: inspect.StatusPass, Title: "The signed-in user's ID token is accepted", Actual: "the token " + token},
+			{ID: "requesting_app.connection", Party: doctor.RequestingApp, Status: inspect.StatusFail, Title: "A managed connection links the requesting app to the resource app",
 				Expected: "a connection from 0oa1 to audience https://as.example.com", Actual: "invalid_target (HTTP 400)", Hint: "connect the requesting app to the resource app",
 				Console: "Okta Admin Console › Applications › Applications › (requesting app, e.g. Agent0) › Manage Connections", Spec: "draft §4.3.3",
 				Evidence: []*wire.Exchange{refused}},
-			{ID: "resource_app.audience", Party: flow.DoctorResourceApp, Status: flow.DoctorUnknown, Title: "The ID-JAG's audience is the resource AS issuer", Actual: "not known", Hint: same},
-			{ID: "resource_app.client_id", Party: flow.DoctorResourceApp, Status: flow.DoctorUnknown, Title: "The ID-JAG's client_id is the client registered at the resource AS", Actual: "not known", Hint: same},
-			{ID: "resource_as.id_jag_profile", Party: flow.DoctorResourceAS, Status: flow.DoctorWarn, Title: "The ID-JAG grant profile is advertised", Expected: "urn:ietf:params:oauth:grant-profile:id-jag",
+			{ID: "resource_app.audience", Party: doctor.ResourceApp, Status: inspect.StatusUnknown, Title: "The ID-JAG's audience is the resource AS issuer", Actual: "not known", Hint: same},
+			{ID: "resource_app.client_id", Party: doctor.ResourceApp, Status: inspect.StatusUnknown, Title: "The ID-JAG's client_id is the client registered at the resource AS", Actual: "not known", Hint: same},
+			{ID: "resource_as.id_jag_profile", Party: doctor.ResourceAS, Status: inspect.StatusWarn, Title: "The ID-JAG grant profile is advertised", Expected: "urn:ietf:params:oauth:grant-profile:id-jag",
 				Actual: "authorization_grant_profiles_supported absent", Hint: "unknown, not unsupported",
-				Email: &flow.DoctorEmail{To: "xaa@okta.com", Subject: "Cross App Access: point Todo0 at our authorization server", Body: "Hello Okta XAA team,\n\nOrg URL: https://dev-1.okta.com\n"}},
+				Email: &doctor.Email{To: "xaa@okta.com", Subject: "Cross App Access: point Todo0 at our authorization server", Body: "Hello Okta XAA team,\n\nOrg URL: https://dev-1.okta.com\n"}},
 		}}
 	return d, token
 }

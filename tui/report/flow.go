@@ -35,7 +35,7 @@ func Run(s Styles, run *flow.Run, o RunOptions) string {
 	}
 	var chips []string
 	for _, st := range run.Steps {
-		chips = append(chips, s.Glyph(st.Status.CheckStatus())+" "+st.ID.String())
+		chips = append(chips, s.Glyph(st.Status)+" "+st.ID.String())
 	}
 	w.line(s.Title.Render("xaa run") + "  " + verdict + s.Faint.Render(fmt.Sprintf("  %s", millis(run.Duration.Seconds()*1000))))
 	w.line(strings.Join(chips, s.Faint.Render(" · ")))
@@ -56,23 +56,23 @@ func StepReport(s Styles, index int, st *flow.Step, o RunOptions) string {
 // step writes one step's section.
 func step(w *writer, index int, st *flow.Step, o RunOptions) {
 	s := w.s
-	head := fmt.Sprintf("%s %d %s", s.Glyph(st.Status.CheckStatus()), index, st.ID.Title())
+	head := fmt.Sprintf("%s %d %s", s.Glyph(st.Status), index, st.ID.Title())
 	switch st.Status {
-	case flow.StepFail:
+	case inspect.StatusFail:
 		head = s.Fail.Render(head)
-	case flow.StepSkipped:
+	case inspect.StatusSkip:
 		head = s.Skip.Render(head)
 	default:
 		head = s.Title.Render(head)
 	}
-	if st.Status != flow.StepSkipped {
+	if st.Status != inspect.StatusSkip {
 		head += s.Faint.Render("  " + millis(st.Duration.Seconds()*1000))
 	}
 	w.line(head)
 	for _, n := range st.Notes {
 		w.wrapped("  "+s.Faint.Render("· "), text(n, o.Reveal))
 	}
-	if st.Status == flow.StepSkipped {
+	if st.Status == inspect.StatusSkip {
 		return
 	}
 	if st.Err != nil {
@@ -186,7 +186,7 @@ func exchange(w *writer, x *wire.Exchange, o RunOptions, failed bool) {
 // failedExchange reports whether x is the exchange the step failed on: the
 // last one, when the step failed and it got an error status or none.
 func failedExchange(st *flow.Step, x *wire.Exchange) bool {
-	if st.Status != flow.StepFail || len(st.Exchanges) == 0 || st.Exchanges[len(st.Exchanges)-1] != x {
+	if st.Status != inspect.StatusFail || len(st.Exchanges) == 0 || st.Exchanges[len(st.Exchanges)-1] != x {
 		return false
 	}
 	return x.Response == nil || x.Response.Status >= 400

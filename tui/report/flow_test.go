@@ -35,15 +35,15 @@ func runFixture(t *testing.T) (*flow.Run, string) {
 		Response: &wire.RecordedResponse{Status: 400, Header: http.Header{"Content-Type": {"application/json"}},
 			Body: []byte(`{"error":"invalid_grant","error_description":"` + refusal.Description + `"}`)}}
 	run := &flow.Run{Duration: 42 * time.Millisecond, Steps: []*flow.Step{
-		{ID: flow.StepDiscovery, Status: flow.StepPass, Duration: 20 * time.Millisecond,
+		{ID: flow.StepDiscovery, Status: inspect.StatusPass, Duration: 20 * time.Millisecond,
 			Checks:    inspect.Report{{ID: "discovery.idp.issuer", Status: inspect.StatusPass, Title: "IdP metadata issuer is idp.issuer", Actual: "https://idp.example.com"}},
 			Exchanges: []*wire.Exchange{ok("IdP metadata (oidc)", "GET", "https://idp.example.com/.well-known/openid-configuration")}},
-		{ID: flow.StepLogin, Status: flow.StepSkipped, Notes: []string{"skipped: the run started from token_exchange with a given token"}},
-		{ID: flow.StepTokenExchange, Status: flow.StepWarn, Duration: 9 * time.Millisecond, Tokens: []inspect.Analysis{jag},
+		{ID: flow.StepLogin, Status: inspect.StatusSkip, Notes: []string{"skipped: the run started from token_exchange with a given token"}},
+		{ID: flow.StepTokenExchange, Status: inspect.StatusWarn, Duration: 9 * time.Millisecond, Tokens: []inspect.Analysis{jag},
 			Notes: []string{"some checks of the tokens failed; they are advice here — the resource AS (jwt_bearer step) gives the verdict"}},
-		{ID: flow.StepJWTBearer, Status: flow.StepFail, Duration: 5 * time.Millisecond, Err: refusal,
+		{ID: flow.StepJWTBearer, Status: inspect.StatusFail, Duration: 5 * time.Millisecond, Err: refusal,
 			Explanation: explain.Error(flow.StepJWTBearer, refusal), Exchanges: []*wire.Exchange{bearer}},
-		{ID: flow.StepResource, Status: flow.StepSkipped, Notes: []string{"skipped: the jwt_bearer step failed"}},
+		{ID: flow.StepResource, Status: inspect.StatusSkip, Notes: []string{"skipped: the jwt_bearer step failed"}},
 	}}
 	return run, jag.Token.Raw
 }

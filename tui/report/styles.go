@@ -68,4 +68,22 @@ func (s Styles) Status(st inspect.Status) lipgloss.Style {
 }
 
 // Glyph renders a status glyph in its colour.
-func (s Styles) Glyph(st inspect.Status) string { return s.Status(st).Render(st.Glyph()) }
+func (s Styles) Glyph(st inspect.Status) string { return s.Status(st).Render(GlyphOf(st)) }
+
+// GlyphOf returns the symbol of a status, so meaning survives without
+// colour: ✓ pass, ! warn, ✗ fail, ? unknown (could not be decided), and ·
+// skipped (not compared, or not run).
+func GlyphOf(st inspect.Status) string {
+	switch st {
+	case inspect.StatusPass:
+		return "✓"
+	case inspect.StatusWarn:
+		return "!"
+	case inspect.StatusFail:
+		return "✗"
+	case inspect.StatusUnknown:
+		return "?"
+	default:
+		return "·"
+	}
+}

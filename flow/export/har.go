@@ -1,4 +1,4 @@
-package flow
+package export
 
 import (
 	"encoding/json"
@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/flow/wire"
 )
 
@@ -98,10 +99,10 @@ type harTimings struct {
 // HAR returns the run's exchanges as a HAR 1.2 log, one page per step.
 // Secrets were redacted when recorded; tokens are shortened unless reveal
 // is set.
-func (r *Run) HAR(reveal bool) ([]byte, error) {
+func HAR(r *flow.Run, reveal bool) ([]byte, error) {
 	var h harLog
 	h.Log.Version = "1.2"
-	h.Log.Creator = harCreator{Name: ClientName, Version: "dev"}
+	h.Log.Creator = harCreator{Name: flow.ClientName, Version: "dev"}
 	h.Log.Comment = "recorded by xaa run; secrets redacted"
 	if !reveal {
 		h.Log.Comment += ", tokens shortened"
@@ -120,7 +121,7 @@ func (r *Run) HAR(reveal bool) ([]byte, error) {
 	return json.MarshalIndent(h, "", "  ")
 }
 
-func harEntryOf(step StepID, x *wire.Exchange) harEntry {
+func harEntryOf(step flow.StepID, x *wire.Exchange) harEntry {
 	e := harEntry{PageRef: step.String(), StartedDateTime: harTime(x.Started), Time: wire.DurationMS(max(x.BodyDuration, x.Duration)), Cache: map[string]any{},
 		Comment: x.Label}
 	e.Request = harRequest{Method: x.Request.Method, URL: x.Request.URL, HTTPVersion: "HTTP/1.1", Cookies: []harNV{},

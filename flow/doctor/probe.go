@@ -1,4 +1,4 @@
-package flow
+package doctor
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/flow/wire"
 	"github.com/xaatools/xaa/inspect"
 )
@@ -30,10 +31,10 @@ var subjectRefusal = regexp.MustCompile(`(?i)subject[_ ]token`)
 
 // quietRunner runs single steps of the flow for the doctor, without
 // progress events.
-func (r *doctorRun) quietRunner() *Runner {
+func (r *run) quietRunner() *flow.Runner {
 	env := r.env
 	env.Progress = nil
-	return &Runner{Config: r.cfg, Env: env}
+	return &flow.Runner{Config: r.cfg, Env: env}
 }
 
 // Explanation IDs of a token exchange refused for the client itself, the
@@ -50,8 +51,8 @@ var (
 // (invalid_client), a grant not enabled on the app (unauthorized_client)
 // and Cross App Access not enabled (unsupported_grant_type, a SKU error)
 // apart from a refused subject token — which means all three are fine.
-func (r *doctorRun) idpProbe(ctx context.Context) {
-	items := []doctorItem{itemReqCredentials, itemReqGrant, itemOrgXAA}
+func (r *run) idpProbe(ctx context.Context) {
+	items := []item{itemReqCredentials, itemReqGrant, itemOrgXAA}
 	why := ""
 	switch {
 	case r.idp == nil || r.idp.TokenEndpoint == "":
@@ -65,7 +66,7 @@ func (r *doctorRun) idpProbe(ctx context.Context) {
 		}
 		return
 	}
-	st := r.quietRunner().RunStep(ctx, StepTokenExchange, State{IdP: r.idp, IdPKeys: r.idpKeys, AS: r.as, API: r.api, MCP: r.mcp,
+	st := r.quietRunner().RunStep(ctx, flow.StepTokenExchange, flow.State{IdP: r.idp, IdPKeys: r.idpKeys, AS: r.as, API: r.api, MCP: r.mcp,
 		SubjectToken: doctorProbeSubject, SubjectTokenType: inspect.TokenTypeIDToken}, nil)
 	ev := st.Exchanges
 	wantCreds := "idp.client_id authenticated with " + r.cfg.IdP.Method()
@@ -130,8 +131,8 @@ func (r *doctorRun) idpProbe(ctx context.Context) {
 		}
 		return
 	}
-	r.exchangeReady = !slices.ContainsFunc(r.diag.Checks, func(c DoctorCheck) bool {
-		return c.Status == DoctorFail && slices.Contains([]string{itemReqCredentials.id, itemReqGrant.id, itemOrgXAA.id}, c.ID)
+	r.exchangeReady = !slices.ContainsFunc(r.diag.Checks, func(c Check) bool {
+		return c.Status == inspect.StatusFail && slices.Contains([]string{itemReqCredentials.id, itemReqGrant.id, itemOrgXAA.id}, c.ID)
 	})
 }
 
@@ -148,8 +149,8 @@ func urlPath(raw string) string {
 // wrong, unauthorized_client that the client may not use the jwt-bearer
 // grant, invalid_grant that both are fine and the assertion was judged —
 // and refused, as it must be.
-func (r *doctorRun) asProbe(ctx context.Context) {
-	items := []doctorItem{itemASCredentials, itemASBearerGrant, itemASRejects}
+func (r *run) asProbe(ctx context.Context) {
+	items := []item{itemASCredentials, itemASBearerGrant, itemASRejects}
 	why := ""
 	switch {
 	case r.as == nil || r.as.TokenEndpoint == "":
@@ -170,7 +171,7 @@ func (r *doctorRun) asProbe(ctx context.Context) {
 		}
 		return
 	}
-	st := r.quietRunner().RunStep(ctx, StepJWTBearer, State{IdP: r.idp, IdPKeys: r.idpKeys, AS: r.as, IDJAG: assertion, IDJAGChecked: true}, nil)
+	st := r.quietRunner().RunStep(ctx, flow.StepJWTBearer, flow.State{IdP: r.idp, IdPKeys: r.idpKeys, AS: r.as, IDJAG: assertion, IDJAGChecked: true}, nil)
 	ev := st.Exchanges
 	wantCreds := "resource_as.client_id authenticated with " + r.cfg.ResourceAS.Method()
 	wantGrant := "the jwt-bearer grant allowed for resource_as.client_id"
@@ -221,12 +222,12 @@ func (r *doctorRun) asProbe(ctx context.Context) {
 
 // probeAssertion is a JWT shaped like an ID-JAG from doctorProbeIssuer,
 // with a signature that is no signature: any resource AS must refuse it.
-func (r *doctorRun) probeAssertion() (string, error) {
-	jti, err := wire.RandomString(r.env.random(), 12)
+func (r *run) probeAssertion() (string, error) {
+	jti, err := wire.RandomString(r.env.Random(), 12)
 	if err != nil {
 		return "", err
 	}
-	now := r.env.now()
+	now := r.env.Time()
 	aud := r.cfg.ResourceAS.Issuer
 	if r.as != nil {
 		aud = r.as.Issuer

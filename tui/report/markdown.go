@@ -1,4 +1,4 @@
-package flow
+package report
 
 import (
 	"cmp"
@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/flow/explain"
 	"github.com/xaatools/xaa/flow/wire"
 	"github.com/xaatools/xaa/inspect"
@@ -19,14 +20,14 @@ import (
 // ticket: the parties, each step with its error and explanation, checks,
 // tokens and every exchange with a curl command. Secrets were redacted when
 // recorded; tokens are shortened unless reveal is set.
-func (r *Run) Markdown(reveal bool) []byte {
+func Markdown(r *flow.Run, reveal bool) []byte {
 	var b strings.Builder
 	verdict := "all steps passed"
 	if !r.OK() {
 		verdict = "a step failed"
 	}
 	fmt.Fprintf(&b, "# xaa run — %s\n\n", verdict)
-	fmt.Fprintf(&b, "Run %s, %s. Secrets are redacted", inspect.FormatTime(r.Started), humanMS(wire.DurationMS(r.Duration)))
+	fmt.Fprintf(&b, "Run %s, %s. Secrets are redacted", inspect.FormatTime(r.Started), millis(wire.DurationMS(r.Duration)))
 	if !reveal {
 		b.WriteString(" and tokens shortened")
 	}
@@ -42,7 +43,7 @@ func (r *Run) Markdown(reveal bool) []byte {
 	}
 	b.WriteString("\n| step | status | time |\n|---|---|---|\n")
 	for _, s := range r.Steps {
-		fmt.Fprintf(&b, "| %s | %s %s | %s |\n", s.ID, s.Status.Glyph(), s.Status, humanMS(wire.DurationMS(s.Duration)))
+		fmt.Fprintf(&b, "| %s | %s %s | %s |\n", s.ID, GlyphOf(s.Status), s.Status, millis(wire.DurationMS(s.Duration)))
 	}
 	for i, s := range r.Steps {
 		markdownStep(&b, i, s, reveal)
@@ -50,11 +51,11 @@ func (r *Run) Markdown(reveal bool) []byte {
 	return []byte(b.String())
 }
 
-func markdownStep(b *strings.Builder, i int, s *Step, reveal bool) {
-	fmt.Fprintf(b, "\n## %d. %s — %s %s\n\n", i, s.ID.Title(), s.Status.Glyph(), s.Status)
-	if s.Status == StepSkipped {
+func markdownStep(b *strings.Builder, i int, s *flow.Step, reveal bool) {
+	fmt.Fprintf(b, "\n## %d. %s — %s %s\n\n", i, s.ID.Title(), GlyphOf(s.Status), s.Status)
+	if s.Status == inspect.StatusSkip {
 		for _, n := range s.Notes {
-			fmt.Fprintf(b, "%s\n", wire.DisplayText(n, reveal))
+			fmt.Fprintf(b, "%s\n", text(n, reveal))
 		}
 		return
 	}
@@ -79,7 +80,7 @@ func markdownStep(b *strings.Builder, i int, s *Step, reveal bool) {
 		b.WriteString("\n")
 	}
 	for _, n := range s.Notes {
-		fmt.Fprintf(b, "- %s\n", mdInline(wire.DisplayText(n, reveal)))
+		fmt.Fprintf(b, "- %s\n", mdInline(text(n, reveal)))
 	}
 	if len(s.Notes) > 0 {
 		b.WriteString("\n")
@@ -105,7 +106,7 @@ func markdownStep(b *strings.Builder, i int, s *Step, reveal bool) {
 func markdownChecks(b *strings.Builder, r inspect.Report) {
 	b.WriteString("| | check | expected | actual | hint |\n|---|---|---|---|---|\n")
 	for _, c := range r {
-		fmt.Fprintf(b, "| %s | `%s` %s | %s | %s | %s |\n", c.Status.Glyph(), c.ID, mdCell(c.Title), mdCell(c.Expected), mdCell(c.Actual), mdCell(c.Hint))
+		fmt.Fprintf(b, "| %s | `%s` %s | %s | %s | %s |\n", GlyphOf(c.Status), c.ID, mdCell(c.Title), mdCell(c.Expected), mdCell(c.Actual), mdCell(c.Hint))
 	}
 	b.WriteString("\n")
 }
@@ -137,7 +138,7 @@ func markdownToken(b *strings.Builder, a inspect.Analysis, reveal bool) {
 	}
 }
 
-func markdownResource(b *strings.Builder, r *ResourceResult, reveal bool) {
+func markdownResource(b *strings.Builder, r *flow.ResourceResult, reveal bool) {
 	b.WriteString("### Resource\n\n")
 	if r.API != nil {
 		fmt.Fprintf(b, "- API %s answered %s (%s, %d bytes)\n", r.API.URL, wire.StatusLine(r.API.Status), cmp.Or(r.API.ContentType, "no Content-Type"), r.API.Size)
@@ -148,7 +149,7 @@ func markdownResource(b *strings.Builder, r *ResourceResult, reveal bool) {
 			fmt.Fprintf(b, "  - tool `%s` — %s\n", t.Name, mdInline(t.Description))
 		}
 		if m.Call != nil {
-			fmt.Fprintf(b, "- tools/call `%s` (error: %t):\n\n```\n%s\n```\n", m.Call.Name, m.Call.IsError, wire.DisplayText(m.Call.Text, reveal))
+			fmt.Fprintf(b, "- tools/call `%s` (error: %t):\n\n```\n%s\n```\n", m.Call.Name, m.Call.IsError, text(m.Call.Text, reveal))
 		}
 	}
 	b.WriteString("\n")
@@ -160,7 +161,7 @@ func markdownExchange(b *strings.Builder, x *wire.Exchange, reveal bool) {
 	if d.Response != nil {
 		status = wire.StatusLine(d.Response.Status)
 	}
-	fmt.Fprintf(b, "\n#### %s: %s %s → %s (%s)\n\n", cmp.Or(d.Label, "request"), d.Request.Method, d.Request.URL, status, humanMS(wire.DurationMS(d.Duration)))
+	fmt.Fprintf(b, "\n#### %s: %s %s → %s (%s)\n\n", cmp.Or(d.Label, "request"), d.Request.Method, d.Request.URL, status, millis(wire.DurationMS(d.Duration)))
 	b.WriteString("```http\n")
 	target := d.Request.URL
 	host := ""
@@ -185,7 +186,7 @@ func markdownExchange(b *strings.Builder, x *wire.Exchange, reveal bool) {
 		b.WriteString("```\n\n")
 	}
 	if d.Err != nil {
-		fmt.Fprintf(b, "Error: %s\n\n", mdInline(wire.DisplayText(d.Err.Error(), reveal)))
+		fmt.Fprintf(b, "Error: %s\n\n", mdInline(text(d.Err.Error(), reveal)))
 	}
 	fmt.Fprintf(b, "```sh\n%s\n```\n", x.Curl(reveal))
 }
@@ -213,10 +214,3 @@ func mdCell(s string) string {
 
 // mdInline makes text safe on one line of a block quote or list.
 func mdInline(s string) string { return strings.ReplaceAll(s, "\n", " ") }
-
-func humanMS(v float64) string {
-	if v >= 1000 {
-		return fmt.Sprintf("%.2f s", v/1000)
-	}
-	return fmt.Sprintf("%.1f ms", v)
-}

@@ -1,4 +1,4 @@
-package flow
+package doctor
 
 import (
 	"cmp"
@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/flow/explain"
 	"github.com/xaatools/xaa/flow/wire"
 	"github.com/xaatools/xaa/inspect"
@@ -27,45 +28,45 @@ const (
 // the order it checks them, with the catalogue entries (catalogue.go) that
 // name its refusal and the fix in the doctor's words.
 type exchangeGate struct {
-	item         doctorItem
+	item         item
 	explanations []string
 	// expected says what the gate wants, in this config's terms.
-	expected func(r *doctorRun) string
-	fix      func(r *doctorRun) string
+	expected func(r *run) string
+	fix      func(r *run) string
 }
 
 var exchangeGates = []exchangeGate{
 	{itemReqIDToken, []string{"token_exchange.subject_invalid", "token_exchange.subject_expired", "token_exchange.subject_wrong_as",
 		"token_exchange.subject_untrusted", "token_exchange.subject_aud", "token_exchange.subject_type", "token_exchange.subject_inactive"},
-		func(r *doctorRun) string { return "the ID token accepted as the subject" }, nil},
+		func(r *run) string { return "the ID token accepted as the subject" }, nil},
 	{itemReqUserAssigned, []string{"token_exchange.user_not_assigned"},
-		func(r *doctorRun) string { return "the user assigned to " + r.cfg.IdP.ClientID }, func(*doctorRun) string {
+		func(r *run) string { return "the user assigned to " + r.cfg.IdP.ClientID }, func(*run) string {
 			return "assign the user (or a group of theirs) to the requesting app, then sign in again"
 		}},
 	{itemReqConnection, []string{"token_exchange.invalid_audience", "token_exchange.no_connection", "token_exchange.access_denied"},
-		func(r *doctorRun) string {
+		func(r *run) string {
 			return "a connection from " + r.cfg.IdP.ClientID + " to audience " + r.audience()
-		}, func(r *doctorRun) string {
+		}, func(r *run) string {
 			return "the org will not mint an ID-JAG for audience " + r.audience() + " for this app: connect the requesting app to the resource app (Manage Connections), " +
 				"and check that the resource app's Issuer URL (" + explain.OktaResourceXAA + ") is " + r.audience() + " exactly"
 		}},
 	{itemResAppResource, []string{"token_exchange.invalid_resource"},
-		func(r *doctorRun) string {
+		func(r *run) string {
 			return "resource " + cmp.Or(r.resourceID(), "(none sent)") + " allowed by the connection"
-		}, func(r *doctorRun) string {
+		}, func(r *run) string {
 			return "make resource.id (" + cmp.Or(r.resourceID(), "not set") + ") and the connection's resource indicator the same string, byte for byte"
 		}},
 	{itemResAppUser, []string{"token_exchange.resource_app_incomplete"},
-		func(r *doctorRun) string { return "the user assigned to the resource app of " + r.audience() }, func(*doctorRun) string {
+		func(r *run) string { return "the user assigned to the resource app of " + r.audience() }, func(*run) string {
 			return "assign the user to the resource app, and finish its Cross App Access settings (" + explain.OktaResourceXAA + ")"
 		}},
 	{itemReqScopes, []string{"token_exchange.scope_denied", "token_exchange.invalid_scope"},
-		func(r *doctorRun) string {
+		func(r *run) string {
 			return cmp.Or(r.cfg.ResourceAS.Scopes.String(), "the connection's scopes") + " allowed"
-		}, func(r *doctorRun) string {
+		}, func(r *run) string {
 			return "request only scopes the connection allows (resource_as.scopes: " + cmp.Or(r.cfg.ResourceAS.Scopes.String(), "none") + "), or add them to the connection"
 		}},
-	{itemOrgIssuesIDJAG, nil, func(*doctorRun) string { return "an ID-JAG" }, nil},
+	{itemOrgIssuesIDJAG, nil, func(*run) string { return "an ID-JAG" }, nil},
 }
 
 // scopeRefusal recognises Okta's "Scope not permitted", which comes with
@@ -73,18 +74,18 @@ var exchangeGates = []exchangeGate{
 var scopeRefusal = regexp.MustCompile(`(?i)scope`)
 
 // audience is what the token exchange sends: the resource AS issuer.
-func (r *doctorRun) audience() string { return r.cfg.ResourceAS.Issuer }
+func (r *run) audience() string { return r.cfg.ResourceAS.Issuer }
 
 // resourceID is what the token exchange sends as resource.
-func (r *doctorRun) resourceID() string {
-	return (&Runner{Config: r.cfg}).resourceID(State{API: r.api, MCP: r.mcp})
+func (r *run) resourceID() string {
+	return flow.ResourceIndicator(r.cfg, flow.State{API: r.api, MCP: r.mcp})
 }
 
 // userChecks checks, for a signed-in user, everything the org checks
 // before it issues an ID-JAG — by performing the real token exchange — and
 // then the ID-JAG itself and its redemption at the resource AS.
-func (r *doctorRun) userChecks(ctx context.Context) {
-	after := []doctorItem{itemResAppAudience, itemResAppClientID, itemASAccepts}
+func (r *run) userChecks(ctx context.Context) {
+	after := []item{itemResAppAudience, itemResAppClientID, itemASAccepts}
 	all := func(from int, why string, ev []*wire.Exchange) {
 		for _, g := range exchangeGates[from:] {
 			r.unknown(g.item, "", why, ev)
@@ -110,7 +111,7 @@ func (r *doctorRun) userChecks(ctx context.Context) {
 		return
 	}
 	runner := r.quietRunner()
-	st := runner.RunStep(ctx, StepTokenExchange, State{IdP: r.idp, IdPKeys: r.idpKeys, AS: r.as, API: r.api, MCP: r.mcp, IDToken: r.token}, nil)
+	st := runner.RunStep(ctx, flow.StepTokenExchange, flow.State{IdP: r.idp, IdPKeys: r.idpKeys, AS: r.as, API: r.api, MCP: r.mcp, IDToken: r.token}, nil)
 	ev := st.Exchanges
 	if st.Err != nil {
 		r.exchangeRefused(st, all)
@@ -156,7 +157,7 @@ func (r *doctorRun) userChecks(ctx context.Context) {
 
 // idTokenCheck checks the given ID token as the org will: an ID token it
 // issued to idp.client_id, signed with its keys, not expired.
-func (r *doctorRun) idTokenCheck(ctx context.Context) bool {
+func (r *run) idTokenCheck(ctx context.Context) bool {
 	i := itemReqIDToken
 	want := "an ID token from " + r.idp.Issuer + " for " + r.cfg.IdP.ClientID + ", unexpired"
 	toks, err := inspect.DecodeAll(r.token)
@@ -175,7 +176,7 @@ func (r *doctorRun) idTokenCheck(ctx context.Context) bool {
 	r.token = t.Raw
 	s := r.session()
 	a, _ := s.AnalyzeWithRefetch(ctx, t, r.idpKeys, wire.PartyIdP, inspect.Options{Want: inspect.KindIDToken,
-		Expect: inspect.Expect{Now: r.env.now(), Issuer: r.idp.Issuer, ClientID: r.cfg.IdP.ClientID}})
+		Expect: inspect.Expect{Now: r.env.Time(), Issuer: r.idp.Issuer, ClientID: r.cfg.IdP.ClientID}})
 	ev := s.Exchanges()
 	if c, bad := a.Checks.FirstFailure(); bad {
 		hint := c.Hint
@@ -199,7 +200,7 @@ func (r *doctorRun) idTokenCheck(ctx context.Context) bool {
 
 // exchangeRefused finds the gate the org's refusal names: the gates before
 // it are passed or not known, those after it not reached.
-func (r *doctorRun) exchangeRefused(st *Step, all func(int, string, []*wire.Exchange)) {
+func (r *run) exchangeRefused(st *flow.Step, all func(int, string, []*wire.Exchange)) {
 	ev := st.Exchanges
 	var oe *wire.OAuthError
 	switch {
@@ -245,7 +246,7 @@ func (r *doctorRun) exchangeRefused(st *Step, all func(int, string, []*wire.Exch
 	}
 	if at == 0 {
 		// The local check passed, so the org's reason is one it knows better.
-		r.diag.Checks = slices.DeleteFunc(r.diag.Checks, func(c DoctorCheck) bool { return c.ID == itemReqIDToken.id })
+		r.diag.Checks = slices.DeleteFunc(r.diag.Checks, func(c Check) bool { return c.ID == itemReqIDToken.id })
 	}
 	stopped := "not known: the org refused the exchange at \"" + strings.ToLower(g.item.title) + "\""
 	for n, earlier := range exchangeGates[1:max(at, 1)] {
@@ -258,17 +259,17 @@ func (r *doctorRun) exchangeRefused(st *Step, all func(int, string, []*wire.Exch
 		}
 		r.unknown(earlier.item, "", stopped+", which it may check first", ev)
 	}
-	r.add(g.item.check(DoctorFail, g.expected(r), oe.Error(), fix, ev))
+	r.add(g.item.check(inspect.StatusFail, g.expected(r), oe.Error(), fix, ev))
 	for _, later := range exchangeGates[at+1:] {
 		r.unknown(later.item, "", stopped, ev)
 	}
-	for _, i := range []doctorItem{itemResAppAudience, itemResAppClientID, itemASAccepts} {
+	for _, i := range []item{itemResAppAudience, itemResAppClientID, itemASAccepts} {
 		r.unknown(i, "", stopped, ev)
 	}
 }
 
 // grantedScopes compares the ID-JAG's scope with resource_as.scopes.
-func (r *doctorRun) grantedScopes(jag *inspect.Token, ev []*wire.Exchange) {
+func (r *run) grantedScopes(jag *inspect.Token, ev []*wire.Exchange) {
 	asked := r.cfg.ResourceAS.Scopes
 	got, _ := jag.Claims.String("scope")
 	granted := strings.Fields(got)
@@ -289,7 +290,7 @@ func (r *doctorRun) grantedScopes(jag *inspect.Token, ev []*wire.Exchange) {
 
 // jagAudience checks the ID-JAG's aud against the resource AS issuer; the
 // Todo0 placeholder gets the email to Okta's XAA team.
-func (r *doctorRun) jagAudience(jag *inspect.Token, ev []*wire.Exchange) bool {
+func (r *run) jagAudience(jag *inspect.Token, ev []*wire.Exchange) bool {
 	want := r.audience()
 	if r.as != nil {
 		want = r.as.Issuer
@@ -301,7 +302,7 @@ func (r *doctorRun) jagAudience(jag *inspect.Token, ev []*wire.Exchange) bool {
 		return true
 	}
 	if slices.Contains(auds, todo0Audience) || slices.Contains(auds, todo0Audience+"/") {
-		c := itemResAppAudience.check(DoctorFail, want, got+" — the Todo0 catalog app's placeholder",
+		c := itemResAppAudience.check(inspect.StatusFail, want, got+" — the Todo0 catalog app's placeholder",
 			"the resource app is Okta's Todo0 sample, whose ID-JAGs always carry aud "+todo0Audience+" and client_id "+todo0ClientID+
 				"; only Okta's XAA team can point it at your authorization server: send them the email below", ev)
 		c.Email = r.todo0Email(want)
@@ -310,12 +311,12 @@ func (r *doctorRun) jagAudience(jag *inspect.Token, ev []*wire.Exchange) bool {
 	}
 	_, near := inspect.CompareIdentifier(want, got)
 	r.fail(itemResAppAudience, want, cmp.Or(got, "(no aud)"),
-		withNear(near, "the org writes the resource app's Issuer URL into aud, and the resource AS accepts only its own issuer: set the Issuer URL to "+want+" exactly"), ev)
+		inspect.WithNearMiss(near, "the org writes the resource app's Issuer URL into aud, and the resource AS accepts only its own issuer: set the Issuer URL to "+want+" exactly"), ev)
 	return false
 }
 
 // jagClientID checks the ID-JAG's client_id against resource_as.client_id.
-func (r *doctorRun) jagClientID(jag *inspect.Token, ev []*wire.Exchange) bool {
+func (r *run) jagClientID(jag *inspect.Token, ev []*wire.Exchange) bool {
 	want := r.cfg.ResourceAS.ClientID
 	got, _ := jag.Claims.String("client_id")
 	auds, _, _ := jag.Claims.Strings("aud")
@@ -334,7 +335,7 @@ func (r *doctorRun) jagClientID(jag *inspect.Token, ev []*wire.Exchange) bool {
 }
 
 // todo0Email is the message asking Okta to point Todo0 at your resource AS.
-func (r *doctorRun) todo0Email(audience string) *DoctorEmail {
+func (r *run) todo0Email(audience string) *Email {
 	c := r.cfg
 	var b strings.Builder
 	b.WriteString("Hello Okta XAA team,\n\n")
@@ -348,12 +349,12 @@ func (r *doctorRun) todo0Email(audience string) *DoctorEmail {
 		fmt.Fprintf(&b, "Resource indicator:                   %s\n", id)
 	}
 	fmt.Fprintf(&b, "\nToday the ID-JAGs carry aud %s and client_id %s (the Todo0 defaults).\n\nThank you.\n", todo0Audience, todo0ClientID)
-	return &DoctorEmail{To: oktaXAAEmail, Subject: "Cross App Access: point Todo0 at our authorization server (" + c.IdP.Issuer + ")", Body: b.String()}
+	return &Email{To: oktaXAAEmail, Subject: "Cross App Access: point Todo0 at our authorization server (" + c.IdP.Issuer + ")", Body: b.String()}
 }
 
 // redeem presents the ID-JAG at the resource AS with the jwt-bearer grant.
-func (r *doctorRun) redeem(ctx context.Context, runner *Runner, in State) {
-	st := runner.RunStep(ctx, StepJWTBearer, in, nil)
+func (r *run) redeem(ctx context.Context, runner *flow.Runner, in flow.State) {
+	st := runner.RunStep(ctx, flow.StepJWTBearer, in, nil)
 	ev := st.Exchanges
 	want := "an access token for the ID-JAG"
 	if st.Err == nil {

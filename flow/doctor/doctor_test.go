@@ -1,4 +1,4 @@
-package flow_test
+package doctor_test
 
 import (
 	"context"
@@ -6,6 +6,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/xaatools/xaa/flow/doctor"
+	"github.com/xaatools/xaa/inspect"
+
+	"github.com/xaatools/xaa/flow/flowtest"
 
 	"github.com/xaatools/xaa/flow/config"
 
@@ -17,11 +22,11 @@ import (
 
 // signIn logs the playground's demo user in through the flow's own login
 // step (the scripted browser) and returns the ID token.
-func doctorSignIn(t *testing.T, e *env) string {
+func doctorSignIn(t *testing.T, e *flowtest.Env) string {
 	t.Helper()
 	ctx := context.Background()
-	d := e.runner.RunStep(ctx, flow.StepDiscovery, flow.State{}, nil)
-	l := e.runner.RunStep(ctx, flow.StepLogin, d.Out, nil)
+	d := e.Runner.RunStep(ctx, flow.StepDiscovery, flow.State{}, nil)
+	l := e.Runner.RunStep(ctx, flow.StepLogin, d.Out, nil)
 	if l.Out.IDToken == "" {
 		t.Fatalf("login failed: %v", l.Err)
 	}
@@ -29,8 +34,8 @@ func doctorSignIn(t *testing.T, e *env) string {
 }
 
 // diagnose runs the doctor on the playground's config.
-func diagnose(e *env, idToken string) *flow.Diagnosis {
-	return (&flow.Doctor{Config: e.cfg, IDToken: idToken}).Run(context.Background())
+func diagnose(e *flowtest.Env, idToken string) *doctor.Diagnosis {
+	return doctor.Run(context.Background(), doctor.Options{Config: e.Config, IDToken: idToken})
 }
 
 // userCheckIDs are the checks that need a signed-in user.
@@ -41,7 +46,7 @@ var userCheckIDs = []string{
 }
 
 // withStatus lists the IDs of the checks with one of the statuses.
-func doctorChecksWith(d *flow.Diagnosis, st ...flow.DoctorStatus) []string {
+func doctorChecksWith(d *doctor.Diagnosis, st ...inspect.Status) []string {
 	var out []string
 	for _, c := range d.Checks {
 		if slices.Contains(st, c.Status) {
@@ -52,11 +57,11 @@ func doctorChecksWith(d *flow.Diagnosis, st ...flow.DoctorStatus) []string {
 }
 
 // describe renders the checks that did not pass, for failure messages.
-func describeDiagnosis(d *flow.Diagnosis) string {
+func describeDiagnosis(d *doctor.Diagnosis) string {
 	var b strings.Builder
 	for _, c := range d.Checks {
-		if c.Status != flow.DoctorPass {
-			fmt.Fprintf(&b, "\n  %s %s: expected %q, actual %q, hint %q", c.Status.Glyph(), c.ID, c.Expected, c.Actual, c.Hint)
+		if c.Status != inspect.StatusPass {
+			fmt.Fprintf(&b, "\n  %s %s: expected %q, actual %q, hint %q", c.Status, c.ID, c.Expected, c.Actual, c.Hint)
 		}
 	}
 	return b.String()
@@ -67,16 +72,16 @@ func describeDiagnosis(d *flow.Diagnosis) string {
 // unknown.
 func TestDoctorHealthy(t *testing.T) {
 	t.Parallel()
-	e := start(t, playground.Options{Profile: playground.ProfileOkta}, "alice")
+	e := flowtest.Start(t, playground.Options{Profile: playground.ProfileOkta}, "alice")
 	t.Run("signed in", func(t *testing.T) {
 		d := diagnose(e, doctorSignIn(t, e))
-		if got := doctorChecksWith(d, flow.DoctorFail, flow.DoctorWarn, flow.DoctorUnknown); len(got) > 0 {
+		if got := doctorChecksWith(d, inspect.StatusFail, inspect.StatusWarn, inspect.StatusUnknown); len(got) > 0 {
 			t.Errorf("checks that did not pass: %v, want none:%s", got, describeDiagnosis(d))
 		}
 		if !d.OK() || !d.SignedIn || !d.Okta {
 			t.Errorf("OK %v, SignedIn %v, Okta %v; want all true", d.OK(), d.SignedIn, d.Okta)
 		}
-		for _, p := range flow.DoctorParties() {
+		for _, p := range doctor.Parties() {
 			if len(d.ByParty(p)) == 0 {
 				t.Errorf("party %s has no checks", p)
 			}
@@ -84,10 +89,10 @@ func TestDoctorHealthy(t *testing.T) {
 	})
 	t.Run("not signed in", func(t *testing.T) {
 		d := diagnose(e, "")
-		if got := doctorChecksWith(d, flow.DoctorFail, flow.DoctorWarn); len(got) > 0 {
+		if got := doctorChecksWith(d, inspect.StatusFail, inspect.StatusWarn); len(got) > 0 {
 			t.Errorf("failed or warned: %v, want none:%s", got, describeDiagnosis(d))
 		}
-		got := doctorChecksWith(d, flow.DoctorUnknown)
+		got := doctorChecksWith(d, inspect.StatusUnknown)
 		if diff := cmp.Diff(sortedIDs(userCheckIDs), sortedIDs(got)); diff != "" {
 			t.Errorf("unknown checks (-want +got):\n%s", diff)
 		}
@@ -135,13 +140,13 @@ func TestDoctorOktaFaults(t *testing.T) {
 	for name, c := range doctorFaultCases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			e := start(t, playground.Options{Profile: playground.ProfileOkta, Faults: []string{name}}, "alice")
+			e := flowtest.Start(t, playground.Options{Profile: playground.ProfileOkta, Faults: []string{name}}, "alice")
 			token := ""
 			if c.signedIn {
 				token = doctorSignIn(t, e)
 			}
 			d := diagnose(e, token)
-			if got := doctorChecksWith(d, flow.DoctorFail); !slices.Equal(got, []string{c.check}) {
+			if got := doctorChecksWith(d, inspect.StatusFail); !slices.Equal(got, []string{c.check}) {
 				t.Fatalf("failed checks %v, want exactly [%s]:%s", got, c.check, describeDiagnosis(d))
 			}
 			got, _ := d.Find(c.check)
@@ -166,7 +171,7 @@ func TestDoctorOktaFaults(t *testing.T) {
 // client id, and the placeholder client_id is a warning, not a second fail.
 func TestDoctorTodo0Email(t *testing.T) {
 	t.Parallel()
-	e := start(t, playground.Options{Profile: playground.ProfileOkta, Faults: []string{playground.FaultOktaTodo0Audience}}, "alice")
+	e := flowtest.Start(t, playground.Options{Profile: playground.ProfileOkta, Faults: []string{playground.FaultOktaTodo0Audience}}, "alice")
 	d := diagnose(e, doctorSignIn(t, e))
 	aud, _ := d.Find("resource_app.audience")
 	if aud.Email == nil {
@@ -175,20 +180,20 @@ func TestDoctorTodo0Email(t *testing.T) {
 	if aud.Email.To != "xaa@okta.com" {
 		t.Errorf("email to %q, want xaa@okta.com", aud.Email.To)
 	}
-	for _, want := range []string{e.cfg.IdP.Issuer, e.cfg.ResourceAS.Issuer, e.cfg.ResourceAS.ClientID, "http://localhost:5001"} {
+	for _, want := range []string{e.Config.IdP.Issuer, e.Config.ResourceAS.Issuer, e.Config.ResourceAS.ClientID, "http://localhost:5001"} {
 		if !strings.Contains(aud.Email.Body, want) {
 			t.Errorf("email body lacks %q:\n%s", want, aud.Email.Body)
 		}
 	}
-	for _, secret := range e.cfg.Secrets() {
+	for _, secret := range e.Config.Secrets() {
 		if strings.Contains(aud.Email.Body, secret) {
 			t.Error("the email holds a client secret")
 		}
 	}
-	if c, _ := d.Find("resource_app.client_id"); c.Status != flow.DoctorWarn || !strings.Contains(c.Actual, "wiki0-at-todo0") {
+	if c, _ := d.Find("resource_app.client_id"); c.Status != inspect.StatusWarn || !strings.Contains(c.Actual, "wiki0-at-todo0") {
 		t.Errorf("resource_app.client_id = %s %q, want warn naming wiki0-at-todo0", c.Status, c.Actual)
 	}
-	if c, _ := d.Find("resource_as.accepts_id_jag"); c.Status != flow.DoctorUnknown {
+	if c, _ := d.Find("resource_as.accepts_id_jag"); c.Status != inspect.StatusUnknown {
 		t.Errorf("resource_as.accepts_id_jag = %s, want unknown (not tried with a placeholder ID-JAG)", c.Status)
 	}
 }
@@ -233,16 +238,16 @@ func TestDoctorConfigMistakes(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			e := start(t, playground.Options{Profile: c.profile, Faults: c.faults}, "alice")
+			e := flowtest.Start(t, playground.Options{Profile: c.profile, Faults: c.faults}, "alice")
 			token := ""
 			if c.signedIn {
 				token = doctorSignIn(t, e)
 			}
 			if c.change != nil {
-				c.change(e.cfg)
+				c.change(e.Config)
 			}
 			d := diagnose(e, token)
-			if diff := cmp.Diff(sortedIDs(c.fails), sortedIDs(doctorChecksWith(d, flow.DoctorFail))); diff != "" {
+			if diff := cmp.Diff(sortedIDs(c.fails), sortedIDs(doctorChecksWith(d, inspect.StatusFail))); diff != "" {
 				t.Fatalf("failed checks (-want +got):\n%s%s", diff, describeDiagnosis(d))
 			}
 			first, _ := d.Find(c.fails[0])
@@ -257,15 +262,15 @@ func TestDoctorConfigMistakes(t *testing.T) {
 // token check locally, and nothing is exchanged.
 func TestDoctorForeignIDToken(t *testing.T) {
 	t.Parallel()
-	other := start(t, playground.Options{Profile: playground.ProfileOkta}, "alice")
-	e := start(t, playground.Options{Profile: playground.ProfileOkta}, "alice")
+	other := flowtest.Start(t, playground.Options{Profile: playground.ProfileOkta}, "alice")
+	e := flowtest.Start(t, playground.Options{Profile: playground.ProfileOkta}, "alice")
 	for name, token := range map[string]string{"another org's ID token": doctorSignIn(t, other), "not a token": "hello"} {
 		t.Run(name, func(t *testing.T) {
 			d := diagnose(e, token)
-			if got := doctorChecksWith(d, flow.DoctorFail); !slices.Equal(got, []string{"requesting_app.id_token"}) {
+			if got := doctorChecksWith(d, inspect.StatusFail); !slices.Equal(got, []string{"requesting_app.id_token"}) {
 				t.Fatalf("failed checks %v, want [requesting_app.id_token]:%s", got, describeDiagnosis(d))
 			}
-			if c, _ := d.Find("requesting_app.connection"); c.Status != flow.DoctorUnknown {
+			if c, _ := d.Find("requesting_app.connection"); c.Status != inspect.StatusUnknown {
 				t.Errorf("requesting_app.connection = %s, want unknown after a refused ID token", c.Status)
 			}
 		})

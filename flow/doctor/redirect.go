@@ -1,4 +1,4 @@
-package flow
+package doctor
 
 import (
 	"bytes"
@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/flow/explain"
 	"github.com/xaatools/xaa/flow/wire"
 )
@@ -25,7 +26,7 @@ import (
 // registered; Okta's error page ("The 'redirect_uri' parameter must be a
 // Login redirect URI in the client app settings") means it is not
 // (RFC 6749 §4.1.2.1: such errors are shown, never redirected).
-func (r *doctorRun) redirectProbe(ctx context.Context) {
+func (r *run) redirectProbe(ctx context.Context) {
 	i := itemReqRedirect
 	c := r.cfg.IdP
 	switch {
@@ -65,7 +66,7 @@ func (r *doctorRun) redirectProbe(ctx context.Context) {
 		return
 	}
 	text := responseText(resp)
-	ex := explain.Error(StepLogin, fmt.Errorf("%w: %s", wire.ErrBrowser, text))
+	ex := explain.Error(flow.StepLogin, fmt.Errorf("%w: %s", wire.ErrBrowser, text))
 	switch {
 	case ex != nil && ex.ID == "login.redirect_uri_page":
 		r.fail(i, want, wire.StatusLine(resp.Status)+", the org's error page: "+excerpt(text, "redirect_uri", 240),
@@ -81,10 +82,10 @@ func (r *doctorRun) redirectProbe(ctx context.Context) {
 
 // probeAuthorizationURL builds an authorization request (OIDC Core
 // §3.1.2.1) with PKCE S256, a state and a nonce, scope openid only.
-func (r *doctorRun) probeAuthorizationURL() (string, error) {
-	state, err1 := wire.RandomString(r.env.random(), 16)
-	nonce, err2 := wire.RandomString(r.env.random(), 16)
-	verifier, err3 := wire.RandomString(r.env.random(), 32)
+func (r *run) probeAuthorizationURL() (string, error) {
+	state, err1 := wire.RandomString(r.env.Random(), 16)
+	nonce, err2 := wire.RandomString(r.env.Random(), 16)
+	verifier, err3 := wire.RandomString(r.env.Random(), 32)
 	for _, err := range []error{err1, err2, err3} {
 		if err != nil {
 			return "", err

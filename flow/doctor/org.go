@@ -1,4 +1,4 @@
-package flow
+package doctor
 
 import (
 	"cmp"
@@ -29,7 +29,7 @@ const (
 // configChecks turns the config's problems and warnings into one check per
 // section. The issuer of the IdP is left to the org URL checks, which say
 // more about it.
-func (r *doctorRun) configChecks() {
+func (r *run) configChecks() {
 	var problems []config.Problem
 	var ce *config.Error
 	if err := r.cfg.Validate(); errors.As(err, &ce) {
@@ -38,7 +38,7 @@ func (r *doctorRun) configChecks() {
 	warnings := r.cfg.Warnings()
 	for _, sec := range []struct {
 		name string
-		item doctorItem
+		item item
 	}{{"idp", itemReqConfig}, {"resource_as", itemASConfig}, {"resource", itemResConfig}} {
 		in := func(ps []config.Problem) []config.Problem {
 			var out []config.Problem
@@ -80,13 +80,13 @@ const oktaOrgTokenPath = "/oauth2/v1/token"
 
 // orgURLChecks looks at idp.issuer itself: absolute https, not the -admin
 // console host, not a custom authorization server, no trailing slash.
-func (r *doctorRun) orgURLChecks() {
+func (r *run) orgURLChecks() {
 	issuer := r.cfg.IdP.Issuer
 	u, err := url.Parse(issuer)
 	if issuer == "" || err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
 		r.fail(itemOrgURL, "https://{yourOktaDomain}", cmp.Or(issuer, "(empty)"),
 			"set idp.issuer to the org URL, e.g. https://dev-123.okta.com", nil)
-		for _, i := range []doctorItem{itemOrgAdmin, itemOrgAuthServer, itemOrgSlash} {
+		for _, i := range []item{itemOrgAdmin, itemOrgAuthServer, itemOrgSlash} {
 			r.unknown(i, "", needs("an absolute org URL", itemOrgURL.id), nil)
 		}
 		return
@@ -143,7 +143,7 @@ type serverLookup struct {
 	urls     []inspect.MetadataURL
 	// formats names the documents looked for, in order.
 	formats              string
-	metadata, issuerItem doctorItem
+	metadata, issuerItem item
 	// issuerHint is the fix of an issuer that differs from the published one.
 	issuerHint string
 }
@@ -153,7 +153,7 @@ type serverLookup struct {
 // metadata (also when the issuer differs, so the endpoint probes can still
 // run), whether the issuer matched, and the exchanges. Without metadata
 // the issuer check is unknown.
-func (r *doctorRun) discoverServer(ctx context.Context, l serverLookup) (*wire.Metadata, bool, []*wire.Exchange) {
+func (r *run) discoverServer(ctx context.Context, l serverLookup) (*wire.Metadata, bool, []*wire.Exchange) {
 	if !isAbsoluteURL(l.issuer) {
 		r.unknown(l.metadata, "", needs("an absolute "+l.key, l.urlCheck), nil)
 		r.unknown(l.issuerItem, "", needs("the metadata", l.metadata.id), nil)
@@ -170,7 +170,7 @@ func (r *doctorRun) discoverServer(ctx context.Context, l serverLookup) (*wire.M
 		return md, true, ev
 	case errors.As(err, &mismatch):
 		r.pass(l.metadata, l.formats, md.URL, ev)
-		r.fail(l.issuerItem, l.issuer, mismatch.Got+" (at "+mismatch.URL+")", withNear(mismatch.NearMiss, l.issuerHint), ev)
+		r.fail(l.issuerItem, l.issuer, mismatch.Got+" (at "+mismatch.URL+")", inspect.WithNearMiss(mismatch.NearMiss, l.issuerHint), ev)
 		return md, false, ev
 	case undecided(err):
 		r.unknown(l.metadata, l.formats, err.Error(), ev)
@@ -183,14 +183,14 @@ func (r *doctorRun) discoverServer(ctx context.Context, l serverLookup) (*wire.M
 
 // orgDiscovery fetches the org's metadata (OIDC Discovery, then RFC 8414)
 // and keys, and reads its clock from the Date header.
-func (r *doctorRun) orgDiscovery(ctx context.Context) {
+func (r *run) orgDiscovery(ctx context.Context) {
 	issuer := r.cfg.IdP.Issuer
 	md, trusted, ev := r.discoverServer(ctx, serverLookup{party: wire.PartyIdP, what: "org metadata", issuer: issuer, key: "idp.issuer", urlCheck: itemOrgURL.id,
 		urls: inspect.IdPMetadataURLs(issuer), formats: "OIDC or RFC 8414 metadata", metadata: itemOrgMetadata, issuerItem: itemOrgIssuer,
 		issuerHint: "set idp.issuer to the published issuer, verbatim: it is the iss of every ID token and ID-JAG the org issues"})
 	r.idp, r.idpTrusted = md, trusted
 	if md == nil {
-		for _, i := range []doctorItem{itemOrgGrant, itemOrgIDJAGType, itemOrgJWKS, itemReqAuthMethod} {
+		for _, i := range []item{itemOrgGrant, itemOrgIDJAGType, itemOrgJWKS, itemReqAuthMethod} {
 			r.unknown(i, "", needs("the org's metadata", itemOrgMetadata.id), nil)
 		}
 		r.clockCheck(ev)
@@ -207,7 +207,7 @@ func (r *doctorRun) orgDiscovery(ctx context.Context) {
 
 // advertised records whether a metadata list holds a value: evidence, not
 // the verdict — a missing list is unknown, a list without it a warning.
-func (r *doctorRun) advertised(i doctorItem, member string, list []string, want, hint string, ev []*wire.Exchange) {
+func (r *run) advertised(i item, member string, list []string, want, hint string, ev []*wire.Exchange) {
 	switch has, listed := wire.Advertises(list, want); {
 	case has:
 		r.pass(i, want, member+" lists it", ev)
@@ -221,7 +221,7 @@ func (r *doctorRun) advertised(i doctorItem, member string, list []string, want,
 // authMethod checks the configured client authentication against the
 // advertised methods (client_secret_basic when the member is absent,
 // RFC 8414 §2).
-func (r *doctorRun) authMethod(i doctorItem, cc config.ClientConfig, md *wire.Metadata, ev []*wire.Exchange) {
+func (r *run) authMethod(i item, cc config.ClientConfig, md *wire.Metadata, ev []*wire.Exchange) {
 	list, shown := md.TokenEndpointAuthMethodsSupported, strings.Join(md.TokenEndpointAuthMethodsSupported, ", ")
 	if list == nil {
 		list, shown = []string{config.AuthClientSecretBasic}, "absent (default client_secret_basic)"
@@ -234,7 +234,7 @@ func (r *doctorRun) authMethod(i doctorItem, cc config.ClientConfig, md *wire.Me
 }
 
 // orgKeys fetches the org's JWKS and counts its usable keys.
-func (r *doctorRun) orgKeys(ctx context.Context, md *wire.Metadata) {
+func (r *run) orgKeys(ctx context.Context, md *wire.Metadata) {
 	if md.JWKSURI == "" {
 		r.fail(itemOrgJWKS, "jwks_uri", "(absent)", "the org's metadata names no key set: nobody can verify its ID tokens and ID-JAGs", nil)
 		return
@@ -267,7 +267,7 @@ func (r *doctorRun) orgKeys(ctx context.Context, md *wire.Metadata) {
 
 // clockCheck compares the Date header of the first answer with this
 // machine's clock at the middle of that round trip.
-func (r *doctorRun) clockCheck(ev []*wire.Exchange) {
+func (r *run) clockCheck(ev []*wire.Exchange) {
 	for _, x := range ev {
 		if x.Response == nil || x.Response.Header.Get("Date") == "" {
 			continue

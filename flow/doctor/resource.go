@@ -1,4 +1,4 @@
-package flow
+package doctor
 
 import (
 	"cmp"
@@ -15,7 +15,7 @@ import (
 // (RFC 8414 first, where the ID-JAG grant profile is listed) and compares
 // its issuer with resource_as.issuer — the audience the org writes into
 // every ID-JAG — byte for byte.
-func (r *doctorRun) resourceASDiscovery(ctx context.Context) {
+func (r *run) resourceASDiscovery(ctx context.Context) {
 	issuer := r.cfg.ResourceAS.Issuer
 	var md *wire.Metadata
 	var ev []*wire.Exchange
@@ -24,7 +24,7 @@ func (r *doctorRun) resourceASDiscovery(ctx context.Context) {
 		issuerHint: "the org writes resource_as.issuer into the ID-JAG's aud and the resource AS compares it with its own issuer: set resource_as.issuer, and the resource app's Issuer URL in Okta, to its published issuer exactly"})
 	r.as = md
 	if md == nil {
-		for _, i := range []doctorItem{itemASGrant, itemASProfile, itemASAuthMethod} {
+		for _, i := range []item{itemASGrant, itemASProfile, itemASAuthMethod} {
 			r.unknown(i, "", needs("the resource AS's metadata", itemASMetadata.id), nil)
 		}
 		return
@@ -51,7 +51,7 @@ func (r *doctorRun) resourceASDiscovery(ctx context.Context) {
 // resourceChecks checks the protected resource metadata (RFC 9728) of the
 // API and the MCP server: published, naming the configured resource, and
 // listing the resource AS; for MCP also the 401 challenge pointing to it.
-func (r *doctorRun) resourceChecks(ctx context.Context) {
+func (r *run) resourceChecks(ctx context.Context) {
 	c := r.cfg.Resource
 	if c.APIURL != "" {
 		r.api = r.protectedResource(ctx, itemsAPI, c.APIURL, false)
@@ -62,13 +62,13 @@ func (r *doctorRun) resourceChecks(ctx context.Context) {
 }
 
 // protectedResource checks one resource and returns its metadata, or nil.
-func (r *doctorRun) protectedResource(ctx context.Context, items resourceItems, resourceURL string, mcp bool) *wire.ResourceMetadata {
+func (r *run) protectedResource(ctx context.Context, items resourceItems, resourceURL string, mcp bool) *wire.ResourceMetadata {
 	s := r.session()
 	md, err := s.DiscoverProtectedResource(ctx, resourceURL, mcp)
 	ev := s.Exchanges()
 	var fe *wire.FetchError
 	if errors.As(err, &fe) && fe.Kind <= wire.FetchTimeout && md.ProbeStatus == 0 {
-		for _, i := range []doctorItem{items.challenge, items.metadata, items.resource, items.servers} {
+		for _, i := range []item{items.challenge, items.metadata, items.resource, items.servers} {
 			if i == items.challenge && !mcp {
 				continue
 			}
@@ -88,7 +88,7 @@ func (r *doctorRun) protectedResource(ctx context.Context, items resourceItems, 
 		r.warn(items.metadata, "RFC 9728 metadata", "none found", "a REST API need not publish it, but then resource.id must be set by hand to what the API expects as its token's audience", ev)
 	}
 	if err != nil {
-		for _, i := range []doctorItem{items.resource, items.servers} {
+		for _, i := range []item{items.resource, items.servers} {
 			r.unknown(i, "", needs("the resource's metadata", items.metadata.id), nil)
 		}
 		return nil
@@ -111,7 +111,7 @@ func (r *doctorRun) protectedResource(ctx context.Context, items resourceItems, 
 		r.pass(items.resource, want, md.Resource, ev)
 	default:
 		r.fail(items.resource, want+" ("+what+")", md.Resource,
-			withNear(near, "RFC 9728 §3.3 says not to use metadata for another resource; set "+what+" to "+md.Resource+", and use the same string as the connection's resource indicator"), ev)
+			inspect.WithNearMiss(near, "RFC 9728 §3.3 says not to use metadata for another resource; set "+what+" to "+md.Resource+", and use the same string as the connection's resource indicator"), ev)
 	}
 
 	issuer := r.cfg.ResourceAS.Issuer
@@ -126,13 +126,13 @@ func (r *doctorRun) protectedResource(ctx context.Context, items resourceItems, 
 		}
 	}
 	r.fail(items.servers, issuer, cmp.Or(strings.Join(md.AuthorizationServers, ", "), "(none listed)"),
-		withNear(near, "the resource accepts tokens only from the authorization servers it lists: set resource_as.issuer to one of them, or add it to the resource's metadata"), ev)
+		inspect.WithNearMiss(near, "the resource accepts tokens only from the authorization servers it lists: set resource_as.issuer to one of them, or add it to the resource's metadata"), ev)
 	return md
 }
 
 // mcpChallenge checks that an MCP server refuses a call without a token
 // with 401 and names its metadata in WWW-Authenticate (RFC 9728 §5.1).
-func (r *doctorRun) mcpChallenge(i doctorItem, md *wire.ResourceMetadata, ev []*wire.Exchange) {
+func (r *run) mcpChallenge(i item, md *wire.ResourceMetadata, ev []*wire.Exchange) {
 	want := `401 with WWW-Authenticate: Bearer resource_metadata="…"`
 	got := wire.StatusLine(md.ProbeStatus)
 	if md.Challenge != nil {

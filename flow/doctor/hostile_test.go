@@ -1,4 +1,4 @@
-package flow_test
+package doctor_test
 
 import (
 	"context"
@@ -10,6 +10,11 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xaatools/xaa/flow/doctor"
+	"github.com/xaatools/xaa/inspect"
+
+	"github.com/xaatools/xaa/flow/flowtest"
 
 	"github.com/xaatools/xaa/flow/config"
 
@@ -85,19 +90,19 @@ func TestDoctorHostileServers(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			doctor := &flow.Doctor{Config: hostileConfig(c.base), IDToken: "eyJhbGciOiJub25lIn0.e30.", Env: flow.Env{RequestTimeout: 300 * time.Millisecond}}
-			d := doctor.Run(context.Background())
-			if got := doctorChecksWith(d, flow.DoctorFail); len(got) > 0 {
+			opts := doctor.Options{Config: hostileConfig(c.base), IDToken: "eyJhbGciOiJub25lIn0.e30.", Env: flow.Env{RequestTimeout: 300 * time.Millisecond}}
+			d := doctor.Run(context.Background(), opts)
+			if got := doctorChecksWith(d, inspect.StatusFail); len(got) > 0 {
 				t.Errorf("failed checks %v, want none (unknown instead):%s", got, describeDiagnosis(d))
 			}
 			for _, id := range []string{"org.metadata", "resource_as.metadata", "resource.api.metadata", "resource.mcp.metadata"} {
 				got, _ := d.Find(id)
-				if got.Status != flow.DoctorUnknown || !strings.Contains(got.Hint, c.reason) {
+				if got.Status != inspect.StatusUnknown || !strings.Contains(got.Hint, c.reason) {
 					t.Errorf("%s = %s %q, want unknown naming %q", id, got.Status, got.Hint, c.reason)
 				}
 			}
 			for _, id := range userCheckIDs {
-				if got, _ := d.Find(id); got.Status != flow.DoctorUnknown || got.Hint == "" {
+				if got, _ := d.Find(id); got.Status != inspect.StatusUnknown || got.Hint == "" {
 					t.Errorf("%s = %s %q, want unknown with a reason", id, got.Status, got.Hint)
 				}
 			}
@@ -106,12 +111,12 @@ func TestDoctorHostileServers(t *testing.T) {
 	t.Run("404 everywhere", func(t *testing.T) {
 		t.Parallel()
 		base := serve(http.NotFound)
-		d := (&flow.Doctor{Config: hostileConfig(base), Env: flow.Env{RequestTimeout: time.Second}}).Run(context.Background())
+		d := doctor.Run(context.Background(), doctor.Options{Config: hostileConfig(base), Env: flow.Env{RequestTimeout: time.Second}})
 		got, _ := d.Find("org.metadata")
-		if got.Status != flow.DoctorFail || !strings.Contains(got.Hint, "check idp.issuer") || !strings.Contains(got.Hint, "404") {
+		if got.Status != inspect.StatusFail || !strings.Contains(got.Hint, "check idp.issuer") || !strings.Contains(got.Hint, "404") {
 			t.Errorf("org.metadata = %s %q, want fail naming the 404 and idp.issuer", got.Status, got.Hint)
 		}
-		if c, _ := d.Find("requesting_app.credentials"); c.Status != flow.DoctorUnknown {
+		if c, _ := d.Find("requesting_app.credentials"); c.Status != inspect.StatusUnknown {
 			t.Errorf("requesting_app.credentials = %s, want unknown without metadata", c.Status)
 		}
 	})
@@ -143,10 +148,10 @@ func TestDoctorOrgURL(t *testing.T) {
 		t.Run(c.issuer, func(t *testing.T) {
 			cfg := hostileConfig("https://api.example.com")
 			cfg.IdP.Issuer = c.issuer
-			d := (&flow.Doctor{Config: cfg, Env: flow.Env{HTTPClient: refuse, RequestTimeout: time.Second}}).Run(context.Background())
+			d := doctor.Run(context.Background(), doctor.Options{Config: cfg, Env: flow.Env{HTTPClient: refuse, RequestTimeout: time.Second}})
 			var failed []string
 			for _, id := range checks {
-				if got, _ := d.Find(id); got.Status == flow.DoctorFail {
+				if got, _ := d.Find(id); got.Status == inspect.StatusFail {
 					failed = append(failed, id)
 				}
 			}
@@ -170,9 +175,9 @@ func TestDoctorOrgURL(t *testing.T) {
 // nothing else.
 func TestDoctorClock(t *testing.T) {
 	t.Parallel()
-	e := start(t, playground.Options{Profile: playground.ProfileOkta}, "alice")
-	d := (&flow.Doctor{Config: e.cfg, Env: flow.Env{Now: func() time.Time { return time.Now().Add(10 * time.Minute) }}}).Run(context.Background())
-	if got := doctorChecksWith(d, flow.DoctorFail); !slices.Equal(got, []string{"org.clock"}) {
+	e := flowtest.Start(t, playground.Options{Profile: playground.ProfileOkta}, "alice")
+	d := doctor.Run(context.Background(), doctor.Options{Config: e.Config, Env: flow.Env{Now: func() time.Time { return time.Now().Add(10 * time.Minute) }}})
+	if got := doctorChecksWith(d, inspect.StatusFail); !slices.Equal(got, []string{"org.clock"}) {
 		t.Fatalf("failed %v, want [org.clock]:%s", got, describeDiagnosis(d))
 	}
 	if c, _ := d.Find("org.clock"); !strings.Contains(c.Actual, "the org is 10m behind") && !strings.Contains(c.Actual, "the org is 9m59s behind") {
@@ -184,14 +189,14 @@ func TestDoctorClock(t *testing.T) {
 // console path and evidence, and holds no secret and no whole token.
 func TestDoctorJSON(t *testing.T) {
 	t.Parallel()
-	e := start(t, playground.Options{Profile: playground.ProfileOkta, Faults: []string{playground.FaultOktaNoConnection}}, "alice")
+	e := flowtest.Start(t, playground.Options{Profile: playground.ProfileOkta, Faults: []string{playground.FaultOktaNoConnection}}, "alice")
 	token := doctorSignIn(t, e)
 	d := diagnose(e, token)
 	b, err := json.Marshal(d.JSON(false))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, secret := range e.cfg.Secrets() {
+	for _, secret := range e.Config.Secrets() {
 		if strings.Contains(string(b), secret) {
 			t.Error("the JSON holds a client secret")
 		}
@@ -201,7 +206,7 @@ func TestDoctorJSON(t *testing.T) {
 	}
 	var got struct {
 		OK      bool
-		Summary flow.DoctorSummary
+		Summary doctor.Summary
 		Checks  []struct {
 			ID, Party, Status, Title, Console string
 			Evidence                          []struct {
@@ -271,8 +276,8 @@ func TestDoctorHostileEndpoints(t *testing.T) {
 	cfg := hostileConfig(base)
 	// The resource is not this server (which publishes no RFC 9728 metadata, a real answer).
 	cfg.Resource.APIURL, cfg.Resource.MCPURL = "http://"+refusedAddr(t)+"/todos", ""
-	d := (&flow.Doctor{Config: cfg, Env: flow.Env{RequestTimeout: 300 * time.Millisecond}}).Run(context.Background())
-	if got := doctorChecksWith(d, flow.DoctorFail); len(got) > 0 {
+	d := doctor.Run(context.Background(), doctor.Options{Config: cfg, Env: flow.Env{RequestTimeout: 300 * time.Millisecond}})
+	if got := doctorChecksWith(d, inspect.StatusFail); len(got) > 0 {
 		t.Errorf("failed checks %v, want none:%s", got, describeDiagnosis(d))
 	}
 	for id, reason := range map[string]string{
@@ -281,11 +286,11 @@ func TestDoctorHostileEndpoints(t *testing.T) {
 		"requesting_app.redirect_uri": "timeout",
 		"resource_as.credentials":     "not JSON",
 	} {
-		if got, _ := d.Find(id); got.Status != flow.DoctorUnknown || !strings.Contains(got.Hint, reason) {
+		if got, _ := d.Find(id); got.Status != inspect.StatusUnknown || !strings.Contains(got.Hint, reason) {
 			t.Errorf("%s = %s %q, want unknown naming %q", id, got.Status, got.Hint, reason)
 		}
 	}
-	if c, _ := d.Find("org.issuer"); c.Status != flow.DoctorPass {
+	if c, _ := d.Find("org.issuer"); c.Status != inspect.StatusPass {
 		t.Errorf("org.issuer = %s, want pass (the metadata itself is fine)", c.Status)
 	}
 }

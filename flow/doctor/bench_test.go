@@ -1,10 +1,15 @@
-package flow_test
+package doctor_test
 
 import (
 	"context"
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/xaatools/xaa/flow/doctor"
+	"github.com/xaatools/xaa/inspect"
+
+	"github.com/xaatools/xaa/flow/flowtest"
 
 	"github.com/xaatools/xaa/flow/wire"
 
@@ -17,7 +22,7 @@ import (
 // real token exchange and jwt-bearer grant on top), and reports the median
 // wall time of a run and the requests it makes.
 func BenchmarkDoctor(b *testing.B) {
-	p, err := playground.Start(context.Background(), playground.Options{Profile: playground.ProfileOkta, RedirectURIs: []string{freeRedirectURI(b)}})
+	p, err := playground.Start(context.Background(), playground.Options{Profile: playground.ProfileOkta, RedirectURIs: []string{flowtest.FreeRedirectURI(b)}})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -26,7 +31,7 @@ func BenchmarkDoctor(b *testing.B) {
 	if err := p.WriteConfig(path); err != nil {
 		b.Fatal(err)
 	}
-	cfg := loadConfig(b, path)
+	cfg := flowtest.LoadConfig(b, path)
 	runner := &flow.Runner{Config: cfg, Env: flow.Env{OpenBrowser: p.LoginBrowser("alice")}}
 	d := runner.RunStep(context.Background(), flow.StepDiscovery, flow.State{}, nil)
 	login := runner.RunStep(context.Background(), flow.StepLogin, d.Out, nil)
@@ -42,9 +47,9 @@ func BenchmarkDoctor(b *testing.B) {
 			requests := 0
 			for b.Loop() {
 				start := time.Now()
-				diag := (&flow.Doctor{Config: cfg, IDToken: c.token}).Run(context.Background())
+				diag := doctor.Run(context.Background(), doctor.Options{Config: cfg, IDToken: c.token})
 				walls = append(walls, time.Since(start))
-				if !diag.OK() || diag.Count(flow.DoctorWarn) > 0 || diag.Count(flow.DoctorUnknown) != c.unknown {
+				if !diag.OK() || diag.Count(inspect.StatusWarn) > 0 || diag.Count(inspect.StatusUnknown) != c.unknown {
 					b.Fatalf("the healthy playground did not pass: %+v", diag.Summary())
 				}
 				seen := map[*wire.Exchange]bool{}

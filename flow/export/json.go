@@ -1,8 +1,13 @@
-package flow
+// Package export writes a run in the forms that leave xaa: the stable JSON
+// of `xaa run --json` and a HAR 1.2 log for browser tools. Secrets were
+// redacted when the exchanges were recorded; tokens are shortened unless
+// the user reveals them.
+package export
 
 import (
 	"time"
 
+	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/flow/config"
 	"github.com/xaatools/xaa/flow/explain"
 	"github.com/xaatools/xaa/flow/wire"
@@ -15,38 +20,38 @@ type RunJSON struct {
 	OK         bool           `json:"ok"`
 	Started    time.Time      `json:"started"`
 	DurationMS float64        `json:"duration_ms"`
-	From       StepID         `json:"from"`
+	From       flow.StepID    `json:"from"`
 	Parties    config.Parties `json:"parties"`
 	Steps      []StepJSON     `json:"steps"`
 }
 
 // StepJSON is one step in RunJSON.
 type StepJSON struct {
-	ID         StepID              `json:"id"`
-	Status     StepStatus          `json:"status"`
-	DurationMS float64             `json:"duration_ms"`
-	Exchanges  []wire.ExchangeJSON `json:"exchanges"`
-	Tokens     []inspect.Analysis  `json:"tokens"`
-	Checks     inspect.Report      `json:"checks"`
-	Error      *explain.ErrorJSON  `json:"error,omitempty"`
-	Notes      []string            `json:"notes,omitempty"`
-	Overrides  Overrides           `json:"overrides,omitempty"`
-	Resource   *ResourceResult     `json:"resource,omitempty"`
+	ID         flow.StepID          `json:"id"`
+	Status     inspect.Status       `json:"status"`
+	DurationMS float64              `json:"duration_ms"`
+	Exchanges  []wire.ExchangeJSON  `json:"exchanges"`
+	Tokens     []inspect.Analysis   `json:"tokens"`
+	Checks     inspect.Report       `json:"checks"`
+	Error      *explain.ErrorJSON   `json:"error,omitempty"`
+	Notes      []string             `json:"notes,omitempty"`
+	Overrides  flow.Overrides       `json:"overrides,omitempty"`
+	Resource   *flow.ResourceResult `json:"resource,omitempty"`
 }
 
 // JSON returns the run in the shape of RunJSON: secrets were redacted when
 // recorded, and tokens are shortened (and left out of token objects)
 // unless reveal is set.
-func (r *Run) JSON(reveal bool) RunJSON {
+func JSON(r *flow.Run, reveal bool) RunJSON {
 	out := RunJSON{OK: r.OK(), Started: r.Started.UTC(), DurationMS: wire.DurationMS(r.Duration), From: r.From, Parties: r.Parties, Steps: []StepJSON{}}
 	for _, s := range r.Steps {
-		out.Steps = append(out.Steps, s.JSON(reveal))
+		out.Steps = append(out.Steps, Step(s, reveal))
 	}
 	return out
 }
 
-// JSON returns the step in the shape of StepJSON.
-func (s *Step) JSON(reveal bool) StepJSON {
+// Step returns one step in the shape of StepJSON.
+func Step(s *flow.Step, reveal bool) StepJSON {
 	j := StepJSON{ID: s.ID, Status: s.Status, DurationMS: wire.DurationMS(s.Duration), Exchanges: []wire.ExchangeJSON{}, Tokens: []inspect.Analysis{},
 		Checks: s.Checks, Resource: s.Resource}
 	for _, x := range s.Exchanges {
@@ -60,11 +65,11 @@ func (s *Step) JSON(reveal bool) StepJSON {
 		j.Notes = append(j.Notes, wire.DisplayText(n, reveal))
 	}
 	if len(s.Overrides) > 0 {
-		j.Overrides = Overrides{}
+		j.Overrides = flow.Overrides{}
 		for k, v := range s.Overrides {
 			j.Overrides[k] = v
 			if !reveal {
-				j.Overrides[k] = shortIfToken(k, v)
+				j.Overrides[k] = flow.ShortIfToken(k, v)
 			}
 		}
 	}
@@ -76,7 +81,7 @@ func (s *Step) JSON(reveal bool) StepJSON {
 		call := *mcp.Call
 		call.Text = wire.ShortenTokens(call.Text)
 		mcp.Call = &call
-		j.Resource = &ResourceResult{API: j.Resource.API, MCP: &mcp}
+		j.Resource = &flow.ResourceResult{API: j.Resource.API, MCP: &mcp}
 	}
 	return j
 }
