@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/xaatools/xaa/flow/conform"
+
 	"github.com/xaatools/xaa/flow/config"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -12,7 +14,6 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
-	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/flow/playground"
 	"github.com/xaatools/xaa/inspect"
 	"github.com/xaatools/xaa/tui/report"
@@ -30,12 +31,12 @@ type conformScreen struct {
 	pg             *playground.Playground
 	listen, keyDir string
 
-	cases     []flow.ConformCase
-	idps      *flow.ConformIdPs
-	conformer *flow.Conformer
-	conf      *flow.Conformance
-	results   []*flow.CaseResult // by case index; nil = not run
-	err       error              // why the IdPs did not start, or the config is unusable
+	cases     []conform.Case
+	idps      *conform.IdPs
+	conformer *conform.Runner
+	conf      *conform.Scorecard
+	results   []*conform.CaseResult // by case index; nil = not run
+	err       error                 // why the IdPs did not start, or the config is unusable
 
 	starting bool
 	running  int // the case running, or -1
@@ -54,25 +55,25 @@ type conformScreen struct {
 
 // conformReadyMsg brings the started IdPs and the prepared run.
 type conformReadyMsg struct {
-	idps      *flow.ConformIdPs
-	conformer *flow.Conformer
-	conf      *flow.Conformance
+	idps      *conform.IdPs
+	conformer *conform.Runner
+	conf      *conform.Scorecard
 	err       error
 }
 
 // conformCaseMsg brings the result of one case.
 type conformCaseMsg struct {
 	seq, index int
-	result     *flow.CaseResult
+	result     *conform.CaseResult
 }
 
 func newConformScreen(c *shared, cfg *config.Config, pg *playground.Playground, getenv func(string) string) conformScreen {
-	s := conformScreen{c: c, cfg: cfg, pg: pg, running: -1, cases: flow.ConformCases(), pane: newPane(), spin: newSpinner(c),
-		listen: flow.DefaultConformListen}
+	s := conformScreen{c: c, cfg: cfg, pg: pg, running: -1, cases: conform.Cases(), pane: newPane(), spin: newSpinner(c),
+		listen: conform.DefaultListen}
 	if getenv != nil {
-		s.keyDir = flow.DefaultConformKeyDir(getenv)
+		s.keyDir = conform.DefaultKeyDir(getenv)
 	}
-	s.results = make([]*flow.CaseResult, len(s.cases))
+	s.results = make([]*conform.CaseResult, len(s.cases))
 	if pg == nil {
 		s.err = cfg.ValidateWithout("idp")
 	}
@@ -89,17 +90,17 @@ func (s *conformScreen) start() tea.Cmd {
 	ctx, env, cfg, pg := s.c.ctx, s.c.env, s.cfg, s.pg
 	o := playground.Options{Listen: s.listen, KeyDir: s.keyDir}
 	return tea.Batch(s.spin.Tick, func() tea.Msg {
-		var idps *flow.ConformIdPs
+		var idps *conform.IdPs
 		var err error
 		if pg != nil {
-			idps, err = flow.ConformIdPsFor(ctx, pg)
+			idps, err = conform.IdPsFor(ctx, pg)
 		} else {
-			idps, err = flow.StartConformIdPs(ctx, o)
+			idps, err = conform.StartIdPs(ctx, o)
 		}
 		if err != nil {
 			return conformReadyMsg{err: err}
 		}
-		c := &flow.Conformer{Config: cfg, Env: env, IdPs: idps}
+		c := &conform.Runner{Config: cfg, Env: env, IdPs: idps}
 		return conformReadyMsg{idps: idps, conformer: c, conf: c.Prepare(ctx)}
 	})
 }
@@ -166,7 +167,7 @@ func (s conformScreen) key(msg tea.KeyMsg) (conformScreen, tea.Cmd) {
 func (s conformScreen) runAll() (conformScreen, tea.Cmd) {
 	s.seq++
 	s.runCtx, s.cancel = context.WithCancel(s.c.ctx)
-	s.results = make([]*flow.CaseResult, len(s.cases))
+	s.results = make([]*conform.CaseResult, len(s.cases))
 	s.conf.Results, s.conf.Duration = nil, 0
 	s.running, s.stopping = 0, false
 	s.show(false)
@@ -179,7 +180,7 @@ func (s conformScreen) caseDone(msg conformCaseMsg) (conformScreen, tea.Cmd) {
 		return s, nil
 	}
 	// A case cut short by esc proves nothing: it is left as not run.
-	cut := s.stopping && s.runCtx.Err() != nil && msg.result.Verdict == flow.VerdictInconclusive
+	cut := s.stopping && s.runCtx.Err() != nil && msg.result.Verdict == conform.VerdictInconclusive
 	if !cut {
 		s.results[msg.index] = msg.result
 		s.conf.Results = append(s.conf.Results, msg.result)
@@ -234,7 +235,7 @@ func (s *conformScreen) show(keepOffset bool) {
 }
 
 // describe says what a case sends and why, before it ran.
-func (s conformScreen) describe(cc flow.ConformCase) string {
+func (s conformScreen) describe(cc conform.Case) string {
 	st := s.c.styles
 	lines := []string{st.bold.Render(cc.ID) + st.faint.Render(" — "+cc.Title), "",
 		st.faint.Render("kind      ") + cc.Kind.String()}

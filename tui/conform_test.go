@@ -7,12 +7,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xaatools/xaa/flow/conform"
+
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest"
 
-	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/flow/playground"
 )
 
@@ -47,8 +48,8 @@ func TestJourneyConformance(t *testing.T) {
 	for _, r := range final.conform.conf.Results {
 		got[r.Case.ID] = r.Verdict.String()
 	}
-	if len(got) != len(flow.ConformCases()) {
-		t.Fatalf("got %d results, want %d", len(got), len(flow.ConformCases()))
+	if len(got) != len(conform.Cases()) {
+		t.Fatalf("got %d results, want %d", len(got), len(conform.Cases()))
 	}
 	for _, id := range []string{"wrong_aud", "aud_token_endpoint", "aud_two_values", "aud_trailing_slash"} {
 		if got[id] != "vulnerable" {
@@ -67,7 +68,7 @@ func TestJourneyConformance(t *testing.T) {
 func openConformOn(t *testing.T, width, height int) Model {
 	t.Helper()
 	ctx := context.Background()
-	idps, err := flow.StartConformIdPs(ctx, playground.Options{Listen: "127.0.0.1:0"})
+	idps, err := conform.StartIdPs(ctx, playground.Options{Listen: "127.0.0.1:0"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +82,7 @@ func openConformOn(t *testing.T, width, height int) Model {
 	m := newTestModel(t, Options{Config: cfg, Now: time.Now()}, width, height)
 	m.conform = newConformScreen(m.c, cfg, nil, nil)
 	m.layout()
-	c := &flow.Conformer{Config: cfg, IdPs: idps}
+	c := &conform.Runner{Config: cfg, IdPs: idps}
 	m = send(t, m, conformReadyMsg{idps: idps, conformer: c, conf: c.Prepare(ctx)})
 	m, cmd := sendCmd(t, m, keyMsg("C"))
 	if m.screen != screenConform || cmd != nil {
@@ -140,7 +141,7 @@ func TestConformScreenConfig(t *testing.T) {
 	}
 	fits(t, m.View(), 100, 30)
 	m = runCases(t, m, cmd, -1)
-	if m.conform.running != -1 || len(m.conform.conf.Results) != len(flow.ConformCases()) {
+	if m.conform.running != -1 || len(m.conform.conf.Results) != len(conform.Cases()) {
 		t.Fatalf("after the run: running %d, %d results", m.conform.running, len(m.conform.conf.Results))
 	}
 	view = ansi.Strip(m.View())
@@ -220,7 +221,7 @@ func TestConformScreenStartsIdPs(t *testing.T) {
 	cfg.ResourceAS.Issuer = "http://127.0.0.1:1" // nothing listens: discovery fails at once, on loopback
 	m := newTestModel(t, Options{Config: cfg, Now: time.Now()}, 100, 30)
 	s := newConformScreen(m.c, cfg, nil, func(k string) string { return map[string]string{"XDG_CONFIG_HOME": "/cfg"}[k] })
-	if s.listen != flow.DefaultConformListen || s.keyDir != "/cfg/xaa/conform" {
+	if s.listen != conform.DefaultListen || s.keyDir != "/cfg/xaa/conform" {
 		t.Errorf("defaults: listen %q, key dir %q", s.listen, s.keyDir)
 	}
 	s.listen, s.keyDir = "127.0.0.1:0", t.TempDir()

@@ -9,6 +9,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/xaatools/xaa/flow/conform"
+
 	"github.com/xaatools/xaa/flow/config"
 
 	"github.com/xaatools/xaa/flow"
@@ -59,8 +61,8 @@ func runConform(ctx context.Context, args []string, io stdio) int {
 	var f conformFlags
 	fs := newFlagSet("conform", conformUsage, io.err)
 	fs.StringVar(&f.config, "config", "", "config file (default: $XAA_CONFIG, ./xaa.yaml, $XDG_CONFIG_HOME/xaa/config.yaml)")
-	fs.StringVar(&f.listen, "listen", flow.DefaultConformListen, "the IdP's address (its unused resource AS and API take the next two ports)")
-	fs.StringVar(&f.keyDir, "key-dir", flow.DefaultConformKeyDir(io.getenv), "keep the IdP's keys in `DIR`, so the AS under test trusts them run after run")
+	fs.StringVar(&f.listen, "listen", conform.DefaultListen, "the IdP's address (its unused resource AS and API take the next two ports)")
+	fs.StringVar(&f.keyDir, "key-dir", conform.DefaultKeyDir(io.getenv), "keep the IdP's keys in `DIR`, so the AS under test trusts them run after run")
 	fs.BoolVar(&f.json, "json", false, "print the scorecard as JSON on stdout")
 	fs.Var(&f.cases, "case", "run only this case `ID` (repeatable; the baseline always runs); see --list-cases")
 	fs.StringVar(&f.tokenEndpoint, "token-endpoint", "", "the AS's token endpoint `URL`, for an AS that publishes no metadata")
@@ -85,10 +87,10 @@ func runConform(ctx context.Context, args []string, io stdio) int {
 		fmt.Fprintln(io.err, "xaa:", err)
 		return exitUsage
 	}
-	if _, err := flow.SelectConformCases(f.cases); err != nil {
+	if _, err := conform.SelectCases(f.cases); err != nil {
 		return usageError(io.err, fmt.Errorf("--case: %w", err))
 	}
-	idps, err := flow.StartConformIdPs(ctx, playground.Options{Listen: f.listen, KeyDir: f.keyDir, Now: io.now})
+	idps, err := conform.StartIdPs(ctx, playground.Options{Listen: f.listen, KeyDir: f.keyDir, Now: io.now})
 	if err != nil {
 		fmt.Fprintln(io.err, "xaa conform:", err)
 		return exitUsage
@@ -98,7 +100,7 @@ func runConform(ctx context.Context, args []string, io stdio) int {
 		fmt.Fprintln(io.err, "xaa conform: warning:", w)
 	}
 
-	c := &flow.Conformer{Config: cfg, IdPs: idps, TokenEndpoint: f.tokenEndpoint,
+	c := &conform.Runner{Config: cfg, IdPs: idps, TokenEndpoint: f.tokenEndpoint,
 		Env: flow.Env{Now: io.now, RequestTimeout: f.timeout}}
 	out := newReportStyles(io.out, colourEnabled(io))
 	progress := newReportStyles(io.err, false)
@@ -115,7 +117,7 @@ func runConform(ctx context.Context, args []string, io stdio) int {
 		fmt.Fprint(io.out, report.ConformSetup(out, conf, opts))
 		fmt.Fprintln(io.out)
 	}
-	c.Progress = func(r *flow.CaseResult) { fmt.Fprintln(io.err, "xaa: "+report.ConformProgress(progress, r)) }
+	c.Progress = func(r *conform.CaseResult) { fmt.Fprintln(io.err, "xaa: "+report.ConformProgress(progress, r)) }
 	if err := c.RunCases(ctx, conf, f.cases); err != nil {
 		return usageError(io.err, err)
 	}
@@ -162,7 +164,7 @@ func conformConfig(f conformFlags, io stdio) (*config.Config, error) {
 func printConformCases(w io.Writer) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "CASE\tKIND\tRULE\tWHAT")
-	for _, c := range flow.ConformCases() {
+	for _, c := range conform.Cases() {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.ID, c.Kind, orDash(c.Rule), c.Title)
 	}
 	tw.Flush()

@@ -12,11 +12,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xaatools/xaa/flow/conform"
+
 	"github.com/xaatools/xaa/flow/wire"
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/flow/playground"
 )
 
@@ -187,7 +188,7 @@ func TestConformCommandUsage(t *testing.T) {
 	}
 	t.Run("every case listed", func(t *testing.T) {
 		r := runConformCmd(t, context.Background(), nil, "--list-cases")
-		for _, c := range flow.ConformCases() {
+		for _, c := range conform.Cases() {
 			if !strings.Contains(r.stdout, c.ID) {
 				t.Errorf("--list-cases lacks %s", c.ID)
 			}

@@ -5,9 +5,10 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/xaatools/xaa/flow/conform"
+
 	"github.com/xaatools/xaa/flow/wire"
 
-	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/inspect"
 )
 
@@ -29,7 +30,7 @@ type ConformOptions struct {
 
 // ConformSetup renders what the owner of the resource AS must configure
 // for `xaa conform`, and the AS as discovery found it.
-func ConformSetup(s Styles, conf *flow.Conformance, o ConformOptions) string {
+func ConformSetup(s Styles, conf *conform.Scorecard, o ConformOptions) string {
 	var b strings.Builder
 	w := &writer{b: &b, s: s, width: o.Width}
 	st := conf.Setup
@@ -77,7 +78,7 @@ func ConformSetup(s Styles, conf *flow.Conformance, o ConformOptions) string {
 // Conformance renders the scorecard of `xaa conform`: the verdict, one
 // line per case (strict rules, then policy probes), then the details of
 // every case that needs attention — or of every case when verbose.
-func Conformance(s Styles, conf *flow.Conformance, o ConformOptions) string {
+func Conformance(s Styles, conf *conform.Scorecard, o ConformOptions) string {
 	var b strings.Builder
 	w := &writer{b: &b, s: s, width: o.Width}
 	score := conf.Score()
@@ -89,11 +90,11 @@ func Conformance(s Styles, conf *flow.Conformance, o ConformOptions) string {
 		width = max(width, len(r.Case.ID))
 	}
 	sections := []struct {
-		kind        flow.CaseKind
+		kind        conform.CaseKind
 		title, note string
 	}{
-		{flow.CaseStrict, "Strict rules", strictSummary(s, score)},
-		{flow.CasePolicy, "Policy probes", s.Faint.Render("the draft leaves these to the resource app")},
+		{conform.CaseStrict, "Strict rules", strictSummary(s, score)},
+		{conform.CasePolicy, "Policy probes", s.Faint.Render("the draft leaves these to the resource app")},
 	}
 	if o.NoCaseList {
 		sections[1].note = fmt.Sprintf("%d of %d accepted", score.PolicyAccepted, score.Policy) + s.Faint.Render(" · the draft leaves these to the resource app")
@@ -104,7 +105,7 @@ func Conformance(s Styles, conf *flow.Conformance, o ConformOptions) string {
 			continue
 		}
 		for _, r := range conf.Results {
-			if r.Case.Kind == sec.kind || (sec.kind == flow.CaseStrict && r.Case.Kind == flow.CaseBaseline) {
+			if r.Case.Kind == sec.kind || (sec.kind == conform.CaseStrict && r.Case.Kind == conform.CaseBaseline) {
 				w.wrapped("  "+CaseLine(s, r, width)+"  ", caseSummary(s, r))
 			}
 		}
@@ -113,7 +114,7 @@ func Conformance(s Styles, conf *flow.Conformance, o ConformOptions) string {
 	if o.NoCaseList {
 		w.blank()
 	}
-	var shown []*flow.CaseResult
+	var shown []*conform.CaseResult
 	for _, r := range conf.Results {
 		if o.Verbose || needsAttention(r) {
 			shown = append(shown, r)
@@ -134,14 +135,14 @@ func Conformance(s Styles, conf *flow.Conformance, o ConformOptions) string {
 }
 
 // ConformVerdict is the one-line verdict of a run, with its glyph.
-func ConformVerdict(s Styles, score flow.ConformScore) string {
+func ConformVerdict(s Styles, score conform.Score) string {
 	switch score.Verdict {
 	case "pass":
 		return s.Pass.Render(fmt.Sprintf("✓ every broken ID-JAG rejected (%d strict rules), the valid one accepted", score.Strict))
 	case "vulnerable":
 		return s.Fail.Render(fmt.Sprintf("✗ vulnerable: %s accepted", plural(score.Vulnerable, "broken ID-JAG")))
 	}
-	if score.Baseline != flow.VerdictAccepted {
+	if score.Baseline != conform.VerdictAccepted {
 		return s.Warn.Render("! cannot judge: the valid ID-JAG was not accepted")
 	}
 	return s.Warn.Render(fmt.Sprintf("! cannot judge %s: no usable answer", plural(score.Inconclusive, "case")))
@@ -149,24 +150,24 @@ func ConformVerdict(s Styles, score flow.ConformScore) string {
 
 // CaseLine is a case's glyph and ID, the ID padded to width: the start of
 // its scorecard line, and the TUI's list entry.
-func CaseLine(s Styles, r *flow.CaseResult, width int) string {
+func CaseLine(s Styles, r *conform.CaseResult, width int) string {
 	return s.Glyph(r.Status()) + " " + pad(r.Case.ID, width)
 }
 
 // ConformProgress is the line printed as each case finishes.
-func ConformProgress(s Styles, r *flow.CaseResult) string {
+func ConformProgress(s Styles, r *conform.CaseResult) string {
 	return s.Glyph(r.Status()) + " " + r.Case.ID + ": " + r.Summary
 }
 
 // CaseReport renders one case in full, for the TUI's detail pane.
-func CaseReport(s Styles, r *flow.CaseResult, o ConformOptions) string {
+func CaseReport(s Styles, r *conform.CaseResult, o ConformOptions) string {
 	var b strings.Builder
 	o.Verbose = true
 	caseDetail(&writer{b: &b, s: s, width: o.Width}, r, o)
 	return b.String()
 }
 
-func strictSummary(s Styles, score flow.ConformScore) string {
+func strictSummary(s Styles, score conform.Score) string {
 	parts := []string{s.Pass.Render(fmt.Sprintf("%d of %d handled", score.Passed, score.Strict))}
 	if score.Vulnerable > 0 {
 		parts = append(parts, s.Fail.Render(fmt.Sprintf("%d vulnerable", score.Vulnerable)))
@@ -184,7 +185,7 @@ func strictSummary(s Styles, score flow.ConformScore) string {
 }
 
 // caseSummary is a case's title and verdict, coloured by its status.
-func caseSummary(s Styles, r *flow.CaseResult) string {
+func caseSummary(s Styles, r *conform.CaseResult) string {
 	summary := r.Summary
 	if r.Status() != inspect.StatusPass {
 		summary = s.Status(r.Status()).Render(summary)
@@ -193,13 +194,13 @@ func caseSummary(s Styles, r *flow.CaseResult) string {
 }
 
 // needsAttention: vulnerable, refused, inconclusive, or an unexpected error.
-func needsAttention(r *flow.CaseResult) bool {
+func needsAttention(r *conform.CaseResult) bool {
 	st := r.Status()
 	return st == inspect.StatusFail || st == inspect.StatusWarn
 }
 
 // caseDetail writes what a case sent, what came back and what it means.
-func caseDetail(w *writer, r *flow.CaseResult, o ConformOptions) {
+func caseDetail(w *writer, r *conform.CaseResult, o ConformOptions) {
 	s := w.s
 	w.wrapped(s.Glyph(r.Status())+" "+s.Title.Render(r.Case.ID)+" ", s.Faint.Render("— "+r.Case.Title))
 	field := func(label, text string) { w.wrapped("    "+s.Faint.Render(pad(label, 9)), text) }
@@ -209,10 +210,10 @@ func caseDetail(w *writer, r *flow.CaseResult, o ConformOptions) {
 	} else if r.Case.Spec != "" {
 		field("spec", s.Faint.Render(r.Case.Spec))
 	}
-	if r.Case.Risk != "" && r.Case.Kind != flow.CaseBaseline {
+	if r.Case.Risk != "" && r.Case.Kind != conform.CaseBaseline {
 		field("risk", r.Case.Risk)
 	}
-	if r.Case.Kind != flow.CaseBaseline && r.Verdict != flow.VerdictSkipped {
+	if r.Case.Kind != conform.CaseBaseline && r.Verdict != conform.VerdictSkipped {
 		field("expected", strings.Join(r.Case.ExpectedErrors, " or "))
 	}
 	if r.Sent != nil {
@@ -252,7 +253,7 @@ func caseExchange(w *writer, x *wire.Exchange, o ConformOptions, field func(stri
 
 // sent writes the token sent: shortened, its header, and the checks it
 // fails as inspect sees it (every check and the claims when verbose).
-func sent(w *writer, r *flow.CaseResult, o ConformOptions, field func(string, string)) {
+func sent(w *writer, r *conform.CaseResult, o ConformOptions, field func(string, string)) {
 	s := w.s
 	a := *r.Sent
 	a.Reveal = o.Reveal
@@ -281,7 +282,7 @@ func sent(w *writer, r *flow.CaseResult, o ConformOptions, field func(string, st
 }
 
 // answer writes what the AS answered: its error, or the token it issued.
-func answer(w *writer, r *flow.CaseResult, o ConformOptions, field func(string, string)) {
+func answer(w *writer, r *conform.CaseResult, o ConformOptions, field func(string, string)) {
 	s := w.s
 	var oe *wire.OAuthError
 	switch {
@@ -306,7 +307,7 @@ func answer(w *writer, r *flow.CaseResult, o ConformOptions, field func(string, 
 	case r.Err != nil:
 		field("got", text(r.Err.Error(), o.Reveal))
 	}
-	if ex := r.Explanation; ex != nil && (r.Verdict == flow.VerdictInconclusive || r.Verdict == flow.VerdictRefused) {
+	if ex := r.Explanation; ex != nil && (r.Verdict == conform.VerdictInconclusive || r.Verdict == conform.VerdictRefused) {
 		field("means", ex.Meaning)
 		field("fix", s.Title.Render(ex.Fix))
 	}

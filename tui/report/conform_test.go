@@ -7,20 +7,21 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xaatools/xaa/flow/conform"
+
 	"github.com/xaatools/xaa/flow/config"
 
 	"github.com/charmbracelet/lipgloss"
 
-	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/flow/playground"
 	"github.com/xaatools/xaa/tui/report"
 )
 
 // conformance runs the scorecard against the playground's own resource AS
 // with the given faults, and returns it with the config's client secret.
-func conformance(t *testing.T, faults ...string) (*flow.Conformance, string) {
+func conformance(t *testing.T, faults ...string) (*conform.Scorecard, string) {
 	t.Helper()
-	idps, err := flow.StartConformIdPs(context.Background(), playground.Options{Listen: "127.0.0.1:0", Faults: faults})
+	idps, err := conform.StartIdPs(context.Background(), playground.Options{Listen: "127.0.0.1:0", Faults: faults})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +38,7 @@ func conformance(t *testing.T, faults ...string) (*flow.Conformance, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	conf, err := (&flow.Conformer{Config: cfg, IdPs: idps}).Run(context.Background(), nil)
+	conf, err := (&conform.Runner{Config: cfg, IdPs: idps}).Run(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package flow
+package conform
 
 import (
 	"time"
@@ -8,28 +8,28 @@ import (
 	"github.com/xaatools/xaa/inspect"
 )
 
-// ConformanceJSON is the stable JSON shape of `xaa conform --json`.
-type ConformanceJSON struct {
-	OK         bool              `json:"ok"`
-	Score      ConformScore      `json:"score"`
-	Started    time.Time         `json:"started"`
-	DurationMS float64           `json:"duration_ms"`
-	Setup      ConformSetup      `json:"setup"`
-	ResourceAS ConformTargetJSON `json:"resource_as"`
-	Cases      []CaseJSON        `json:"cases"`
+// ScorecardJSON is the stable JSON shape of `xaa conform --json`.
+type ScorecardJSON struct {
+	OK         bool       `json:"ok"`
+	Score      Score      `json:"score"`
+	Started    time.Time  `json:"started"`
+	DurationMS float64    `json:"duration_ms"`
+	Setup      Setup      `json:"setup"`
+	ResourceAS TargetJSON `json:"resource_as"`
+	Cases      []CaseJSON `json:"cases"`
 }
 
-// ConformTargetJSON is the AS under test in ConformanceJSON.
-type ConformTargetJSON struct {
-	ConformTarget
+// TargetJSON is the AS under test in ScorecardJSON.
+type TargetJSON struct {
+	Target
 	Exchanges []wire.ExchangeJSON `json:"exchanges"`
 	Error     *explain.ErrorJSON  `json:"error,omitempty"`
 }
 
-// CaseJSON is one case in ConformanceJSON.
+// CaseJSON is one case in ScorecardJSON.
 type CaseJSON struct {
-	ConformCase
-	Verdict ConformVerdict `json:"verdict"`
+	Case
+	Verdict Verdict `json:"verdict"`
 	// Status is the verdict as a check status (pass, warn, fail, skip).
 	Status          inspect.Status      `json:"status"`
 	Summary         string              `json:"summary"`
@@ -45,13 +45,13 @@ type CaseJSON struct {
 	DurationMS      float64             `json:"duration_ms"`
 }
 
-// JSON returns the run in the shape of ConformanceJSON: secrets were
+// JSON returns the run in the shape of ScorecardJSON: secrets were
 // redacted when recorded, and tokens are shortened (and left out of token
 // objects) unless reveal is set.
-func (c *Conformance) JSON(reveal bool) ConformanceJSON {
-	out := ConformanceJSON{OK: c.OK(), Score: c.Score(), Started: c.Started.UTC(), DurationMS: wire.DurationMS(c.Duration),
+func (c *Scorecard) JSON(reveal bool) ScorecardJSON {
+	out := ScorecardJSON{OK: c.OK(), Score: c.Score(), Started: c.Started.UTC(), DurationMS: wire.DurationMS(c.Duration),
 		Setup: c.Setup, Cases: []CaseJSON{},
-		ResourceAS: ConformTargetJSON{ConformTarget: c.Target, Exchanges: exchangesJSON(c.Target.Exchanges, reveal)}}
+		ResourceAS: TargetJSON{Target: c.Target, Exchanges: exchangesJSON(c.Target.Exchanges, reveal)}}
 	if c.Target.Err != nil {
 		out.ResourceAS.Error = explain.NewErrorJSON(c.Target.Err, c.Target.Explanation, reveal)
 	}
@@ -63,7 +63,7 @@ func (c *Conformance) JSON(reveal bool) ConformanceJSON {
 
 // JSON returns one case in the shape of CaseJSON.
 func (r *CaseResult) JSON(reveal bool) CaseJSON {
-	j := CaseJSON{ConformCase: r.Case, Verdict: r.Verdict, Status: r.Status(), Summary: wire.DisplayText(r.Summary, reveal),
+	j := CaseJSON{Case: r.Case, Verdict: r.Verdict, Status: r.Status(), Summary: wire.DisplayText(r.Summary, reveal),
 		UnexpectedError: r.UnexpectedError, Scope: r.Scope, Withheld: r.Withheld, GrantedScope: r.GrantedScope,
 		Exchanges: exchangesJSON(r.Exchanges, reveal), DurationMS: wire.DurationMS(r.Duration)}
 	for _, a := range []*inspect.Analysis{r.Sent, r.AccessToken} {

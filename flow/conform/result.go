@@ -1,4 +1,4 @@
-package flow
+package conform
 
 import (
 	"context"
@@ -8,13 +8,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/flow/explain"
 	"github.com/xaatools/xaa/flow/wire"
 	"github.com/xaatools/xaa/inspect"
 )
 
-// ConformVerdict is the outcome of one conformance case.
-type ConformVerdict int
+// Verdict is the outcome of one conformance case.
+type Verdict int
 
 // The verdicts. Accepted is right for the baseline, a policy choice for a
 // probe, and harmless for a scope case that granted nothing the ID-JAG
@@ -23,7 +24,7 @@ type ConformVerdict int
 // Inconclusive means no usable answer came back (down, slow, garbage, a
 // server error); Skipped means the config cannot express the case.
 const (
-	VerdictAccepted ConformVerdict = iota
+	VerdictAccepted Verdict = iota
 	VerdictRejected
 	VerdictVulnerable
 	VerdictRefused
@@ -32,7 +33,7 @@ const (
 )
 
 // String returns the identifier used in JSON.
-func (v ConformVerdict) String() string {
+func (v Verdict) String() string {
 	switch v {
 	case VerdictAccepted:
 		return "accepted"
@@ -49,13 +50,13 @@ func (v ConformVerdict) String() string {
 }
 
 // MarshalText encodes the verdict as its identifier.
-func (v ConformVerdict) MarshalText() ([]byte, error) { return []byte(v.String()), nil }
+func (v Verdict) MarshalText() ([]byte, error) { return []byte(v.String()), nil }
 
 // CaseResult is one case as it ran: what was sent, what came back, and the
 // verdict.
 type CaseResult struct {
-	Case    ConformCase
-	Verdict ConformVerdict
+	Case    Case
+	Verdict Verdict
 	// Summary is the verdict in one line ("rejected: invalid_grant").
 	Summary string
 	// UnexpectedError is set when the token was rejected, but not with one
@@ -150,7 +151,7 @@ func (r *CaseResult) judge(tr *wire.TokenResponse, err error, now time.Time) {
 // judgeRefusal sets the verdict when no token came back.
 func (r *CaseResult) judgeRefusal(err error) {
 	r.Err = err
-	r.Explanation = explain.Error(StepJWTBearer, err)
+	r.Explanation = explain.Error(flow.StepJWTBearer, err)
 	var oe *wire.OAuthError
 	var fe *wire.FetchError
 	switch {
@@ -193,15 +194,15 @@ func (r *CaseResult) refused(code string, status int) {
 	}
 }
 
-// ConformScore is the summary of a run.
-type ConformScore struct {
+// Score is the summary of a run.
+type Score struct {
 	// Verdict is "pass" (the baseline accepted, no broken ID-JAG accepted,
 	// every case answered), "vulnerable" (a broken ID-JAG was accepted) or
 	// "inconclusive" (the baseline was refused, or a case got no usable
 	// answer).
 	Verdict string `json:"verdict"`
 	// Baseline is the baseline's verdict.
-	Baseline ConformVerdict `json:"baseline"`
+	Baseline Verdict `json:"baseline"`
 	// Strict counts the strict cases; Passed those handled right (rejected,
 	// or a scope case that granted nothing withheld), UnexpectedErrors the
 	// rejections with another error than expected.
@@ -218,8 +219,8 @@ type ConformScore struct {
 }
 
 // Score sums up the results.
-func (c *Conformance) Score() ConformScore {
-	s := ConformScore{Baseline: VerdictInconclusive}
+func (c *Scorecard) Score() Score {
+	s := Score{Baseline: VerdictInconclusive}
 	for _, r := range c.Results {
 		switch r.Case.Kind {
 		case CaseBaseline:
@@ -260,10 +261,10 @@ func (c *Conformance) Score() ConformScore {
 
 // OK reports whether the AS passed: the baseline accepted, every broken
 // ID-JAG rejected, every case answered.
-func (c *Conformance) OK() bool { return c.Score().Verdict == "pass" }
+func (c *Scorecard) OK() bool { return c.Score().Verdict == "pass" }
 
 // Result returns the result of the case with the given ID, or nil.
-func (c *Conformance) Result(id string) *CaseResult {
+func (c *Scorecard) Result(id string) *CaseResult {
 	for _, r := range c.Results {
 		if r.Case.ID == id {
 			return r

@@ -1,4 +1,4 @@
-package flow
+package conform
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/flow/config"
 	"github.com/xaatools/xaa/flow/explain"
 	"github.com/xaatools/xaa/flow/wire"
@@ -19,14 +20,14 @@ import (
 	"github.com/xaatools/xaa/inspect"
 )
 
-// DefaultConformListen is where the trusted conformance IdP listens unless
+// DefaultListen is where the trusted conformance IdP listens unless
 // told: apart from `xaa playground`'s ports (9400–9402), so both can run.
-const DefaultConformListen = "127.0.0.1:9410"
+const DefaultListen = "127.0.0.1:9410"
 
-// DefaultConformKeyDir is where the trusted conformance IdP keeps its keys:
+// DefaultKeyDir is where the trusted conformance IdP keeps its keys:
 // $XDG_CONFIG_HOME/xaa/conform, else ~/.config/xaa/conform; "" (fresh keys
 // every run) when neither is known.
-func DefaultConformKeyDir(getenv func(string) string) string {
+func DefaultKeyDir(getenv func(string) string) string {
 	if xdg := getenv("XDG_CONFIG_HOME"); xdg != "" {
 		return filepath.Join(xdg, "xaa", "conform")
 	}
@@ -36,24 +37,24 @@ func DefaultConformKeyDir(getenv func(string) string) string {
 	return ""
 }
 
-// ConformIdPs are the two IdPs a conformance run mints with, both embedded
+// IdPs are the two IdPs a conformance run mints with, both embedded
 // playgrounds: Trusted is the IdP the resource AS under test is configured
 // to trust (a stable address and keys kept in a directory, so the owner
 // configures it once); Untrusted is a second IdP, with its own issuer and
 // keys, that the AS must refuse.
-type ConformIdPs struct {
+type IdPs struct {
 	Trusted   *playground.Playground
 	Untrusted *playground.Playground
 	// borrowed is set when Trusted was running before: Close leaves it.
 	borrowed bool
 }
 
-// StartConformIdPs starts the trusted IdP with o (its Listen and KeyDir
+// StartIdPs starts the trusted IdP with o (its Listen and KeyDir
 // make it stable across runs) and the untrusted one on free ports of the
 // same host, with keys that live only as long as the run. Faults in o
 // apply to the trusted playground only; they switch off rules of its own
 // resource AS, which is how the scorecard tests itself.
-func StartConformIdPs(ctx context.Context, o playground.Options) (*ConformIdPs, error) {
+func StartIdPs(ctx context.Context, o playground.Options) (*IdPs, error) {
 	trusted, err := playground.Start(ctx, o)
 	if err != nil {
 		return nil, err
@@ -70,11 +71,11 @@ func StartConformIdPs(ctx context.Context, o playground.Options) (*ConformIdPs, 
 	return idps, nil
 }
 
-// ConformIdPsFor uses a playground that is already running as the trusted
+// IdPsFor uses a playground that is already running as the trusted
 // IdP — the terminal UI's built-in playground, whose own resource AS
 // trusts it — and starts only the untrusted one; Close leaves the trusted
 // playground running.
-func ConformIdPsFor(ctx context.Context, trusted *playground.Playground) (*ConformIdPs, error) {
+func IdPsFor(ctx context.Context, trusted *playground.Playground) (*IdPs, error) {
 	idps, err := startUntrusted(ctx, trusted, "127.0.0.1", nil)
 	if err != nil {
 		return nil, err
@@ -85,25 +86,25 @@ func ConformIdPsFor(ctx context.Context, trusted *playground.Playground) (*Confo
 
 // startUntrusted starts the untrusted IdP on free ports of host, with keys
 // that live only as long as the run.
-func startUntrusted(ctx context.Context, trusted *playground.Playground, host string, now func() time.Time) (*ConformIdPs, error) {
+func startUntrusted(ctx context.Context, trusted *playground.Playground, host string, now func() time.Time) (*IdPs, error) {
 	untrusted, err := playground.Start(ctx, playground.Options{Listen: net.JoinHostPort(host, "0"), Now: now})
 	if err != nil {
 		return nil, fmt.Errorf("starting the untrusted IdP: %w", err)
 	}
-	return &ConformIdPs{Trusted: trusted, Untrusted: untrusted}, nil
+	return &IdPs{Trusted: trusted, Untrusted: untrusted}, nil
 }
 
 // Close stops the IdPs this package started.
-func (c *ConformIdPs) Close() error {
+func (c *IdPs) Close() error {
 	if c.borrowed {
 		return c.Untrusted.Close()
 	}
 	return errors.Join(c.Trusted.Close(), c.Untrusted.Close())
 }
 
-// ConformSetup is what the owner of the resource AS under test must
+// Setup is what the owner of the resource AS under test must
 // configure before the scorecard means anything.
-type ConformSetup struct {
+type Setup struct {
 	// Issuer is the IdP issuer to trust, and JWKSURI where its keys are.
 	Issuer  string `json:"issuer"`
 	JWKSURI string `json:"jwks_uri"`
@@ -126,8 +127,8 @@ type ConformSetup struct {
 	UntrustedIssuer string `json:"untrusted_issuer"`
 }
 
-// ConformTarget is the resource AS under test, as discovery found it.
-type ConformTarget struct {
+// Target is the resource AS under test, as discovery found it.
+type Target struct {
 	Issuer        string `json:"issuer"`
 	TokenEndpoint string `json:"token_endpoint"`
 	ClientID      string `json:"client_id"`
@@ -144,13 +145,13 @@ type ConformTarget struct {
 	Notes []string `json:"notes,omitempty"`
 }
 
-// Conformer runs the conformance cases against one resource AS: the
+// Runner runs the conformance cases against one resource AS: the
 // resource_as section of Config (issuer, client and its authentication,
 // scopes) and the resource id, with ID-JAGs minted by IdPs.
-type Conformer struct {
+type Runner struct {
 	Config *config.Config
-	Env    Env
-	IdPs   *ConformIdPs
+	Env    flow.Env
+	IdPs   *IdPs
 	// TokenEndpoint, when set, is used instead of the one discovery finds
 	// (for an AS that publishes no metadata).
 	TokenEndpoint string
@@ -158,11 +159,11 @@ type Conformer struct {
 	Progress func(*CaseResult)
 }
 
-// Conformance is the record of one run: the setup it needs, the AS it
+// Scorecard is the record of one run: the setup it needs, the AS it
 // talked to, and one result per case.
-type Conformance struct {
-	Setup    ConformSetup
-	Target   ConformTarget
+type Scorecard struct {
+	Setup    Setup
+	Target   Target
 	Results  []*CaseResult
 	Started  time.Time
 	Duration time.Duration
@@ -172,12 +173,12 @@ type Conformance struct {
 
 // Prepare finds what the run needs before any case: the trusted IdP's
 // issuer and JWKS (the setup to print) and the AS's token endpoint. A
-// failure is recorded in the Conformance (Target.Err, or a setup that
+// failure is recorded in the Scorecard (Target.Err, or a setup that
 // lacks the JWKS) and every case then reports it.
-func (c *Conformer) Prepare(ctx context.Context) *Conformance {
-	conf := &Conformance{Started: c.Env.Time()}
+func (c *Runner) Prepare(ctx context.Context) *Scorecard {
+	conf := &Scorecard{Started: c.Env.Time()}
 	as := c.Config.ResourceAS
-	conf.Setup = ConformSetup{
+	conf.Setup = Setup{
 		Issuer: c.IdPs.Trusted.IdPURL(), Algorithms: slices.Clone(conformAlgorithms),
 		ClientID: as.ClientID, Audience: as.Issuer,
 		Resource: c.Config.Resource.ID, Scopes: as.Scopes,
@@ -201,9 +202,9 @@ func (c *Conformer) Prepare(ctx context.Context) *Conformance {
 // discoverTarget fetches the AS's metadata (RFC 8414, then OIDC) unless the
 // token endpoint was given, and notes what the metadata says about the
 // ID-JAG profile (draft §7.2).
-func (c *Conformer) discoverTarget(ctx context.Context) ConformTarget {
+func (c *Runner) discoverTarget(ctx context.Context) Target {
 	as := c.Config.ResourceAS
-	t := ConformTarget{Issuer: as.Issuer, ClientID: as.ClientID, AuthMethod: as.Method(), TokenEndpoint: c.TokenEndpoint}
+	t := Target{Issuer: as.Issuer, ClientID: as.ClientID, AuthMethod: as.Method(), TokenEndpoint: c.TokenEndpoint}
 	if t.TokenEndpoint != "" {
 		t.Notes = append(t.Notes, "token endpoint given with --token-endpoint; the AS's metadata was not fetched")
 		return t
@@ -212,7 +213,7 @@ func (c *Conformer) discoverTarget(ctx context.Context) ConformTarget {
 	md, err := client.DiscoverAS(ctx, as.Issuer)
 	t.Exchanges, t.Metadata = client.Exchanges(), md
 	if err != nil && !errors.Is(err, wire.ErrMetadataIssuer) {
-		t.Err, t.Explanation = err, explain.Error(StepDiscovery, err)
+		t.Err, t.Explanation = err, explain.Error(flow.StepDiscovery, err)
 		return t
 	}
 	if err != nil {
@@ -238,9 +239,9 @@ func (c *Conformer) discoverTarget(ctx context.Context) ConformTarget {
 
 // Run prepares, then runs the baseline and the cases named by ids (every
 // case when ids is empty), in catalogue order. The error is for unknown
-// case IDs only: whatever the AS does is in the Conformance.
-func (c *Conformer) Run(ctx context.Context, ids []string) (*Conformance, error) {
-	if _, err := SelectConformCases(ids); err != nil {
+// case IDs only: whatever the AS does is in the Scorecard.
+func (c *Runner) Run(ctx context.Context, ids []string) (*Scorecard, error) {
+	if _, err := SelectCases(ids); err != nil {
 		return nil, err
 	}
 	conf := c.Prepare(ctx)
@@ -248,11 +249,11 @@ func (c *Conformer) Run(ctx context.Context, ids []string) (*Conformance, error)
 }
 
 // RunCases runs the baseline and the cases named by ids (every case when
-// ids is empty) on a prepared Conformance, appending their results, and
+// ids is empty) on a prepared Scorecard, appending their results, and
 // sets its duration; it stops when ctx ends (an interrupt). The error is
 // for unknown case IDs only.
-func (c *Conformer) RunCases(ctx context.Context, conf *Conformance, ids []string) error {
-	cases, err := SelectConformCases(ids)
+func (c *Runner) RunCases(ctx context.Context, conf *Scorecard, ids []string) error {
+	cases, err := SelectCases(ids)
 	if err != nil {
 		return err
 	}
@@ -270,13 +271,13 @@ func (c *Conformer) RunCases(ctx context.Context, conf *Conformance, ids []strin
 	return nil
 }
 
-// SelectConformCases returns the baseline and the cases named by ids, in
+// SelectCases returns the baseline and the cases named by ids, in
 // catalogue order; every case when ids is empty. An unknown ID is an error
 // that lists the known ones.
-func SelectConformCases(ids []string) ([]ConformCase, error) {
-	var out []ConformCase
+func SelectCases(ids []string) ([]Case, error) {
+	var out []Case
 	for _, id := range ids {
-		if !slices.ContainsFunc(conformCases, func(c ConformCase) bool { return c.ID == id }) {
+		if !slices.ContainsFunc(conformCases, func(c Case) bool { return c.ID == id }) {
 			names := make([]string, len(conformCases))
 			for i, c := range conformCases {
 				names[i] = c.ID
@@ -296,7 +297,7 @@ func SelectConformCases(ids []string) ([]ConformCase, error) {
 // (twice for a replay) authenticated as the configured client, and judges
 // the answer. It always returns a result: a network failure, a timeout or a
 // garbage answer make it inconclusive, never an error.
-func (c *Conformer) RunCase(ctx context.Context, conf *Conformance, cc ConformCase) *CaseResult {
+func (c *Runner) RunCase(ctx context.Context, conf *Scorecard, cc Case) *CaseResult {
 	r := &CaseResult{Case: cc, Started: c.Env.Time()}
 	defer func() { r.Duration = c.Env.Time().Sub(r.Started) }()
 	if conf.Target.TokenEndpoint == "" {
@@ -341,7 +342,7 @@ func (c *Conformer) RunCase(ctx context.Context, conf *Conformance, cc ConformCa
 // analyzeSent decodes the token sent and checks it the way the AS should:
 // the trusted IdP's keys and issuer, the AS's issuer as audience, the
 // configured client, resource and the scope requested.
-func (c *Conformer) analyzeSent(conf *Conformance, req caseRequest) *inspect.Analysis {
+func (c *Runner) analyzeSent(conf *Scorecard, req caseRequest) *inspect.Analysis {
 	t, err := inspect.Decode(req.assertion)
 	if err != nil {
 		return nil

@@ -1,4 +1,4 @@
-package flow
+package conform
 
 import (
 	"encoding/base64"
@@ -66,9 +66,9 @@ const (
 	draftAS = draft + " §4.4.1"
 )
 
-// ConformCase is one ID-JAG sent to the resource AS under test: valid, or
+// Case is one ID-JAG sent to the resource AS under test: valid, or
 // breaking exactly one rule of the draft (§3.1, §4.4.1).
-type ConformCase struct {
+type Case struct {
 	// ID is stable ("alg_none"); --case selects cases by it.
 	ID string `json:"id"`
 	// Title says what is wrong with the token, in a few words.
@@ -93,7 +93,7 @@ type ConformCase struct {
 
 // caseInput is what a case builds its token from.
 type caseInput struct {
-	idps          *ConformIdPs
+	idps          *IdPs
 	cfg           *config.Config
 	tokenEndpoint string
 }
@@ -112,11 +112,11 @@ type caseRequest struct {
 	skip string
 }
 
-// ConformCases returns every case, baseline first, in the order the
+// Cases returns every case, baseline first, in the order the
 // resource AS applies its rules (draft §4.4.1), then the policy probes.
-func ConformCases() []ConformCase { return slices.Clone(conformCases) }
+func Cases() []Case { return slices.Clone(conformCases) }
 
-var conformCases = withExpectedErrors([]ConformCase{
+var conformCases = withExpectedErrors([]Case{
 	{ID: "baseline", Title: "valid ID-JAG (baseline)", Kind: CaseBaseline, Spec: draft + " §3.1, §4.4",
 		Risk:  "none: it must be accepted, or the rejections below prove nothing",
 		build: func(in *caseInput) (caseRequest, error) { return in.mint(nil) }},
@@ -250,7 +250,7 @@ var conformCases = withExpectedErrors([]ConformCase{
 // withExpectedErrors fills in invalid_grant, the error the draft uses for
 // every ID-JAG validation failure (§4.4.1 via RFC 7523 §3.1), where a case
 // names no other.
-func withExpectedErrors(cases []ConformCase) []ConformCase {
+func withExpectedErrors(cases []Case) []Case {
 	for i := range cases {
 		if cases[i].Kind != CaseBaseline && len(cases[i].ExpectedErrors) == 0 {
 			cases[i].ExpectedErrors = []string{"invalid_grant"}

@@ -1,4 +1,4 @@
-package flow_test
+package conform_test
 
 import (
 	"context"
@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xaatools/xaa/flow/conform"
 
 	"github.com/xaatools/xaa/flow/flowtest"
 	"github.com/xaatools/xaa/flow/wire"
@@ -27,9 +29,9 @@ import (
 // conformEnv is a pair of conformance IdPs and a conformer pointed at the
 // trusted playground's own resource AS, which trusts its embedded IdP.
 type conformEnv struct {
-	idps *flow.ConformIdPs
+	idps *conform.IdPs
 	cfg  *config.Config
-	c    *flow.Conformer
+	c    *conform.Runner
 }
 
 // startConform starts the IdPs with the given faults on the trusted
@@ -37,7 +39,7 @@ type conformEnv struct {
 // the trusted keys across starts (so tests need not generate them again).
 func startConform(t testing.TB, keyDir string, faults ...string) *conformEnv {
 	t.Helper()
-	idps, err := flow.StartConformIdPs(context.Background(), playground.Options{Listen: "127.0.0.1:0", KeyDir: keyDir, Faults: faults})
+	idps, err := conform.StartIdPs(context.Background(), playground.Options{Listen: "127.0.0.1:0", KeyDir: keyDir, Faults: faults})
 	if err != nil {
 		t.Fatalf("StartConformIdPs: %v", err)
 	}
@@ -47,10 +49,10 @@ func startConform(t testing.TB, keyDir string, faults ...string) *conformEnv {
 		t.Fatal(err)
 	}
 	cfg := flowtest.LoadConfig(t, path)
-	return &conformEnv{idps: idps, cfg: cfg, c: &flow.Conformer{Config: cfg, IdPs: idps}}
+	return &conformEnv{idps: idps, cfg: cfg, c: &conform.Runner{Config: cfg, IdPs: idps}}
 }
 
-func (e *conformEnv) run(t testing.TB, ids ...string) *flow.Conformance {
+func (e *conformEnv) run(t testing.TB, ids ...string) *conform.Scorecard {
 	t.Helper()
 	conf, err := e.c.Run(context.Background(), ids)
 	if err != nil {
@@ -60,7 +62,7 @@ func (e *conformEnv) run(t testing.TB, ids ...string) *flow.Conformance {
 }
 
 // verdicts maps case IDs to verdicts.
-func verdicts(conf *flow.Conformance) map[string]string {
+func verdicts(conf *conform.Scorecard) map[string]string {
 	out := map[string]string{}
 	for _, r := range conf.Results {
 		out[r.Case.ID] = r.Verdict.String()
@@ -69,7 +71,7 @@ func verdicts(conf *flow.Conformance) map[string]string {
 }
 
 // describe lists every result, for failure messages.
-func describe(conf *flow.Conformance) string {
+func describe(conf *conform.Scorecard) string {
 	var b strings.Builder
 	for _, r := range conf.Results {
 		b.WriteString("\n  " + r.Case.ID + ": " + r.Verdict.String() + " — " + r.Summary)
@@ -87,14 +89,14 @@ func describe(conf *flow.Conformance) string {
 func TestConformPlayground(t *testing.T) {
 	e := startConform(t, "")
 	conf := e.run(t)
-	if len(conf.Results) != len(flow.ConformCases()) {
-		t.Fatalf("got %d results, want one per case (%d)", len(conf.Results), len(flow.ConformCases()))
+	if len(conf.Results) != len(conform.Cases()) {
+		t.Fatalf("got %d results, want one per case (%d)", len(conf.Results), len(conform.Cases()))
 	}
 	for _, r := range conf.Results {
 		t.Run(r.Case.ID, func(t *testing.T) {
-			want := flow.VerdictRejected
-			if r.Case.Kind == flow.CaseBaseline {
-				want = flow.VerdictAccepted
+			want := conform.VerdictRejected
+			if r.Case.Kind == conform.CaseBaseline {
+				want = conform.VerdictAccepted
 			}
 			if r.Verdict != want || r.UnexpectedError {
 				t.Fatalf("got %s (%s), want %s with an expected error", r.Verdict, r.Summary, want)
@@ -103,14 +105,14 @@ func TestConformPlayground(t *testing.T) {
 				t.Fatal("no decoded token for what was sent")
 			}
 			switch r.Case.Kind {
-			case flow.CaseBaseline:
+			case conform.CaseBaseline:
 				if failed, bad := r.Sent.Checks.FirstFailure(); bad {
 					t.Errorf("the baseline fails %s (%s): it must be a valid ID-JAG", failed.ID, failed.Actual)
 				}
 				if r.AccessToken == nil || !strings.Contains(r.GrantedScope, "todos.read") {
 					t.Errorf("got access token %v, granted %q; want a decoded access token granting todos.read", r.AccessToken != nil, r.GrantedScope)
 				}
-			case flow.CaseStrict:
+			case conform.CaseStrict:
 				if r.Case.ID == "replayed_jti" {
 					break // a valid token, sent twice
 				}
@@ -124,7 +126,7 @@ func TestConformPlayground(t *testing.T) {
 		})
 	}
 	score := conf.Score()
-	if !conf.OK() || score.Vulnerable != 0 || score.Passed != score.Strict || score.Baseline != flow.VerdictAccepted {
+	if !conf.OK() || score.Vulnerable != 0 || score.Passed != score.Strict || score.Baseline != conform.VerdictAccepted {
 		t.Errorf("score %+v, OK %v; want a pass with every strict case handled", score, conf.OK())
 	}
 	if conf.Setup.JWKSURI == "" || conf.Setup.Subject != "usr_alice" || conf.Setup.UnknownSubject != "usr_dave" {
@@ -344,7 +346,7 @@ func TestConformCredulousAS(t *testing.T) {
 				switch {
 				case c.scopeIDs[r.Case.ID] != "":
 					want = c.scopeIDs[r.Case.ID]
-				case r.Case.Kind != flow.CaseStrict:
+				case r.Case.Kind != conform.CaseStrict:
 					want = "accepted"
 				}
 				if r.Verdict.String() != want {
@@ -401,7 +403,7 @@ func TestConformJSONRedacted(t *testing.T) {
 // TestSelectConformCases: the baseline always runs first; an unknown case
 // is refused with the list of cases.
 func TestSelectConformCases(t *testing.T) {
-	got, err := flow.SelectConformCases([]string{"expired", "alg_none"})
+	got, err := conform.SelectCases([]string{"expired", "alg_none"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -412,16 +414,16 @@ func TestSelectConformCases(t *testing.T) {
 	if diff := cmp.Diff(ids, []string{"baseline", "alg_none", "expired"}); diff != "" {
 		t.Errorf("selected (-got +want):\n%s", diff)
 	}
-	if _, err := flow.SelectConformCases([]string{"alg-none"}); err == nil || !strings.Contains(err.Error(), "alg_none") {
+	if _, err := conform.SelectCases([]string{"alg-none"}); err == nil || !strings.Contains(err.Error(), "alg_none") {
 		t.Errorf("got %v, want an error listing alg_none", err)
 	}
-	all, _ := flow.SelectConformCases(nil)
-	if len(all) != len(flow.ConformCases()) {
-		t.Errorf("no IDs selected %d cases, want all %d", len(all), len(flow.ConformCases()))
+	all, _ := conform.SelectCases(nil)
+	if len(all) != len(conform.Cases()) {
+		t.Errorf("no IDs selected %d cases, want all %d", len(all), len(conform.Cases()))
 	}
 	seen := map[string]bool{}
 	for _, c := range all {
-		if seen[c.ID] || c.Title == "" || c.Risk == "" || (c.Kind != flow.CaseBaseline && (c.Rule == "" || c.Spec == "" || len(c.ExpectedErrors) == 0)) {
+		if seen[c.ID] || c.Title == "" || c.Risk == "" || (c.Kind != conform.CaseBaseline && (c.Rule == "" || c.Spec == "" || len(c.ExpectedErrors) == 0)) {
 			t.Errorf("case %+v: duplicate, or lacks a title, risk, rule, spec or expected error", c)
 		}
 		seen[c.ID] = true
@@ -484,7 +486,7 @@ func TestConformIdPsFor(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer p.Close()
-	idps, err := flow.ConformIdPsFor(ctx, p)
+	idps, err := conform.IdPsFor(ctx, p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -492,7 +494,7 @@ func TestConformIdPsFor(t *testing.T) {
 	if err := p.WriteConfig(path); err != nil {
 		t.Fatal(err)
 	}
-	conf, err := (&flow.Conformer{Config: flowtest.LoadConfig(t, path), IdPs: idps}).Run(ctx, []string{"untrusted_issuer"})
+	conf, err := (&conform.Runner{Config: flowtest.LoadConfig(t, path), IdPs: idps}).Run(ctx, []string{"untrusted_issuer"})
 	if err != nil || !conf.OK() {
 		t.Fatalf("run on a borrowed playground: %v %+v%s", err, conf.Score(), describe(conf))
 	}
@@ -513,7 +515,7 @@ func TestConformIdPsFor(t *testing.T) {
 func TestConformInterrupted(t *testing.T) {
 	e := startConform(t, t.TempDir())
 	ctx, cancel := context.WithCancel(context.Background())
-	e.c.Progress = func(r *flow.CaseResult) {
+	e.c.Progress = func(r *conform.CaseResult) {
 		if r.Case.ID == "alg_none" {
 			cancel()
 		}
@@ -524,7 +526,7 @@ func TestConformInterrupted(t *testing.T) {
 		t.Fatal(err)
 	}
 	last := conf.Results[len(conf.Results)-1]
-	if last.Case.ID != "alg_none" || len(conf.Results) == len(flow.ConformCases()) {
+	if last.Case.ID != "alg_none" || len(conf.Results) == len(conform.Cases()) {
 		t.Errorf("the run went on after the interrupt: %d results, the last %s", len(conf.Results), last.Case.ID)
 	}
 }

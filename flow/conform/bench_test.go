@@ -1,4 +1,4 @@
-package flow_test
+package conform_test
 
 import (
 	"context"
