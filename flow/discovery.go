@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -153,32 +152,13 @@ func keysCheck(st *Step, id, title string, md *wire.Metadata, keys *wire.JWKS, e
 		st.check(id, bad, title, "a JWKS at "+md.JWKSURI, "not usable", err.Error(), "RFC 7517 §5")
 		return false
 	}
-	usable := 0
-	for _, k := range keys.Keys.Keys {
-		if k.Usable() {
-			usable++
-		}
+	c := inspect.CheckKeySet(keys.Keys, keys.URL)
+	c.ID, c.Title = id, title
+	if c.Status == inspect.StatusFail {
+		c.Status = bad
 	}
-	if usable == 0 {
-		st.check(id, bad, title, "at least one usable public key", keys.Keys.Summary(), "the key set holds no key xaa can verify with", "RFC 7517 §5")
-		return false
-	}
-	st.check(id, inspect.StatusPass, title, "at least one usable public key", keys.Keys.Summary()+" at "+keys.URL, "", "RFC 7517 §5")
-	return true
-}
-
-// advertisedCheck records whether metadata lists a value: evidence, not a
-// verdict — an absent list is unknown, a list without the value a warning.
-func advertisedCheck(st *Step, id, title, member string, list []string, want, hint, spec string) {
-	has, listed := wire.Advertises(list, want)
-	switch {
-	case has:
-		st.check(id, inspect.StatusPass, title, want, strings.Join(list, ", "), "", spec)
-	case !listed:
-		st.check(id, inspect.StatusSkip, title, want, member+" absent (unknown)", "", spec)
-	default:
-		st.check(id, inspect.StatusWarn, title, want, strings.Join(list, ", "), hint, spec)
-	}
+	st.Checks = append(st.Checks, c)
+	return c.Status == inspect.StatusPass
 }
 
 // endpointChecks checks that endpoints are present and not plain http to
@@ -213,17 +193,8 @@ func endpointChecks(st *Step, prefix string, md *wire.Metadata, required map[str
 func (r *Runner) idpChecks(st *Step, md *wire.Metadata) {
 	endpointChecks(st, "discovery.idp", md, map[string]string{
 		"authorization_endpoint": md.AuthorizationEndpoint, "token_endpoint": md.TokenEndpoint, "jwks_uri": md.JWKSURI})
-	advertisedCheck(st, "discovery.idp.pkce", "PKCE S256 is advertised", "code_challenge_methods_supported", md.CodeChallengeMethodsSupported, "S256",
-		"xaa sends S256 anyway; the MCP Go SDK's enterprise handler refuses an IdP that does not advertise it", "RFC 8414 §2; RFC 7636")
-	if md.CodeChallengeMethodsSupported == nil {
-		st.Checks[len(st.Checks)-1].Status = inspect.StatusWarn
-		st.Checks[len(st.Checks)-1].Hint = "the MCP Go SDK's enterprise handler refuses an IdP whose metadata does not advertise S256; xaa sends it anyway"
-	}
-	advertisedCheck(st, "discovery.idp.token_exchange", "the token exchange grant is advertised", "grant_types_supported", md.GrantTypesSupported,
-		inspect.GrantTypeTokenExchange, "evidence only: the token exchange step is the verdict", inspect.SpecIdPMetadata)
-	advertisedCheck(st, "discovery.idp.id_jag", "ID-JAG is advertised as a requested token type", "identity_chaining_requested_token_types_supported",
-		md.IdentityChainingRequestedTokenTypesSupported, inspect.TokenTypeIDJAG, "evidence only: absence does not prove the IdP cannot issue ID-JAGs", inspect.SpecIdPMetadata)
-	authMethodCheck(st, "discovery.idp.auth_method", "idp.auth_method", r.Config.IdP.ClientConfig, md)
+	st.adopt("discovery.idp", inspect.CheckIdPMetadata(&md.ServerMetadata)...)
+	st.adopt("discovery.idp", authMethod("idp.auth_method", md, r.Config.IdP.ClientConfig))
 	if md.AuthorizationResponseIssParameterSupported {
 		st.note("the IdP sends iss in the login callback (RFC 9207); xaa checks it")
 	}
@@ -231,41 +202,16 @@ func (r *Runner) idpChecks(st *Step, md *wire.Metadata) {
 
 func (r *Runner) asChecks(st *Step, md *wire.Metadata) {
 	endpointChecks(st, "discovery.as", md, map[string]string{"token_endpoint": md.TokenEndpoint})
-	advertisedCheck(st, "discovery.as.jwt_bearer", "the jwt-bearer grant is advertised", "grant_types_supported", md.GrantTypesSupported,
-		inspect.GrantTypeJWTBearer, "evidence only: the jwt-bearer step is the verdict", inspect.SpecASMetadata)
-	has, listed := wire.Advertises(md.AuthorizationGrantProfilesSupported, inspect.GrantProfileIDJAG)
-	switch {
-	case has:
-		st.check("discovery.as.grant_profile", inspect.StatusPass, "the ID-JAG grant profile is advertised", inspect.GrantProfileIDJAG,
-			strings.Join(md.AuthorizationGrantProfilesSupported, ", "), "", inspect.SpecASMetadata)
-	default:
-		actual := "authorization_grant_profiles_supported absent"
-		if listed {
-			actual = strings.Join(md.AuthorizationGrantProfilesSupported, ", ")
-		}
-		hint := "unknown, not unsupported: the jwt-bearer step is the verdict"
-		if md.Format == wire.FormatOIDC {
-			hint = "this is the openid-configuration document, where some servers omit the member; " + hint
-		}
-		st.check("discovery.as.grant_profile", inspect.StatusWarn, "the ID-JAG grant profile is advertised", inspect.GrantProfileIDJAG, actual, hint, inspect.SpecASMetadata)
-	}
-	authMethodCheck(st, "discovery.as.auth_method", "resource_as.auth_method", r.Config.ResourceAS, md)
+	st.adopt("discovery.as", inspect.CheckASMetadata(&md.ServerMetadata, md.Format)...)
+	st.adopt("discovery.as", authMethod("resource_as.auth_method", md, r.Config.ResourceAS))
 }
 
-// authMethodCheck checks the configured client authentication against the
-// advertised ones (client_secret_basic when the member is absent, RFC 8414 §2).
-func authMethodCheck(st *Step, id, key string, cc config.ClientConfig, md *wire.Metadata) {
-	list := md.TokenEndpointAuthMethodsSupported
-	shown := strings.Join(list, ", ")
-	if list == nil {
-		list, shown = []string{config.AuthClientSecretBasic}, "absent (default client_secret_basic)"
-	}
-	if slices.Contains(list, cc.Method()) {
-		st.check(id, inspect.StatusPass, key+" is an advertised method", cc.Method(), shown, "", "RFC 8414 §2")
-		return
-	}
-	st.check(id, inspect.StatusWarn, key+" is an advertised method", cc.Method(), shown,
-		fmt.Sprintf("the server may refuse %s with invalid_client; pick one it lists", cc.Method()), "RFC 8414 §2")
+// authMethod judges the configured client authentication against the
+// methods the server advertises, titled with the config key.
+func authMethod(key string, md *wire.Metadata, cc config.ClientConfig) inspect.Check {
+	c := inspect.CheckAuthMethod(&md.ServerMetadata, cc.Method())
+	c.Title = key + " is an advertised method"
+	return c
 }
 
 // resourceChecks records what the protected resource metadata says and

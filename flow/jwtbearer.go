@@ -20,14 +20,6 @@ func (r *Runner) jwtBearer(ctx context.Context, s *wire.Client, st *Step) {
 	c := r.Config
 	in := st.In
 	as := in.AS
-	if as == nil || as.TokenEndpoint == "" {
-		st.Err = wrapNoInput("the resource AS's token endpoint (discovery found none)")
-		return
-	}
-	if in.IDJAG == "" && st.Overrides["assertion"] == "" {
-		st.Err = wrapNoInput("an ID-JAG: run the token exchange, or give one with --from jwt_bearer --token T")
-		return
-	}
 	form := url.Values{
 		"grant_type": {inspect.GrantTypeJWTBearer},
 		"assertion":  {in.IDJAG},

@@ -70,10 +70,6 @@ func (b *bearerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 // session with resource.mcp_url, with the access token.
 func (r *Runner) callResource(ctx context.Context, s *wire.Client, st *Step) {
 	c := r.Config
-	if st.In.AccessToken == "" {
-		st.Err = wrapNoInput("an access token: run the jwt-bearer grant, or give one with --from resource --token T")
-		return
-	}
 	st.Resource = &ResourceResult{}
 	scheme := "Bearer"
 	if strings.EqualFold(st.In.AccessTokenType, "DPoP") {

@@ -60,49 +60,35 @@ func (r *Run) Step(id StepID) *Step {
 	return nil
 }
 
-// Run runs discovery, then every step from from on, stopping at the first
-// failure (the later steps are recorded as skipped). Starting later than the
-// login needs token: the ID token (or an IdP refresh token) for
-// token_exchange, the ID-JAG for jwt_bearer, the access token for resource.
-// The error is for bad input only (a missing or misplaced token); a failing
+// Run runs every step in order, from discovery on: each runs whenever the
+// inputs it needs are known — from the config, from an earlier step, or
+// from the given token — and is recorded as skipped, naming the missing
+// input, when they are not. A failed check never stops the run. Starting
+// later than the login needs token: the ID token (or an IdP refresh token)
+// for token_exchange, the ID-JAG for jwt_bearer, the access token for
+// resource; the steps before from (discovery excepted) are skipped. The
+// error is for bad input only (a missing or misplaced token); a failing
 // step is in the Run.
 func (r *Runner) Run(ctx context.Context, from StepID, token string) (*Run, error) {
 	seed, err := SeedState(from, token)
 	if err != nil {
 		return nil, err
 	}
-	run := &Run{Started: r.Env.Time(), From: from, Parties: r.Config.Parties()}
-	state := seed
-	var failed *Step
+	started := r.Env.Time()
+	s := NewSession(r, seed)
 	for _, id := range Steps() {
-		var st *Step
-		switch {
-		case failed != nil:
-			st = skipped(id, state, "skipped: the "+failed.ID.String()+" step failed")
-		case id != StepDiscovery && id < from:
-			st = skipped(id, state, "skipped: the run started from "+from.String()+" with a given token")
-		case id == StepResource && r.Config.Resource.APIURL == "" && r.Config.Resource.MCPURL == "":
-			st = skipped(id, state, "skipped: neither resource.api_url nor resource.mcp_url is configured")
-		default:
-			st = r.RunStep(ctx, id, state, nil)
-			state = withSeed(st.Out, seed, id)
-			if st.Status == inspect.StatusFail {
-				failed = st
-			}
+		if id != StepDiscovery && id < from {
+			in := s.Input(id)
+			s.Keep(&Step{ID: id, Status: inspect.StatusSkip, Started: r.Env.Time(), In: in, Out: in,
+				Notes: []string{"skipped: the run started from " + from.String() + " with a given token"}}, false)
+			continue
 		}
-		run.Steps = append(run.Steps, st)
+		s.Keep(r.Execute(ctx, s.Plan(id)), false)
 	}
-	run.Duration = r.Env.Time().Sub(run.Started)
+	run := s.Run()
+	run.Started, run.From = started, from
+	run.Duration = r.Env.Time().Sub(started)
 	return run, nil
-}
-
-// withSeed keeps the given token through discovery, which does not touch tokens.
-func withSeed(s, seed State, ran StepID) State {
-	if ran == StepDiscovery {
-		s.IDToken, s.SubjectToken, s.SubjectTokenType = seed.IDToken, seed.SubjectToken, seed.SubjectTokenType
-		s.IDJAG, s.AccessToken, s.AccessTokenType = seed.IDJAG, seed.AccessToken, seed.AccessTokenType
-	}
-	return s
 }
 
 // SeedState puts a given token where the step from will look for it. It
@@ -175,31 +161,12 @@ func stepFor(k inspect.Kind) StepID {
 // RunStep runs one step from the given state, with set on top of the
 // runner's overrides for that step. It always returns the step's record.
 func (r *Runner) RunStep(ctx context.Context, id StepID, in State, set Overrides) *Step {
-	o := r.Overrides[id].merged(set)
-	st := &Step{ID: id, Started: r.Env.Time(), In: in, Out: in, Overrides: o}
-	r.Env.progress(Progress{Step: id, Message: id.Title() + "…"})
-	s := r.Env.Client(r.Config.Secrets())
-	switch id {
-	case StepDiscovery:
-		r.discover(ctx, s, st)
-	case StepLogin:
-		r.login(ctx, s, st)
-	case StepTokenExchange:
-		r.tokenExchange(ctx, s, st)
-	case StepJWTBearer:
-		r.jwtBearer(ctx, s, st)
-	case StepResource:
-		r.callResource(ctx, s, st)
-	}
-	st.Exchanges = s.Exchanges()
-	st.finish(r.Env.Time())
-	r.Env.progress(Progress{Step: id, Message: id.Title() + ": " + st.Status.String(), Done: true, Status: st.Status})
-	return st
+	return r.Execute(ctx, r.plan(id, r.Config, in, r.Overrides[id].merged(set)))
 }
 
 // Resend runs a step again from the same input state, with set applied on
 // top of the overrides it ran with ("resend the token exchange with another
 // audience"). prev is left as it was, so the caller can compare the two.
 func (r *Runner) Resend(ctx context.Context, prev *Step, set Overrides) *Step {
-	return r.RunStep(ctx, prev.ID, prev.In, prev.Overrides.merged(set))
+	return r.Execute(ctx, r.plan(prev.ID, r.Config, prev.In, prev.Overrides.merged(set)))
 }

@@ -121,6 +121,9 @@ type Step struct {
 	In, Out State
 	// Overrides are the parameters changed for this run of the step.
 	Overrides Overrides
+	// Missing are the inputs a skipped step lacked, each with where it can
+	// come from.
+	Missing []Input
 	// Resource is what the resource step got back; nil for other steps.
 	Resource *ResourceResult
 }
@@ -215,6 +218,17 @@ func skipped(id StepID, in State, why string) *Step {
 // check appends a check to the step.
 func (s *Step) check(id string, st inspect.Status, title, expected, actual, hint, spec string) {
 	s.Checks = append(s.Checks, inspect.Check{ID: id, Status: st, Title: title, Expected: expected, Actual: actual, Hint: hint, Spec: spec})
+}
+
+// adopt appends checks judged elsewhere (inspect's), renamed into the
+// step's namespace: "as_metadata.grant_profile" under "discovery.as"
+// becomes "discovery.as.grant_profile".
+func (s *Step) adopt(prefix string, checks ...inspect.Check) {
+	for _, c := range checks {
+		_, name, _ := strings.Cut(c.ID, ".")
+		c.ID = prefix + "." + name
+		s.Checks = append(s.Checks, c)
+	}
 }
 
 // note appends a note.

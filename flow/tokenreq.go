@@ -1,7 +1,6 @@
 package flow
 
 import (
-	"fmt"
 	"net/url"
 
 	"github.com/xaatools/xaa/flow/wire"
@@ -34,5 +33,3 @@ func responseChecks(st *Step, prefix string, tr *wire.TokenResponse, spec string
 		}
 	}
 }
-
-func wrapNoInput(what string) error { return fmt.Errorf("%w: %s", wire.ErrNoInput, what) }

@@ -71,6 +71,27 @@ type KeySet struct {
 	PrivateKeys bool `json:"private_keys,omitempty"`
 }
 
+// CheckKeySet judges a fetched key set: it must hold at least one public
+// key a verifier can use (RFC 7517 §5). source names where it came from.
+func CheckKeySet(ks *KeySet, source string) Check {
+	c := Check{ID: "keys.usable", Title: "the key set holds usable signing keys", Expected: "at least one usable public key", Spec: "RFC 7517 §5"}
+	for _, k := range ks.keysOrNone() {
+		if k.Usable() {
+			c.Status, c.Actual = StatusPass, ks.Summary()+" at "+source
+			return c
+		}
+	}
+	c.Status, c.Actual, c.Hint = StatusFail, ks.Summary(), "the key set holds no key a verifier can use"
+	return c
+}
+
+func (ks *KeySet) keysOrNone() []Key {
+	if ks == nil {
+		return nil
+	}
+	return ks.Keys
+}
+
 // Summary lists the keys in one line: "k1 (RSA 2048, RS256), k2 (P-256)".
 func (ks *KeySet) Summary() string {
 	if ks == nil || len(ks.Keys) == 0 {

@@ -2,6 +2,7 @@ package inspect
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -130,4 +131,86 @@ type ProtectedResourceMetadata struct {
 	ResourceName                  string   `json:"resource_name,omitempty"`
 	ResourceDocumentation         string   `json:"resource_documentation,omitempty"`
 	DPoPBoundAccessTokensRequired bool     `json:"dpop_bound_access_tokens_required,omitempty"`
+}
+
+// Advertises reports whether a metadata list contains v, and whether the
+// list is there at all: an absent list says nothing.
+func Advertises(list []string, v string) (has, listed bool) {
+	for _, x := range list {
+		if x == v {
+			return true, true
+		}
+	}
+	return false, list != nil
+}
+
+// advertised judges whether a metadata list holds a value. It is evidence,
+// not a verdict — the grant itself is — so an absent list is unknown and a
+// list without the value a warning, never a failure.
+func advertised(id, title, member string, list []string, want, hint, spec string) Check {
+	c := Check{ID: id, Title: title, Expected: want, Spec: spec}
+	switch has, listed := Advertises(list, want); {
+	case has:
+		c.Status, c.Actual = StatusPass, member+" lists it"
+	case !listed:
+		c.Status, c.Actual, c.Hint = StatusUnknown, member+" is absent", "the metadata does not say; the grant itself is the verdict"
+	default:
+		c.Status, c.Actual, c.Hint = StatusWarn, strings.Join(list, ", "), hint
+	}
+	return c
+}
+
+// CheckIdPMetadata judges what an IdP's metadata advertises for Cross App
+// Access: the token exchange grant and the ID-JAG token type (draft §7.1),
+// and PKCE S256 (RFC 7636), which the MCP Go SDK's enterprise handler
+// requires to be advertised.
+func CheckIdPMetadata(md *ServerMetadata) Report {
+	r := Report{
+		advertised("idp_metadata.token_exchange", "the token exchange grant is advertised", "grant_types_supported",
+			md.GrantTypesSupported, GrantTypeTokenExchange, "the IdP does not list the token exchange grant: it may not offer it; the token exchange is the verdict", SpecIdPMetadata),
+		advertised("idp_metadata.id_jag", "ID-JAG is advertised as a requested token type", "identity_chaining_requested_token_types_supported",
+			md.IdentityChainingRequestedTokenTypesSupported, TokenTypeIDJAG, "absence does not prove the IdP cannot issue ID-JAGs; the token exchange is the verdict", SpecIdPMetadata),
+	}
+	pkce := advertised("idp_metadata.pkce", "PKCE S256 is advertised", "code_challenge_methods_supported",
+		md.CodeChallengeMethodsSupported, "S256", "xaa sends S256 anyway; the MCP Go SDK's enterprise handler refuses an IdP that does not advertise it", "RFC 8414 §2; RFC 7636")
+	if pkce.Status == StatusUnknown {
+		pkce.Status, pkce.Hint = StatusWarn, "the MCP Go SDK's enterprise handler refuses an IdP whose metadata does not advertise S256; xaa sends it anyway"
+	}
+	return append(r, pkce)
+}
+
+// CheckASMetadata judges what a resource AS's metadata advertises for the
+// ID-JAG profile (draft §7.2): the jwt-bearer grant, and the grant profile
+// itself, which some servers omit from their openid-configuration document
+// (format says which document md is).
+func CheckASMetadata(md *ServerMetadata, format string) Report {
+	grant := advertised("as_metadata.jwt_bearer", "the jwt-bearer grant is advertised", "grant_types_supported",
+		md.GrantTypesSupported, GrantTypeJWTBearer, "the resource AS does not list the jwt-bearer grant it needs to redeem ID-JAGs; the jwt-bearer grant is the verdict", SpecASMetadata)
+	profile := advertised("as_metadata.grant_profile", "the ID-JAG grant profile is advertised", "authorization_grant_profiles_supported",
+		md.AuthorizationGrantProfilesSupported, GrantProfileIDJAG, "", SpecASMetadata)
+	if profile.Status != StatusPass {
+		profile.Status = StatusWarn
+		profile.Hint = "unknown, not unsupported: servers implementing the profile list it in their RFC 8414 metadata; the jwt-bearer grant is the verdict"
+		if format == MetadataOIDC {
+			profile.Hint = "this is the openid-configuration document, where some servers omit the member; " + profile.Hint
+		}
+	}
+	return Report{grant, profile}
+}
+
+// CheckAuthMethod judges the client authentication method a client is
+// configured with against the methods the server advertises
+// (client_secret_basic when the member is absent, RFC 8414 §2).
+func CheckAuthMethod(md *ServerMetadata, method string) Check {
+	list, shown := md.TokenEndpointAuthMethodsSupported, strings.Join(md.TokenEndpointAuthMethodsSupported, ", ")
+	if list == nil {
+		list, shown = []string{"client_secret_basic"}, "absent (default client_secret_basic)"
+	}
+	c := Check{ID: "metadata.auth_method", Title: "the configured authentication method is advertised", Expected: method, Actual: shown, Spec: "RFC 8414 §2"}
+	if slices.Contains(list, method) {
+		c.Status = StatusPass
+		return c
+	}
+	c.Status, c.Hint = StatusWarn, "the server may refuse "+method+" with invalid_client: set auth_method to one it lists"
+	return c
 }

@@ -61,6 +61,11 @@ type ClientConfig struct {
 	// (the default; Okta requires it) or issuer (RFC 7523bis).
 	AssertionAudience string `yaml:"assertion_audience,omitempty"`
 	Scopes            Scopes `yaml:"scopes,omitempty"`
+	// TokenEndpoint and JWKSURI, when set, are used instead of what the
+	// server's metadata says (or when it publishes none): a step runs
+	// whenever its inputs are known, wherever they come from.
+	TokenEndpoint string `yaml:"token_endpoint,omitempty"`
+	JWKSURI       string `yaml:"jwks_uri,omitempty"`
 }
 
 // IdPConfig is the client at the IdP.
@@ -69,6 +74,8 @@ type IdPConfig struct {
 	// RedirectURI is the loopback URI the login callback listens on; it must
 	// be registered at the IdP byte for byte.
 	RedirectURI string `yaml:"redirect_uri"`
+	// AuthorizationEndpoint, when set, is used instead of the metadata's.
+	AuthorizationEndpoint string `yaml:"authorization_endpoint,omitempty"`
 }
 
 // ResourceConfig is the API or MCP server the access token is for.
@@ -228,8 +235,8 @@ func yamlMessage(err error) string {
 
 // knownKeys are the keys of each section.
 var knownKeys = map[string][]string{
-	"idp":         {"issuer", "client_id", "client_secret", "auth_method", "private_key", "key_id", "assertion_audience", "redirect_uri", "scopes"},
-	"resource_as": {"issuer", "client_id", "client_secret", "auth_method", "private_key", "key_id", "assertion_audience", "scopes"},
+	"idp":         {"issuer", "client_id", "client_secret", "auth_method", "private_key", "key_id", "assertion_audience", "redirect_uri", "scopes", "authorization_endpoint", "token_endpoint", "jwks_uri"},
+	"resource_as": {"issuer", "client_id", "client_secret", "auth_method", "private_key", "key_id", "assertion_audience", "scopes", "token_endpoint", "jwks_uri"},
 	"resource":    {"id", "api_url", "mcp_url"},
 }
 
@@ -335,41 +342,24 @@ func (c *Config) Set(key, value string) error {
 		}
 		return fmt.Errorf("%s is a secret: set it in the config file or in %s, not on the command line", key, env)
 	}
-	if section == "resource" {
-		switch name {
-		case "id":
-			c.Resource.ID = value
-		case "api_url":
-			c.Resource.APIURL = value
-		case "mcp_url":
-			c.Resource.MCPURL = value
-		}
-		return nil
+	if name == "scopes" {
+		value = strings.ReplaceAll(value, ",", " ")
 	}
-	cc := &c.ResourceAS
-	if section == "idp" {
-		cc = &c.IdP.ClientConfig
-		if name == "redirect_uri" {
-			c.IdP.RedirectURI = value
-			return nil
-		}
+	// Decode the one key the way the file would give it, so --set and the
+	// file share one schema.
+	doc := &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{
+		{Kind: yaml.ScalarNode, Value: section},
+		{Kind: yaml.MappingNode, Content: []*yaml.Node{{Kind: yaml.ScalarNode, Value: name}, {Kind: yaml.ScalarNode, Value: value, Tag: "!!str"}}},
+	}}
+	if err := doc.Decode(c); err != nil {
+		return fmt.Errorf("%s: %s", key, yamlMessage(err))
 	}
-	switch name {
-	case "issuer":
-		cc.Issuer = value
-	case "client_id":
-		cc.ClientID = value
-	case "auth_method":
-		cc.AuthMethod = value
-	case "private_key":
-		cc.PrivateKey = value
-		c.loadKey(cc)
-	case "key_id":
-		cc.KeyID = value
-	case "assertion_audience":
-		cc.AssertionAudience = value
-	case "scopes":
-		cc.Scopes = strings.Fields(strings.ReplaceAll(value, ",", " "))
+	if name == "private_key" {
+		if section == "idp" {
+			c.loadKey(&c.IdP.ClientConfig)
+		} else {
+			c.loadKey(&c.ResourceAS)
+		}
 	}
 	return nil
 }

@@ -49,6 +49,17 @@ func (c *Config) Validate() error {
 	}
 	ps = append(ps, clientAuthProblems("resource_as", c.ResourceAS, EnvASClientSecret)...)
 
+	for key, v := range map[string]string{"idp.authorization_endpoint": c.IdP.AuthorizationEndpoint, "idp.token_endpoint": c.IdP.TokenEndpoint,
+		"idp.jwks_uri": c.IdP.JWKSURI, "resource_as.token_endpoint": c.ResourceAS.TokenEndpoint, "resource_as.jwks_uri": c.ResourceAS.JWKSURI} {
+		if v == "" {
+			continue
+		}
+		if u, err := url.Parse(v); err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+			add(key, "%q is not an absolute http(s) URL", v)
+		} else if u.Scheme == "http" && !inspect.IsLoopbackURL(v) {
+			add(key, "%q must use https (http only on loopback): secrets and tokens are sent to it", v)
+		}
+	}
 	for key, v := range map[string]string{"resource.id": c.Resource.ID, "resource.api_url": c.Resource.APIURL, "resource.mcp_url": c.Resource.MCPURL} {
 		if v == "" {
 			continue

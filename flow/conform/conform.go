@@ -224,15 +224,10 @@ func (c *Runner) discoverTarget(ctx context.Context) Target {
 		t.Err = fmt.Errorf("the resource AS metadata at %s names no token_endpoint (RFC 8414 §2); give it with --token-endpoint", md.URL)
 		return t
 	}
-	if has, listed := wire.Advertises(md.AuthorizationGrantProfilesSupported, inspect.GrantProfileIDJAG); !has {
-		what := "does not list"
-		if !listed {
-			what = "has no authorization_grant_profiles_supported, so it does not advertise"
+	for _, c := range inspect.CheckASMetadata(&md.ServerMetadata, md.Format) {
+		if c.Status != inspect.StatusPass {
+			t.Notes = append(t.Notes, c.Title+": no — "+c.Actual+" ("+c.Spec+"); the cases run anyway")
 		}
-		t.Notes = append(t.Notes, fmt.Sprintf("the metadata %s %s (draft §7.2); the cases run anyway", what, inspect.GrantProfileIDJAG))
-	}
-	if has, listed := wire.Advertises(md.GrantTypesSupported, inspect.GrantTypeJWTBearer); !has && listed {
-		t.Notes = append(t.Notes, "grant_types_supported does not list "+inspect.GrantTypeJWTBearer+"; the cases run anyway")
 	}
 	return t
 }

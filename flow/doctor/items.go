@@ -100,6 +100,20 @@ func (r *run) fail(i item, expected, actual, hint string, ev []*wire.Exchange) {
 	r.add(i.check(inspect.StatusFail, expected, actual, hint, ev))
 }
 
+// judged records a check inspect made, as the item: its status and the
+// values it compared, and hint in place of inspect's own when the check
+// did not pass and hint is given (the doctor knows which check decides).
+func (r *run) judged(i item, c inspect.Check, hint string, ev []*wire.Exchange) {
+	if c.Status != inspect.StatusPass && c.Status != inspect.StatusUnknown && hint != "" {
+		c.Hint = hint
+	}
+	dc := i.check(c.Status, c.Expected, c.Actual, c.Hint, ev)
+	if c.Status == inspect.StatusPass || c.Status == inspect.StatusUnknown {
+		dc.Console = ""
+	}
+	r.add(dc)
+}
+
 // unknown records a check that could not be decided, and why.
 func (r *run) unknown(i item, expected, why string, ev []*wire.Exchange) {
 	c := i.check(inspect.StatusUnknown, expected, "not known", why, ev)

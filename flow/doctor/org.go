@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
-	"slices"
 	"strings"
 	"time"
 
@@ -196,41 +195,18 @@ func (r *run) orgDiscovery(ctx context.Context) {
 		r.clockCheck(ev)
 		return
 	}
-	r.advertised(itemOrgGrant, "grant_types_supported", md.GrantTypesSupported, inspect.GrantTypeTokenExchange,
-		"the org does not list the token exchange grant: Cross App Access may be off (org.xaa_enabled is the verdict)", ev)
-	r.advertised(itemOrgIDJAGType, "identity_chaining_requested_token_types_supported", md.IdentityChainingRequestedTokenTypesSupported, inspect.TokenTypeIDJAG,
-		"the org does not list the ID-JAG token type; absence does not prove it cannot issue them (org.xaa_enabled is the verdict)", ev)
+	advertised := inspect.CheckIdPMetadata(&md.ServerMetadata)
+	r.judged(itemOrgGrant, advertised[0], "the org does not list the token exchange grant: Cross App Access may be off (org.xaa_enabled is the verdict)", ev)
+	r.judged(itemOrgIDJAGType, advertised[1], "the org does not list the ID-JAG token type; absence does not prove it cannot issue them (org.xaa_enabled is the verdict)", ev)
 	r.orgKeys(ctx, md)
 	r.clockCheck(ev)
 	r.authMethod(itemReqAuthMethod, r.cfg.IdP.ClientConfig, md, ev)
 }
 
-// advertised records whether a metadata list holds a value: evidence, not
-// the verdict — a missing list is unknown, a list without it a warning.
-func (r *run) advertised(i item, member string, list []string, want, hint string, ev []*wire.Exchange) {
-	switch has, listed := wire.Advertises(list, want); {
-	case has:
-		r.pass(i, want, member+" lists it", ev)
-	case !listed:
-		r.unknown(i, want, member+" is absent: the metadata does not say (the probes below are the verdict)", ev)
-	default:
-		r.warn(i, want, strings.Join(list, ", "), hint, ev)
-	}
-}
-
 // authMethod checks the configured client authentication against the
-// advertised methods (client_secret_basic when the member is absent,
-// RFC 8414 §2).
+// methods the server advertises.
 func (r *run) authMethod(i item, cc config.ClientConfig, md *wire.Metadata, ev []*wire.Exchange) {
-	list, shown := md.TokenEndpointAuthMethodsSupported, strings.Join(md.TokenEndpointAuthMethodsSupported, ", ")
-	if list == nil {
-		list, shown = []string{config.AuthClientSecretBasic}, "absent (default client_secret_basic)"
-	}
-	if slices.Contains(list, cc.Method()) {
-		r.pass(i, cc.Method(), shown, ev)
-		return
-	}
-	r.warn(i, cc.Method(), shown, fmt.Sprintf("the server may refuse %s with invalid_client: set auth_method to one it lists", cc.Method()), ev)
+	r.judged(i, inspect.CheckAuthMethod(&md.ServerMetadata, cc.Method()), "", ev)
 }
 
 // orgKeys fetches the org's JWKS and counts its usable keys.
@@ -252,17 +228,7 @@ func (r *run) orgKeys(ctx context.Context, md *wire.Metadata) {
 	}
 	keys.Issuer, keys.MetadataURL = md.Issuer, md.URL
 	r.idpKeys = keys
-	usable := 0
-	for _, k := range keys.Keys.Keys {
-		if k.Usable() {
-			usable++
-		}
-	}
-	if usable == 0 {
-		r.fail(itemOrgJWKS, "at least one usable public key", keys.Keys.Summary(), "the key set holds no key a verifier can use", ev)
-		return
-	}
-	r.pass(itemOrgJWKS, "at least one usable public key", keys.Keys.Summary()+" at "+keys.URL, ev)
+	r.judged(itemOrgJWKS, inspect.CheckKeySet(keys.Keys, keys.URL), "", ev)
 }
 
 // clockCheck compares the Date header of the first answer with this

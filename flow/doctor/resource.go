@@ -29,22 +29,9 @@ func (r *run) resourceASDiscovery(ctx context.Context) {
 		}
 		return
 	}
-	r.advertised(itemASGrant, "grant_types_supported", md.GrantTypesSupported, inspect.GrantTypeJWTBearer,
-		"the resource AS does not list the jwt-bearer grant it needs to redeem ID-JAGs (resource_as.credentials is the verdict)", ev)
-	switch has, listed := wire.Advertises(md.AuthorizationGrantProfilesSupported, inspect.GrantProfileIDJAG); {
-	case has:
-		r.pass(itemASProfile, inspect.GrantProfileIDJAG, "authorization_grant_profiles_supported lists it", ev)
-	default:
-		actual := "authorization_grant_profiles_supported absent"
-		if listed {
-			actual = strings.Join(md.AuthorizationGrantProfilesSupported, ", ")
-		}
-		hint := "unknown, not unsupported: servers implementing the profile list it in their RFC 8414 metadata (draft §7.2); the jwt-bearer grant is the verdict"
-		if md.Format == wire.FormatOIDC {
-			hint = "this is the openid-configuration document, where some servers omit the member; " + hint
-		}
-		r.warn(itemASProfile, inspect.GrantProfileIDJAG, actual, hint, ev)
-	}
+	advertised := inspect.CheckASMetadata(&md.ServerMetadata, md.Format)
+	r.judged(itemASGrant, advertised[0], "the resource AS does not list the jwt-bearer grant it needs to redeem ID-JAGs (resource_as.credentials is the verdict)", ev)
+	r.judged(itemASProfile, advertised[1], "", ev)
 	r.authMethod(itemASAuthMethod, r.cfg.ResourceAS, md, ev)
 }
 

@@ -208,16 +208,24 @@ func (reg *clientRegistry) checkAssertion(f form) (*client, *oauthError) {
 	if err != nil || tok.Format != inspect.FormatJWS || tok.Raw != f["client_assertion"] {
 		return nil, bad("not a signed JWT (compact JWS)")
 	}
-	iss, _ := tok.Claims.String("iss")
-	sub, _ := tok.Claims.String("sub")
-	switch {
-	case iss == "" || sub == "":
-		return nil, bad("iss and sub must both be the client id (RFC 7523 §3); got iss %q, sub %q", iss, sub)
-	case iss != sub:
-		return nil, bad("iss %q and sub %q differ; both must be the client id (RFC 7523 §3)", iss, sub)
-	case f["client_id"] != "" && f["client_id"] != iss:
-		return nil, bad("it is issued by %q but client_id is %q", iss, f["client_id"])
+	now := reg.now()
+	audiences := []string{reg.tokenEndpoint}
+	if !reg.errors.okta {
+		audiences = append(audiences, reg.issuer)
 	}
+	claims := inspect.CheckClientAssertion(tok, inspect.AssertionExpect{Now: now, ClientID: f["client_id"], Audiences: audiences, MaxLifetime: maxAssertionLifetime})
+	failed := func(id string) *inspect.Check {
+		if c, ok := claims.Find(id); ok && c.Status == inspect.StatusFail {
+			return &c
+		}
+		return nil
+	}
+	for _, id := range []string{"client_assertion.iss_sub", "client_assertion.client_id"} {
+		if c := failed(id); c != nil {
+			return nil, bad("%s", c.Hint)
+		}
+	}
+	iss, _ := tok.Claims.String("iss")
 	c := reg.clients[iss]
 	if c == nil {
 		return nil, reg.unknownClient(iss)
@@ -225,7 +233,6 @@ func (reg *clientRegistry) checkAssertion(f form) (*client, *oauthError) {
 	if c.keys == nil {
 		return nil, bad("client %s has no registered keys; it authenticates with its secret", iss)
 	}
-	now := reg.now()
 	sig := inspect.Verify(tok, c.keys, inspect.VerifyOptions{KeySource: "the keys registered for " + iss})
 	checks := inspect.CheckJWT(tok, sig, inspect.Expect{Now: now})
 	if failed, ok := checks.FirstFailure(); ok {
@@ -234,22 +241,19 @@ func (reg *clientRegistry) checkAssertion(f form) (*client, *oauthError) {
 	if !sig.Verified() {
 		return nil, bad("signature not verified: %s", sig.Reason)
 	}
-	exp, hasExp := tok.Claims.Time("exp")
-	if !hasExp {
-		return nil, bad("exp is missing; RFC 7523 §3 requires it")
-	}
-	if exp.Sub(now) > maxAssertionLifetime {
-		return nil, bad("exp is %s ahead; make it at most %s", inspect.HumanDuration(exp.Sub(now)), inspect.HumanDuration(maxAssertionLifetime))
-	}
-	auds, _, _ := tok.Claims.Strings("aud")
-	okAud := slices.Contains(auds, reg.tokenEndpoint) || (!reg.errors.okta && slices.Contains(auds, reg.issuer))
-	if !okAud {
-		want := reg.tokenEndpoint + " (the token endpoint) or " + reg.issuer + " (the issuer)"
-		if reg.errors.okta {
-			want = reg.tokenEndpoint + ", the token endpoint invoked"
+	for _, id := range []string{"client_assertion.exp", "client_assertion.lifetime"} {
+		if c := failed(id); c != nil {
+			return nil, bad("%s", c.Hint)
 		}
-		return nil, reg.errors.refuse(errAssertionAudience, bad("aud is %q; it must be %s", strings.Join(auds, ", "), want))
 	}
+	if c := failed("client_assertion.aud"); c != nil {
+		hint := c.Hint
+		if reg.errors.okta {
+			hint = strings.Replace(hint, reg.tokenEndpoint, reg.tokenEndpoint+", the token endpoint invoked", 1)
+		}
+		return nil, reg.errors.refuse(errAssertionAudience, bad("%s", hint))
+	}
+	exp, _ := tok.Claims.Time("exp")
 	if jti, ok := tok.Claims.String("jti"); ok && jti != "" {
 		switch reg.assertionIDs.use(iss, jti, exp, now) {
 		case jtiReplayed:

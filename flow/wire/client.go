@@ -96,6 +96,19 @@ func (c *Client) HTTPWith(wrap func(next http.RoundTripper) http.RoundTripper) *
 	return noRedirects(wrap(c.rec), c.opts.Timeout)
 }
 
+// CloseIdleConnections closes the transport's pooled connections, so the
+// next request opens a fresh one: after a wait for a person, a server may
+// have closed an idle connection the pool would otherwise reuse.
+func (c *Client) CloseIdleConnections() {
+	t := c.opts.Transport
+	if t == nil {
+		t = http.DefaultTransport
+	}
+	if ci, ok := t.(interface{ CloseIdleConnections() }); ok {
+		ci.CloseIdleConnections()
+	}
+}
+
 // Recorder returns the client's recorder.
 func (c *Client) Recorder() *Recorder { return c.rec }
 

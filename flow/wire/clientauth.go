@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/xaatools/xaa/flow/config"
+	"github.com/xaatools/xaa/inspect"
 
 	jose "github.com/go-jose/go-jose/v4"
 	"golang.org/x/oauth2"
@@ -78,7 +79,7 @@ func (a ClientAuth) FormParams(c *Client) (url.Values, error) {
 			return nil, err
 		}
 		v.Set("client_id", a.Client.ClientID)
-		v.Set("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+		v.Set("client_assertion_type", inspect.ClientAssertionTypeJWTBearer)
 		v.Set("client_assertion", assertion)
 	case config.AuthNone:
 		v.Set("client_id", a.Client.ClientID)

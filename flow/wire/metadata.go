@@ -171,13 +171,3 @@ const (
 	PartyResource = "resource"
 )
 
-// Advertises reports whether a metadata list contains v, and whether the
-// list is there at all.
-func Advertises(list []string, v string) (has, listed bool) {
-	for _, x := range list {
-		if x == v {
-			return true, true
-		}
-	}
-	return false, list != nil
-}
