@@ -170,4 +170,3 @@ const (
 	PartyAS       = "as"
 	PartyResource = "resource"
 )
-
