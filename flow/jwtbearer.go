@@ -6,11 +6,26 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/xaatools/xaa/flow/config"
 	"github.com/xaatools/xaa/flow/wire"
 	"github.com/xaatools/xaa/inspect"
 )
 
 const specJWTBearer = "RFC 7523 §2.1; draft-ietf-oauth-identity-assertion-authz-grant-04 §4.4"
+
+// jwtBearerForm is the jwt-bearer request (RFC 7523 §2.1, draft §4.4):
+// the ID-JAG as assertion and the scopes, with the overrides on top.
+func jwtBearerForm(c *config.Config, in State, o Overrides) url.Values {
+	form := url.Values{
+		"grant_type": {inspect.GrantTypeJWTBearer},
+		"assertion":  {in.IDJAG},
+	}
+	if len(c.ResourceAS.Scopes) > 0 {
+		form.Set("scope", c.ResourceAS.Scopes.String())
+	}
+	applyOverrides(form, o)
+	return form
+}
 
 // jwtBearer is step 3: the ID-JAG presented with the RFC 7523 jwt-bearer
 // grant at the resource AS, authenticated with the client registered there
@@ -20,14 +35,7 @@ func (r *Runner) jwtBearer(ctx context.Context, s *wire.Client, st *Step) {
 	c := r.Config
 	in := st.In
 	as := in.AS
-	form := url.Values{
-		"grant_type": {inspect.GrantTypeJWTBearer},
-		"assertion":  {in.IDJAG},
-	}
-	if len(c.ResourceAS.Scopes) > 0 {
-		form.Set("scope", c.ResourceAS.Scopes.String())
-	}
-	applyOverrides(form, st.Overrides)
+	form := jwtBearerForm(c, in, st.Overrides)
 	for _, k := range st.Overrides.keys() {
 		st.note("--set %s=%s", k, ShortIfToken(k, st.Overrides[k]))
 	}
@@ -83,11 +91,7 @@ func (r *Runner) jwtBearer(ctx context.Context, s *wire.Client, st *Step) {
 		st.Tokens = append(st.Tokens, inspect.Analyze(at, inspect.Options{Expect: inspect.Expect{Now: r.Env.Time()}}))
 		st.note("the access token is opaque: only the resource can tell what it grants")
 	}
-	chain := inspect.CheckChain(inspect.Chain{
-		IDJAG: jag, AccessToken: at,
-		IdPClientID: c.IdP.ClientID, ASIssuer: as.Issuer, ASClientID: c.ResourceAS.ClientID,
-	})
-	for _, ch := range chain {
+	for _, ch := range checkChain(c, as.Issuer, nil, jag, at) {
 		// The ID-JAG's own chain checks ran at the token exchange already.
 		if in.IDJAGChecked && assertion == in.IDJAG && (ch.ID == "chain.id_jag_aud" || ch.ID == "chain.id_jag_client_id") {
 			continue

@@ -268,3 +268,39 @@ func describeMissing(ms []Input) string {
 	}
 	return strings.Join(parts, " and ")
 }
+
+// Chain is the tokens of a walk, hop to hop — the ID token, the ID-JAG,
+// the access token (nil when not received) — and the checks across them.
+type Chain struct {
+	IDToken, IDJAG, AccessToken *inspect.Token
+	Checks                      inspect.Report
+}
+
+// Chain returns the tokens the steps received and the chain checks.
+func (s *Session) Chain() Chain {
+	get := func(id StepID, kind inspect.Kind) *inspect.Token {
+		if st := s.records[id]; st != nil {
+			if a, ok := st.Token(kind); ok {
+				return a.Token
+			}
+		}
+		return nil
+	}
+	c := Chain{IDToken: get(StepLogin, inspect.KindIDToken), IDJAG: get(StepTokenExchange, inspect.KindIDJAG), AccessToken: get(StepJWTBearer, inspect.KindAccessToken)}
+	asIssuer := s.Runner.Config.ResourceAS.Issuer
+	if in := s.Input(StepJWTBearer); in.AS != nil {
+		asIssuer = in.AS.Issuer
+	}
+	c.Checks = checkChain(s.Runner.Config, asIssuer, c.IDToken, c.IDJAG, c.AccessToken)
+	return c
+}
+
+// checkChain holds the tokens to what the config expects of the chain: the
+// ID token for the IdP client, the ID-JAG for the resource AS and its
+// client there (draft §4.3, §4.4).
+func checkChain(c *config.Config, asIssuer string, idToken, idjag, accessToken *inspect.Token) inspect.Report {
+	return inspect.CheckChain(inspect.Chain{
+		IDToken: idToken, IDJAG: idjag, AccessToken: accessToken,
+		IdPClientID: c.IdP.ClientID, ASIssuer: asIssuer, ASClientID: c.ResourceAS.ClientID,
+	})
+}

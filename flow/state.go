@@ -43,16 +43,6 @@ type Overrides map[string]string
 // StepOverrides are overrides for several steps.
 type StepOverrides map[StepID]Overrides
 
-// stepParams are the parameters each step lets --set change.
-var stepParams = map[StepID][]string{
-	StepLogin:         {"scope", "prompt", "max_age", "login_hint", "acr_values"},
-	StepTokenExchange: {"audience", "resource", "scope", "subject_token_type", "requested_token_type", "subject_token", "grant_type", "actor_token", "actor_token_type", "authorization_details"},
-	StepJWTBearer:     {"scope", "resource", "assertion", "grant_type", "authorization_details"},
-}
-
-// StepParams returns the parameters --set can change at a step.
-func StepParams(id StepID) []string { return slices.Clone(stepParams[id]) }
-
 // Add sets one override. A key "step.param" targets one step
 // ("jwt_bearer.scope"); a bare "param" targets every step that takes it,
 // except that a bare "scope" means the resource's scopes (token exchange
@@ -64,11 +54,11 @@ func (so StepOverrides) Add(key, value string) error {
 		if err != nil {
 			return fmt.Errorf("--set %s: %w", key, err)
 		}
-		if !slices.Contains(stepParams[id], param) {
-			if len(stepParams[id]) == 0 {
+		if !slices.Contains(paramNames(id), param) {
+			if len(paramNames(id)) == 0 {
 				return fmt.Errorf("--set %s: the %s step takes no parameters", key, id)
 			}
-			return fmt.Errorf("--set %s: the %s step takes %s", key, id, strings.Join(stepParams[id], ", "))
+			return fmt.Errorf("--set %s: the %s step takes %s", key, id, strings.Join(paramNames(id), ", "))
 		}
 		so.add(id, param, value)
 		return nil
@@ -78,15 +68,15 @@ func (so StepOverrides) Add(key, value string) error {
 		if id == StepLogin && key == "scope" {
 			continue
 		}
-		if slices.Contains(stepParams[id], key) {
+		if slices.Contains(paramNames(id), key) {
 			so.add(id, key, value)
 			found = true
 		}
 	}
 	if !found {
 		var all []string
-		for _, ps := range stepParams {
-			all = append(all, ps...)
+		for _, id := range Steps() {
+			all = append(all, paramNames(id)...)
 		}
 		sort.Strings(all)
 		all = slices.Compact(all)

@@ -23,31 +23,13 @@ func (r *Runner) tokenExchange(ctx context.Context, s *wire.Client, st *Step) {
 	c := r.Config
 	in := st.In
 	idp := in.IdP
-	subject, subjectType := in.IDToken, inspect.TokenTypeIDToken
-	if in.SubjectToken != "" {
-		subject, subjectType = in.SubjectToken, in.SubjectTokenType
-	}
-	if st.Overrides["subject_token_type"] == inspect.TokenTypeRefreshToken && in.RefreshToken != "" {
-		subject, subjectType = in.RefreshToken, inspect.TokenTypeRefreshToken
+	form := tokenExchangeForm(c, in, st.Overrides)
+	if form.Get("subject_token") == in.RefreshToken && in.RefreshToken != "" {
 		st.note("subject: the IdP refresh token from the login")
 	}
-	form := url.Values{
-		"grant_type":           {inspect.GrantTypeTokenExchange},
-		"requested_token_type": {inspect.TokenTypeIDJAG},
-		"subject_token":        {subject},
-		"subject_token_type":   {subjectType},
-		"audience":             {c.ResourceAS.Issuer},
+	if res := form.Get("resource"); res != "" && c.Resource.ID == "" && st.Overrides["resource"] == "" {
+		st.note("resource %s comes from the protected resource metadata (resource.id is not set)", res)
 	}
-	if res := ResourceIndicator(r.Config, in); res != "" {
-		form.Set("resource", res)
-		if c.Resource.ID == "" {
-			st.note("resource %s comes from the protected resource metadata (resource.id is not set)", res)
-		}
-	}
-	if len(c.ResourceAS.Scopes) > 0 {
-		form.Set("scope", c.ResourceAS.Scopes.String())
-	}
-	applyOverrides(form, st.Overrides)
 	for _, k := range st.Overrides.keys() {
 		st.note("--set %s=%s", k, ShortIfToken(k, st.Overrides[k]))
 	}
@@ -90,10 +72,36 @@ func (r *Runner) tokenExchange(ctx context.Context, s *wire.Client, st *Step) {
 	st.Out.IdPKeys = keys
 	st.Out.IDJAG = jag.Raw
 	st.Out.IDJAGChecked = true
-	st.Checks = append(st.Checks, inspect.CheckChain(inspect.Chain{
-		IDToken: decodeOrNil(in.IDToken), IDJAG: jag,
-		IdPClientID: c.IdP.ClientID, ASIssuer: expect.Audience, ASClientID: c.ResourceAS.ClientID,
-	})...)
+	st.Checks = append(st.Checks, checkChain(c, expect.Audience, decodeOrNil(in.IDToken), jag, nil)...)
+}
+
+// tokenExchangeForm is the token exchange request (draft §4.3): the
+// subject token (the ID token, a given token, or the IdP refresh token
+// when the overrides ask for it), the resource AS issuer as audience, the
+// resource and the scopes, with the overrides on top.
+func tokenExchangeForm(c *config.Config, in State, o Overrides) url.Values {
+	subject, subjectType := in.IDToken, inspect.TokenTypeIDToken
+	if in.SubjectToken != "" {
+		subject, subjectType = in.SubjectToken, in.SubjectTokenType
+	}
+	if o["subject_token_type"] == inspect.TokenTypeRefreshToken && in.RefreshToken != "" {
+		subject, subjectType = in.RefreshToken, inspect.TokenTypeRefreshToken
+	}
+	form := url.Values{
+		"grant_type":           {inspect.GrantTypeTokenExchange},
+		"requested_token_type": {inspect.TokenTypeIDJAG},
+		"subject_token":        {subject},
+		"subject_token_type":   {subjectType},
+		"audience":             {c.ResourceAS.Issuer},
+	}
+	if res := ResourceIndicator(c, in); res != "" {
+		form.Set("resource", res)
+	}
+	if len(c.ResourceAS.Scopes) > 0 {
+		form.Set("scope", c.ResourceAS.Scopes.String())
+	}
+	applyOverrides(form, o)
+	return form
 }
 
 // ResourceIndicator is the RFC 8707 resource: resource.id, else the MCP

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	jose "github.com/go-jose/go-jose/v4"
 )
@@ -69,6 +70,37 @@ type KeySet struct {
 	// PrivateKeys is set when the document carried private key material,
 	// which a published JWKS must never do.
 	PrivateKeys bool `json:"private_keys,omitempty"`
+}
+
+// HasKID reports whether the set holds a key with the given kid.
+func (ks *KeySet) HasKID(kid string) bool {
+	for _, k := range ks.keysOrNone() {
+		if k.KID == kid {
+			return true
+		}
+	}
+	return false
+}
+
+// KeyRefresh says when a key set held by a verifier is fetched again: once
+// it is older than TTL, or when a token names a kid the set does not hold
+// (the issuer may have rotated its keys, OIDC Core §10.1.1) — then at most
+// once per MinInterval, so tokens with made-up kids cannot make the
+// verifier hammer the issuer's key server.
+type KeyRefresh struct {
+	TTL, MinInterval time.Duration
+}
+
+// Due reports whether keys, fetched age ago, should be fetched again to
+// verify a token with the given kid. No keys are always due.
+func (p KeyRefresh) Due(keys *KeySet, kid string, age time.Duration) bool {
+	switch {
+	case keys == nil:
+		return true
+	case p.TTL > 0 && age >= p.TTL:
+		return true
+	}
+	return kid != "" && !keys.HasKID(kid) && age >= p.MinInterval
 }
 
 // CheckKeySet judges a fetched key set: it must hold at least one public

@@ -1,6 +1,7 @@
 package inspect
 
 import (
+	"net"
 	"net/url"
 	"strings"
 )
@@ -12,12 +13,13 @@ func IsLoopbackURL(raw string) bool {
 	if err != nil {
 		return false
 	}
-	switch h := u.Hostname(); h {
-	case "localhost", "127.0.0.1", "::1":
+	h := u.Hostname()
+	if h == "localhost" {
 		return true
-	default:
-		return strings.HasPrefix(h, "127.")
 	}
+	// An address, not a name that starts like one (127.0.0.1.example.com).
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
 }
 
 // IsInsecureURL reports whether the URL is plain http to another machine.

@@ -78,14 +78,9 @@ func (a *resourceAS) jwtBearer(ctx context.Context, f form, c *client) (map[stri
 	default:
 		expect.Issuer = a.trust.closest(iss)
 	}
-	an, e := a.analyze(ctx, tok, trusted, expect, false)
+	an, e := a.analyze(ctx, tok, trusted, expect)
 	if e != nil {
 		return nil, e
-	}
-	if trusted != nil && trusted.embedded == nil && unknownKID(an.Signature) {
-		if an, e = a.analyze(ctx, tok, trusted, expect, true); e != nil {
-			return nil, e
-		}
 	}
 	for _, ch := range an.Checks {
 		// The kind follows from typ: when it fails, id_jag.typ (or
@@ -119,23 +114,18 @@ func (a *resourceAS) jwtBearer(ctx context.Context, f form, c *client) (map[stri
 }
 
 // analyze runs inspect's ID-JAG checks with the trusted issuer's keys (none
-// for an untrusted issuer: its iss check fails first).
-func (a *resourceAS) analyze(ctx context.Context, tok *inspect.Token, trusted *trustedIssuer, expect inspect.Expect, refresh bool) (inspect.Analysis, *oauthError) {
+// for an untrusted issuer: its iss check fails first), fetched again when
+// the token names a kid they do not hold.
+func (a *resourceAS) analyze(ctx context.Context, tok *inspect.Token, trusted *trustedIssuer, expect inspect.Expect) (inspect.Analysis, *oauthError) {
 	var keys *inspect.KeySet
 	var source string
 	if trusted != nil {
 		var err error
-		if keys, source, err = a.trust.keySet(ctx, trusted, refresh); err != nil {
+		if keys, source, err = a.trust.keySet(ctx, trusted, tok.KID()); err != nil {
 			return inspect.Analysis{}, newError("invalid_grant", "the keys of trusted issuer %s cannot be fetched: %v", trusted.issuer, err)
 		}
 	}
 	return inspect.Analyze(tok, inspect.Options{Want: inspect.KindIDJAG, Keys: keys, KeySource: source, Expect: expect}), nil
-}
-
-// unknownKID reports a kid missing from the key set: the issuer may have
-// rotated its keys, so its JWKS is fetched again once.
-func unknownKID(sig inspect.Signature) bool {
-	return sig.UnknownKID
 }
 
 // expectedResource is what the ID-JAG's resource claim must contain: the

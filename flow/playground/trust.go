@@ -75,10 +75,12 @@ func (ts *trustStore) names() string {
 	return strings.Join(n, ", ")
 }
 
-// keySet returns the issuer's keys: cached for keysTTL, refetched when
-// refresh is set (an unknown kid) and the last fetch is older than
-// refetchAfter.
-func (ts *trustStore) keySet(ctx context.Context, t *trustedIssuer, refresh bool) (*inspect.KeySet, string, error) {
+// keyRefresh is when the resource AS fetches a trusted issuer's keys again.
+var keyRefresh = inspect.KeyRefresh{TTL: keysTTL, MinInterval: refetchAfter}
+
+// keySet returns the issuer's keys: cached, and fetched again when
+// keyRefresh says so for a token with the given kid.
+func (ts *trustStore) keySet(ctx context.Context, t *trustedIssuer, kid string) (*inspect.KeySet, string, error) {
 	if t.embedded != nil {
 		return t.embedded(), "the embedded IdP's JWKS", nil
 	}
@@ -86,7 +88,7 @@ func (ts *trustStore) keySet(ctx context.Context, t *trustedIssuer, refresh bool
 	defer t.mu.Unlock()
 	now := ts.now()
 	age := now.Sub(t.fetched)
-	if t.keys != nil && age < keysTTL && (!refresh || age < refetchAfter) {
+	if !keyRefresh.Due(t.keys, kid, age) {
 		return t.keys, t.jwksURI, nil
 	}
 	keys, jwksURI, err := ts.fetchKeys(ctx, t.issuer)

@@ -141,26 +141,15 @@ func (c *Client) FetchJWKS(ctx context.Context, party, what, jwksURL string) (*J
 	return &JWKS{URL: jwksURL, Keys: ks}, nil
 }
 
-// hasKID reports whether the key set has a key with the given kid.
-func hasKID(ks *inspect.KeySet, kid string) bool {
-	if ks == nil {
-		return false
-	}
-	for _, k := range ks.Keys {
-		if k.KID == kid {
-			return true
-		}
-	}
-	return false
-}
-
 // AnalyzeWithRefetch analyses a token against keys; when the token's kid is
 // not in the set, it refetches the set once (the keys may have rotated,
 // OIDC Core §10.1.1) and analyses again. It returns the key set used.
 func (c *Client) AnalyzeWithRefetch(ctx context.Context, t *inspect.Token, keys *JWKS, party string, o inspect.Options) (inspect.Analysis, *JWKS) {
 	o.Keys, o.KeySource = keys.KeySet(), keys.Source()
 	a := inspect.Analyze(t, o)
-	if keys == nil || keys.URL == "" || t.KID() == "" || hasKID(keys.Keys, t.KID()) {
+	// Within one analysis the client refetches at once: its keys are from
+	// this run's discovery, and it asks the issuer once per token at most.
+	if keys == nil || keys.URL == "" || !(inspect.KeyRefresh{}).Due(keys.Keys, t.KID(), 0) {
 		return a, keys
 	}
 	fresh, err := c.FetchJWKS(ctx, party, "key set (refetched: unknown kid "+t.KID()+")", keys.URL)
