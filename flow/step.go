@@ -44,7 +44,24 @@ func (s StepID) String() string {
 	return fmt.Sprintf("step(%d)", int(s))
 }
 
-// Title returns the step's name for people.
+// Name returns the step's short name for people ("Token exchange").
+func (s StepID) Name() string {
+	switch s {
+	case StepDiscovery:
+		return "Discovery"
+	case StepLogin:
+		return "Login"
+	case StepTokenExchange:
+		return "Token exchange"
+	case StepJWTBearer:
+		return "JWT bearer"
+	case StepResource:
+		return "Resource"
+	}
+	return s.String()
+}
+
+// Title returns the step's name for people, with what it does.
 func (s StepID) Title() string {
 	switch s {
 	case StepDiscovery:
