@@ -19,6 +19,10 @@ type Options struct {
 	// KeyProblem says why there are no keys ("--offline", "the issuer is
 	// unreachable: …"); it becomes the verdict when Keys is nil.
 	KeyProblem string
+	// KeysSelfAsserted says Keys were found through the token's own iss,
+	// not an issuer the caller pinned: a verified signature then proves
+	// self-consistency only, and the signature check says so (warn).
+	KeysSelfAsserted bool
 	// Expect holds the values the claims are compared against.
 	Expect Expect
 }
@@ -52,7 +56,7 @@ func Analyze(t *Token, o Options) Analysis {
 		o.Expect.Now = time.Now()
 	}
 	a := Analysis{Token: t}
-	a.Signature = Verify(t, o.Keys, VerifyOptions{Algorithms: o.Expect.Algorithms, KeySource: o.KeySource, KeyProblem: o.KeyProblem})
+	a.Signature = Verify(t, o.Keys, VerifyOptions{Algorithms: o.Expect.Algorithms, KeySource: o.KeySource, KeyProblem: o.KeyProblem, SelfAsserted: o.KeysSelfAsserted})
 	a.Checks = append(a.Checks, decodeCheck(t))
 	kind := t.Kind
 	kindFailed := false

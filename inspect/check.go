@@ -74,7 +74,14 @@ type Check struct {
 	Spec string `json:"spec,omitempty"`
 	// Hint says what is wrong and how to fix it when the check did not pass.
 	Hint string `json:"hint,omitempty"`
+	// Needs names the expectation (an Expect field: issuer, audience,
+	// client_id, nonce, resource, scope) that was not given, when the check
+	// was skipped for want of it: a caller names its own flag or field.
+	Needs string `json:"needs,omitempty"`
 }
+
+// NotCompared is the Expected of a check that had nothing to compare with.
+const NotCompared = "(not compared)"
 
 // Report is the list of checks run on a token or a flow, in order.
 type Report []Check

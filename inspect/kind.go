@@ -3,6 +3,7 @@ package inspect
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Kind is what a token is, as far as its header and claims tell.
@@ -133,8 +134,8 @@ func Classify(t *Token) (Kind, string) {
 	if t.Name == "access_token" {
 		return KindAccessToken, "came in the access_token field of a token response (" + typDesc + ")"
 	}
-	if t.Claims.Has("client_id") && t.Claims.Has("resource") {
-		return KindUnknown, fmt.Sprintf("has client_id and resource claims like an ID-JAG, but %s — an ID-JAG has typ oauth-id-jag+jwt", typDesc)
+	if why, ok := idJAGShape(t); ok {
+		return KindIDJAG, fmt.Sprintf("probably an ID-JAG: %s, but %s — an ID-JAG must declare typ oauth-id-jag+jwt", why, typDesc)
 	}
 	if t.Claims.Has("client_id") && (t.Claims.Has("scope") || t.Claims.Has("scp")) {
 		return KindAccessToken, fmt.Sprintf("has client_id and scope claims like an access token (%s)", typDesc)
@@ -172,6 +173,35 @@ func CheckKind(t *Token, want Kind) Check {
 		c.Hint = "the token is encrypted; only its recipient can read it"
 	}
 	return c
+}
+
+// idJAGMaxShapeLifetime is the longest lifetime of a token taken for an
+// ID-JAG by its claims: ID-JAGs live minutes (Okta and xaa.dev: 5), access
+// tokens usually an hour.
+const idJAGMaxShapeLifetime = 10 * time.Minute
+
+// idJAGShape reports whether a token's claims make it an ID-JAG whatever
+// its typ says (draft §3.1): iss, sub, one aud, client_id and jti, no ID
+// token claims, and either a resource claim or a lifetime of minutes. This
+// catches the very mistake the typ rule exists for — an ID-JAG minted with
+// typ JWT, or none.
+func idJAGShape(t *Token) (string, bool) {
+	c := t.Claims
+	if len(present(c, []string{"iss", "sub", "aud", "client_id", "jti"})) != 5 || len(present(c, idTokenMarks)) > 0 {
+		return "", false
+	}
+	if auds, _, ok := c.Strings("aud"); !ok || len(auds) != 1 {
+		return "", false
+	}
+	if c.Has("resource") {
+		return "it has iss, sub, one aud, client_id, jti and a resource claim", true
+	}
+	exp, okE := c.Time("exp")
+	iat, okI := c.Time("iat")
+	if life := exp.Sub(iat); okE && okI && life > 0 && life <= idJAGMaxShapeLifetime {
+		return "it has iss, sub, one aud, client_id, jti and lives " + HumanDuration(life), true
+	}
+	return "", false
 }
 
 // present lists the claims of names that o has.

@@ -22,7 +22,10 @@ func TestClassify(t *testing.T) {
 		{"id token without nonce", rs.Mint(t, "JWT", claims(override(idTokenClaims(), "nonce", nil, "at_hash", nil, "auth_time", now.Unix(), "amr", []string{"pwd"})...), nil), inspect.KindIDToken, "has auth_time/amr and no client_id or scope"},
 		{"access token", rs.Mint(t, "at+jwt", claims(accessTokenClaims()...), nil), inspect.KindAccessToken, "RFC 9068"},
 		{"okta access token", rs.Mint(t, "", claims("iss", idpIssuer, "cid", "0oa1", "scp", []string{"openid"}, "uid", "00u1"), nil), inspect.KindAccessToken, "Okta access token"},
-		{"id-jag without typ", rs.Mint(t, "JWT", claims(jagClaims()...), nil), inspect.KindUnknown, "an ID-JAG has typ oauth-id-jag+jwt"},
+		{"id-jag with typ JWT", rs.Mint(t, "JWT", claims(jagClaims()...), nil), inspect.KindIDJAG, "probably an ID-JAG: it has iss, sub, one aud, client_id, jti and a resource claim, but typ JWT"},
+		{"id-jag without typ", rs.Mint(t, "", claims(jagClaims()...), nil), inspect.KindIDJAG, "but no typ — an ID-JAG must declare typ oauth-id-jag+jwt"},
+		{"id-jag without resource, typ JWT", rs.Mint(t, "JWT", claims(override(jagClaims(), "resource", nil)...), nil), inspect.KindIDJAG, "lives 5m"},
+		{"access token with typ JWT", rs.Mint(t, "JWT", claims(accessTokenClaims()...), nil), inspect.KindAccessToken, "client_id and scope claims like an access token"},
 		{"other jwt", rs.Mint(t, "", claims("iss", "x", "foo", "bar"), nil), inspect.KindUnknown, "none of ID token, ID-JAG or access token"},
 	}
 	for _, tt := range tests {

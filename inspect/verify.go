@@ -85,6 +85,10 @@ type Signature struct {
 	// UnknownKID is set when the token names a kid the key set lacks: the
 	// wrong JWKS, or keys rotated since it was fetched (fetch it again once).
 	UnknownKID bool `json:"unknown_kid,omitempty"`
+	// SelfAsserted is set when the keys were found through the token's own
+	// iss: a verified signature then proves the token is self-consistent,
+	// not that its issuer is one to trust.
+	SelfAsserted bool `json:"self_asserted,omitempty"`
 }
 
 // Verified reports whether the signature verified.
@@ -92,6 +96,9 @@ func (s Signature) Verified() bool { return s.Status == SignatureVerified }
 
 // Verdict is the one prominent line every view shows about a signature.
 func (s Signature) Verdict() string {
+	if s.Status == SignatureVerified && s.SelfAsserted {
+		return "verified, but only with keys the token's own iss names — that proves it is self-consistent, not that you should trust its issuer: " + s.Reason
+	}
 	if s.Status == SignatureVerified {
 		return "verified: " + s.Reason
 	}
@@ -107,6 +114,8 @@ type VerifyOptions struct {
 	// KeyProblem says why there is no key set; it is the verdict when keys
 	// is nil ("no keys to verify with" when empty).
 	KeyProblem string
+	// SelfAsserted says the keys were found through the token's own iss.
+	SelfAsserted bool
 }
 
 // riskyHeaders name keys or key locations a token can carry itself. A
@@ -118,7 +127,7 @@ var riskyHeaders = []string{"jku", "x5u", "jwk", "x5c"}
 // then by x5t / x5t#S256, then — only when the token names no key — by
 // trying each key, and records every key it considered.
 func Verify(t *Token, keys *KeySet, opts VerifyOptions) Signature {
-	sig := Signature{Alg: t.Alg(), KID: t.KID(), KeySource: opts.KeySource, Tried: []KeyAttempt{}}
+	sig := Signature{Alg: t.Alg(), KID: t.KID(), KeySource: opts.KeySource, Tried: []KeyAttempt{}, SelfAsserted: opts.SelfAsserted && keys != nil}
 	for _, h := range riskyHeaders {
 		if t.Header.Has(h) {
 			v, _ := t.Header.String(h)

@@ -16,7 +16,16 @@ const decodeUsage = `xaa decode [TOKEN | - | @FILE] [flags]
 
 Decodes, classifies and verifies a token: a bare JWT, "Bearer …", a quoted
 string, a JSON token response or a form body. With no key source it finds
-the issuer's keys through discovery (unless --offline).
+the issuer's keys through discovery (unless --offline): from --issuer when
+given, else from the token's own iss — which proves only that the token is
+self-consistent, not that its issuer is one to trust. A claim is compared
+only with a value you give (--issuer, --audience, --client-id, --nonce,
+--resource, --scope); without one the check says "not compared".
+
+Exit codes: 0 no check failed and the signature is verified with keys you
+pinned (--jwks, --issuer) or explicitly not checked (--offline); 1 a check
+failed, or the signature verified only with keys the token's own iss names;
+2 the input is not a token, or bad flags.
 
 Examples:
   xaa decode eyJhbGciOi...
@@ -96,10 +105,13 @@ func runDecode(ctx context.Context, args []string, io stdio) int {
 			}
 			fmt.Fprintln(io.err, "xaa: could not get keys:", err)
 		}
-		a := inspect.Analyze(tok, inspect.Options{Want: want, Keys: ks.set, KeySource: ks.source, KeyProblem: ks.why, Expect: expect})
+		a := inspect.Analyze(tok, inspect.Options{Want: want, Keys: ks.set, KeySource: ks.source, KeyProblem: ks.why, KeysSelfAsserted: ks.selfAsserted, Expect: expect})
 		a.Signature.Warnings = append(a.Signature.Warnings, ks.warnings...)
+		a.Checks = nameFlags(a.Checks)
 		a.Reveal = f.reveal
-		failed = failed || a.Checks.Failed()
+		// A signature verified only with keys the token itself points at
+		// proves nothing about trust: not a pass for scripts either.
+		failed = failed || a.Checks.Failed() || (a.Signature.Verified() && a.Signature.SelfAsserted)
 		analyses = append(analyses, a)
 	}
 
@@ -125,6 +137,28 @@ func runDecode(ctx context.Context, args []string, io stdio) int {
 		return exitFailed
 	}
 	return exitOK
+}
+
+// expectFlags name the flag that gives each expectation a check can need.
+var expectFlags = map[string]string{
+	"issuer": "--issuer", "audience": "--audience", "client_id": "--client-id",
+	"nonce": "--nonce", "resource": "--resource", "scope": "--scope",
+}
+
+// nameFlags points every check that was not compared at the flag that
+// would make the comparison.
+func nameFlags(r inspect.Report) inspect.Report {
+	for i, c := range r {
+		flag := expectFlags[c.Needs]
+		switch {
+		case flag == "":
+		case c.Status == inspect.StatusSkip:
+			r[i].Hint = "not compared: pass " + flag + " to compare"
+		case c.Needs == "issuer":
+			r[i].Hint += " — pass --issuer URL (or --jwks with its keys)"
+		}
+	}
+	return r
 }
 
 // decodeInput returns the text to decode: the argument, a file (@FILE), or

@@ -181,20 +181,33 @@ func TestDecodeDiscoversKeysFromIssuer(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// Keys found through the token's own iss prove self-consistency only:
+	// the signature line and check say so, the comparisons not made are
+	// "not compared", and the exit code is not a pass.
 	r := runXAA(t, "", nil, "decode", jag)
-	if r.code != exitOK {
-		t.Fatalf("exit %d: %s\n%s", r.code, r.stderr, r.stdout)
+	if r.code != exitFailed {
+		t.Errorf("keys from the token's own iss: exit %d, want %d:\n%s", r.code, exitFailed, r.stdout)
 	}
-	for _, want := range []string{"✓ signature verified: RS256", "from " + pg.IdPURL(), "discovered from the token's own iss", "not that you should trust"} {
+	for _, want := range []string{"! signature verified, but only with keys the token's own iss names", "from " + pg.IdPURL(), "not that you should trust",
+		"· iss is the trusted IdP", "not compared: pass --issuer to compare", "pass --issuer URL (or --jwks with its keys)"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("report lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	for _, bad := range []string{"✓ iss", "✓ aud", "✓ client_id", "✓ signature"} {
+		if strings.Contains(r.stdout, bad) {
+			t.Errorf("report passes a comparison it did not make (%q):\n%s", bad, r.stdout)
 		}
 	}
 
 	// Pinning the issuer removes the caveat; a wrong issuer is a failed check.
 	r = runXAA(t, "", nil, "decode", jag, "--issuer", pg.IdPURL())
-	if r.code != exitOK || strings.Contains(r.stdout, "discovered from the token's own iss") {
-		t.Errorf("--issuer: exit %d, caveat still shown:\n%s", r.code, r.stdout)
+	if r.code != exitOK || strings.Contains(r.stdout, "own iss names") || !strings.Contains(r.stdout, "✓ iss is the trusted IdP") {
+		t.Errorf("--issuer: exit %d, caveat still shown or iss not compared:\n%s", r.code, r.stdout)
+	}
+	r = runXAA(t, "", nil, "decode", jag, "--issuer", "https://evil.example")
+	if r.code != exitFailed {
+		t.Errorf("--issuer of another IdP: exit %d, want %d", r.code, exitFailed)
 	}
 
 	// A JWKS URL works too.
@@ -208,5 +221,45 @@ func TestDecodeDiscoversKeysFromIssuer(t *testing.T) {
 	r = runXAA(t, "", nil, "decode", jag)
 	if r.code != exitOK || !strings.Contains(r.stdout, "NOT verified: could not get the issuer's keys") || !strings.Contains(r.stdout, "connection refused") {
 		t.Errorf("issuer down: exit %d:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// TestDecodeNeverPassesWhatItDidNotCompare: a hand-made ID-JAG from an
+// untrusted issuer, typed JWT, decoded offline with keys given. It is taken
+// for an ID-JAG by its claims, its typ fails, and no comparison that was
+// not asked for is passed.
+func TestDecodeNeverPassesWhatItDidNotCompare(t *testing.T) {
+	evil := fixedToken(t, "JWT", inspecttest.Override(inspecttest.IDJAGClaims(testNow), "iss", "https://evil.example"))
+	keys := fixedJWKS(t)
+	r := runXAA(t, "", nil, "decode", evil, "--offline", "--jwks", keys)
+	if r.code != exitFailed {
+		t.Errorf("exit %d, want %d (id_jag.typ fails):\n%s", r.code, exitFailed, r.stdout)
+	}
+	for _, want := range []string{"probably an ID-JAG", "✗ typ is oauth-id-jag+jwt", "· iss is the trusted IdP  https://evil.example\n    not compared: pass --issuer to compare"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("report lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	for _, bad := range []string{"✓ iss", "✓ aud", "✓ client_id", "✓ resource"} {
+		if strings.Contains(r.stdout, bad) {
+			t.Errorf("report passes a comparison it did not make (%q):\n%s", bad, r.stdout)
+		}
+	}
+	// JSON: the comparisons not made are skipped, naming what would make them.
+	r = runXAA(t, "", nil, "decode", evil, "--offline", "--jwks", keys, "--json")
+	var doc struct {
+		Kind   string `json:"kind"`
+		Checks []struct{ ID, Status, Needs, Hint string }
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+		t.Fatalf("JSON: %v\n%s", err, r.stdout)
+	}
+	if doc.Kind != "id_jag" {
+		t.Errorf("kind = %q, want id_jag", doc.Kind)
+	}
+	for _, c := range doc.Checks {
+		if c.ID == "id_jag.iss" && (c.Status != "skipped" || c.Needs != "issuer" || !strings.Contains(c.Hint, "--issuer")) {
+			t.Errorf("id_jag.iss = %+v, want skipped needing issuer (--issuer)", c)
+		}
 	}
 }

@@ -18,7 +18,10 @@ var errKeySource = errors.New("unusable key source")
 type tokenKeys struct {
 	set      *inspect.KeySet
 	source   string   // a URL or file, shown in the verdict
-	warnings []string // e.g. keys discovered from the token's own iss
+	warnings []string // e.g. a key set holding private keys
+	// selfAsserted says the keys came from the token's own iss: they
+	// prove self-consistency, not trust.
+	selfAsserted bool
 	why      string   // why there are no keys, when set is nil
 }
 
@@ -68,10 +71,7 @@ func (r *keyResolver) forToken(tok *inspect.Token) (tokenKeys, error) {
 	} else {
 		k.set, k.source = jwks.KeySet(), jwks.Source()
 	}
-	if err == nil && fromToken {
-		k.warnings = append(k.warnings, fmt.Sprintf(
-			"keys were discovered from the token's own iss (%s): this proves who signed the token, not that you should trust %s — pass --issuer to pin the issuer you trust", issuer, issuer))
-	}
+	k.selfAsserted = err == nil && fromToken
 	r.byIssue[issuer] = k
 	return k, nil
 }

@@ -90,10 +90,12 @@ func SignatureLine(s Styles, sig inspect.Signature) string {
 
 func signatureParts(s Styles, sig inspect.Signature) (glyph, verdict string) {
 	st := inspect.StatusWarn
-	switch sig.Status {
-	case inspect.SignatureVerified:
+	switch {
+	case sig.Status == inspect.SignatureVerified && !sig.SelfAsserted:
 		st = inspect.StatusPass
-	case inspect.SignatureInvalid:
+	case sig.Status == inspect.SignatureVerified:
+		st = inspect.StatusWarn
+	case sig.Status == inspect.SignatureInvalid:
 		st = inspect.StatusFail
 	}
 	return s.Glyph(st), s.Status(st).Render("signature " + sig.Verdict())
@@ -108,7 +110,19 @@ func Summary(s Styles, r inspect.Report) string {
 	if n := r.Count(inspect.StatusFail); n > 0 {
 		parts = append(parts, s.Fail.Render(fmt.Sprintf("%d failed", n)))
 	}
-	if n := r.Count(inspect.StatusSkip); n > 0 {
+	if n := r.Count(inspect.StatusUnknown); n > 0 {
+		parts = append(parts, s.Skip.Render(fmt.Sprintf("%d unknown", n)))
+	}
+	notCompared := 0
+	for _, c := range r {
+		if c.Status == inspect.StatusSkip && c.Needs != "" {
+			notCompared++
+		}
+	}
+	if notCompared > 0 {
+		parts = append(parts, s.Skip.Render(fmt.Sprintf("%d not compared", notCompared)))
+	}
+	if n := r.Count(inspect.StatusSkip) - notCompared; n > 0 {
 		parts = append(parts, s.Skip.Render(fmt.Sprintf("%d skipped", n)))
 	}
 	return strings.Join(parts, s.Faint.Render(" · "))
@@ -138,6 +152,10 @@ func (w *writer) checks(r inspect.Report) {
 				w.line(line)
 			} else {
 				w.wrapped(line+"  ", w.s.Faint.Render(c.Actual))
+			}
+			if c.Status == inspect.StatusSkip && c.Hint != "" {
+				// Say why nothing was compared, under what the token holds.
+				w.wrapped("    ", w.s.Faint.Render(c.Hint))
 			}
 			continue
 		}
