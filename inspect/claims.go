@@ -284,7 +284,9 @@ func (c *claimChecker) compare(name, title, want, hint, needs string) {
 	}
 }
 
-func (c *claimChecker) issuer(title, hint string) { c.compare("iss", title, c.e.Issuer, hint, "issuer") }
+func (c *claimChecker) issuer(title, hint string) {
+	c.compare("iss", title, c.e.Issuer, hint, "issuer")
+}
 
 func (c *claimChecker) clientID(title, hint string) {
 	c.compare("client_id", title, c.e.ClientID, hint, "client_id")

@@ -22,7 +22,7 @@ type tokenKeys struct {
 	// selfAsserted says the keys came from the token's own iss: they
 	// prove self-consistency, not trust.
 	selfAsserted bool
-	why      string   // why there are no keys, when set is nil
+	why          string // why there are no keys, when set is nil
 }
 
 // keyResolver finds the keys for each token of one decode: the --jwks file
