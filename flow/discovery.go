@@ -30,15 +30,18 @@ func (r *Runner) discover(ctx context.Context, s *wire.Client, st *Step) {
 		"use the issuer the IdP publishes, verbatim, as idp.issuer; it is the iss of every ID token and ID-JAG") {
 		st.Out.IdP = idp
 		r.idpChecks(st, idp)
-		keys, err := s.FetchJWKS(ctx, wire.PartyIdP, "IdP key set", idp.JWKSURI)
-		if keysCheck(st, "discovery.idp.jwks", "the IdP publishes usable signing keys", idp, keys, err, true) {
-			keys.Issuer, keys.MetadataURL = idp.Issuer, idp.URL
-			st.Out.IdPKeys = keys
-		} else {
-			fail(&wire.CheckError{Check: st.Checks[len(st.Checks)-1]})
-		}
 	} else {
 		fail(discoveryFailure(st, err))
+	}
+	// The keys come from the config's jwks_uri, else the metadata's. A key
+	// set that cannot be used is a finding: the steps go on, and each
+	// signature they check is unknown, naming why.
+	if jwksURI := cmp.Or(c.IdP.JWKSURI, metadataJWKS(st.Out.IdP)); jwksURI != "" || st.Out.IdP != nil {
+		st.Out.IdPKeys = r.discoverKeys(ctx, s, st, keySource{id: "discovery.idp.jwks", party: wire.PartyIdP, what: "IdP key set",
+			title: "the IdP publishes usable signing keys", url: jwksURI, md: st.Out.IdP, required: true})
+		if st.Out.IdPKeys.Keys == nil {
+			fail(&wire.CheckError{Check: st.Checks[len(st.Checks)-1]})
+		}
 	}
 
 	as, err := s.DiscoverMetadata(ctx, wire.PartyAS, "resource AS metadata", c.ResourceAS.Issuer, inspect.ASMetadataURLs(c.ResourceAS.Issuer))
@@ -46,18 +49,16 @@ func (r *Runner) discover(ctx context.Context, s *wire.Client, st *Step) {
 		"resource_as.issuer is the audience the IdP writes into the ID-JAG; it must equal the AS metadata issuer exactly") {
 		st.Out.AS = as
 		r.asChecks(st, as)
-		if as.JWKSURI == "" {
-			st.check("discovery.as.jwks", inspect.StatusSkip, "the resource AS publishes its signing keys", "jwks_uri", "(absent)",
-				"access tokens cannot be verified; fine for opaque access tokens", inspect.SpecServerMetadata)
-		} else {
-			keys, err := s.FetchJWKS(ctx, wire.PartyAS, "resource AS key set", as.JWKSURI)
-			if keysCheck(st, "discovery.as.jwks", "the resource AS publishes usable signing keys", as, keys, err, false) {
-				keys.Issuer, keys.MetadataURL = as.Issuer, as.URL
-				st.Out.ASKeys = keys
-			}
-		}
 	} else {
 		fail(discoveryFailure(st, err))
+	}
+	switch jwksURI := cmp.Or(c.ResourceAS.JWKSURI, metadataJWKS(st.Out.AS)); {
+	case jwksURI != "":
+		st.Out.ASKeys = r.discoverKeys(ctx, s, st, keySource{id: "discovery.as.jwks", party: wire.PartyAS, what: "resource AS key set",
+			title: "the resource AS publishes usable signing keys", url: jwksURI, md: st.Out.AS})
+	case st.Out.AS != nil:
+		st.check("discovery.as.jwks", inspect.StatusSkip, "the resource AS publishes its signing keys", "jwks_uri", "(absent)",
+			"access tokens cannot be verified; fine for opaque access tokens (or set resource_as.jwks_uri)", inspect.SpecServerMetadata)
 	}
 
 	for _, res := range []struct {
@@ -138,27 +139,55 @@ func issuerCheck(st *Step, id, title, want string, md *wire.Metadata, err error,
 	return true
 }
 
-// keysCheck records a key set fetch and reports whether the keys are usable.
-func keysCheck(st *Step, id, title string, md *wire.Metadata, keys *wire.JWKS, err error, required bool) bool {
+// keySource is where one server's key set is looked for.
+type keySource struct {
+	id, party, what, title string
+	url                    string         // the config's jwks_uri or the metadata's
+	md                     *wire.Metadata // the server's metadata, nil when not found
+	required               bool           // the IdP's keys are; the AS's are not
+}
+
+func metadataJWKS(md *wire.Metadata) string {
+	if md == nil {
+		return ""
+	}
+	return md.JWKSURI
+}
+
+// discoverKeys fetches and judges a key set. It always returns a JWKS:
+// with Keys when usable, else with the Problem every signature check will
+// name.
+func (r *Runner) discoverKeys(ctx context.Context, s *wire.Client, st *Step, k keySource) *wire.JWKS {
 	bad := inspect.StatusWarn
-	if required {
+	if k.required {
 		bad = inspect.StatusFail
 	}
-	switch {
-	case md.JWKSURI == "":
-		st.check(id, bad, title, "jwks_uri", "(absent)", "without keys no token it signs can be verified", inspect.SpecServerMetadata)
-		return false
-	case err != nil:
-		st.check(id, bad, title, "a JWKS at "+md.JWKSURI, "not usable", err.Error(), "RFC 7517 §5")
-		return false
+	out := &wire.JWKS{URL: k.url}
+	if k.md != nil {
+		out.Issuer, out.MetadataURL = k.md.Issuer, k.md.URL
+	}
+	if k.url == "" {
+		out.Problem = "the metadata names no jwks_uri"
+		st.check(k.id, bad, k.title, "jwks_uri", "(absent)", "without keys no token it signs can be verified", inspect.SpecServerMetadata)
+		return out
+	}
+	keys, err := s.FetchJWKS(ctx, k.party, k.what, k.url)
+	if err != nil {
+		out.Problem = err.Error()
+		st.check(k.id, bad, k.title, "a JWKS at "+k.url, "not usable", err.Error(), "RFC 7517 §5")
+		return out
 	}
 	c := inspect.CheckKeySet(keys.Keys, keys.URL)
-	c.ID, c.Title = id, title
+	c.ID, c.Title = k.id, k.title
 	if c.Status == inspect.StatusFail {
 		c.Status = bad
+		out.Problem = "the key set holds no usable key (" + keys.Keys.Summary() + ")"
+		st.Checks = append(st.Checks, c)
+		return out
 	}
 	st.Checks = append(st.Checks, c)
-	return c.Status == inspect.StatusPass
+	out.Keys = keys.Keys
+	return out
 }
 
 // endpointChecks checks that endpoints are present and not plain http to

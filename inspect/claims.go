@@ -255,9 +255,12 @@ func (c *claimChecker) signature(sig Signature) {
 	case len(sig.Tried) > 0 || sig.AlgConfusion:
 		c.add("signature", StatusFail, "signature verifies", "a key of the issuer", sig.Reason,
 			"fetch the JWKS from the jwks_uri of the token's issuer; on an unknown kid, refetch once (the keys may have rotated)")
+	case sig.NoKeys:
+		c.add("signature", StatusUnknown, "signature verifies", "a key of the issuer", "unknown: "+sig.Reason,
+			"give the issuer's key set, or let xaa discover it from the issuer's metadata")
 	default:
 		c.add("signature", StatusWarn, "signature verifies", "a key of the issuer", "not checked: "+sig.Reason,
-			"give a key set (--jwks) or let xaa discover the issuer's keys")
+			"give a key set, or let xaa discover the issuer's keys")
 	}
 }
 

@@ -128,9 +128,12 @@ func TestCheckIDJAGSignature(t *testing.T) {
 	if f := failing(a.Checks); len(f) != 1 || f["id_jag.signature"] != inspect.StatusFail {
 		t.Errorf("failing = %v, want only id_jag.signature", f)
 	}
-	a = inspect.Analyze(tok, inspect.Options{Want: inspect.KindIDJAG, Expect: e})
-	if f := failing(a.Checks); len(f) != 1 || f["id_jag.signature"] != inspect.StatusWarn {
-		t.Errorf("without keys failing = %v, want only a signature warning", f)
+	a = inspect.Analyze(tok, inspect.Options{Want: inspect.KindIDJAG, Expect: e, KeyProblem: "no usable keys at https://idp/keys: 404"})
+	if f := failing(a.Checks); len(f) != 0 {
+		t.Errorf("without keys failing = %v, want none", f)
+	}
+	if c, _ := a.Checks.Find("id_jag.signature"); c.Status != inspect.StatusUnknown || !strings.Contains(c.Actual, "unknown: no usable keys at https://idp/keys") {
+		t.Errorf("without keys the signature check is %s %q, want unknown naming the key set", c.Status, c.Actual)
 	}
 	hs := mustDecode(t, hs256(`{"alg":"HS256","typ":"oauth-id-jag+jwt"}`, claims(jagClaims()...), []byte("secret")))
 	a = inspect.Analyze(hs, inspect.Options{Want: inspect.KindIDJAG, Keys: mustJWKS(t, jwks(t, "rs")), Expect: e})

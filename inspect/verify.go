@@ -89,6 +89,9 @@ type Signature struct {
 	// iss: a verified signature then proves the token is self-consistent,
 	// not that its issuer is one to trust.
 	SelfAsserted bool `json:"self_asserted,omitempty"`
+	// NoKeys is set when there were no keys to verify with (none given,
+	// none could be fetched): the signature is unknown, not bad.
+	NoKeys bool `json:"no_keys,omitempty"`
 }
 
 // Verified reports whether the signature verified.
@@ -101,6 +104,9 @@ func (s Signature) Verdict() string {
 	}
 	if s.Status == SignatureVerified {
 		return "verified: " + s.Reason
+	}
+	if s.NoKeys {
+		return "unknown: " + s.Reason
 	}
 	return "NOT verified: " + s.Reason
 }
@@ -169,10 +175,10 @@ func Verify(t *Token, keys *KeySet, opts VerifyOptions) Signature {
 		sig.Reason = fmt.Sprintf("alg %s is not on the allow-list (%s)", alg, strings.Join(allowed, ", "))
 		return sig
 	case keys == nil && opts.KeyProblem != "":
-		sig.Reason = opts.KeyProblem
+		sig.Reason, sig.NoKeys = opts.KeyProblem, true
 		return sig
 	case keys == nil || len(keys.Keys) == 0:
-		sig.Reason = "no keys to verify with"
+		sig.Reason, sig.NoKeys = "no keys to verify with", true
 		return sig
 	}
 

@@ -219,7 +219,7 @@ func TestDecodeDiscoversKeysFromIssuer(t *testing.T) {
 	// An unreachable issuer is explained, and the token is still decoded.
 	pg.Close()
 	r = runXAA(t, "", nil, "decode", jag)
-	if r.code != exitOK || !strings.Contains(r.stdout, "NOT verified: could not get the issuer's keys") || !strings.Contains(r.stdout, "connection refused") {
+	if r.code != exitOK || !strings.Contains(r.stdout, "? signature unknown: could not get the issuer's keys") || !strings.Contains(r.stdout, "connection refused") {
 		t.Errorf("issuer down: exit %d:\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }

@@ -21,6 +21,9 @@ type JWKS struct {
 	// URL is where the key set was fetched.
 	URL  string
 	Keys *inspect.KeySet
+	// Problem says why Keys is nil: the key set could not be fetched or
+	// holds no usable key. A signature checked with it is then unknown.
+	Problem string
 	// Exchanges are the requests made to find and fetch it.
 	Exchanges []*Exchange
 }
@@ -146,10 +149,16 @@ func (c *Client) FetchJWKS(ctx context.Context, party, what, jwksURL string) (*J
 // OIDC Core §10.1.1) and analyses again. It returns the key set used.
 func (c *Client) AnalyzeWithRefetch(ctx context.Context, t *inspect.Token, keys *JWKS, party string, o inspect.Options) (inspect.Analysis, *JWKS) {
 	o.Keys, o.KeySource = keys.KeySet(), keys.Source()
+	switch {
+	case keys == nil:
+		o.KeyProblem = "no key set to verify with: discovery did not find the issuer's (set jwks_uri in the config to give it)"
+	case keys.Keys == nil:
+		o.KeyProblem = "no usable keys at " + keys.URL + ": " + keys.Problem
+	}
 	a := inspect.Analyze(t, o)
 	// Within one analysis the client refetches at once: its keys are from
 	// this run's discovery, and it asks the issuer once per token at most.
-	if keys == nil || keys.URL == "" || !(inspect.KeyRefresh{}).Due(keys.Keys, t.KID(), 0) {
+	if keys == nil || keys.URL == "" || keys.Keys == nil || !(inspect.KeyRefresh{}).Due(keys.Keys, t.KID(), 0) {
 		return a, keys
 	}
 	fresh, err := c.FetchJWKS(ctx, party, "key set (refetched: unknown kid "+t.KID()+")", keys.URL)

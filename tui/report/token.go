@@ -97,6 +97,8 @@ func signatureParts(s Styles, sig inspect.Signature) (glyph, verdict string) {
 		st = inspect.StatusWarn
 	case sig.Status == inspect.SignatureInvalid:
 		st = inspect.StatusFail
+	case sig.NoKeys:
+		st = inspect.StatusUnknown
 	}
 	return s.Glyph(st), s.Status(st).Render("signature " + sig.Verdict())
 }
