@@ -160,14 +160,15 @@ func (s *Session) Run() *Run {
 // stand in for (or over) what discovery found, and every input the step
 // cannot do without is checked.
 func (r *Runner) plan(id StepID, cfg *config.Config, in State, o Overrides) Plan {
-	in.IdP = withConfiguredEndpoints(in.IdP, cfg.IdP.ClientConfig, cfg.IdP.AuthorizationEndpoint)
-	in.AS = withConfiguredEndpoints(in.AS, cfg.ResourceAS, "")
+	in.IdP = ConfiguredEndpoints(in.IdP, cfg.IdP.ClientConfig, cfg.IdP.AuthorizationEndpoint)
+	in.AS = ConfiguredEndpoints(in.AS, cfg.ResourceAS, "")
 	return Plan{ID: id, In: in, Config: cfg, Overrides: o, Missing: missingInputs(id, cfg, in, o)}
 }
 
-// withConfiguredEndpoints lays the endpoints the config names over the
-// metadata (or stands in for metadata that was not found).
-func withConfiguredEndpoints(md *wire.Metadata, cc config.ClientConfig, authorization string) *wire.Metadata {
+// ConfiguredEndpoints lays the endpoints a client's config names
+// (token_endpoint, jwks_uri, and the IdP's authorization_endpoint) over
+// the server's metadata, or stands in for metadata that was not found.
+func ConfiguredEndpoints(md *wire.Metadata, cc config.ClientConfig, authorization string) *wire.Metadata {
 	if cc.TokenEndpoint == "" && cc.JWKSURI == "" && authorization == "" {
 		return md
 	}

@@ -190,6 +190,10 @@ func Run(ctx context.Context, o Options) *Diagnosis {
 	r.orgURLChecks()
 	r.orgDiscovery(ctx)
 	r.resourceASDiscovery(ctx)
+	// Endpoints the config names stand in for (or over) the metadata, as
+	// in a run: a probe is unknown only when its endpoint is nowhere.
+	r.idp = flow.ConfiguredEndpoints(r.idp, r.cfg.IdP.ClientConfig, r.cfg.IdP.AuthorizationEndpoint)
+	r.as = flow.ConfiguredEndpoints(r.as, r.cfg.ResourceAS, "")
 	r.resourceChecks(ctx)
 	r.idpProbe(ctx)
 	r.redirectProbe(ctx)

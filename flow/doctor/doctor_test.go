@@ -276,3 +276,21 @@ func TestDoctorForeignIDToken(t *testing.T) {
 		})
 	}
 }
+
+// TestDoctorUsesConfiguredEndpoints: the resource AS's metadata cannot be
+// found, but resource_as.token_endpoint names its token endpoint, so the
+// probes of the resource AS still decide (checks never gate).
+func TestDoctorUsesConfiguredEndpoints(t *testing.T) {
+	e := flowtest.Start(t, playground.Options{}, "alice")
+	e.Config.ResourceAS.TokenEndpoint = e.Playground.ASURL() + "/token"
+	e.Config.ResourceAS.Issuer = e.Playground.ASURL() + "/nowhere"
+	d := diagnose(e, "")
+	if c, _ := d.Find("resource_as.metadata"); c.Status != inspect.StatusFail {
+		t.Errorf("resource_as.metadata = %s, want fail (nothing is published there)", c.Status)
+	}
+	for _, id := range []string{"resource_as.credentials", "resource_as.jwt_bearer_grant", "resource_as.rejects_invalid_id_jag"} {
+		if c, _ := d.Find(id); c.Status == inspect.StatusUnknown {
+			t.Errorf("%s is unknown (%s); want it decided with the configured token endpoint", id, c.Hint)
+		}
+	}
+}

@@ -56,7 +56,7 @@ func (r *run) idpProbe(ctx context.Context) {
 	why := ""
 	switch {
 	case r.idp == nil || r.idp.TokenEndpoint == "":
-		why = needs("the org's token endpoint", itemOrgMetadata.id)
+		why = needs("the org's token endpoint (its metadata, or idp.token_endpoint)", itemOrgMetadata.id)
 	case !r.cfg.IdP.Usable():
 		why = needs("idp.client_id and its credentials", itemReqConfig.id)
 	}
@@ -154,7 +154,7 @@ func (r *run) asProbe(ctx context.Context) {
 	why := ""
 	switch {
 	case r.as == nil || r.as.TokenEndpoint == "":
-		why = needs("the resource AS's token endpoint", itemASMetadata.id)
+		why = needs("the resource AS's token endpoint (its metadata, or resource_as.token_endpoint)", itemASMetadata.id)
 	case !r.cfg.ResourceAS.Usable():
 		why = needs("resource_as.client_id and its credentials", itemASConfig.id)
 	}

@@ -31,7 +31,7 @@ func (r *run) redirectProbe(ctx context.Context) {
 	c := r.cfg.IdP
 	switch {
 	case r.idp == nil || r.idp.AuthorizationEndpoint == "":
-		r.unknown(i, "", needs("the org's authorization endpoint", itemOrgMetadata.id), nil)
+		r.unknown(i, "", needs("the org's authorization endpoint (its metadata, or idp.authorization_endpoint)", itemOrgMetadata.id), nil)
 		return
 	case c.ClientID == "" || c.RedirectURI == "":
 		r.unknown(i, "", needs("idp.client_id and idp.redirect_uri", itemReqConfig.id), nil)
