@@ -111,6 +111,10 @@ func (e *InputError) Unwrap() error { return e.Err }
 // ErrTooLarge is wrapped by the InputError for input over MaxInputBytes.
 var ErrTooLarge = errors.New("input too large")
 
+// ErrKeySet is wrapped by the InputError for a key set given where a
+// token belongs: the caller says where keys go instead.
+var ErrKeySet = errors.New("a key set, not a token")
+
 // tokenFields are the members of JSON responses and form bodies that carry
 // tokens, in the order they are reported.
 var tokenFields = []string{
@@ -224,7 +228,7 @@ func decodeEnvelope(s string, notes []string) ([]*Token, error) {
 			return nil, &InputError{Reason: fmt.Sprintf("this is an OAuth error response (error=%q %s), not a token — xaa run explains such errors", code, desc)}
 		}
 		if obj.Has("keys") {
-			return nil, &InputError{Reason: "this is a JWKS (a set of public keys), not a token — pass it with --jwks FILE"}
+			return nil, &InputError{Reason: "this is a JWKS (a set of public keys), not a token", Err: ErrKeySet}
 		}
 		return nil, &InputError{Reason: "a JSON object with no token field: looked for " + strings.Join(tokenFields, ", ")}
 	}

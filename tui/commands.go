@@ -38,7 +38,11 @@ func tick() tea.Cmd {
 func loadKeys(ctx context.Context, env flow.Env, seq int, spec, issuer string) tea.Cmd {
 	return func() tea.Msg {
 		keys, source, err := keysFrom(ctx, env, strings.TrimSpace(spec), issuer)
-		return keysLoadedMsg{seq: seq, keys: keys, source: source, err: err}
+		msg := keysLoadedMsg{seq: seq, keys: keys, source: source, err: err}
+		if strings.TrimSpace(spec) == "" {
+			msg.issuer = issuer
+		}
+		return msg
 	}
 }
 

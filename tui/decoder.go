@@ -37,11 +37,15 @@ type decoder struct {
 	inputErr error
 	selected int
 
-	keys      *inspect.KeySet
-	keySource string
-	keyErr    error
-	loading   bool
-	seq       int
+	// pinned are the keys from the Keys field: they verify every token.
+	// discovered are keys found through each token's own iss, by issuer:
+	// a second paste from another issuer never reuses the first's keys, and
+	// they prove a token self-consistent only.
+	pinned     *decoderKeys
+	discovered map[string]decoderKeys
+	keyErr     error
+	loading    bool
+	seq        int
 
 	pane pane
 }
@@ -87,6 +91,12 @@ func (d *decoder) setToken(s string) {
 	d.pane.setContent(d.content(d.pane.width), false)
 }
 
+// decoderKeys are keys the decoder loaded, and where from.
+type decoderKeys struct {
+	keys   *inspect.KeySet
+	source string
+}
+
 // decode decodes the token field when it changed, and says whether it did.
 func (d *decoder) decode() bool {
 	raw := d.token.Value()
@@ -99,15 +109,34 @@ func (d *decoder) decode() bool {
 	if strings.TrimSpace(raw) != "" {
 		d.tokens, d.inputErr = inspect.DecodeAll(raw)
 	}
+	if errors.Is(d.inputErr, inspect.ErrKeySet) {
+		d.inputErr = fmt.Errorf("%w — paste it into the Keys field (tab) instead", d.inputErr)
+	}
 	return true
 }
 
-// analysis verifies and checks every decoded token with the keys at hand.
+// analysis verifies and checks a decoded token with the keys for it: the
+// pinned ones, else those discovered from its own iss (self-consistency
+// only), else none yet.
 func (d decoder) analysis(i int) inspect.Analysis {
-	return inspect.Analyze(d.tokens[i], inspect.Options{
-		Keys: d.keys, KeySource: d.keySource,
-		Expect: inspect.Expect{Now: d.c.now},
-	})
+	o := inspect.Options{Expect: inspect.Expect{Now: d.c.now}}
+	iss := issuerOf(d.tokens[i])
+	switch k, found := d.discovered[iss]; {
+	case d.pinned != nil:
+		o.Keys, o.KeySource = d.pinned.keys, d.pinned.source
+	case found:
+		o.Keys, o.KeySource, o.KeysSelfAsserted = k.keys, k.source, true
+	case iss != "":
+		o.KeyProblem = "no keys yet: enter discovers the keys of " + iss + ", or give keys in the Keys field"
+	default:
+		o.KeyProblem = "no keys yet, and no iss to discover them from: give keys in the Keys field"
+	}
+	return inspect.Analyze(d.tokens[i], o)
+}
+
+func issuerOf(t *inspect.Token) string {
+	iss, _ := t.Claims.String("iss")
+	return iss
 }
 
 // issuer returns the iss of the selected token, for key discovery.
@@ -115,8 +144,7 @@ func (d decoder) issuer() string {
 	if len(d.tokens) == 0 {
 		return ""
 	}
-	iss, _ := d.tokens[d.selected].Claims.String("iss")
-	return iss
+	return issuerOf(d.tokens[d.selected])
 }
 
 func (d decoder) update(msg tea.Msg) (decoder, tea.Cmd) {
@@ -127,7 +155,17 @@ func (d decoder) update(msg tea.Msg) (decoder, tea.Cmd) {
 			return d, nil
 		}
 		d.loading = false
-		d.keys, d.keySource, d.keyErr = msg.keys, msg.source, msg.err
+		d.keyErr = msg.err
+		switch {
+		case msg.err != nil:
+		case msg.issuer != "":
+			if d.discovered == nil {
+				d.discovered = map[string]decoderKeys{}
+			}
+			d.discovered[msg.issuer] = decoderKeys{msg.keys, msg.source}
+		default:
+			d.pinned = &decoderKeys{msg.keys, msg.source}
+		}
 		d.refresh()
 		return d, nil
 	case spinner.TickMsg:
@@ -199,6 +237,9 @@ func (d decoder) verify() (decoder, tea.Cmd) {
 		d.keyErr = errors.New("paste a token first")
 		return d, nil
 	}
+	if spec == "" {
+		d.pinned = nil // an emptied Keys field discovers again
+	}
 	d.seq++
 	d.loading = true
 	d.keyErr = nil
@@ -232,9 +273,13 @@ func (d decoder) statusLine() string {
 		}
 		parts = append(parts, fmt.Sprintf("token %d of %d (%s) · %s", d.selected+1, len(d.tokens), orField(d.tokens[d.selected].Name), next))
 	}
-	if d.keys != nil {
-		parts = append(parts, "keys: "+d.keys.Summary()+" from "+d.keySource)
-	} else if len(d.tokens) > 0 {
+	k, found := d.discovered[d.issuer()]
+	switch {
+	case d.pinned != nil:
+		parts = append(parts, "keys: "+d.pinned.keys.Summary()+" from "+d.pinned.source)
+	case found:
+		parts = append(parts, "keys of "+d.issuer()+" (the token's own iss: self-consistency only): "+k.keys.Summary())
+	case len(d.tokens) > 0:
 		parts = append(parts, "no keys yet: enter verifies (empty Keys field = discover from iss)")
 	}
 	return s.faint.Render(strings.Join(parts, " · "))

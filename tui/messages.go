@@ -19,6 +19,9 @@ type keysLoadedMsg struct {
 	keys   *inspect.KeySet
 	source string // where the keys came from, for the verdict line
 	err    error
+	// issuer is the issuer the keys were discovered from; "" when they
+	// came from the Keys field.
+	issuer string
 }
 
 // copiedMsg reports an OSC 52 copy.

@@ -40,10 +40,13 @@ func liveTimes(times []inspect.TimeClaim, now time.Time) []inspect.TimeClaim {
 // verified, and when the token expires.
 func verdictBanner(s styles, a inspect.Analysis, now time.Time) string {
 	var line string
-	switch a.Signature.Status {
-	case inspect.SignatureVerified:
+	switch {
+	case a.Signature.Verified() && a.Signature.SelfAsserted:
+		line = s.banner.Render(" "+report.GlyphOf(inspect.StatusWarn)+" SELF-CONSISTENT ONLY ") +
+			s.faint.Render("  verified with keys its own iss names: pin the keys of an issuer you trust")
+	case a.Signature.Verified():
 		line = s.okBanner.Render(report.GlyphOf(inspect.StatusPass) + " VERIFIED")
-	case inspect.SignatureInvalid:
+	case a.Signature.Status == inspect.SignatureInvalid:
 		line = s.banner.Render(" " + report.GlyphOf(inspect.StatusFail) + " SIGNATURE INVALID ")
 	default:
 		line = s.banner.Render(" " + report.GlyphOf(inspect.StatusWarn) + " NOT VERIFIED ")
@@ -58,7 +61,7 @@ func verdictBanner(s styles, a inspect.Analysis, now time.Time) string {
 		}
 		line += "  " + st.Render(inspect.DescribeTime("exp", exp, now))
 	}
-	if a.Signature.Status != inspect.SignatureVerified {
+	if !a.Signature.Verified() || a.Signature.SelfAsserted {
 		line += s.faint.Render("  — the claims below are unproven")
 	}
 	return line

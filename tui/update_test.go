@@ -454,14 +454,40 @@ func TestDecoderVerifies(t *testing.T) {
 			if m.decoder.keyErr != nil {
 				t.Fatalf("keys: %v", m.decoder.keyErr)
 			}
-			if m.decoder.keySource != tt.wantSource {
-				t.Errorf("key source = %q, want %q", m.decoder.keySource, tt.wantSource)
+			if got := m.decoder.analysis(0).Signature.KeySource; got != tt.wantSource {
+				t.Errorf("key source = %q, want %q", got, tt.wantSource)
+			}
+			if tt.keys == "" {
+				// Keys found through the token's own iss: self-consistency, not trust.
+				if !strings.Contains(view, "SELF-CONSISTENT ONLY") || strings.Contains(view, "✓ VERIFIED") {
+					t.Errorf("view after discovering keys from iss does not give the caveat:\n%s", view)
+				}
+				return
 			}
 			if !strings.Contains(view, "✓ VERIFIED") || strings.Contains(view, "NOT VERIFIED") {
 				t.Errorf("view after loading keys does not say VERIFIED:\n%s", view)
 			}
 		})
 	}
+	t.Run("a second paste from another issuer does not reuse the first's keys", func(t *testing.T) {
+		m := newTestModel(t, Options{Screen: "decoder", Context: context.Background()}, 100, 40)
+		m = paste(t, m, tok)
+		m, cmd := sendCmd(t, m, keyMsg("enter"))
+		msg, _ := cmdMsg[keysLoadedMsg](t, cmd)
+		m = send(t, m, msg)
+		other := k.Mint(t, inspect.TypIDJAG, inspecttest.Claims(inspecttest.Override(inspecttest.IDJAGClaims(testNow), "iss", "https://other.example")...), nil)
+		m.decoder.setToken(other)
+		if a := m.decoder.analysis(0); a.Signature.Verified() || !strings.Contains(a.Signature.Reason, "enter discovers the keys of https://other.example") {
+			t.Errorf("the other issuer's token: %s, want no keys until its own are discovered", a.Signature.Verdict())
+		}
+	})
+	t.Run("a JWKS pasted as the token points to the Keys field", func(t *testing.T) {
+		m := newTestModel(t, Options{Screen: "decoder"}, 100, 40)
+		m = paste(t, m, string(jwks))
+		if view := ansi.Strip(m.View()); !strings.Contains(view, "paste it into the Keys field") || strings.Contains(view, "--jwks") {
+			t.Errorf("a JWKS in the Token field is not pointed to the Keys field:\n%s", view)
+		}
+	})
 	t.Run("stale answers are dropped", func(t *testing.T) {
 		m := newTestModel(t, Options{Screen: "decoder"}, 100, 40)
 		m = paste(t, m, tok)

@@ -84,6 +84,9 @@ func runDecode(ctx context.Context, args []string, io stdio) int {
 		return usageError(io.err, err)
 	}
 	toks, err := inspect.DecodeAll(input)
+	if errors.Is(err, inspect.ErrKeySet) {
+		err = fmt.Errorf("%w — pass it with --jwks FILE", err)
+	}
 	if err != nil {
 		fmt.Fprintln(io.err, "xaa:", err)
 		return exitUsage
