@@ -16,6 +16,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/xaatools/xaa/tui/report"
 )
 
 // Exit codes shared by every subcommand (see README.md).
@@ -38,6 +40,18 @@ type stdio struct {
 	getenv       func(string) string
 	// now is the clock; tests fix it so reports are reproducible.
 	now func() time.Time
+}
+
+// safeStreams makes what a subcommand writes safe for a terminal: text
+// from servers and pasted tokens reaches stderr and plain stdout only with
+// its control characters made visible. Coloured stdout carries escape
+// sequences of its own; the report renders outside text safely there.
+func safeStreams(io stdio) stdio {
+	io.err = report.SafeWriter(io.err)
+	if !colourEnabled(io) {
+		io.out = report.SafeWriter(io.out)
+	}
+	return io
 }
 
 // command is one subcommand: it parses its own flags and returns an exit code.
@@ -82,7 +96,7 @@ func run(ctx context.Context, args []string, io stdio) int {
 		}
 		for _, c := range commands() {
 			if c.name == args[0] {
-				return c.run(ctx, args[1:], io)
+				return c.run(ctx, args[1:], safeStreams(io))
 			}
 		}
 		if strings.HasPrefix(args[0], "-") {

@@ -37,18 +37,18 @@ func ConformSetup(s Styles, conf *conform.Scorecard, o ConformOptions) string {
 	w.line(s.Title.Render("Configure the resource AS under test to trust this IdP"))
 	w.wrapped("  ", s.Faint.Render("once: the address and the keys stay the same from run to run"))
 	rows := [][2]string{
-		{"issuer", st.Issuer},
+		{"issuer", Safe(st.Issuer)},
 		{"JWKS", orText(st.JWKSURI, "(not found — the IdP's metadata did not answer)")},
 		{"algorithms", strings.Join(st.Algorithms, ", ") + " only (never none, never HS*)"},
-		{"client_id", st.ClientID + s.Faint.Render("  the ID-JAG's client_id: the client xaa authenticates as")},
-		{"aud", st.Audience + s.Faint.Render("  your issuer, byte for byte")},
+		{"client_id", Safe(st.ClientID) + s.Faint.Render("  the ID-JAG's client_id: the client xaa authenticates as")},
+		{"aud", Safe(st.Audience) + s.Faint.Render("  your issuer, byte for byte")},
 		{"user", "sub " + st.Subject + " (email " + st.Email + ") — provision it; leave " + st.UnknownSubject + " unprovisioned"},
 	}
 	if st.Resource != "" {
-		rows = append(rows, [2]string{"resource", st.Resource})
+		rows = append(rows, [2]string{"resource", Safe(st.Resource)})
 	}
 	if len(st.Scopes) > 0 {
-		rows = append(rows, [2]string{"scopes", strings.Join(st.Scopes, " ")})
+		rows = append(rows, [2]string{"scopes", Safe(strings.Join(st.Scopes, " "))})
 	}
 	rows = append(rows, [2]string{"never trust", st.UntrustedIssuer + s.Faint.Render("  a second IdP, the cases' untrusted issuer")})
 	if o.KeyDir != "" {
@@ -59,15 +59,15 @@ func ConformSetup(s Styles, conf *conform.Scorecard, o ConformOptions) string {
 	t := conf.Target
 	w.line(s.Title.Render("Resource AS under test"))
 	table(w, [][2]string{
-		{"issuer", t.Issuer},
-		{"token endpoint", orText(t.TokenEndpoint, "(unknown)")},
-		{"client", t.ClientID + " (" + t.AuthMethod + ")"},
+		{"issuer", Safe(t.Issuer)},
+		{"token endpoint", orText(Safe(t.TokenEndpoint), "(unknown)")},
+		{"client", Safe(t.ClientID + " (" + t.AuthMethod + ")")},
 	})
 	for _, n := range t.Notes {
-		w.wrapped("  "+s.Glyph(inspect.StatusWarn)+" ", n)
+		w.wrapped("  "+s.Glyph(inspect.StatusWarn)+" ", Safe(n))
 	}
 	if t.Err != nil {
-		w.wrapped("  "+s.Glyph(inspect.StatusFail)+" ", s.Fail.Render(t.Err.Error()))
+		w.wrapped("  "+s.Glyph(inspect.StatusFail)+" ", s.Fail.Render(Safe(t.Err.Error())))
 		if ex := t.Explanation; ex != nil {
 			w.wrapped("    "+s.Faint.Render("fix  "), ex.Fix)
 		}
@@ -83,7 +83,7 @@ func Conformance(s Styles, conf *conform.Scorecard, o ConformOptions) string {
 	w := &writer{b: &b, s: s, width: o.Width}
 	score := conf.Score()
 	w.wrapped(s.Title.Render("xaa conform")+"  ", ConformVerdict(s, score)+s.Faint.Render("  "+millis(conf.Duration.Seconds()*1000)))
-	w.wrapped(s.Faint.Render("resource AS  "), conf.Target.Issuer+s.Faint.Render("  trusted IdP "+conf.Setup.Issuer))
+	w.wrapped(s.Faint.Render("resource AS  "), Safe(conf.Target.Issuer)+s.Faint.Render("  trusted IdP "+Safe(conf.Setup.Issuer)))
 	w.blank()
 	width := 0
 	for _, r := range conf.Results {
@@ -186,7 +186,7 @@ func strictSummary(s Styles, score conform.Score) string {
 
 // caseSummary is a case's title and verdict, coloured by its status.
 func caseSummary(s Styles, r *conform.CaseResult) string {
-	summary := r.Summary
+	summary := Safe(r.Summary)
 	if r.Status() != inspect.StatusPass {
 		summary = s.Status(r.Status()).Render(summary)
 	}
@@ -241,14 +241,14 @@ func caseExchange(w *writer, x *wire.Exchange, o ConformOptions, field func(stri
 		}
 		status = s.Status(st).Render(fmt.Sprint(d.Response.Status))
 	}
-	field("http", d.Request.Method+" "+d.Request.URL+" → "+status+s.Faint.Render("  "+millis(d.Duration.Seconds()*1000)))
+	field("http", Safe(d.Request.Method+" "+d.Request.URL)+" → "+status+s.Faint.Render("  "+millis(d.Duration.Seconds()*1000)))
 	if !o.Verbose {
 		return
 	}
 	if d.Response != nil && len(d.Response.Body) > 0 {
-		w.wrapped("      "+s.Faint.Render("body  "), strings.TrimSpace(string(d.Response.Body)))
+		w.wrapped("      "+s.Faint.Render("body  "), SafeBlock(strings.TrimSpace(string(d.Response.Body))))
 	}
-	w.wrapped("      "+s.Faint.Render("curl  "), x.Curl(o.Reveal))
+	w.wrapped("      "+s.Faint.Render("curl  "), Safe(x.Curl(o.Reveal)))
 }
 
 // sent writes the token sent: shortened, its header, and the checks it
@@ -261,23 +261,23 @@ func sent(w *writer, r *conform.CaseResult, o ConformOptions, field func(string,
 	if o.Reveal {
 		raw = a.Token.Raw
 	}
-	line := a.Token.Kind.Title() + "  " + s.Faint.Render(raw)
+	line := a.Token.Kind.Title() + "  " + s.Faint.Render(Safe(raw))
 	if r.Scope != "" {
-		line += s.Faint.Render("  scope requested: ") + r.Scope
+		line += s.Faint.Render("  scope requested: ") + Safe(r.Scope)
 	}
 	field("sent", line)
 	if o.Verbose {
 		indentBy(w, Token(s, a, TokenOptions{Reveal: o.Reveal, Width: max(innerWidth(o.Width)-4, 0)}), "      ")
 		return
 	}
-	w.wrapped("      "+s.Faint.Render("header  "), compact(a.Token.Header))
+	w.wrapped("      "+s.Faint.Render("header  "), Safe(compact(a.Token.Header)))
 	bad := notPassed(a.Checks)
 	if len(bad) == 0 {
 		w.line("      " + s.Glyph(inspect.StatusPass) + " a valid ID-JAG: every check passes")
 		return
 	}
 	for _, c := range bad {
-		w.wrapped("      "+s.Glyph(c.Status)+" ", c.ID+": "+c.Title+s.Faint.Render(" — expected ")+orText(c.Expected, "-")+s.Faint.Render(", got ")+orText(c.Actual, "-"))
+		w.wrapped("      "+s.Glyph(c.Status)+" ", Safe(c.ID+": "+c.Title)+s.Faint.Render(" — expected ")+orText(Safe(c.Expected), "-")+s.Faint.Render(", got ")+orText(Safe(c.Actual), "-"))
 	}
 }
 
@@ -292,18 +292,18 @@ func answer(w *writer, r *conform.CaseResult, o ConformOptions, field func(strin
 		if o.Reveal {
 			raw = at.Raw
 		}
-		got := "an access token " + s.Faint.Render(raw)
+		got := "an access token " + s.Faint.Render(Safe(raw))
 		for _, name := range []string{"sub", "aud", "client_id"} {
 			if v, ok := at.Claims.String(name); ok {
-				got += s.Faint.Render("  "+name+" ") + v
+				got += s.Faint.Render("  "+name+" ") + Safe(v)
 			}
 		}
 		if r.GrantedScope != "" {
-			got += s.Faint.Render("  scope ") + r.GrantedScope
+			got += s.Faint.Render("  scope ") + Safe(r.GrantedScope)
 		}
 		field("got", got)
 	case errors.As(r.Err, &oe):
-		field("got", fmt.Sprintf("%s (HTTP %d)", orText(oe.Code, "no error code"), oe.Status)+s.Faint.Render("  "+text(oe.Description, o.Reveal)))
+		field("got", fmt.Sprintf("%s (HTTP %d)", orText(Safe(oe.Code), "no error code"), oe.Status)+s.Faint.Render("  "+text(oe.Description, o.Reveal)))
 	case r.Err != nil:
 		field("got", text(r.Err.Error(), o.Reveal))
 	}

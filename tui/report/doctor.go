@@ -29,7 +29,7 @@ func Doctor(s Styles, d *doctor.Diagnosis, o DoctorOptions) string {
 	var b strings.Builder
 	w := &writer{b: &b, s: s, width: o.Width}
 	w.wrapped(s.Title.Render("xaa doctor")+"  ", DoctorVerdict(s, d)+s.Faint.Render("  "+millis(d.Duration.Seconds()*1000)))
-	org := d.Parties.IdPIssuer
+	org := Safe(d.Parties.IdPIssuer)
 	if d.Okta {
 		org += s.Faint.Render("  (an Okta org)")
 	}
@@ -85,7 +85,7 @@ func DoctorCheck(s Styles, c doctor.Check, o DoctorOptions) string {
 	var b strings.Builder
 	w := &writer{b: &b, s: s, width: o.Width}
 	o.Verbose = true
-	w.wrapped(s.Glyph(c.Status)+" ", s.Status(c.Status).Render(c.Title))
+	w.wrapped(s.Glyph(c.Status)+" ", s.Status(c.Status).Render(Safe(c.Title)))
 	w.wrapped(s.Faint.Render("  "), s.Faint.Render(c.Party.Title()+" · "+c.Status.String()))
 	details(w, c, o, "  ")
 	return b.String()
@@ -97,17 +97,17 @@ func doctorCheck(w *writer, c doctor.Check, o DoctorOptions) {
 	line := "  " + s.Glyph(c.Status) + " "
 	switch c.Status {
 	case inspect.StatusPass:
-		titled(w, line+c.Title, s.Faint.Render(text(c.Actual, o.Reveal)))
+		titled(w, line+Safe(c.Title), s.Faint.Render(text(c.Actual, o.Reveal)))
 		if o.Verbose {
 			details(w, c, o, "      ")
 		}
 	case inspect.StatusUnknown:
-		titled(w, line+s.Skip.Render(c.Title), s.Faint.Render(text(c.Hint, o.Reveal)))
+		titled(w, line+s.Skip.Render(Safe(c.Title)), s.Faint.Render(text(c.Hint, o.Reveal)))
 		if o.Verbose {
 			details(w, c, o, "      ")
 		}
 	default:
-		w.wrapped(line, s.Status(c.Status).Render(c.Title))
+		w.wrapped(line, s.Status(c.Status).Render(Safe(c.Title)))
 		details(w, c, o, "      ")
 	}
 }
@@ -148,9 +148,9 @@ func details(w *writer, c doctor.Check, o DoctorOptions, indent string) {
 	}
 	w.wrapped(label("check"), s.Faint.Render(c.ID))
 	if e := c.Email; e != nil {
-		w.line(label("email") + "To: " + e.To)
-		w.wrapped(label(""), "Subject: "+e.Subject)
-		for _, l := range strings.Split(strings.TrimRight(e.Body, "\n"), "\n") {
+		w.line(label("email") + "To: " + Safe(e.To))
+		w.wrapped(label(""), "Subject: "+Safe(e.Subject))
+		for _, l := range strings.Split(strings.TrimRight(SafeBlock(e.Body), "\n"), "\n") {
 			w.line(strings.TrimRight(label("")+"  "+l, " "))
 		}
 	}

@@ -98,7 +98,7 @@ func step(w *writer, index int, st *flow.Step, o RunOptions) {
 		if o.Reveal {
 			raw = a.Token.Raw
 		}
-		w.line("  " + s.Heading.Render(a.Token.Kind.Title()) + s.Faint.Render("  "+raw))
+		w.line("  " + s.Heading.Render(a.Token.Kind.Title()) + s.Faint.Render("  "+Safe(raw)))
 		w.line("    " + SignatureLine(s, a.Signature))
 		w.line("    " + s.Faint.Render("checks  ") + Summary(s, a.Checks))
 		bad := notPassed(a.Checks)
@@ -148,7 +148,7 @@ func explainChecks(w *writer, st *flow.Step, checks inspect.Report) {
 			continue
 		}
 		seen[ex.ID] = true
-		w.wrapped("    "+w.s.Faint.Render("why     "), c.ID+": "+ex.Meaning+" "+w.s.Title.Render(ex.Fix))
+		w.wrapped("    "+w.s.Faint.Render("why     "), Safe(c.ID)+": "+ex.Meaning+" "+w.s.Title.Render(ex.Fix))
 	}
 }
 
@@ -169,7 +169,7 @@ func exchange(w *writer, x *wire.Exchange, o RunOptions, failed bool) {
 		}
 		status = s.Status(st).Render(fmt.Sprint(d.Response.Status))
 	}
-	w.wrapped("    "+s.Faint.Render(d.Label+"  "), d.Request.Method+" "+d.Request.URL+" → "+status+s.Faint.Render("  "+millis(d.Duration.Seconds()*1000)))
+	w.wrapped("    "+s.Faint.Render(Safe(d.Label)+"  "), Safe(d.Request.Method+" "+d.Request.URL)+" → "+status+s.Faint.Render("  "+millis(d.Duration.Seconds()*1000)))
 	if !failed && !o.Verbose {
 		return
 	}
@@ -178,9 +178,9 @@ func exchange(w *writer, x *wire.Exchange, o RunOptions, failed bool) {
 		if len(body) > 2000 && !o.Verbose {
 			body = body[:2000] + "…"
 		}
-		w.wrapped("      "+s.Faint.Render("body  "), strings.TrimSpace(body))
+		w.wrapped("      "+s.Faint.Render("body  "), SafeBlock(strings.TrimSpace(body)))
 	}
-	w.wrapped("      "+s.Faint.Render("curl  "), x.Curl(o.Reveal))
+	w.wrapped("      "+s.Faint.Render("curl  "), Safe(x.Curl(o.Reveal)))
 }
 
 // failedExchange reports whether x is the exchange the step failed on: the
@@ -195,21 +195,21 @@ func failedExchange(st *flow.Step, x *wire.Exchange) bool {
 func resource(w *writer, r *flow.ResourceResult, o RunOptions) {
 	s := w.s
 	if r.API != nil {
-		w.line(fmt.Sprintf("  %s  %s → %d %s", s.Heading.Render("API"), r.API.URL, r.API.Status, s.Faint.Render(fmt.Sprintf("(%s, %d bytes)", r.API.ContentType, r.API.Size))))
+		w.line(fmt.Sprintf("  %s  %s → %d %s", s.Heading.Render("API"), Safe(r.API.URL), r.API.Status, s.Faint.Render(fmt.Sprintf("(%s, %d bytes)", Safe(r.API.ContentType), r.API.Size))))
 	}
 	if m := r.MCP; m != nil {
-		name := strings.TrimSpace(m.ServerName + " " + m.ServerVersion)
-		w.line(fmt.Sprintf("  %s  %s %s", s.Heading.Render("MCP"), m.URL, s.Faint.Render("("+orDash(name)+", protocol "+orDash(m.ProtocolVersion)+")")))
+		name := Safe(strings.TrimSpace(m.ServerName + " " + m.ServerVersion))
+		w.line(fmt.Sprintf("  %s  %s %s", s.Heading.Render("MCP"), Safe(m.URL), s.Faint.Render("("+orDash(name)+", protocol "+orDash(Safe(m.ProtocolVersion))+")")))
 		for _, t := range m.Tools {
-			w.wrapped("    "+s.Key.Render(t.Name)+"  ", s.Faint.Render(t.Description))
+			w.wrapped("    "+s.Key.Render(Safe(t.Name))+"  ", s.Faint.Render(Safe(t.Description)))
 		}
 		if m.Call != nil {
 			st := inspect.StatusPass
 			if m.Call.IsError {
 				st = inspect.StatusFail
 			}
-			w.line("    " + s.Glyph(st) + " tools/call " + m.Call.Name)
-			w.wrapped("      ", text(m.Call.Text, o.Reveal))
+			w.line("    " + s.Glyph(st) + " tools/call " + Safe(m.Call.Name))
+			w.wrapped("      ", textBlock(m.Call.Text, o.Reveal))
 		}
 	}
 }
@@ -244,12 +244,12 @@ func innerWidth(width int) int {
 	return max(width-4, 20)
 }
 
-func text(s string, reveal bool) string {
-	if reveal {
-		return s
-	}
-	return wire.ShortenTokens(s)
-}
+// text is outside text on one line: tokens shortened unless revealed,
+// control characters made visible.
+func text(s string, reveal bool) string { return Safe(wire.DisplayText(s, reveal)) }
+
+// textBlock is text for several lines, likewise.
+func textBlock(s string, reveal bool) string { return SafeBlock(wire.DisplayText(s, reveal)) }
 
 func millis(v float64) string {
 	if v >= 1000 {

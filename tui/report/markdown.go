@@ -19,7 +19,8 @@ import (
 // Markdown returns the run as a Markdown transcript to paste into a support
 // ticket: the parties, each step with its error and explanation, checks,
 // tokens and every exchange with a curl command. Secrets were redacted when
-// recorded; tokens are shortened unless reveal is set.
+// recorded; tokens are shortened unless reveal is set; control characters
+// from outside are made visible.
 func Markdown(r *flow.Run, reveal bool) []byte {
 	var b strings.Builder
 	verdict := "all steps passed"
@@ -48,7 +49,9 @@ func Markdown(r *flow.Run, reveal bool) []byte {
 	for i, s := range r.Steps {
 		markdownStep(&b, i, s, reveal)
 	}
-	return []byte(b.String())
+	// The transcript holds no escape sequence of its own, so the whole of
+	// it is made safe at once: whoever cats it into a terminal is safe too.
+	return []byte(SafeBlock(b.String()))
 }
 
 func markdownStep(b *strings.Builder, i int, s *flow.Step, reveal bool) {

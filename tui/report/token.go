@@ -28,26 +28,26 @@ func Token(s Styles, a inspect.Analysis, o TokenOptions) string {
 
 	title := s.Title.Render(t.Kind.Title())
 	if t.Name != "" {
-		title += s.Faint.Render(" from the " + t.Name + " field")
+		title += s.Faint.Render(" from the " + Safe(t.Name) + " field")
 	}
-	w.line(title + s.Faint.Render(" — "+t.KindReason))
+	w.line(title + s.Faint.Render(" — "+Safe(t.KindReason)))
 	raw := inspect.ShortenToken(t.Raw)
 	if o.Reveal {
 		raw = t.Raw
 	}
-	w.line(s.Faint.Render("token  ") + raw)
+	w.line(s.Faint.Render("token  ") + Safe(raw))
 	for _, n := range t.Notes {
-		w.line(s.Faint.Render("· " + n))
+		w.line(s.Faint.Render("· " + Safe(n)))
 	}
 	for _, p := range t.Problems {
-		w.wrapped(s.Glyph(p.Status)+" ", p.Message)
+		w.wrapped(s.Glyph(p.Status)+" ", Safe(p.Message))
 	}
 	w.blank()
 
 	glyph, verdict := signatureParts(s, a.Signature)
 	w.wrapped(glyph+" ", verdict)
 	for _, warn := range a.Signature.Warnings {
-		w.wrapped("  "+s.Glyph(inspect.StatusWarn)+" ", warn)
+		w.wrapped("  "+s.Glyph(inspect.StatusWarn)+" ", Safe(warn))
 	}
 
 	if len(t.Header) > 0 {
@@ -69,7 +69,7 @@ func Token(s Styles, a inspect.Analysis, o TokenOptions) string {
 		w.blank()
 		heading := s.Heading.Render("Keys tried")
 		if a.Signature.KeySource != "" {
-			heading += s.Faint.Render(" (" + a.Signature.KeySource + ")")
+			heading += s.Faint.Render(" (" + Safe(a.Signature.KeySource) + ")")
 		}
 		w.line(heading)
 		w.keyTable(a.Signature.Tried)
@@ -100,7 +100,7 @@ func signatureParts(s Styles, sig inspect.Signature) (glyph, verdict string) {
 	case sig.NoKeys:
 		st = inspect.StatusUnknown
 	}
-	return s.Glyph(st), s.Status(st).Render("signature " + sig.Verdict())
+	return s.Glyph(st), s.Status(st).Render("signature " + Safe(sig.Verdict()))
 }
 
 // Summary counts checks by status: "12 passed · 1 warning · 1 failed".
@@ -148,28 +148,28 @@ func Checks(s Styles, r inspect.Report, width int) string {
 
 func (w *writer) checks(r inspect.Report) {
 	for _, c := range r {
-		line := w.s.Glyph(c.Status) + " " + c.Title
+		line := w.s.Glyph(c.Status) + " " + Safe(c.Title)
 		if c.Status == inspect.StatusPass || c.Status == inspect.StatusSkip {
 			if c.Actual == "" {
 				w.line(line)
 			} else {
-				w.wrapped(line+"  ", w.s.Faint.Render(c.Actual))
+				w.wrapped(line+"  ", w.s.Faint.Render(Safe(c.Actual)))
 			}
 			if c.Status == inspect.StatusSkip && c.Hint != "" {
 				// Say why nothing was compared, under what the token holds.
-				w.wrapped("    ", w.s.Faint.Render(c.Hint))
+				w.wrapped("    ", w.s.Faint.Render(Safe(c.Hint)))
 			}
 			continue
 		}
 		w.line(w.s.Status(c.Status).Render(line))
 		if c.Expected != "" {
-			w.wrapped("    "+w.s.Faint.Render("expected  "), c.Expected)
+			w.wrapped("    "+w.s.Faint.Render("expected  "), Safe(c.Expected))
 		}
 		if c.Actual != "" {
-			w.wrapped("    "+w.s.Faint.Render("actual    "), c.Actual)
+			w.wrapped("    "+w.s.Faint.Render("actual    "), Safe(c.Actual))
 		}
 		if c.Hint != "" {
-			w.wrapped("    "+w.s.Faint.Render("fix       "), c.Hint)
+			w.wrapped("    "+w.s.Faint.Render("fix       "), Safe(c.Hint))
 		}
 		if c.Spec != "" {
 			w.wrapped("    "+w.s.Faint.Render("spec      "), w.s.Faint.Render(c.Spec))
@@ -187,7 +187,7 @@ func KeyTable(s Styles, tried []inspect.KeyAttempt, width int) string {
 func (w *writer) keyTable(tried []inspect.KeyAttempt) {
 	rows := make([][]string, len(tried))
 	for i, k := range tried {
-		rows[i] = []string{orDash(k.KID), orDash(k.KTY), orDash(k.Alg), orDash(k.Use), inspect.ShortThumbprint(k.Thumbprint)}
+		rows[i] = []string{orDash(Safe(k.KID)), orDash(Safe(k.KTY)), orDash(Safe(k.Alg)), orDash(Safe(k.Use)), Safe(inspect.ShortThumbprint(k.Thumbprint))}
 	}
 	widths := columnWidths(rows)
 	for i, k := range tried {
@@ -199,7 +199,7 @@ func (w *writer) keyTable(tried []inspect.KeyAttempt) {
 		for j, c := range rows[i] {
 			cells[j] = pad(c, widths[j])
 		}
-		w.wrapped(w.s.Glyph(st)+" "+strings.Join(cells, "  ")+"  ", w.s.Faint.Render(k.Note))
+		w.wrapped(w.s.Glyph(st)+" "+strings.Join(cells, "  ")+"  ", w.s.Faint.Render(Safe(k.Note)))
 	}
 }
 
@@ -235,19 +235,20 @@ func (w *writer) wrapped(prefix, text string) {
 func (w *writer) members(o inspect.Object, times []inspect.TimeClaim) {
 	width := 0
 	for _, m := range o {
-		width = max(width, lipgloss.Width(m.Name))
+		width = max(width, lipgloss.Width(Safe(m.Name)))
 	}
 	for _, m := range o {
 		v, ok := o.String(m.Name)
 		if !ok {
 			v = string(m.Raw)
 		}
+		v = Safe(v)
 		for _, tc := range times {
 			if tc.Claim == m.Name {
 				v += w.s.Faint.Render("  "+inspect.FormatTime(tc.Time)) + " (" + tc.Relative + ")"
 			}
 		}
-		w.wrapped("  "+w.s.Key.Render(pad(m.Name, width))+"  ", v)
+		w.wrapped("  "+w.s.Key.Render(pad(Safe(m.Name), width))+"  ", v)
 	}
 }
 
