@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -27,13 +28,12 @@ const ClientName = "xaa"
 func (r *Runner) callMCP(ctx context.Context, s *wire.Client, st *Step, scheme, token string) (*MCPResult, error) {
 	endpoint := r.Config.Resource.MCPURL
 	res := &MCPResult{URL: endpoint}
-	httpClient := &http.Client{
-		Transport: &bearerTransport{scheme: scheme, token: token, next: s.Recorder()},
-		Timeout:   s.Timeout(),
-		CheckRedirect: func(*http.Request, []*http.Request) error {
-			return http.ErrUseLastResponse
-		},
-	}
+	// The SDK reads the answers itself: bound them like every other body.
+	limit := &wire.BodyLimit{Limit: s.MaxBody(), What: "the MCP server's answer"}
+	httpClient := s.HTTPWith(func(recorder http.RoundTripper) http.RoundTripper {
+		limit.Next = recorder
+		return &bearerTransport{scheme: scheme, token: token, next: limit}
+	})
 	transport := &mcp.StreamableClientTransport{
 		Endpoint:             endpoint,
 		HTTPClient:           httpClient,
@@ -46,7 +46,7 @@ func (r *Runner) callMCP(ctx context.Context, s *wire.Client, st *Step, scheme, 
 
 	cs, err := client.Connect(ctx, transport, nil)
 	if err != nil {
-		return res, mcpError(s, "initialize", endpoint, err)
+		return res, mcpError(s, limit, "initialize", endpoint, err)
 	}
 	defer cs.Close()
 	if init := cs.InitializeResult(); init != nil {
@@ -57,7 +57,7 @@ func (r *Runner) callMCP(ctx context.Context, s *wire.Client, st *Step, scheme, 
 	}
 	tools, err := cs.ListTools(ctx, nil)
 	if err != nil {
-		return res, mcpError(s, "tools/list", endpoint, err)
+		return res, mcpError(s, limit, "tools/list", endpoint, err)
 	}
 	for _, t := range tools.Tools {
 		res.Tools = append(res.Tools, MCPTool{Name: t.Name, Description: t.Description})
@@ -78,7 +78,7 @@ func (r *Runner) callMCP(ctx context.Context, s *wire.Client, st *Step, scheme, 
 	}
 	call, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: r.Tool, Arguments: args})
 	if err != nil {
-		return res, mcpError(s, "tools/call", endpoint, err)
+		return res, mcpError(s, limit, "tools/call", endpoint, err)
 	}
 	res.Call = &MCPToolCall{Name: r.Tool, IsError: call.IsError, Text: toolText(call)}
 	if call.IsError {
@@ -100,7 +100,11 @@ func toolText(call *mcp.CallToolResult) string {
 	}
 	s := b.String()
 	if len(s) > maxToolText {
-		s = s[:maxToolText] + "…"
+		cut := maxToolText
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "…"
 	}
 	return s
 }
@@ -112,8 +116,12 @@ func firstLine(s string) string {
 
 // mcpError explains a failed MCP call: a refusal of the token (401/403 with
 // a challenge) like any resource's, a network failure as a *FetchError,
-// anything else as an *MCPError with the JSON-RPC code and HTTP status.
-func mcpError(s *wire.Client, op, endpoint string, err error) error {
+// an answer over the size limit as that *FetchError, anything else as an
+// *MCPError with the JSON-RPC code and HTTP status.
+func mcpError(s *wire.Client, limit *wire.BodyLimit, op, endpoint string, err error) error {
+	if over := limit.Exceeded(); over != nil {
+		return over
+	}
 	xs := s.Exchanges()
 	var last *wire.Exchange
 	if len(xs) > 0 {

@@ -1,7 +1,10 @@
 package flow_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -13,6 +16,7 @@ import (
 	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/flow/flowtest"
 	"github.com/xaatools/xaa/flow/playground"
+	"github.com/xaatools/xaa/flow/wire"
 	"github.com/xaatools/xaa/inspect"
 )
 
@@ -170,5 +174,36 @@ func TestIdleConnectionsClosedBeforeEachStep(t *testing.T) {
 		if st := run.Step(id); st.Status == inspect.StatusFail {
 			t.Errorf("%s failed (%v): a request went out on a connection the server had dropped", id, st.Err)
 		}
+	}
+}
+
+// TestMCPRepliesAreBounded: an MCP server whose small gzip answer inflates
+// to many megabytes. xaa stops reading at its limit and says so, instead
+// of holding the whole answer in memory.
+func TestMCPRepliesAreBounded(t *testing.T) {
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte(`{"jsonrpc":"2.0","id":1,"result":{"protocolVersion":"2025-11-25","serverInfo":{"name":"`))
+	zw.Write(bytes.Repeat([]byte("a"), 16<<20))
+	zw.Write([]byte(`"}}}`))
+	zw.Close()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Encoding", "gzip")
+		w.Write(gz.Bytes())
+	}))
+	t.Cleanup(srv.Close)
+	e := flowtest.Start(t, playground.Options{}, "alice")
+	e.Config.Resource.APIURL, e.Config.Resource.MCPURL = "", srv.URL+"/mcp"
+	st := e.Runner.RunStep(context.Background(), flow.StepResource, flow.State{AccessToken: "at", AccessTokenType: "Bearer"}, nil)
+	var fe *wire.FetchError
+	if !errors.As(st.Err, &fe) || fe.Kind != wire.FetchTooLarge {
+		t.Fatalf("resource step error = %v (%T), want a too-large FetchError", st.Err, st.Err)
+	}
+	if !strings.Contains(st.Err.Error(), "larger than 1 MiB") {
+		t.Errorf("error %q does not say the limit", st.Err)
+	}
+	if n := gz.Len(); n > 1<<20 {
+		t.Fatalf("the compressed answer is %d bytes: the test means a small one", n)
 	}
 }

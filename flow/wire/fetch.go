@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 	"unicode/utf8"
@@ -250,4 +251,60 @@ func preview(b []byte) string {
 		s += "…"
 	}
 	return s
+}
+
+// BodyLimit is a transport for libraries that read response bodies
+// themselves (the MCP SDK): it fails a read past Limit bytes of a body as
+// it arrives — after any gzip decoding, so a small compressed answer that
+// inflates to gigabytes stops at the limit — and keeps the error for the
+// caller to report.
+type BodyLimit struct {
+	Next  http.RoundTripper
+	Limit int64
+	// What names what is fetched, for the error.
+	What string
+
+	mu   sync.Mutex
+	over *FetchError
+}
+
+// RoundTrip sends req and bounds the response body.
+func (b *BodyLimit) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := b.Next.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = &limitedBody{ReadCloser: resp.Body, left: b.Limit, trip: func() error {
+		fe := &FetchError{Kind: FetchTooLarge, What: b.What, URL: req.URL.String(), Status: resp.StatusCode, Limit: b.Limit}
+		b.mu.Lock()
+		b.over = fe
+		b.mu.Unlock()
+		return fe
+	}}
+	return resp, nil
+}
+
+// Exceeded returns the error of the first body that went past the limit.
+func (b *BodyLimit) Exceeded() *FetchError {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.over
+}
+
+type limitedBody struct {
+	io.ReadCloser
+	left int64
+	trip func() error
+}
+
+func (l *limitedBody) Read(p []byte) (int, error) {
+	if l.left <= 0 {
+		return 0, l.trip()
+	}
+	if int64(len(p)) > l.left {
+		p = p[:l.left]
+	}
+	n, err := l.ReadCloser.Read(p)
+	l.left -= int64(n)
+	return n, err
 }
