@@ -60,7 +60,7 @@ func startPlaygroundForRun(t *testing.T, faults ...string) *runPlaygroundEnv {
 		t.Fatal(err)
 	}
 	c := p.Config()
-	e := &runPlaygroundEnv{p: p, config: path, secrets: c.Secrets()}
+	e := &runPlaygroundEnv{p: p, config: path, secrets: []string{c.IdP.ClientSecret.Reveal(), c.ResourceAS.ClientSecret.Reveal()}}
 	for _, u := range p.Users() {
 		e.secrets = append(e.secrets, u.Password)
 	}

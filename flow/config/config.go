@@ -11,6 +11,8 @@
 package config
 
 import (
+	"encoding/base64"
+	"net/url"
 	"errors"
 	"fmt"
 	"slices"
@@ -366,12 +368,21 @@ func (c *Config) Set(key, value string) error {
 
 // Secrets returns every secret value in the config, for the recorder to
 // scrub wherever one appears.
+//
+// Each client secret comes with the credentials of its Basic header
+// (RFC 6749 §2.3.1: client_id:client_secret, form-encoded or not, in
+// base64), so a server that echoes the header back is scrubbed whole
+// whatever the length of the client id.
 func (c *Config) Secrets() []string {
 	var out []string
-	for _, s := range []Secret{c.IdP.ClientSecret, c.ResourceAS.ClientSecret} {
-		if s != "" {
-			out = append(out, s.Reveal())
+	for _, cc := range []ClientConfig{c.IdP.ClientConfig, c.ResourceAS} {
+		if cc.ClientSecret == "" {
+			continue
 		}
+		secret := cc.ClientSecret.Reveal()
+		out = append(out, secret,
+			base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(cc.ClientID)+":"+url.QueryEscape(secret))),
+			base64.StdEncoding.EncodeToString([]byte(cc.ClientID+":"+secret)))
 	}
 	return out
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -82,6 +83,9 @@ type Recorder struct {
 
 	mu        sync.Mutex
 	exchanges []*Exchange
+	// forms are the texts scrub replaces, built once from Secrets.
+	formsOnce sync.Once
+	forms     []string
 	// open counts response bodies not yet read to the end or closed.
 	open sync.WaitGroup
 }
@@ -283,18 +287,54 @@ func (r *Recorder) redactHeader(h http.Header) http.Header {
 	return out
 }
 
-// scrub replaces every configured secret value, raw, URL-encoded and
-// base64-encoded, wherever it appears.
+// scrub replaces every configured secret value wherever it appears: raw,
+// URL-encoded, and base64-encoded at each of the three offsets it can have
+// inside a longer base64 text (the Basic credentials client_id:secret put
+// it at an offset that depends on the length of the client id).
 func (r *Recorder) scrub(s string) string {
-	for _, secret := range r.Secrets {
-		if len(secret) < 4 {
-			continue // too short to scrub without mangling unrelated text
-		}
-		for _, form := range []string{secret, url.QueryEscape(secret), base64.StdEncoding.EncodeToString([]byte(secret))} {
-			if strings.Contains(s, form) {
-				s = strings.ReplaceAll(s, form, Redacted)
+	r.formsOnce.Do(func() {
+		for _, secret := range r.Secrets {
+			if len(secret) < 4 {
+				continue // too short to scrub without mangling unrelated text
 			}
+			for _, form := range append([]string{secret, url.QueryEscape(secret)}, base64Forms(secret)...) {
+				if len(form) >= 4 {
+					r.forms = append(r.forms, form)
+				}
+			}
+		}
+		// The longest first: a whole Basic credential before the secret's
+		// own base64 inside it, which would leave its ends behind.
+		slices.SortStableFunc(r.forms, func(a, b string) int { return len(b) - len(a) })
+	})
+	for _, form := range r.forms {
+		if strings.Contains(s, form) {
+			s = strings.ReplaceAll(s, form, Redacted)
 		}
 	}
 	return s
+}
+
+// base64Forms returns the base64 text a secret becomes when it starts 0, 1
+// or 2 bytes into a 3-byte group: only the characters that depend on the
+// secret's bytes alone, which are the same whatever surrounds it.
+func base64Forms(secret string) []string {
+	var out []string
+	for offset := 0; offset < 3; offset++ {
+		enc := base64.StdEncoding.EncodeToString(append(make([]byte, offset), secret...))
+		start, end := 0, len(enc)
+		if offset > 0 {
+			start = 4 // the first group mixes the secret with what comes before
+		}
+		if (offset+len(secret))%3 != 0 {
+			end -= 4 // the last group mixes it with what comes after
+		}
+		if offset == 0 && (offset+len(secret))%3 == 0 {
+			out = append(out, enc) // stands alone as well
+		}
+		if end-start >= 8 {
+			out = append(out, enc[start:end])
+		}
+	}
+	return out
 }

@@ -1,7 +1,10 @@
 package wire_test
 
 import (
+	"context"
+	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -9,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xaatools/xaa/flow/config"
 	"github.com/xaatools/xaa/flow/wire"
 )
 
@@ -206,6 +210,77 @@ func BenchmarkShortenTokens1MB(b *testing.B) {
 	for b.Loop() {
 		if out := wire.ShortenTokens(body); strings.Contains(out, sampleJWT) {
 			b.Fatal("token not shortened")
+		}
+	}
+}
+
+// TestEchoedBasicCredentialsAreRedacted: a token endpoint that echoes the
+// Authorization header back. base64(client_id:secret) puts the secret at
+// an offset that depends on the client id's length; every alignment is
+// redacted, whole, in the record and in what is shown from it.
+func TestEchoedBasicCredentialsAreRedacted(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-Echo", r.Header.Get("Authorization"))
+		fmt.Fprintf(w, `{"error":"invalid_client","error_description":"got %s"}`, r.Header.Get("Authorization"))
+	}))
+	defer srv.Close()
+	const secret = "s3cret-value-of-the-client-0123456789"
+	for _, id := range []string{"agent", "agent1", "agent12"} { // lengths 5, 6, 7: each offset mod 3
+		t.Run(fmt.Sprintf("client id of %d characters", len(id)), func(t *testing.T) {
+			cfg := &config.Config{}
+			cfg.ResourceAS = config.ClientConfig{ClientID: id, ClientSecret: config.Secret(secret)}
+			c := wire.NewClient(wire.Options{Secrets: cfg.Secrets()})
+			auth := wire.ClientAuth{Client: cfg.ResourceAS, TokenEndpoint: srv.URL}
+			_, err := c.PostToken(context.Background(), wire.PartyAS, "grant", srv.URL, url.Values{"grant_type": {"x"}}, auth)
+			basic := base64.StdEncoding.EncodeToString([]byte(id + ":" + secret))
+			xs := c.Exchanges()
+			if len(xs) != 1 {
+				t.Fatalf("%d exchanges", len(xs))
+			}
+			j, _ := json.Marshal(xs[0].JSON(true))
+			shown := string(j) + fmt.Sprint(err) + xs[0].Curl(true) + fmt.Sprint(xs[0].Response.Header)
+			// No run of 8 base64 characters of the credentials may survive.
+			for i := 0; i+8 <= len(basic); i++ {
+				if chunk := basic[i : i+8]; strings.Contains(shown, chunk) {
+					t.Fatalf("the echoed credentials survive (%q of %q) in:\n%s", chunk, basic, shown)
+				}
+			}
+			if strings.Contains(shown, secret) {
+				t.Fatalf("the secret itself survives")
+			}
+			if !strings.Contains(string(xs[0].Response.Body), wire.Redacted) {
+				t.Errorf("the echo was not redacted but removed? body %q", xs[0].Response.Body)
+			}
+		})
+	}
+}
+
+// TestSecretInsideOtherBase64IsRedacted: a secret base64-encoded at any of
+// the three offsets inside a longer text loses every run of characters
+// that only it determines.
+func TestSecretInsideOtherBase64IsRedacted(t *testing.T) {
+	const secret = "another-s3cret-0123456789abcdef"
+	for prefix := 0; prefix < 3; prefix++ {
+		blob := base64.StdEncoding.EncodeToString([]byte(strings.Repeat("p", prefix+3) + secret + "tail"))
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, blob) }))
+		c := wire.NewClient(wire.Options{Secrets: []string{secret}})
+		req, _ := http.NewRequest(http.MethodGet, srv.URL, nil)
+		resp, err := c.HTTP().Do(req)
+		if err == nil {
+			io.ReadAll(resp.Body)
+			resp.Body.Close()
+		}
+		srv.Close()
+		body := string(c.Exchanges()[0].Response.Body)
+		inner := base64.StdEncoding.EncodeToString([]byte(secret))
+		for i := 4; i+12 <= len(inner)-4; i++ {
+			if strings.Contains(body, inner[i:i+12]) && prefix == 0 {
+				t.Errorf("offset %d: %q survives in %q", prefix, inner[i:i+12], body)
+			}
+		}
+		if !strings.Contains(body, wire.Redacted) {
+			t.Errorf("offset %d: nothing redacted in %q", prefix, body)
 		}
 	}
 }
