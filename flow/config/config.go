@@ -12,9 +12,9 @@ package config
 
 import (
 	"encoding/base64"
-	"net/url"
 	"errors"
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 
