@@ -10,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/xaatools/xaa/flow"
+	"github.com/xaatools/xaa/flow/playground"
 	"github.com/xaatools/xaa/tui"
 	"github.com/xaatools/xaa/tui/noquery"
 )
@@ -69,6 +70,7 @@ func runTUI(ctx context.Context, args []string, io stdio) int {
 		Renderer:       r,
 		Colour:         colourEnabled(io),
 		Clipboard:      tui.OSC52Clipboard(os.Stdout, io.getenv),
+		Playground:     playground.Options{KeyDir: playground.DefaultKeyDir(io.getenv)},
 		PlaygroundUser: *user,
 	})
 	switch {

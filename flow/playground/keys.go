@@ -48,8 +48,8 @@ func generateKey(alg string) (*signingKey, error) {
 	return newSigningKey(alg, priv)
 }
 
-// newSigningKey names a private key by its RFC 7638 thumbprint, so a key kept
-// in --key-dir keeps its kid across starts.
+// newSigningKey names a private key by its RFC 7638 thumbprint, so a kept
+// key keeps its kid across starts.
 func newSigningKey(alg string, priv crypto.Signer) (*signingKey, error) {
 	jwk := jose.JSONWebKey{Key: priv.Public()}
 	tp, err := jwk.Thumbprint(crypto.SHA256)
@@ -72,9 +72,9 @@ func (k *signingKey) publicJWK() jose.JSONWebKey {
 // before the rotation keep verifying. It also keeps "rogue" keys that are
 // never published, to mint tokens no JWKS can verify.
 type keyring struct {
-	dir  string // "" keeps keys in memory only
-	name string // file name prefix in dir
-	algs []string
+	store *keyStore
+	name  string // file name prefix in the store
+	algs  []string
 
 	mu       sync.RWMutex
 	current  map[string]*signingKey
@@ -84,12 +84,13 @@ type keyring struct {
 	keySet   *inspect.KeySet
 }
 
-// newKeyring loads the keys named name-<alg>.pem from dir, or generates them
-// (and saves them when dir is set).
-func newKeyring(dir, name string, algs ...string) (*keyring, error) {
-	kr := &keyring{dir: dir, name: name, algs: algs, current: map[string]*signingKey{}, rogue: map[string]*signingKey{}}
+// newKeyring loads the keys named name-<alg>.pem from the store, or
+// generates them (and keeps them there). fresh makes new keys even when
+// kept ones exist (--rotate-keys).
+func newKeyring(store *keyStore, name string, fresh bool, algs ...string) (*keyring, error) {
+	kr := &keyring{store: store, name: name, algs: algs, current: map[string]*signingKey{}, rogue: map[string]*signingKey{}}
 	for _, alg := range algs {
-		k, err := kr.loadOrGenerate(name+"-"+strings.ToLower(alg), alg)
+		k, err := store.key(name+"-"+strings.ToLower(alg), alg, fresh)
 		if err != nil {
 			return nil, err
 		}
@@ -101,28 +102,64 @@ func newKeyring(dir, name string, algs ...string) (*keyring, error) {
 	return kr, nil
 }
 
-// loadOrGenerate reads dir/file.pem, or makes a new key and writes it there.
-func (kr *keyring) loadOrGenerate(file, alg string) (*signingKey, error) {
-	if kr.dir == "" {
+// keyStore is where a playground keeps the keys it generates: a directory
+// (Options.KeyDir), or nowhere. Key files are PKCS #8 PEM, mode 0600, in a
+// directory made with mode 0700, and are written atomically (a temporary
+// file renamed over the old one), so a crash or a second playground
+// starting at the same moment never leaves half a key behind. A key file
+// that cannot be read or parsed is replaced by a new key, with a warning:
+// the playground always starts.
+type keyStore struct {
+	dir  string       // "" keeps keys in memory only
+	warn func(string) // tells the user about a replaced or unsaved key
+}
+
+// key returns the key kept in file.pem, or a new key (kept in the store)
+// when there is none, it is unusable, or fresh is set.
+func (s *keyStore) key(file, alg string, fresh bool) (*signingKey, error) {
+	if s.dir == "" {
 		return generateKey(alg)
 	}
-	path := filepath.Join(kr.dir, file+".pem")
-	data, err := os.ReadFile(path)
-	switch {
-	case err == nil:
-		k, err := parseKeyPEM(data, alg)
-		if err != nil {
-			return nil, fmt.Errorf("key file %s: %w (delete it to get a new key)", path, err)
+	path := filepath.Join(s.dir, file+".pem")
+	if !fresh {
+		data, err := os.ReadFile(path)
+		if err == nil {
+			var k *signingKey
+			if k, err = parseKeyPEM(data, alg); err == nil {
+				return k, nil
+			}
 		}
-		return k, nil
-	case !errors.Is(err, fs.ErrNotExist):
-		return nil, fmt.Errorf("reading key file: %w", err)
+		if !errors.Is(err, fs.ErrNotExist) {
+			s.warn(fmt.Sprintf("key file %s is unusable (%v); made a new %s key in its place", path, err, alg))
+		}
 	}
 	k, err := generateKey(alg)
 	if err != nil {
 		return nil, err
 	}
-	return k, writeKeyPEM(path, k.priv)
+	s.save(path, k.priv)
+	return k, nil
+}
+
+// save keeps a private key as PKCS #8 PEM. A key that cannot be saved is
+// still used, with a warning: it lasts until the playground stops.
+func (s *keyStore) save(path string, priv crypto.Signer) {
+	if err := writeKeyPEM(path, priv); err != nil {
+		s.warn(fmt.Sprintf("could not keep a key in %s (%v); it lasts until the playground stops", s.dir, err))
+	}
+}
+
+// writeKeyPEM saves a private key as PKCS #8 PEM, readable by its owner
+// only, atomically.
+func writeKeyPEM(path string, priv crypto.Signer) error {
+	der, err := x509.MarshalPKCS8PrivateKey(priv)
+	if err != nil {
+		return fmt.Errorf("encoding key: %w", err)
+	}
+	if err := writeFileAtomic(path, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})); err != nil {
+		return fmt.Errorf("writing key file: %w", err)
+	}
+	return nil
 }
 
 // parseKeyPEM reads a PKCS #8 private key of the type alg needs.
@@ -148,20 +185,34 @@ func parseKeyPEM(data []byte, alg string) (*signingKey, error) {
 	return nil, fmt.Errorf("holds a %T, not a key for %s", key, alg)
 }
 
-// writeKeyPEM saves a private key as PKCS #8 PEM, readable by its owner only.
-func writeKeyPEM(path string, priv crypto.Signer) error {
-	der, err := x509.MarshalPKCS8PrivateKey(priv)
+// writeFileAtomic writes data to path, readable by its owner only, making
+// the directory (mode 0700) when missing. It writes a temporary file in the
+// same directory, syncs it and renames it over path, so a reader sees the
+// old file or the new one, never a part.
+func writeFileAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp") // mode 0600
 	if err != nil {
-		return fmt.Errorf("encoding key: %w", err)
+		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return fmt.Errorf("creating key directory: %w", err)
+	tmp := f.Name()
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
 	}
-	data := pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
-	if err := os.WriteFile(path, data, 0o600); err != nil {
-		return fmt.Errorf("writing key file: %w", err)
+	if cerr := f.Close(); err == nil {
+		err = cerr
 	}
-	return nil
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+	}
+	return err
 }
 
 // publish rebuilds the JWKS document and the parsed key set; callers hold
@@ -217,10 +268,8 @@ func (kr *keyring) rotate() error {
 		if err != nil {
 			return err
 		}
-		if kr.dir != "" {
-			if err := writeKeyPEM(filepath.Join(kr.dir, kr.name+"-"+strings.ToLower(alg)+".pem"), k.priv); err != nil {
-				return err
-			}
+		if kr.store.dir != "" {
+			kr.store.save(filepath.Join(kr.store.dir, kr.name+"-"+strings.ToLower(alg)+".pem"), k.priv)
 		}
 		fresh[alg] = k
 	}
@@ -242,7 +291,7 @@ func (kr *keyring) rogueKey(alg string) (*signingKey, error) {
 	if k := kr.rogue[alg]; k != nil {
 		return k, nil
 	}
-	k, err := kr.loadOrGenerate(kr.name+"-unpublished-"+strings.ToLower(alg), alg)
+	k, err := kr.store.key(kr.name+"-unpublished-"+strings.ToLower(alg), alg, false)
 	if err != nil {
 		return nil, err
 	}
