@@ -181,3 +181,25 @@ func TestWriteFileAtomic(t *testing.T) {
 		t.Errorf("directory holds %q, want only %q (no temporary files)", got, "busy.pem k.pem")
 	}
 }
+
+// TestIsPKCEChallenge: 43 characters of the base64url alphabet, no padding.
+func TestIsPKCEChallenge(t *testing.T) {
+	ok := strings.Repeat("A", 40) + "z9_"
+	cases := map[string]bool{
+		ok: true,
+		"E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM": true, // RFC 7636 Appendix B
+		ok[:42]:       false,
+		ok + "A":      false,
+		ok[:42] + "=": false,
+		ok[:42] + "+": false,
+		ok[:42] + "/": false,
+		ok[:42] + ".": false,
+		ok[:41] + "é": false,
+		"":            false,
+	}
+	for in, want := range cases {
+		if got := isPKCEChallenge(in); got != want {
+			t.Errorf("isPKCEChallenge(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
