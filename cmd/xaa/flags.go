@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -58,28 +59,83 @@ func usageError(w io.Writer, err error) int {
 
 // readBounded reads at most limit bytes, failing when there is more.
 func readBounded(r io.Reader, limit int64, what string) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", what, err)
+	var b bytes.Buffer
+	if err := readBoundedTo(&b, r, limit, 0, what); err != nil {
+		return nil, err
 	}
-	if int64(len(b)) > limit {
-		return nil, fmt.Errorf("%s is larger than %d KiB; xaa reads at most that much", what, limit>>10)
+	return b.Bytes(), nil
+}
+
+// readBoundedString is readBounded for text kept as a string (a pasted
+// token): read into the string's own buffer and not copied again, since a
+// token may be a megabyte. size is the expected size, 0 when unknown.
+func readBoundedString(r io.Reader, limit, size int64, what string) (string, error) {
+	var b strings.Builder
+	if err := readBoundedTo(&b, r, limit, size, what); err != nil {
+		return "", err
 	}
-	return b, nil
+	return b.String(), nil
+}
+
+// readBoundedTo copies at most limit bytes of r to w, which it first grows
+// to the expected size (plus the byte that tells a file over the limit),
+// so that reading a file allocates its bytes once instead of doubling a
+// buffer all the way up to them.
+func readBoundedTo(w interface {
+	io.Writer
+	Grow(int)
+	Len() int
+}, r io.Reader, limit, size int64, what string) error {
+	w.Grow(int(min(max(size, 512), limit)) + 1)
+	if _, err := io.CopyBuffer(w, io.LimitReader(r, limit+1), make([]byte, min(32<<10, limit+1))); err != nil {
+		return fmt.Errorf("reading %s: %w", what, err)
+	}
+	if int64(w.Len()) > limit {
+		return fmt.Errorf("%s is larger than %d KiB; xaa reads at most that much", what, limit>>10)
+	}
+	return nil
 }
 
 // readFileBounded reads a file of at most limit bytes, with errors that
 // name the file and the problem.
 func readFileBounded(path string, limit int64) ([]byte, error) {
+	f, size, err := openBounded(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var b bytes.Buffer
+	if err := readBoundedTo(&b, f, limit, size, path); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// readFileBoundedString is readFileBounded into a string (see
+// readBoundedString).
+func readFileBoundedString(path string, limit int64) (string, error) {
+	f, size, err := openBounded(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	return readBoundedString(f, limit, size, path)
+}
+
+// openBounded opens a file to read and returns its size (0 when unknown).
+func openBounded(path string) (*os.File, int64, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("%s: no such file", path)
+			return nil, 0, fmt.Errorf("%s: no such file", path)
 		}
-		return nil, fmt.Errorf("%s: %w", path, errors.Unwrap(err))
+		return nil, 0, fmt.Errorf("%s: %w", path, errors.Unwrap(err))
 	}
-	defer f.Close()
-	return readBounded(f, limit, path)
+	var size int64
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+		size = fi.Size()
+	}
+	return f, size, nil
 }
 
 // colourEnabled says whether to colour output: a terminal, and no NO_COLOR
