@@ -68,13 +68,13 @@ func TestJWSVerifierMatchesGoJose(t *testing.T) {
 				s[1] = s[1][:len(s[1])-2] // make room for a stray-bit character below
 			}
 			const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-			last := base64URLValue(s[1][len(s[1])-1])
+			last := base64URLValues[s[1][len(s[1])-1]]
 			s[1] = s[1][:len(s[1])-1] + string(alphabet[last|1])
 			return s
 		}, false},
 	}
 	for _, k := range keys {
-		for _, extra := range []map[string]any{nil, {"crit": []string{"exp"}, "exp": 1}} {
+		for _, extra := range []map[string]any{nil, {"kid": "k1", "cty": "JWT"}, {"crit": []string{"exp"}, "exp": 1}, {"kid": 5}, {"jku": "https://evil.example/keys"}} {
 			opts := (&jose.SignerOptions{}).WithType("JWT")
 			for name, v := range extra {
 				opts = opts.WithHeader(jose.HeaderKey(name), v)
@@ -90,9 +90,13 @@ func TestJWSVerifierMatchesGoJose(t *testing.T) {
 			signed, _ := obj.CompactSerialize()
 			for _, m := range mutations {
 				name := k.alg + "/" + m.name
-				if extra != nil {
-					name += "/crit"
+				for h := range extra {
+					name += "/" + h
 				}
+				_, crit := extra["crit"]
+				_, intKID := extra["kid"].(int)
+				_, jku := extra["jku"]
+				simple := !crit && !intKID && !jku
 				t.Run(name, func(t *testing.T) {
 					raw := strings.Join(m.change(strings.Split(signed, ".")), ".")
 					tok, err := Decode(raw)
@@ -112,8 +116,12 @@ func TestJWSVerifierMatchesGoJose(t *testing.T) {
 						v, err := newJWSVerifier(tok, k.alg)
 						if err == nil {
 							got = v.verify(pub) == nil
-							if fast := v.signingInput != ""; fast != (k.fast && m.fast && extra == nil) {
+							if fast := v.signingInput != ""; fast != (k.fast && m.fast && !crit) {
 								t.Errorf("fast path %v, want %v", fast, !fast)
+							}
+							sigOK := canonicalBase64URL(raw[strings.LastIndexByte(raw, '.')+1:])
+							if noJose := v.jws == nil; noJose != (k.fast && m.fast && simple && sigOK) {
+								t.Errorf("header left to go-jose: %v, want %v", !noJose, noJose)
 							}
 						}
 						if got != want {
