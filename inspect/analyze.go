@@ -53,6 +53,7 @@ func Analyze(t *Token, o Options) Analysis {
 	}
 	a := Analysis{Token: t}
 	a.Signature = Verify(t, o.Keys, VerifyOptions{Algorithms: o.Expect.Algorithms, KeySource: o.KeySource, KeyProblem: o.KeyProblem})
+	a.Checks = make(Report, 0, 20) // the ID-JAG rules and the two above, without regrowing
 	a.Checks = append(a.Checks, decodeCheck(t))
 	kind := t.Kind
 	kindFailed := false
