@@ -28,6 +28,8 @@ type signingKey struct {
 	kid  string
 	alg  string // the JWS algorithm the key signs with by default: RS256 or ES256
 	priv crypto.Signer
+	// atHeader is the encoded JOSE header of the access tokens it signs.
+	atHeader func() string
 }
 
 // generateKey makes a fresh key for alg (RS256: RSA 2048, ES256: P-256).
@@ -57,8 +59,21 @@ func newSigningKey(alg string, priv crypto.Signer) (*signingKey, error) {
 		return nil, fmt.Errorf("key thumbprint: %w", err)
 	}
 	kid := strings.ToLower(alg) + "-" + base64.RawURLEncoding.EncodeToString(tp)[:12]
-	return &signingKey{kid: kid, alg: alg, priv: priv}, nil
+	k := &signingKey{kid: kid, alg: alg, priv: priv}
+	k.atHeader = sync.OnceValue(func() string {
+		h, _ := json.Marshal(struct {
+			Alg string `json:"alg"`
+			KID string `json:"kid"`
+			Typ string `json:"typ"`
+		}{alg, kid, inspect.TypAccessToken})
+		return base64.RawURLEncoding.EncodeToString(h)
+	})
+	return k, nil
 }
+
+// accessTokenHeader is the encoded header of an RFC 9068 access token
+// signed by k: its alg, kid and typ at+jwt.
+func (k *signingKey) accessTokenHeader() string { return k.atHeader() }
 
 // publicJWK is the key as published in a JWKS. It carries no "alg" member on
 // purpose: the resource AS's allow-list decides which algorithms it accepts,

@@ -118,7 +118,7 @@ func mcpScope(r *http.Request) (string, *bearerError) {
 	return ScopeTodosRead, nil
 }
 
-// withDeadline bounds a handler that streams (http.TimeoutHandler cannot).
+// withDeadline ends the context of h's requests after d.
 func withDeadline(h http.Handler, d time.Duration) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), d)

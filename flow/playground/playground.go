@@ -317,11 +317,13 @@ func newServer(h http.Handler) *http.Server {
 	}
 }
 
-// withTimeout bounds a handler (the MCP server has its own bound, as
-// http.TimeoutHandler cannot stream).
-func withTimeout(h http.Handler) http.Handler {
-	return http.TimeoutHandler(h, 10*time.Second, `{"error":"temporarily_unavailable","error_description":"the request took longer than 10 s"}`)
-}
+// withTimeout bounds a handler's requests to 10 s: their context ends
+// then, so what waits on it (fetching a trusted issuer's JWKS) gives up and
+// the handler answers with its own error, and the server's WriteTimeout
+// bounds the rest. Not http.TimeoutHandler: it runs every request in a
+// goroutine of its own and buffers the response, a tenth of a jwt-bearer
+// grant's CPU, for handlers that never block otherwise.
+func withTimeout(h http.Handler) http.Handler { return withDeadline(h, 10*time.Second) }
 
 // freshConns are the connections that have not sent a request yet (a
 // client's spare dial). Shutdown waits five seconds before it counts them
