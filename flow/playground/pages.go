@@ -11,8 +11,8 @@ import (
 //go:embed templates/*.html
 var templateFiles embed.FS
 
-// pages are parsed on first use, not at program start: most runs of xaa
-// never show a page.
+// pages are parsed when a playground starts (in the background) or on
+// first use, not at program start: most runs of xaa never show a page.
 var pages = sync.OnceValue(func() *template.Template {
 	return template.Must(template.ParseFS(templateFiles, "templates/*.html"))
 })

@@ -132,6 +132,9 @@ func Start(ctx context.Context, o Options) (*Playground, error) {
 		closeAll(listeners)
 		return nil, err
 	}
+	// Parse the pages while the servers start, off the first login's path
+	// (they are not parsed at program start: most runs of xaa show none).
+	go pages()
 	base, stop := context.WithCancel(context.Background())
 	p.stopRequests = stop
 	for i, h := range []http.Handler{p.idp.handler(), p.as.handler(), p.rs.handler()} {
