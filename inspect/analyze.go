@@ -3,6 +3,7 @@ package inspect
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -69,11 +70,9 @@ func Analyze(t *Token, o Options) Analysis {
 	case KindIDToken:
 		a.Checks = append(a.Checks, CheckIDToken(t, a.Signature, o.Expect)...)
 	case KindIDJAG:
-		for _, c := range CheckIDJAG(t, a.Signature, o.Expect) {
-			if kindFailed && c.ID == "id_jag.kind" {
-				continue // the kind check above already names the mix-up
-			}
-			a.Checks = append(a.Checks, c)
+		a.Checks = checkIDJAG(a.Checks, t, a.Signature, o.Expect)
+		if kindFailed { // the kind check above already names the mix-up
+			a.Checks = slices.DeleteFunc(a.Checks, func(c Check) bool { return c.ID == "id_jag.kind" })
 		}
 	case KindAccessToken:
 		if t.Format == FormatJWS {

@@ -123,7 +123,12 @@ func CheckIDToken(t *Token, sig Signature, e Expect) Report {
 // Expect.Audience the resource AS issuer, Expect.ClientID the client that
 // will authenticate at the resource AS.
 func CheckIDJAG(t *Token, sig Signature, e Expect) Report {
-	c := &claimChecker{t: t, e: e, prefix: "id_jag", spec: specIDJAG, r: make(Report, 0, 16)}
+	return checkIDJAG(make(Report, 0, 16), t, sig, e)
+}
+
+// checkIDJAG appends the ID-JAG checks to r.
+func checkIDJAG(r Report, t *Token, sig Signature, e Expect) Report {
+	c := &claimChecker{t: t, e: e, prefix: "id_jag", spec: specIDJAG, r: r}
 	c.idTokenMarks()
 	c.typIDJAG()
 	c.alg()

@@ -70,7 +70,10 @@ func readTokenForm(w http.ResponseWriter, r *http.Request) (form, *oauthError) {
 			description: fmt.Sprintf("the token endpoint takes POST, not %s (RFC 6749 §3.2)", r.Method)}
 	}
 	ct := r.Header.Get("Content-Type")
-	mt, params, err := mime.ParseMediaType(ct)
+	mt, params, err := "application/x-www-form-urlencoded", map[string]string(nil), error(nil)
+	if ct != mt { // the usual value needs no parsing
+		mt, params, err = mime.ParseMediaType(ct)
+	}
 	switch {
 	case ct == "":
 		return nil, newError("invalid_request", "the request has no Content-Type; send the parameters as application/x-www-form-urlencoded (RFC 6749 §3.2)")
