@@ -80,14 +80,22 @@ func readBoundedString(r io.Reader, limit, size int64, what string) (string, err
 // readBoundedTo copies at most limit bytes of r to w, which it first grows
 // to the expected size (plus the byte that tells a file over the limit),
 // so that reading a file allocates its bytes once instead of doubling a
-// buffer all the way up to them.
+// buffer all the way up to them, and through a copy buffer no bigger than
+// the file.
 func readBoundedTo(w interface {
 	io.Writer
 	Grow(int)
 	Len() int
 }, r io.Reader, limit, size int64, what string) error {
-	w.Grow(int(min(max(size, 512), limit)) + 1)
-	if _, err := io.CopyBuffer(w, io.LimitReader(r, limit+1), make([]byte, min(32<<10, limit+1))); err != nil {
+	expect := min(max(size, 512), limit) + 1
+	w.Grow(int(expect) + bytes.MinRead) // bytes.Buffer.ReadFrom wants MinRead free before it sees EOF
+	var err error
+	if rf, ok := w.(io.ReaderFrom); ok { // bytes.Buffer reads into itself
+		_, err = rf.ReadFrom(io.LimitReader(r, limit+1))
+	} else {
+		_, err = io.CopyBuffer(w, io.LimitReader(r, limit+1), make([]byte, min(expect, 32<<10)))
+	}
+	if err != nil {
 		return fmt.Errorf("reading %s: %w", what, err)
 	}
 	if int64(w.Len()) > limit {
