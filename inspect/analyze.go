@@ -3,6 +3,7 @@ package inspect
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -57,6 +58,7 @@ func Analyze(t *Token, o Options) Analysis {
 	}
 	a := Analysis{Token: t}
 	a.Signature = Verify(t, o.Keys, VerifyOptions{Algorithms: o.Expect.Algorithms, KeySource: o.KeySource, KeyProblem: o.KeyProblem, SelfAsserted: o.KeysSelfAsserted})
+	a.Checks = make(Report, 0, 20) // the ID-JAG rules and the two above, without regrowing
 	a.Checks = append(a.Checks, decodeCheck(t))
 	kind := t.Kind
 	kindFailed := false
@@ -72,11 +74,9 @@ func Analyze(t *Token, o Options) Analysis {
 	case KindIDToken:
 		a.Checks = append(a.Checks, CheckIDToken(t, a.Signature, o.Expect)...)
 	case KindIDJAG:
-		for _, c := range CheckIDJAG(t, a.Signature, o.Expect) {
-			if kindFailed && c.ID == "id_jag.kind" {
-				continue // the kind check above already names the mix-up
-			}
-			a.Checks = append(a.Checks, c)
+		a.Checks = checkIDJAG(a.Checks, t, a.Signature, o.Expect)
+		if kindFailed { // the kind check above already names the mix-up
+			a.Checks = slices.DeleteFunc(a.Checks, func(c Check) bool { return c.ID == "id_jag.kind" })
 		}
 	case KindAccessToken:
 		if t.Format == FormatJWS {
@@ -144,28 +144,58 @@ func decodeCheck(t *Token) Check {
 
 // MarshalJSON writes the stable JSON shape of `xaa decode --json` and of the
 // tokens in `xaa run --json`: name, kind, header, claims, signature, checks.
+// It writes the members itself, into a buffer sized once, rather than
+// marshalling a struct: encoding/json would copy a megabyte of claims
+// several times over.
 func (a Analysis) MarshalJSON() ([]byte, error) {
 	t := a.Token
-	out := struct {
-		Name       string      `json:"name,omitempty"`
-		Kind       Kind        `json:"kind"`
-		KindReason string      `json:"kind_reason"`
-		Format     string      `json:"format"`
-		Token      string      `json:"token,omitempty"`
-		Header     Object      `json:"header"`
-		Claims     Object      `json:"claims"`
-		Times      []TimeClaim `json:"times,omitempty"`
-		Signature  Signature   `json:"signature"`
-		Checks     Report      `json:"checks"`
-		Problems   []Problem   `json:"problems,omitempty"`
-		Notes      []string    `json:"notes,omitempty"`
-	}{
-		Name: t.Name, Kind: t.Kind, KindReason: t.KindReason, Format: t.Format.String(),
-		Header: t.Header, Claims: t.Claims, Times: a.Times, Signature: a.Signature,
-		Checks: a.Checks, Problems: t.Problems, Notes: t.Notes,
-	}
+	size := 4096 + t.Header.jsonSize() + t.Claims.jsonSize()
 	if a.Reveal {
-		out.Token = t.Raw
+		size += len(t.Raw) + 16
 	}
-	return json.Marshal(out)
+	b := make([]byte, 0, size)
+	var err error
+	member := func(name string, v any) {
+		if err != nil {
+			return
+		}
+		if len(b) > 0 {
+			b = append(b, ',')
+		} else {
+			b = append(b, '{')
+		}
+		b = append(b, '"')
+		b = append(b, name...)
+		b = append(b, '"', ':')
+		if o, ok := v.(Object); ok {
+			b = o.appendJSON(b)
+			return
+		}
+		var j []byte
+		j, err = json.Marshal(v)
+		b = append(b, j...)
+	}
+	if t.Name != "" {
+		member("name", t.Name)
+	}
+	member("kind", t.Kind)
+	member("kind_reason", t.KindReason)
+	member("format", t.Format.String())
+	if a.Reveal && t.Raw != "" {
+		member("token", t.Raw)
+	}
+	member("header", t.Header)
+	member("claims", t.Claims)
+	if len(a.Times) > 0 {
+		member("times", a.Times)
+	}
+	member("signature", a.Signature)
+	member("checks", a.Checks)
+	if len(t.Problems) > 0 {
+		member("problems", t.Problems)
+	}
+	if len(t.Notes) > 0 {
+		member("notes", t.Notes)
+	}
+	return append(b, '}'), err
 }

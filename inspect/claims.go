@@ -112,7 +112,7 @@ func (c *claimChecker) actual(name string) string {
 
 // CheckIDToken applies the ID token validation rules of OIDC Core §3.1.3.7.
 func CheckIDToken(t *Token, sig Signature, e Expect) Report {
-	c := &claimChecker{t: t, e: e, prefix: "id_token", spec: specOIDC}
+	c := &claimChecker{t: t, e: e, prefix: "id_token", spec: specOIDC, r: make(Report, 0, 16)}
 	c.alg()
 	c.signature(sig)
 	c.issuer("iss is the IdP's issuer", "use the issuer from the IdP's discovery document exactly")
@@ -130,7 +130,12 @@ func CheckIDToken(t *Token, sig Signature, e Expect) Report {
 // Expect.Audience the resource AS issuer, Expect.ClientID the client that
 // will authenticate at the resource AS.
 func CheckIDJAG(t *Token, sig Signature, e Expect) Report {
-	c := &claimChecker{t: t, e: e, prefix: "id_jag", spec: specIDJAG}
+	return checkIDJAG(make(Report, 0, 16), t, sig, e)
+}
+
+// checkIDJAG appends the ID-JAG checks to r.
+func checkIDJAG(r Report, t *Token, sig Signature, e Expect) Report {
+	c := &claimChecker{t: t, e: e, prefix: "id_jag", spec: specIDJAG, r: r}
 	c.idTokenMarks()
 	c.typIDJAG()
 	c.alg()
@@ -154,7 +159,7 @@ func CheckIDJAG(t *Token, sig Signature, e Expect) Report {
 // CheckAccessToken applies the JWT access token rules of RFC 9068 §4.
 // Expect.Issuer is the resource AS, Expect.Audience the resource.
 func CheckAccessToken(t *Token, sig Signature, e Expect) Report {
-	c := &claimChecker{t: t, e: e, prefix: "access_token", spec: specAT}
+	c := &claimChecker{t: t, e: e, prefix: "access_token", spec: specAT, r: make(Report, 0, 16)}
 	c.typAccessToken()
 	c.alg()
 	c.signature(sig)
@@ -172,7 +177,7 @@ func CheckAccessToken(t *Token, sig Signature, e Expect) Report {
 
 // CheckJWT applies the time rules of RFC 7519 to a JWT of no known kind.
 func CheckJWT(t *Token, sig Signature, e Expect) Report {
-	c := &claimChecker{t: t, e: e, prefix: "jwt", spec: specJWT}
+	c := &claimChecker{t: t, e: e, prefix: "jwt", spec: specJWT, r: make(Report, 0, 16)}
 	c.alg()
 	c.signature(sig)
 	if t.Claims.Has("exp") {

@@ -252,20 +252,59 @@ func (o Object) Duplicates() []string {
 
 // MarshalJSON writes the object with its members in their original order.
 func (o Object) MarshalJSON() ([]byte, error) {
-	if o == nil {
-		return []byte("{}"), nil
+	return o.appendJSON(make([]byte, 0, o.jsonSize())), nil
+}
+
+// jsonSize is about the length of the object's JSON, to size buffers once:
+// a claim can be a megabyte.
+func (o Object) jsonSize() int {
+	n := 2
+	for _, m := range o {
+		n += len(m.Name) + len(m.Raw) + 8
 	}
-	var buf bytes.Buffer
-	buf.WriteByte('{')
+	return n
+}
+
+// appendJSON appends the object's JSON to b, escaping <, > and & and the
+// line and paragraph separators in the values as encoding/json does, so
+// that its compaction of a Marshaler's output finds nothing to change.
+func (o Object) appendJSON(b []byte) []byte {
+	if o == nil {
+		return append(b, "{}"...)
+	}
+	b = append(b, '{')
 	for i, m := range o {
 		if i > 0 {
-			buf.WriteByte(',')
+			b = append(b, ',')
 		}
 		name, _ := json.Marshal(m.Name)
-		buf.Write(name)
-		buf.WriteByte(':')
-		buf.Write(m.Raw)
+		b = append(b, name...)
+		b = append(b, ':')
+		b = appendHTMLEscaped(b, m.Raw)
 	}
-	buf.WriteByte('}')
-	return buf.Bytes(), nil
+	return append(b, '}')
+}
+
+// appendHTMLEscaped appends raw JSON with the characters encoding/json
+// escapes for HTML (and U+2028, U+2029 for JavaScript) written as \u
+// escapes. They can only occur inside strings, where the escape means the
+// same character.
+func appendHTMLEscaped(b, raw []byte) []byte {
+	const hex = "0123456789abcdef"
+	start := 0
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		switch {
+		case c == '<' || c == '>' || c == '&':
+			b = append(b, raw[start:i]...)
+			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			start = i + 1
+		case c == 0xe2 && i+2 < len(raw) && raw[i+1] == 0x80 && raw[i+2]&^1 == 0xa8:
+			b = append(b, raw[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[raw[i+2]&0xf])
+			i += 2
+			start = i + 1
+		}
+	}
+	return append(b, raw[start:]...)
 }

@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-
-	jose "github.com/go-jose/go-jose/v4"
 )
 
 // DefaultAlgorithms is the allow-list used when none is given: the
@@ -182,7 +180,7 @@ func Verify(t *Token, keys *KeySet, opts VerifyOptions) Signature {
 		return sig
 	}
 
-	jws, err := jose.ParseSignedCompact(t.Raw, []jose.SignatureAlgorithm{jose.SignatureAlgorithm(alg)})
+	jws, err := newJWSVerifier(t, alg)
 	if err != nil {
 		sig.Status = SignatureInvalid
 		sig.Reason = "the token is not a well-formed JWS: " + strings.TrimPrefix(err.Error(), "go-jose/go-jose: ")
@@ -275,7 +273,7 @@ func describeCandidates(keys []Key, by string) string {
 }
 
 // attempt tries one key and says what happened.
-func attempt(k Key, t *Token, jws *jose.JSONWebSignature, alg string) KeyAttempt {
+func attempt(k Key, t *Token, jws *jwsVerifier, alg string) KeyAttempt {
 	a := KeyAttempt{KID: k.KID, KTY: k.KTY, Alg: k.Alg, Use: k.Use, Thumbprint: k.Thumbprint}
 	switch {
 	case !k.Usable():
@@ -287,7 +285,7 @@ func attempt(k Key, t *Token, jws *jose.JSONWebSignature, alg string) KeyAttempt
 	case !keyFitsAlg(k, alg):
 		a.Note = fmt.Sprintf("an %s key cannot verify %s", k.KTY, alg)
 	default:
-		if _, err := jws.Verify(k.public); err == nil {
+		if err := jws.verify(k.public); err == nil {
 			a.Verified = true
 			a.Note = "verifies the signature"
 		} else {

@@ -1,10 +1,11 @@
 package main
 
 import (
+	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
+	goio "io"
 	"strings"
 	"time"
 
@@ -119,10 +120,8 @@ func runDecode(ctx context.Context, args []string, io stdio) int {
 	}
 
 	if f.json {
-		enc := json.NewEncoder(io.out)
-		enc.SetIndent("", "  ")
 		for _, a := range analyses {
-			if err := enc.Encode(a); err != nil {
+			if err := writeIndentedJSON(io.out, a); err != nil {
 				fmt.Fprintln(io.err, "xaa:", err)
 				return exitFailed
 			}
@@ -133,7 +132,7 @@ func runDecode(ctx context.Context, args []string, io stdio) int {
 			if i > 0 {
 				fmt.Fprintln(io.out, styles.Faint.Render(strings.Repeat("─", 60)))
 			}
-			fmt.Fprint(io.out, report.Token(styles, a, report.TokenOptions{Reveal: f.reveal}))
+			goio.WriteString(io.out, report.Token(styles, a, report.TokenOptions{Reveal: f.reveal}))
 		}
 	}
 	if failed {
@@ -162,6 +161,80 @@ func nameFlags(r inspect.Report) inspect.Report {
 		}
 	}
 	return r
+}
+
+// writeIndentedJSON writes a's JSON indented by two spaces and a newline,
+// exactly as json.Encoder with SetIndent("", "  ") does, streaming: the
+// encoder and json.Indent each build the whole indented text in a buffer
+// twice the size of a megabyte of claims.
+func writeIndentedJSON(w goio.Writer, a inspect.Analysis) error {
+	compact, err := a.MarshalJSON()
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriter(w)
+	indentJSON(bw, compact, "  ")
+	bw.WriteByte('\n')
+	return bw.Flush()
+}
+
+// indentJSON writes valid JSON src to w as json.Indent(dst, src, "",
+// indent) would: insignificant whitespace dropped, a newline and
+// indentation after every opening bracket and comma, ": " between a name
+// and its value, empty objects and arrays kept as {} and [].
+func indentJSON(w *bufio.Writer, src []byte, indent string) {
+	depth := 0
+	newline := func() {
+		w.WriteByte('\n')
+		for range depth {
+			w.WriteString(indent)
+		}
+	}
+	// next returns the index of the next byte after i that is not
+	// whitespace.
+	next := func(i int) int {
+		for i++; i < len(src); i++ {
+			switch src[i] {
+			case ' ', '\t', '\r', '\n':
+			default:
+				return i
+			}
+		}
+		return i
+	}
+	for i := 0; i < len(src); i++ {
+		switch c := src[i]; c {
+		case ' ', '\t', '\r', '\n':
+		case '"':
+			start := i
+			for i++; i < len(src) && src[i] != '"'; i++ {
+				if src[i] == '\\' {
+					i++
+				}
+			}
+			w.Write(src[start : i+1])
+		case '{', '[':
+			w.WriteByte(c)
+			if j := next(i); j < len(src) && (src[j] == '}' || src[j] == ']') {
+				w.WriteByte(src[j])
+				i = j
+				continue
+			}
+			depth++
+			newline()
+		case '}', ']':
+			depth--
+			newline()
+			w.WriteByte(c)
+		case ',':
+			w.WriteByte(',')
+			newline()
+		case ':':
+			w.WriteString(": ")
+		default:
+			w.WriteByte(c)
+		}
+	}
 }
 
 // decodeInput returns the text to decode: the argument, a file (@FILE), or

@@ -59,15 +59,14 @@ func usageError(w io.Writer, err error) int {
 }
 
 // readValue reads a value given as VALUE, - (standard input) or @FILE,
-// bounded to what a pasted token may be.
+// bounded to what a pasted token may be, into a string read once (a token
+// may be a megabyte).
 func readValue(arg string, io stdio) (string, error) {
 	switch {
 	case arg == "-":
-		b, err := config.ReadBounded(io.in, inspect.MaxInputBytes, "standard input")
-		return string(b), err
+		return config.ReadString(io.in, inspect.MaxInputBytes, 0, "standard input")
 	case strings.HasPrefix(arg, "@"):
-		b, err := config.ReadFile(arg[1:], inspect.MaxInputBytes)
-		return string(b), err
+		return config.ReadFileString(arg[1:], inspect.MaxInputBytes)
 	}
 	return arg, nil
 }

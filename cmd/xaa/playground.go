@@ -27,7 +27,7 @@ func (r *repeated) Set(v string) error { *r = append(*r, v); return nil }
 // runPlayground runs the embedded IdP, resource AS, REST API and MCP server
 // until interrupted.
 func runPlayground(ctx context.Context, args []string, io stdio) int {
-	fs := newFlagSet("playground", "xaa playground [--listen 127.0.0.1:PORT] [--write-config FILE] [--fault NAME]... [--profile okta] [--trust-issuer URL]... [--key-dir DIR]", io.err)
+	fs := newFlagSet("playground", "xaa playground [--listen 127.0.0.1:PORT] [--write-config FILE] [--fault NAME]... [--profile okta] [--trust-issuer URL]... [--key-dir DIR] [--rotate-keys]", io.err)
 	var o playground.Options
 	var faults, trust, redirects repeated
 	fs.StringVar(&o.Listen, "listen", defaultPlaygroundListen, "IdP address; the resource AS uses port+1, the resource server port+2 (port 0: any free ports)")
@@ -36,7 +36,8 @@ func runPlayground(ctx context.Context, args []string, io stdio) int {
 	listFaults := fs.Bool("list-faults", false, "list the faults and exit")
 	fs.StringVar(&o.Profile, "profile", "", "\"okta\": make the IdP behave like an Okta org")
 	fs.Var(&trust, "trust-issuer", "also trust ID-JAGs from this issuer `URL` (repeatable; keys found by discovery)")
-	fs.StringVar(&o.KeyDir, "key-dir", "", "keep signing keys and client secrets in `DIR` across starts")
+	fs.StringVar(&o.KeyDir, "key-dir", playground.DefaultKeyDir(io.getenv), "keep signing keys and client secrets in `DIR` across starts (\"\": fresh ones every start)")
+	fs.BoolVar(&o.RotateKeys, "rotate-keys", false, "make new signing keys for the IdP and the resource AS instead of reusing the kept ones")
 	fs.Var(&redirects, "redirect-uri", "register this redirect `URI` for the demo app (repeatable; default "+playground.DefaultRedirectURI+")")
 	rest, err := parseInterleaved(fs, args)
 	if err != nil {

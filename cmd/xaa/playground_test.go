@@ -138,3 +138,44 @@ func TestPlaygroundCommand(t *testing.T) {
 		t.Errorf("the IdP still answers after the command returned")
 	}
 }
+
+// TestPlaygroundCommandKeptKeys: without --key-dir, xaa playground keeps
+// its keys in $XDG_STATE_HOME/xaa/playground and reuses them; --rotate-keys
+// makes new signing keys.
+func TestPlaygroundCommandKeptKeys(t *testing.T) {
+	state := t.TempDir()
+	keyFile := filepath.Join(state, "xaa", "playground", "idp-rs256.pem")
+	serve := func(args ...string) string {
+		t.Helper()
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		var out, errOut syncBuffer
+		io := testIO(&out, &errOut)
+		io.getenv = func(k string) string { return map[string]string{"XDG_STATE_HOME": state}[k] }
+		done := make(chan int, 1)
+		go func() { done <- runPlayground(ctx, append([]string{"--listen", "127.0.0.1:0"}, args...), io) }()
+		for !strings.Contains(out.String(), "xaa playground is running") {
+			select {
+			case code := <-done:
+				t.Fatalf("exited %d early: %s %s", code, out.String(), errOut.String())
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+		cancel()
+		if code := <-done; code != exitOK {
+			t.Fatalf("exit %d: %s", code, errOut.String())
+		}
+		b, err := os.ReadFile(keyFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	first := serve()
+	if again := serve(); again != first {
+		t.Errorf("the second start did not reuse the kept IdP key")
+	}
+	if rotated := serve("--rotate-keys"); rotated == first {
+		t.Errorf("--rotate-keys kept the IdP key")
+	}
+}

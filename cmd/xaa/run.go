@@ -66,6 +66,7 @@ type runFlags struct {
 	user       string
 	faults     stringList
 	profile    string
+	rotateKeys bool
 }
 
 // stringList is a repeatable string flag.
@@ -100,6 +101,7 @@ func runRun(ctx context.Context, args []string, io stdio) int {
 	fs.StringVar(&f.user, "user", "alice", "with --playground: the demo user who logs in: alice, bob, carol or dave")
 	fs.Var(&f.faults, "fault", "with --playground: switch on a playground fault (repeatable; xaa playground --list-faults)")
 	fs.StringVar(&f.profile, "profile", "", "with --playground: \"okta\" makes the IdP behave like an Okta org")
+	fs.BoolVar(&f.rotateKeys, "rotate-keys", false, "with --playground: make new signing keys instead of reusing the ones kept in "+displayKeyDir(io.getenv))
 	positional, err := parseInterleaved(fs, args)
 	if err != nil {
 		return usageError(io.err, err)
@@ -140,8 +142,8 @@ func runRun(ctx context.Context, args []string, io stdio) int {
 func runConfig(ctx context.Context, f runFlags, io stdio) (cfg *config.Config, opener func(string) error, stop func(), err error) {
 	stop = func() {}
 	if !f.playground {
-		for _, name := range []string{"fault", "profile"} {
-			if (name == "fault" && len(f.faults) > 0) || (name == "profile" && f.profile != "") {
+		for _, name := range []string{"fault", "profile", "rotate-keys"} {
+			if (name == "fault" && len(f.faults) > 0) || (name == "profile" && f.profile != "") || (name == "rotate-keys" && f.rotateKeys) {
 				return nil, nil, stop, fmt.Errorf("--%s needs --playground", name)
 			}
 		}
@@ -155,14 +157,26 @@ func runConfig(ctx context.Context, f runFlags, io stdio) (cfg *config.Config, o
 	if err != nil {
 		return nil, nil, stop, fmt.Errorf("finding a free port for the login callback: %w", err)
 	}
-	p, err := playground.Start(ctx, playground.Options{Faults: f.faults, Profile: f.profile, RedirectURIs: []string{redirect}, Now: io.now})
+	p, err := playground.Start(ctx, playground.Options{Faults: f.faults, Profile: f.profile, RedirectURIs: []string{redirect}, Now: io.now,
+		KeyDir: playground.DefaultKeyDir(io.getenv), RotateKeys: f.rotateKeys})
 	if err != nil {
 		return nil, nil, stop, fmt.Errorf("starting the playground: %w", err)
 	}
 	stop = func() { p.Close() }
+	for _, w := range p.Warnings() {
+		fmt.Fprintln(io.err, "xaa: playground warning:", w)
+	}
 	cfg = p.Config()
 	fmt.Fprintf(io.err, "xaa: started the built-in playground (IdP %s); %s logs in with its scripted browser\n", p.IdPURL(), f.user)
 	return cfg, p.LoginBrowser(f.user), stop, nil
+}
+
+// displayKeyDir names the playground's key directory for help texts.
+func displayKeyDir(getenv func(string) string) string {
+	if dir := playground.DefaultKeyDir(getenv); dir != "" {
+		return dir
+	}
+	return "$XDG_STATE_HOME/xaa/playground"
 }
 
 // buildRunner turns the config and the flags into a runner. Every error is

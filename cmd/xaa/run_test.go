@@ -218,6 +218,7 @@ func TestRunCommandExitCodes(t *testing.T) {
 		{"fault without the playground", []string{"run", "--config", e.config, "--fault", "idp-500"}, nil, exitUsage, "--fault needs --playground"},
 		{"playground and a config", []string{"run", "--playground", "--config", e.config}, nil, exitUsage, "drop --config"},
 		{"unknown fault", []string{"run", "--playground", "--fault", "nope"}, nil, exitUsage, `unknown fault "nope"`},
+		{"rotate-keys without the playground", []string{"run", "--config", e.config, "--rotate-keys"}, nil, exitUsage, "--rotate-keys needs --playground"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -331,5 +332,52 @@ func TestRunPlayground(t *testing.T) {
 				t.Errorf("%s = %s %+v, want fail explained as %s", c.failStep, s.Status, s.Error, c.explanation)
 			}
 		})
+	}
+}
+
+// TestRunPlaygroundKeptKeys: xaa run --playground keeps the playground's
+// keys in $XDG_STATE_HOME/xaa/playground and reuses them on the next run;
+// --rotate-keys replaces the signing keys; an unusable key file is
+// replaced with a warning, not an error.
+func TestRunPlaygroundKeptKeys(t *testing.T) {
+	state := t.TempDir()
+	env := map[string]string{"XDG_STATE_HOME": state}
+	keyFile := filepath.Join(state, "xaa", "playground", "idp-rs256.pem")
+	runOK := func(args ...string) result {
+		t.Helper()
+		r := runXAA(t, "", env, append([]string{"run", "--playground", "--json"}, args...)...)
+		if r.code != exitOK {
+			t.Fatalf("xaa run --playground %s = %d, want 0\n%s", strings.Join(args, " "), r.code, r.stderr)
+		}
+		return r
+	}
+	read := func() string {
+		t.Helper()
+		b, err := os.ReadFile(keyFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	runOK()
+	first := read()
+	runOK()
+	if read() != first {
+		t.Errorf("the second run did not reuse the kept IdP key")
+	}
+	runOK("--rotate-keys")
+	rotated := read()
+	if rotated == first {
+		t.Errorf("--rotate-keys kept the IdP key")
+	}
+	if err := os.WriteFile(keyFile, []byte("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := runOK()
+	if !strings.Contains(r.stderr, "playground warning: key file "+keyFile+" is unusable") {
+		t.Errorf("stderr lacks the warning about the broken key file:\n%s", r.stderr)
+	}
+	if got := read(); got == rotated || !strings.Contains(got, "BEGIN PRIVATE KEY") {
+		t.Errorf("the broken key file was not replaced by a new key")
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/xaatools/xaa/flow"
+	"github.com/xaatools/xaa/flow/playground"
 	"github.com/xaatools/xaa/tui"
 	"github.com/xaatools/xaa/tui/noquery"
 )
@@ -72,6 +73,7 @@ func runTUI(ctx context.Context, args []string, io stdio) int {
 		Renderer:       r,
 		Colour:         colourEnabled(io),
 		Clipboard:      tui.OSC52Clipboard(os.Stdout, io.getenv),
+		Playground:     playground.Options{KeyDir: playground.DefaultKeyDir(io.getenv)},
 		PlaygroundUser: *user,
 	})
 	switch {

@@ -40,7 +40,7 @@ func startTmux(t *testing.T, bin string, env ...string) *tmuxSession {
 	}
 	dir := t.TempDir()
 	s := &tmuxSession{t: t, sock: filepath.Join(dir, "tmux.sock"), dir: dir}
-	vars := append([]string{"HOME=" + dir, "XDG_CONFIG_HOME=" + filepath.Join(dir, ".config"), "TERM=xterm-256color"}, env...)
+	vars := append([]string{"HOME=" + dir, "XDG_CONFIG_HOME=" + filepath.Join(dir, ".config"), "XDG_STATE_HOME=" + filepath.Join(dir, ".local", "state"), "TERM=xterm-256color"}, env...)
 	script := fmt.Sprintf("cd %q && env %s %q; echo $? > %q; sleep 30", dir, strings.Join(quoteAll(vars), " "), bin, filepath.Join(dir, "exit"))
 	s.tmux("-f", "/dev/null", "new-session", "-d", "-s", "xaa", "-x", "120", "-y", "40", script)
 	s.tmux("set-option", "-g", "set-clipboard", "on")
@@ -192,7 +192,7 @@ func TestTUINoTerminalQuery(t *testing.T) {
 	dir := t.TempDir()
 	cmd := exec.Command("script", "-qfc", "stty cols 100 rows 30; exec "+bin, "/dev/null")
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "HOME="+dir, "XDG_CONFIG_HOME="+dir, "TERM=xterm-256color")
+	cmd.Env = append(os.Environ(), "HOME="+dir, "XDG_CONFIG_HOME="+dir, "XDG_STATE_HOME="+dir, "TERM=xterm-256color")
 	var out syncBuffer
 	cmd.Stdout = &out
 	stdin, err := cmd.StdinPipe()
@@ -248,7 +248,7 @@ func BenchmarkTUIFirstFrame(b *testing.B) {
 	until := func(command string, marks ...string) []time.Duration {
 		cmd := exec.Command("script", "-qfc", "stty cols 120 rows 40; "+command, "/dev/null")
 		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "HOME="+dir, "XDG_CONFIG_HOME="+dir, "TERM=xterm-256color")
+		cmd.Env = append(os.Environ(), "HOME="+dir, "XDG_CONFIG_HOME="+dir, "XDG_STATE_HOME="+dir, "TERM=xterm-256color")
 		out, _ := cmd.StdoutPipe()
 		stdin, _ := cmd.StdinPipe()
 		start := time.Now()

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -121,28 +122,88 @@ func (c *Config) loadKey(cc *ClientConfig) {
 // file and the problem: every file xaa reads (configs, keys, tokens) goes
 // through it.
 func ReadFile(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
+	f, size, err := open(path)
 	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, noSuchFile(path)
-		}
-		return nil, fmt.Errorf("%s: %w", path, errors.Unwrap(err))
+		return nil, err
 	}
 	defer f.Close()
-	return ReadBounded(f, limit, path)
+	var b bytes.Buffer
+	if err := readTo(&b, f, limit, size, path); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// ReadFileString is ReadFile into a string, read once into the string's
+// own buffer: a pasted token may be a megabyte.
+func ReadFileString(path string, limit int64) (string, error) {
+	f, size, err := open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	return ReadString(f, limit, size, path)
 }
 
 // ReadBounded reads at most limit bytes of r; more is an error naming what
 // was read.
 func ReadBounded(r io.Reader, limit int64, what string) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+	var b bytes.Buffer
+	if err := readTo(&b, r, limit, 0, what); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// ReadString is ReadBounded into a string read once; size is the expected
+// size, 0 when unknown.
+func ReadString(r io.Reader, limit, size int64, what string) (string, error) {
+	var b strings.Builder
+	if err := readTo(&b, r, limit, size, what); err != nil {
+		return "", err
+	}
+	return b.String(), nil
+}
+
+// readTo copies at most limit bytes of r to w, which it first grows to the
+// expected size (plus the byte that tells an input over the limit), so a
+// file's bytes are allocated once instead of a buffer doubling up to them.
+func readTo(w interface {
+	io.Writer
+	Grow(int)
+	Len() int
+}, r io.Reader, limit, size int64, what string) error {
+	expect := min(max(size, 512), limit) + 1
+	w.Grow(int(expect) + bytes.MinRead) // bytes.Buffer.ReadFrom wants MinRead free before it sees EOF
+	var err error
+	if rf, ok := w.(io.ReaderFrom); ok { // bytes.Buffer reads into itself
+		_, err = rf.ReadFrom(io.LimitReader(r, limit+1))
+	} else {
+		_, err = io.CopyBuffer(w, io.LimitReader(r, limit+1), make([]byte, min(expect, 32<<10)))
+	}
 	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", what, err)
+		return fmt.Errorf("reading %s: %w", what, err)
 	}
-	if int64(len(b)) > limit {
-		return nil, fmt.Errorf("%s is larger than %d KiB; xaa reads at most that much", what, limit>>10)
+	if int64(w.Len()) > limit {
+		return fmt.Errorf("%s is larger than %d KiB; xaa reads at most that much", what, limit>>10)
 	}
-	return b, nil
+	return nil
+}
+
+// open opens a file to read and returns its size (0 when unknown).
+func open(path string) (*os.File, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, 0, noSuchFile(path)
+		}
+		return nil, 0, fmt.Errorf("%s: %w", path, errors.Unwrap(err))
+	}
+	var size int64
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+		size = fi.Size()
+	}
+	return f, size, nil
 }
 
 // noSuchFile says a file is missing in fewer words than the os package,

@@ -161,3 +161,55 @@ func assertMode(t *testing.T, path string, want os.FileMode) {
 		t.Errorf("%s has mode %o, want %o", filepath.Base(path), got, want)
 	}
 }
+
+// TestWritePrivateFileReplacesWhole: the file is replaced whole with mode 0600 (even
+// over a file that had another mode), the directory is made with mode
+// 0700, and no temporary file is left behind, also when writing fails.
+func TestWritePrivateFileReplacesWhole(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "state", "keys")
+	path := filepath.Join(dir, "k.pem")
+	if err := config.WritePrivateFile(path, []byte("one")); err != nil {
+		t.Fatal(err)
+	}
+	if info, err := os.Stat(dir); err != nil || info.Mode().Perm() != 0o700 {
+		t.Fatalf("directory: %v, %v; want mode 0700", info.Mode().Perm(), err)
+	}
+	if err := os.Chmod(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.Stat(path)
+	if err := config.WritePrivateFile(path, []byte("two")); err != nil {
+		t.Fatal(err)
+	}
+	after, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "two" {
+		t.Errorf("content %q, want %q", b, "two")
+	}
+	if after.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v, want 0600", after.Mode().Perm())
+	}
+	if os.SameFile(before, after) {
+		t.Errorf("the file was written in place; want a new file renamed over it")
+	}
+	// A path whose "directory" is a file: the write fails, nothing is left.
+	if err := config.WritePrivateFile(filepath.Join(path, "x.pem"), []byte("three")); err == nil {
+		t.Errorf("writing under a file: no error")
+	}
+	if err := os.Mkdir(filepath.Join(dir, "busy.pem"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := config.WritePrivateFile(filepath.Join(dir, "busy.pem"), []byte("four")); err == nil {
+		t.Errorf("renaming over a directory: no error")
+	}
+	entries, _ := os.ReadDir(dir)
+	var names []string
+	for _, en := range entries {
+		names = append(names, en.Name())
+	}
+	if got := strings.Join(names, " "); got != "busy.pem k.pem" {
+		t.Errorf("directory holds %q, want only %q (no temporary files)", got, "busy.pem k.pem")
+	}
+}

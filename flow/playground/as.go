@@ -41,7 +41,7 @@ type resourceAS struct {
 }
 
 func newResourceAS(p *Playground, trusted []string) (*resourceAS, error) {
-	keys, err := newKeyring(p.opts.KeyDir, "as", "ES256")
+	keys, err := newKeyring(p.keys, "as", p.opts.RotateKeys, "ES256")
 	if err != nil {
 		return nil, err
 	}

@@ -48,18 +48,18 @@ func (a *resourceAS) serveToken(w http.ResponseWriter, r *http.Request) {
 // issuer is looked up before anything else is trusted, inspect runs every
 // claim check in the draft's order, then the resource AS's own state —
 // replay, the local user, scope and resource.
-func (a *resourceAS) jwtBearer(ctx context.Context, f form, c *client) (map[string]any, *oauthError) {
+func (a *resourceAS) jwtBearer(ctx context.Context, f form, c *client) (accessTokenResponse, *oauthError) {
 	faults := a.p.faults
 	assertion := f["assertion"]
 	if assertion == "" {
-		return nil, newError("invalid_request", "the assertion parameter is missing; send the ID-JAG (the access_token of the token-exchange response) as assertion (RFC 7523 §2.1)")
+		return accessTokenResponse{}, newError("invalid_request", "the assertion parameter is missing; send the ID-JAG (the access_token of the token-exchange response) as assertion (RFC 7523 §2.1)")
 	}
 	if res := f["resource"]; res != "" && !slices.Contains(a.resources, res) {
-		return nil, newError("invalid_target", "resource %q is not served by this authorization server (it serves %s)", res, strings.Join(a.resources, ", "))
+		return accessTokenResponse{}, newError("invalid_target", "resource %q is not served by this authorization server (it serves %s)", res, strings.Join(a.resources, ", "))
 	}
 	tok, err := inspect.Decode(assertion)
 	if err != nil || tok.Format != inspect.FormatJWS || tok.Raw != assertion {
-		return nil, newError("invalid_grant", "the assertion is not one compact JWS (header.payload.signature); send the ID-JAG exactly as the IdP issued it")
+		return accessTokenResponse{}, newError("invalid_grant", "the assertion is not one compact JWS (header.payload.signature); send the ID-JAG exactly as the IdP issued it")
 	}
 
 	now := a.p.now()
@@ -80,7 +80,7 @@ func (a *resourceAS) jwtBearer(ctx context.Context, f form, c *client) (map[stri
 	}
 	an, e := a.analyze(ctx, tok, trusted, expect)
 	if e != nil {
-		return nil, e
+		return accessTokenResponse{}, e
 	}
 	for _, ch := range an.Checks {
 		// The kind follows from typ: when it fails, id_jag.typ (or
@@ -93,22 +93,22 @@ func (a *resourceAS) jwtBearer(ctx context.Context, f form, c *client) (map[stri
 			if ch.ID == "id_jag.iss" {
 				desc += " (trusted issuers: " + a.trust.names() + ")"
 			}
-			return nil, newError("invalid_grant", "%s", desc)
+			return accessTokenResponse{}, newError("invalid_grant", "%s", desc)
 		}
 	}
 	if !an.Signature.Verified() && !faults.skipsCheck("id_jag.signature") {
-		return nil, newError("invalid_grant", "id_jag.signature failed: the signature is not verified: %s", an.Signature.Reason)
+		return accessTokenResponse{}, newError("invalid_grant", "id_jag.signature failed: the signature is not verified: %s", an.Signature.Reason)
 	}
 	if e := a.checkReplay(tok, iss, now); e != nil {
-		return nil, e
+		return accessTokenResponse{}, e
 	}
 	account, e := a.localAccount(tok, iss)
 	if e != nil {
-		return nil, e
+		return accessTokenResponse{}, e
 	}
 	scopes, e := a.grantScopes(f["scope"], tok)
 	if e != nil {
-		return nil, e
+		return accessTokenResponse{}, e
 	}
 	return a.issueAccessToken(c, account, a.accessTokenAudience(f["resource"], tok), scopes, now)
 }
@@ -242,26 +242,25 @@ type accessTokenClaims struct {
 	Exp      int64  `json:"exp"`
 }
 
+// accessTokenResponse is the RFC 6749 §5.1 response of a grant, its
+// members in the order encoding/json gives a map's.
+type accessTokenResponse struct {
+	AccessToken string `json:"access_token"`
+	ExpiresIn   int    `json:"expires_in"`
+	Scope       string `json:"scope"`
+	TokenType   string `json:"token_type"`
+}
+
 // issueAccessToken signs an RFC 9068 access token (typ at+jwt) for the
 // resource; no refresh token (draft §4.4.2).
-func (a *resourceAS) issueAccessToken(c *client, account, audience string, scopes []string, now time.Time) (map[string]any, *oauthError) {
+func (a *resourceAS) issueAccessToken(c *client, account, audience string, scopes []string, now time.Time) (accessTokenResponse, *oauthError) {
 	key := a.keys.signer("ES256")
 	scope := strings.Join(scopes, " ")
 	claims := accessTokenClaims{Iss: a.issuer, Sub: account, Aud: audience, ClientID: c.id, Scope: scope,
 		JTI: "at_" + randomID(18), IAT: now.Unix(), Exp: now.Add(AccessTokenLifetime).Unix()}
-	header := struct {
-		Alg string `json:"alg"`
-		KID string `json:"kid"`
-		Typ string `json:"typ"`
-	}{"ES256", key.kid, inspect.TypAccessToken}
-	at, err := signCompact(header, claims, key.priv)
+	at, err := signWithHeader("ES256", key.accessTokenHeader(), claims, key.priv)
 	if err != nil {
-		return nil, &oauthError{status: http.StatusInternalServerError, code: "server_error", description: fmt.Sprintf("signing the access token failed: %v", err)}
+		return accessTokenResponse{}, &oauthError{status: http.StatusInternalServerError, code: "server_error", description: fmt.Sprintf("signing the access token failed: %v", err)}
 	}
-	return map[string]any{
-		"access_token": at,
-		"token_type":   "Bearer",
-		"expires_in":   int(AccessTokenLifetime / time.Second),
-		"scope":        scope,
-	}, nil
+	return accessTokenResponse{AccessToken: at, TokenType: "Bearer", ExpiresIn: int(AccessTokenLifetime / time.Second), Scope: scope}, nil
 }

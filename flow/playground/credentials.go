@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/xaatools/xaa/flow/config"
 )
 
 // credentials are the demo requesting app's client credentials: a secret at
@@ -18,41 +20,40 @@ type credentials struct {
 	clientKey       *keyring
 }
 
-// credentialsFile is where --key-dir keeps the secrets, so a written config
-// stays valid across starts.
+// credentialsFile is where a key directory keeps the secrets, so a written
+// config stays valid across starts.
 const credentialsFile = "client-secrets.json"
 
-// loadCredentials reads the secrets from dir or makes new ones (saving them
-// when dir is set), and loads or makes the client key.
-func loadCredentials(dir string) (credentials, error) {
+// loadCredentials reads the secrets from the store or makes new ones
+// (keeping them there), and loads or makes the client key. A secrets file
+// that cannot be read is replaced, with a warning.
+func loadCredentials(store *keyStore) (credentials, error) {
 	var c credentials
 	var err error
-	if c.clientKey, err = newKeyring(dir, "client", "ES256"); err != nil {
+	if c.clientKey, err = newKeyring(store, "client", false, "ES256"); err != nil {
 		return c, err
 	}
-	if dir != "" {
-		path := filepath.Join(dir, credentialsFile)
-		data, err := os.ReadFile(path)
-		switch {
-		case err == nil:
-			if err := json.Unmarshal(data, &c); err != nil || c.IdPClientSecret == "" || c.ASClientSecret == "" {
-				return c, fmt.Errorf("%s is not a client secrets file written by xaa playground; delete it to get new secrets", path)
-			}
-			return c, nil
-		case !errors.Is(err, fs.ErrNotExist):
-			return c, fmt.Errorf("reading client secrets: %w", err)
-		}
-	}
-	c.IdPClientSecret, c.ASClientSecret = randomID(32), randomID(32)
-	if dir == "" {
+	if store.dir == "" {
+		c.IdPClientSecret, c.ASClientSecret = randomID(32), randomID(32)
 		return c, nil
 	}
-	data, _ := json.Marshal(c)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return c, fmt.Errorf("creating key directory: %w", err)
+	path := filepath.Join(store.dir, credentialsFile)
+	data, err := os.ReadFile(path)
+	if err == nil {
+		if err = json.Unmarshal(data, &c); err == nil && (c.IdPClientSecret == "" || c.ASClientSecret == "") {
+			err = errors.New("a secret is missing")
+		}
+		if err == nil {
+			return c, nil
+		}
 	}
-	if err := os.WriteFile(filepath.Join(dir, credentialsFile), data, 0o600); err != nil {
-		return c, fmt.Errorf("writing client secrets: %w", err)
+	if !errors.Is(err, fs.ErrNotExist) {
+		store.warn(fmt.Sprintf("%s is not a client secrets file written by xaa playground (%v); made new secrets: write the config again", path, err))
+	}
+	c.IdPClientSecret, c.ASClientSecret = randomID(32), randomID(32)
+	data, _ = json.Marshal(c)
+	if err := config.WritePrivateFile(path, data); err != nil {
+		store.warn(fmt.Sprintf("could not keep the client secrets in %s (%v); they last until the playground stops", store.dir, err))
 	}
 	return c, nil
 }

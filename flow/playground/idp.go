@@ -74,13 +74,13 @@ func newIdP(p *Playground) (*idp, error) {
 		scopes:       []string{ScopeTodosRead, ScopeTodosWrite},
 		clientIDAtAS: ASClientID,
 	}}
-	orgKeys, err := newKeyring(p.opts.KeyDir, "idp", "RS256", "ES256")
+	orgKeys, err := newKeyring(p.keys, "idp", p.opts.RotateKeys, "RS256", "ES256")
 	if err != nil {
 		return nil, err
 	}
 	if p.okta {
 		d.org = d.newAuthServer(p.idpURL, oktaOrgBase+"/authorize", oktaOrgBase+"/token", oktaOrgBase+"/keys", orgKeys, true)
-		customKeys, err := newKeyring(p.opts.KeyDir, "idp-okta-default", "RS256")
+		customKeys, err := newKeyring(p.keys, "idp-okta-default", p.opts.RotateKeys, "RS256")
 		if err != nil {
 			return nil, err
 		}

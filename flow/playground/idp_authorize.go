@@ -6,7 +6,6 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -47,8 +46,21 @@ func (a authRequest) values() url.Values {
 	return v
 }
 
-// pkceChallenge is BASE64URL(SHA256(verifier)): 43 characters (RFC 7636 §4.2).
-var pkceChallenge = regexp.MustCompile(`^[A-Za-z0-9_-]{43}$`)
+// isPKCEChallenge says whether s can be BASE64URL(SHA256(verifier)): 43
+// characters of the base64url alphabet (RFC 7636 §4.2).
+func isPKCEChallenge(s string) bool {
+	if len(s) != 43 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case 'A' <= c && c <= 'Z', 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '-', c == '_':
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // supportedScopes are the scopes the IdP knows.
 var supportedScopes = []string{"openid", "profile", "email", "offline_access"}
@@ -175,7 +187,7 @@ func (s *authServer) checkAuthRequest(req authRequest) *oauthError {
 		return cat.refuse(errPKCEMissing, newError("invalid_request", "code_challenge is missing: this IdP requires PKCE with S256 (RFC 7636 §4.3)"))
 	case req.CodeChallengeMethod != "S256":
 		return newError("invalid_request", "code_challenge_method is %q; this IdP accepts only S256 (RFC 7636 §4.3)", req.CodeChallengeMethod)
-	case !pkceChallenge.MatchString(req.CodeChallenge):
+	case !isPKCEChallenge(req.CodeChallenge):
 		return newError("invalid_request", "code_challenge must be BASE64URL(SHA256(code_verifier)): 43 characters of A-Z a-z 0-9 - _ (RFC 7636 §4.2); got %d characters", len(req.CodeChallenge))
 	}
 	return nil

@@ -10,6 +10,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -124,5 +125,27 @@ func TestSignCompact(t *testing.T) {
 	}
 	if _, err := signCompact(map[string]any{"alg": "ES256"}, map[string]any{}, ec384); err == nil {
 		t.Errorf("ES256 with a P-384 key: no error")
+	}
+}
+
+// TestIsPKCEChallenge: 43 characters of the base64url alphabet, no padding.
+func TestIsPKCEChallenge(t *testing.T) {
+	ok := strings.Repeat("A", 40) + "z9_"
+	cases := map[string]bool{
+		ok: true,
+		"E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM": true, // RFC 7636 Appendix B
+		ok[:42]:       false,
+		ok + "A":      false,
+		ok[:42] + "=": false,
+		ok[:42] + "+": false,
+		ok[:42] + "/": false,
+		ok[:42] + ".": false,
+		ok[:41] + "é": false,
+		"":            false,
+	}
+	for in, want := range cases {
+		if got := isPKCEChallenge(in); got != want {
+			t.Errorf("isPKCEChallenge(%q) = %v, want %v", in, got, want)
+		}
 	}
 }

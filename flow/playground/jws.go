@@ -35,13 +35,32 @@ func signCompact(header, claims any, key crypto.Signer) (string, error) {
 		Alg string `json:"alg"`
 	}
 	_ = json.Unmarshal(h, &head)
+	return signEncoded(head.Alg, base64.RawURLEncoding.EncodeToString(h), c, key)
+}
+
+// signWithHeader signs claims under a header already encoded (base64url)
+// for alg: a server that issues many tokens encodes its header once.
+func signWithHeader(alg, encodedHeader string, claims any, key crypto.Signer) (string, error) {
+	c, err := json.Marshal(claims)
+	if err != nil {
+		return "", fmt.Errorf("encoding claims: %w", err)
+	}
+	return signEncoded(alg, encodedHeader, c, key)
+}
+
+// signEncoded joins the encoded header and the claims and signs them.
+func signEncoded(alg, encodedHeader string, claims []byte, key crypto.Signer) (string, error) {
 	enc := base64.RawURLEncoding
-	input := enc.EncodeToString(h) + "." + enc.EncodeToString(c)
-	sig, err := signJWSInput(head.Alg, key, []byte(input))
+	input := make([]byte, 0, len(encodedHeader)+1+enc.EncodedLen(len(claims))+1+enc.EncodedLen(132))
+	input = append(input, encodedHeader...)
+	input = append(input, '.')
+	input = enc.AppendEncode(input, claims)
+	n := len(input)
+	sig, err := signJWSInput(alg, key, input)
 	if err != nil {
 		return "", err
 	}
-	return input + "." + enc.EncodeToString(sig), nil
+	return string(enc.AppendEncode(append(input[:n], '.'), sig)), nil
 }
 
 // signJWSInput computes the signature of a JWS signing input (RFC 7518 §3).

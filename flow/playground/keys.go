@@ -20,6 +20,7 @@ import (
 
 	jose "github.com/go-jose/go-jose/v4"
 
+	"github.com/xaatools/xaa/flow/config"
 	"github.com/xaatools/xaa/inspect"
 )
 
@@ -28,6 +29,8 @@ type signingKey struct {
 	kid  string
 	alg  string // the JWS algorithm the key signs with by default: RS256 or ES256
 	priv crypto.Signer
+	// atHeader is the encoded JOSE header of the access tokens it signs.
+	atHeader func() string
 }
 
 // generateKey makes a fresh key for alg (RS256: RSA 2048, ES256: P-256).
@@ -48,8 +51,8 @@ func generateKey(alg string) (*signingKey, error) {
 	return newSigningKey(alg, priv)
 }
 
-// newSigningKey names a private key by its RFC 7638 thumbprint, so a key kept
-// in --key-dir keeps its kid across starts.
+// newSigningKey names a private key by its RFC 7638 thumbprint, so a kept
+// key keeps its kid across starts.
 func newSigningKey(alg string, priv crypto.Signer) (*signingKey, error) {
 	jwk := jose.JSONWebKey{Key: priv.Public()}
 	tp, err := jwk.Thumbprint(crypto.SHA256)
@@ -57,8 +60,21 @@ func newSigningKey(alg string, priv crypto.Signer) (*signingKey, error) {
 		return nil, fmt.Errorf("key thumbprint: %w", err)
 	}
 	kid := strings.ToLower(alg) + "-" + base64.RawURLEncoding.EncodeToString(tp)[:12]
-	return &signingKey{kid: kid, alg: alg, priv: priv}, nil
+	k := &signingKey{kid: kid, alg: alg, priv: priv}
+	k.atHeader = sync.OnceValue(func() string {
+		h, _ := json.Marshal(struct {
+			Alg string `json:"alg"`
+			KID string `json:"kid"`
+			Typ string `json:"typ"`
+		}{alg, kid, inspect.TypAccessToken})
+		return base64.RawURLEncoding.EncodeToString(h)
+	})
+	return k, nil
 }
+
+// accessTokenHeader is the encoded header of an RFC 9068 access token
+// signed by k: its alg, kid and typ at+jwt.
+func (k *signingKey) accessTokenHeader() string { return k.atHeader() }
 
 // publicJWK is the key as published in a JWKS. It carries no "alg" member on
 // purpose: the resource AS's allow-list decides which algorithms it accepts,
@@ -72,9 +88,9 @@ func (k *signingKey) publicJWK() jose.JSONWebKey {
 // before the rotation keep verifying. It also keeps "rogue" keys that are
 // never published, to mint tokens no JWKS can verify.
 type keyring struct {
-	dir  string // "" keeps keys in memory only
-	name string // file name prefix in dir
-	algs []string
+	store *keyStore
+	name  string // file name prefix in the store
+	algs  []string
 
 	mu       sync.RWMutex
 	current  map[string]*signingKey
@@ -84,12 +100,13 @@ type keyring struct {
 	keySet   *inspect.KeySet
 }
 
-// newKeyring loads the keys named name-<alg>.pem from dir, or generates them
-// (and saves them when dir is set).
-func newKeyring(dir, name string, algs ...string) (*keyring, error) {
-	kr := &keyring{dir: dir, name: name, algs: algs, current: map[string]*signingKey{}, rogue: map[string]*signingKey{}}
+// newKeyring loads the keys named name-<alg>.pem from the store, or
+// generates them (and keeps them there). fresh makes new keys even when
+// kept ones exist (--rotate-keys).
+func newKeyring(store *keyStore, name string, fresh bool, algs ...string) (*keyring, error) {
+	kr := &keyring{store: store, name: name, algs: algs, current: map[string]*signingKey{}, rogue: map[string]*signingKey{}}
 	for _, alg := range algs {
-		k, err := kr.loadOrGenerate(name+"-"+strings.ToLower(alg), alg)
+		k, err := store.key(name+"-"+strings.ToLower(alg), alg, fresh)
 		if err != nil {
 			return nil, err
 		}
@@ -101,28 +118,64 @@ func newKeyring(dir, name string, algs ...string) (*keyring, error) {
 	return kr, nil
 }
 
-// loadOrGenerate reads dir/file.pem, or makes a new key and writes it there.
-func (kr *keyring) loadOrGenerate(file, alg string) (*signingKey, error) {
-	if kr.dir == "" {
+// keyStore is where a playground keeps the keys it generates: a directory
+// (Options.KeyDir), or nowhere. Key files are PKCS #8 PEM, mode 0600, in a
+// directory made with mode 0700, and are written atomically (a temporary
+// file renamed over the old one), so a crash or a second playground
+// starting at the same moment never leaves half a key behind. A key file
+// that cannot be read or parsed is replaced by a new key, with a warning:
+// the playground always starts.
+type keyStore struct {
+	dir  string       // "" keeps keys in memory only
+	warn func(string) // tells the user about a replaced or unsaved key
+}
+
+// key returns the key kept in file.pem, or a new key (kept in the store)
+// when there is none, it is unusable, or fresh is set.
+func (s *keyStore) key(file, alg string, fresh bool) (*signingKey, error) {
+	if s.dir == "" {
 		return generateKey(alg)
 	}
-	path := filepath.Join(kr.dir, file+".pem")
-	data, err := os.ReadFile(path)
-	switch {
-	case err == nil:
-		k, err := parseKeyPEM(data, alg)
-		if err != nil {
-			return nil, fmt.Errorf("key file %s: %w (delete it to get a new key)", path, err)
+	path := filepath.Join(s.dir, file+".pem")
+	if !fresh {
+		data, err := os.ReadFile(path)
+		if err == nil {
+			var k *signingKey
+			if k, err = parseKeyPEM(data, alg); err == nil {
+				return k, nil
+			}
 		}
-		return k, nil
-	case !errors.Is(err, fs.ErrNotExist):
-		return nil, fmt.Errorf("reading key file: %w", err)
+		if !errors.Is(err, fs.ErrNotExist) {
+			s.warn(fmt.Sprintf("key file %s is unusable (%v); made a new %s key in its place", path, err, alg))
+		}
 	}
 	k, err := generateKey(alg)
 	if err != nil {
 		return nil, err
 	}
-	return k, writeKeyPEM(path, k.priv)
+	s.save(path, k.priv)
+	return k, nil
+}
+
+// save keeps a private key as PKCS #8 PEM. A key that cannot be saved is
+// still used, with a warning: it lasts until the playground stops.
+func (s *keyStore) save(path string, priv crypto.Signer) {
+	if err := writeKeyPEM(path, priv); err != nil {
+		s.warn(fmt.Sprintf("could not keep a key in %s (%v); it lasts until the playground stops", s.dir, err))
+	}
+}
+
+// writeKeyPEM saves a private key as PKCS #8 PEM, readable by its owner
+// only, atomically.
+func writeKeyPEM(path string, priv crypto.Signer) error {
+	der, err := x509.MarshalPKCS8PrivateKey(priv)
+	if err != nil {
+		return fmt.Errorf("encoding key: %w", err)
+	}
+	if err := config.WritePrivateFile(path, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})); err != nil {
+		return fmt.Errorf("writing key file: %w", err)
+	}
+	return nil
 }
 
 // parseKeyPEM reads a PKCS #8 private key of the type alg needs.
@@ -146,22 +199,6 @@ func parseKeyPEM(data []byte, alg string) (*signingKey, error) {
 		}
 	}
 	return nil, fmt.Errorf("holds a %T, not a key for %s", key, alg)
-}
-
-// writeKeyPEM saves a private key as PKCS #8 PEM, readable by its owner only.
-func writeKeyPEM(path string, priv crypto.Signer) error {
-	der, err := x509.MarshalPKCS8PrivateKey(priv)
-	if err != nil {
-		return fmt.Errorf("encoding key: %w", err)
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return fmt.Errorf("creating key directory: %w", err)
-	}
-	data := pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
-	if err := os.WriteFile(path, data, 0o600); err != nil {
-		return fmt.Errorf("writing key file: %w", err)
-	}
-	return nil
 }
 
 // publish rebuilds the JWKS document and the parsed key set; callers hold
@@ -217,10 +254,8 @@ func (kr *keyring) rotate() error {
 		if err != nil {
 			return err
 		}
-		if kr.dir != "" {
-			if err := writeKeyPEM(filepath.Join(kr.dir, kr.name+"-"+strings.ToLower(alg)+".pem"), k.priv); err != nil {
-				return err
-			}
+		if kr.store.dir != "" {
+			kr.store.save(filepath.Join(kr.store.dir, kr.name+"-"+strings.ToLower(alg)+".pem"), k.priv)
 		}
 		fresh[alg] = k
 	}
@@ -242,7 +277,7 @@ func (kr *keyring) rogueKey(alg string) (*signingKey, error) {
 	if k := kr.rogue[alg]; k != nil {
 		return k, nil
 	}
-	k, err := kr.loadOrGenerate(kr.name+"-unpublished-"+strings.ToLower(alg), alg)
+	k, err := kr.store.key(kr.name+"-unpublished-"+strings.ToLower(alg), alg, false)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/auth"
@@ -36,8 +37,26 @@ type addTodoInput struct {
 
 // mcpHandler is the MCP server over Streamable HTTP (official Go SDK),
 // stateless so that it holds no per-client memory, behind the same bearer
-// protection as the REST API.
+// protection as the REST API. The SDK's server is built in the background
+// as the playground starts (inferring the tools' JSON schemas is a
+// millisecond of reflection that a start should not wait for); the first
+// MCP request waits for it if it is not ready yet.
 func (rs *resourceServer) mcpHandler() http.Handler {
+	sdk := sync.OnceValue(rs.mcpServer)
+	go sdk()
+	pr := protection{
+		audiences:      []string{rs.p.rsURL + mcpPath, rs.p.rsURL},
+		metadataURL:    rs.p.rsURL + prmPath + mcpPath,
+		scopeFor:       mcpScope,
+		challengeScope: ScopeTodosRead + " " + ScopeTodosWrite,
+	}
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { sdk().ServeHTTP(w, r) })
+	return withDeadline(rs.protect(pr, h), 10*time.Second)
+}
+
+// mcpServer builds the SDK's MCP server with the two tools, and its
+// Streamable HTTP handler.
+func (rs *resourceServer) mcpServer() http.Handler {
 	server := mcp.NewServer(&mcp.Implementation{Name: "xaa-playground-todos", Title: "xaa playground todos", Version: "1.0.0"}, nil)
 	mcp.AddTool(server, &mcp.Tool{Name: toolListTodos, Title: "List todos", Description: "List the signed-in user's todos (scope todos.read).",
 		Annotations: &mcp.ToolAnnotations{ReadOnlyHint: true}},
@@ -60,17 +79,10 @@ func (rs *resourceServer) mcpHandler() http.Handler {
 	streamable := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return server }, &mcp.StreamableHTTPOptions{Stateless: true})
 	// The SDK hands tools the token info that its own middleware stores;
 	// protect has verified the token already, so this only passes it on.
-	withTokenInfo := auth.RequireBearerToken(func(ctx context.Context, _ string, _ *http.Request) (*auth.TokenInfo, error) {
+	return auth.RequireBearerToken(func(ctx context.Context, _ string, _ *http.Request) (*auth.TokenInfo, error) {
 		g := grantFrom(ctx)
 		return &auth.TokenInfo{Scopes: g.scopes, UserID: g.account, Expiration: time.Now().Add(g.expires.Sub(rs.p.now()))}, nil
 	}, nil)(streamable)
-	pr := protection{
-		audiences:      []string{rs.p.rsURL + mcpPath, rs.p.rsURL},
-		metadataURL:    rs.p.rsURL + prmPath + mcpPath,
-		scopeFor:       mcpScope,
-		challengeScope: ScopeTodosRead + " " + ScopeTodosWrite,
-	}
-	return withDeadline(rs.protect(pr, withTokenInfo), 10*time.Second)
 }
 
 // mcpScope is the scope an MCP request needs: todos.write to call add_todo,
@@ -106,7 +118,7 @@ func mcpScope(r *http.Request) (string, *bearerError) {
 	return ScopeTodosRead, nil
 }
 
-// withDeadline bounds a handler that streams (http.TimeoutHandler cannot).
+// withDeadline ends the context of h's requests after d.
 func withDeadline(h http.Handler, d time.Duration) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), d)

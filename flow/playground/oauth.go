@@ -70,7 +70,10 @@ func readTokenForm(w http.ResponseWriter, r *http.Request) (form, *oauthError) {
 			description: fmt.Sprintf("the token endpoint takes POST, not %s (RFC 6749 §3.2)", r.Method)}
 	}
 	ct := r.Header.Get("Content-Type")
-	mt, params, err := mime.ParseMediaType(ct)
+	mt, params, err := "application/x-www-form-urlencoded", map[string]string(nil), error(nil)
+	if ct != mt { // the usual value needs no parsing
+		mt, params, err = mime.ParseMediaType(ct)
+	}
 	switch {
 	case ct == "":
 		return nil, newError("invalid_request", "the request has no Content-Type; send the parameters as application/x-www-form-urlencoded (RFC 6749 §3.2)")
@@ -84,7 +87,7 @@ func readTokenForm(w http.ResponseWriter, r *http.Request) (form, *oauthError) {
 	if r.URL.RawQuery != "" {
 		return nil, newError("invalid_request", "the token request has parameters in the URL query; send them in the body only (RFC 6749 §3.2)")
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxFormBytes))
+	body, err := readBody(http.MaxBytesReader(w, r.Body, maxFormBytes), r.ContentLength, maxFormBytes)
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
@@ -105,6 +108,28 @@ func readTokenForm(w http.ResponseWriter, r *http.Request) (form, *oauthError) {
 		f[name] = vs[0]
 	}
 	return f, nil
+}
+
+// readBody reads a request body, into a buffer of the declared length when
+// there is one (within limit), rather than growing one from 512 bytes.
+func readBody(r io.Reader, length, limit int64) ([]byte, error) {
+	if length <= 0 || length > limit {
+		return io.ReadAll(r)
+	}
+	b := make([]byte, 0, length+1) // +1: reading EOF needs no new buffer
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // longer than declared: grow
+		}
+	}
 }
 
 // require returns the first of names that is missing or empty.

@@ -5,12 +5,17 @@ import (
 	"html/template"
 	"net/http"
 	"strings"
+	"sync"
 )
 
 //go:embed templates/*.html
 var templateFiles embed.FS
 
-var pages = template.Must(template.ParseFS(templateFiles, "templates/*.html"))
+// pages are parsed when a playground starts (in the background) or on
+// first use, not at program start: most runs of xaa never show a page.
+var pages = sync.OnceValue(func() *template.Template {
+	return template.Must(template.ParseFS(templateFiles, "templates/*.html"))
+})
 
 // hiddenField is one authorization request parameter carried by the form.
 type hiddenField struct{ Name, Value string }
@@ -25,7 +30,7 @@ func renderPage(w http.ResponseWriter, status int, name string, data any) {
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Referrer-Policy", "no-referrer")
 	w.WriteHeader(status)
-	pages.ExecuteTemplate(w, name, data)
+	pages().ExecuteTemplate(w, name, data)
 }
 
 // loginPage shows the login form, with the request's parameters as hidden

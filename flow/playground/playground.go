@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strconv"
 	"sync"
 	"time"
@@ -45,8 +46,14 @@ type Options struct {
 	// found by discovery.
 	TrustIssuers []string
 	// KeyDir keeps signing keys and client credentials across starts; ""
-	// makes fresh ones per start.
+	// makes fresh ones per start. DefaultKeyDir is the usual place. Files
+	// are written atomically with mode 0600; an unusable one is replaced,
+	// with a warning (see Warnings).
 	KeyDir string
+	// RotateKeys makes new signing keys for the IdP and the resource AS
+	// instead of loading the ones kept in KeyDir, and keeps the new ones
+	// there. The demo client's key and secrets stay.
+	RotateKeys bool
 	// RedirectURIs are the exact redirect URIs registered for the demo
 	// requesting app; default [DefaultRedirectURI].
 	RedirectURIs []string
@@ -76,6 +83,8 @@ type Playground struct {
 	// long-lived ones (an MCP event stream) end when the playground closes.
 	stopRequests context.CancelFunc
 	fresh        freshConns
+	keys         *keyStore
+	warnMu       sync.Mutex
 	warnings     []string
 	closeOnce    sync.Once
 	closeErr     error
@@ -107,6 +116,7 @@ func Start(ctx context.Context, o Options) (*Playground, error) {
 		p.now = time.Now
 	}
 	p.errors = &errorCatalog{okta: p.okta}
+	p.keys = &keyStore{dir: o.KeyDir, warn: p.warn}
 	p.users = userDirectory{users: demoUsers(p.okta)}
 
 	listeners, host, err := p.listen(ctx, o.Listen)
@@ -122,6 +132,9 @@ func Start(ctx context.Context, o Options) (*Playground, error) {
 		closeAll(listeners)
 		return nil, err
 	}
+	// Parse the pages while the servers start, off the first login's path
+	// (they are not parsed at program start: most runs of xaa show none).
+	go pages()
 	base, stop := context.WithCancel(context.Background())
 	p.stopRequests = stop
 	for i, h := range []http.Handler{p.idp.handler(), p.as.handler(), p.rs.handler()} {
@@ -137,7 +150,7 @@ func Start(ctx context.Context, o Options) (*Playground, error) {
 // build makes the keys, clients and the three parties.
 func (p *Playground) build(trusted []string) error {
 	var err error
-	if p.credentials, err = loadCredentials(p.opts.KeyDir); err != nil {
+	if p.credentials, err = loadCredentials(p.keys); err != nil {
 		return err
 	}
 	if p.idp, err = newIdP(p); err != nil {
@@ -169,11 +182,11 @@ func (p *Playground) listen(ctx context.Context, addr string) ([]net.Listener, s
 	case host == "localhost":
 	case host == "" || (ip != nil && ip.IsUnspecified()):
 		urlHost = "127.0.0.1"
-		p.warnings = append(p.warnings, fmt.Sprintf("listening on all interfaces (%q): other machines can reach the playground, whose demo passwords are public; its URLs name 127.0.0.1", host))
+		p.warn(fmt.Sprintf("listening on all interfaces (%q): other machines can reach the playground, whose demo passwords are public; its URLs name 127.0.0.1", host))
 	case ip == nil:
-		p.warnings = append(p.warnings, fmt.Sprintf("listening on %s, which may not be a loopback address: other machines may reach the playground, whose demo passwords are public", host))
+		p.warn(fmt.Sprintf("listening on %s, which may not be a loopback address: other machines may reach the playground, whose demo passwords are public", host))
 	case !ip.IsLoopback():
-		p.warnings = append(p.warnings, fmt.Sprintf("listening on %s, not a loopback address: other machines can reach the playground, whose demo passwords are public", host))
+		p.warn(fmt.Sprintf("listening on %s, not a loopback address: other machines can reach the playground, whose demo passwords are public", host))
 	}
 	var lc net.ListenConfig
 	parties := []string{"the IdP", "the resource AS (IdP port + 1)", "the resource server (IdP port + 2)"}
@@ -226,9 +239,37 @@ func checkTrustIssuers(issuers []string) ([]string, error) {
 	return append([]string(nil), issuers...), nil
 }
 
-// Warnings are things the user should know about how the playground runs
-// (a non-loopback listen address).
-func (p *Playground) Warnings() []string { return append([]string(nil), p.warnings...) }
+// Warnings are things the user should know about how the playground runs:
+// a non-loopback listen address, a kept key that was unusable and replaced.
+func (p *Playground) Warnings() []string {
+	p.warnMu.Lock()
+	defer p.warnMu.Unlock()
+	return append([]string(nil), p.warnings...)
+}
+
+// warn adds a warning; keys made on first use (the unpublished ones) may
+// add one while the servers run.
+func (p *Playground) warn(msg string) {
+	p.warnMu.Lock()
+	defer p.warnMu.Unlock()
+	p.warnings = append(p.warnings, msg)
+}
+
+// DefaultKeyDir is where the playground keeps its keys and client secrets
+// between starts: $XDG_STATE_HOME/xaa/playground, else
+// ~/.local/state/xaa/playground (XDG Base Directory: state that should
+// persist but is not worth backing up); "" (fresh keys every start) when
+// neither is known. Generating an RSA key is most of a playground's
+// start-up, so xaa run --playground and the terminal UI reuse kept keys.
+func DefaultKeyDir(getenv func(string) string) string {
+	if xdg := getenv("XDG_STATE_HOME"); filepath.IsAbs(xdg) {
+		return filepath.Join(xdg, "xaa", "playground")
+	}
+	if home := getenv("HOME"); filepath.IsAbs(home) {
+		return filepath.Join(home, ".local", "state", "xaa", "playground")
+	}
+	return ""
+}
 
 // IdPURL, ASURL and ResourceURL are the three origins; the first two are
 // also the issuers of the IdP and the resource AS.
@@ -279,11 +320,13 @@ func newServer(h http.Handler) *http.Server {
 	}
 }
 
-// withTimeout bounds a handler (the MCP server has its own bound, as
-// http.TimeoutHandler cannot stream).
-func withTimeout(h http.Handler) http.Handler {
-	return http.TimeoutHandler(h, 10*time.Second, `{"error":"temporarily_unavailable","error_description":"the request took longer than 10 s"}`)
-}
+// withTimeout bounds a handler's requests to 10 s: their context ends
+// then, so what waits on it (fetching a trusted issuer's JWKS) gives up and
+// the handler answers with its own error, and the server's WriteTimeout
+// bounds the rest. Not http.TimeoutHandler: it runs every request in a
+// goroutine of its own and buffers the response, a tenth of a jwt-bearer
+// grant's CPU, for handlers that never block otherwise.
+func withTimeout(h http.Handler) http.Handler { return withDeadline(h, 10*time.Second) }
 
 // freshConns are the connections that have not sent a request yet (a
 // client's spare dial). Shutdown waits five seconds before it counts them

@@ -24,6 +24,18 @@ type TokenOptions struct {
 func Token(s Styles, a inspect.Analysis, o TokenOptions) string {
 	var b strings.Builder
 	t := a.Token
+	// The header and claims are most of the report: size it once, not by
+	// doubling (a token can be a megabyte).
+	size := 4096
+	for _, obj := range []inspect.Object{t.Header, t.Claims, t.Envelope} {
+		for _, m := range obj {
+			size += len(m.Name) + len(m.Raw) + 8
+		}
+	}
+	if o.Reveal {
+		size += len(t.Raw)
+	}
+	b.Grow(size)
 	w := &writer{b: &b, s: s, width: o.Width}
 
 	title := s.Title.Render(t.Kind.Title())
@@ -217,7 +229,8 @@ func (w *writer) blank()        { w.b.WriteByte('\n') }
 func (w *writer) wrapped(prefix, text string) {
 	indent := lipgloss.Width(prefix)
 	if w.width <= 0 || indent+lipgloss.Width(text) <= w.width || w.width-indent < 20 {
-		w.line(prefix + text)
+		w.b.WriteString(prefix) // not prefix + text: text can be a megabyte claim
+		w.line(text)
 		return
 	}
 	body := lipgloss.NewStyle().Width(w.width - indent).Render(text)
