@@ -62,6 +62,9 @@ func (r *Runner) login(ctx context.Context, s *wire.Client, st *Step) {
 	authURL := conf.AuthCodeURL(state, opts...)
 	st.note("authorization request: %s", authURL)
 	cb, err := r.awaitCallback(ctx, ln, authURL)
+	if n := ln.Rejected(); n > 0 {
+		st.note("refused %d callback(s) whose state was not this login's (a stale tab, or a request another page sent to the redirect URI); the login went on", n)
+	}
 	if err != nil {
 		st.Err = err
 		return
@@ -139,7 +142,11 @@ func (r *Runner) awaitCallback(ctx context.Context, ln *wire.CallbackListener, a
 				return wire.Callback{}, fmt.Errorf("%w: %v", wire.ErrBrowser, err)
 			}
 		case <-timer.C:
-			return wire.Callback{}, fmt.Errorf("%w (%s): nobody completed the login at %s", wire.ErrLoginTimeout, r.Env.loginTimeout(), r.Config.IdP.RedirectURI)
+			err := fmt.Errorf("%w (%s): nobody completed the login at %s", wire.ErrLoginTimeout, r.Env.loginTimeout(), r.Config.IdP.RedirectURI)
+			if n := ln.Rejected(); n > 0 {
+				err = fmt.Errorf("%w; %d callback(s) with another state were refused meanwhile (a stale tab, or a forged request)", err, n)
+			}
+			return wire.Callback{}, err
 		case <-ctx.Done():
 			return wire.Callback{}, ctx.Err()
 		}

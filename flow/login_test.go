@@ -55,20 +55,38 @@ func get(t *testing.T, u string) page {
 }
 
 func TestLoginCallback(t *testing.T) {
-	t.Run("state mismatch", func(t *testing.T) {
+	t.Run("forged callbacks are refused and the login goes on", func(t *testing.T) {
 		e := flowtest.Start(t, playground.Options{}, "alice")
-		answer := make(chan page, 1)
+		forged := make(chan page, 2)
+		st := loginOnly(t, e, func(authURL string) error {
+			// What any web page can make a browser do: GET the loopback
+			// redirect URI with a state of its choosing.
+			forged <- get(t, e.Config.IdP.RedirectURI+"?code=abc&state=not-this-login")
+			forged <- get(t, e.Config.IdP.RedirectURI+"?error=access_denied&state=evil&error_description=%1B%5D52%3Bc%3BeA%3D%3D%07")
+			return e.Playground.LoginBrowser("alice")(authURL)
+		})
+		if st.Status != inspect.StatusPass {
+			t.Fatalf("login = %s (%v), want pass after two forged callbacks", st.Status, st.Err)
+		}
+		for i := 0; i < 2; i++ {
+			if a := <-forged; a.status != http.StatusBadRequest || !strings.Contains(a.body, "does not belong to the login") {
+				t.Errorf("forged callback page = %d %q, want 400 saying it does not belong to the login", a.status, a.body)
+			}
+		}
+		if notes := strings.Join(st.Notes, "\n"); !strings.Contains(notes, "refused 2 callback(s)") {
+			t.Errorf("notes %q, want the count of refused callbacks", notes)
+		}
+	})
+
+	t.Run("only forged callbacks: the login times out and says so", func(t *testing.T) {
+		e := flowtest.Start(t, playground.Options{}, "alice")
+		e.Runner.Env.LoginTimeout = 300 * time.Millisecond
 		st := loginOnly(t, e, func(string) error {
-			answer <- get(t, e.Config.IdP.RedirectURI+"?code=abc&state=not-this-login")
+			get(t, e.Config.IdP.RedirectURI+"?code=abc&state=not-this-login")
 			return nil
 		})
-		if !errors.Is(st.Err, wire.ErrStateMismatch) || st.Explanation == nil || st.Explanation.ID != "login.state_mismatch" {
-			t.Errorf("login = %v / %+v, want ErrStateMismatch explained", st.Err, st.Explanation)
-		}
-		// The browser runs beside the login: wait for what it saw.
-		a := <-answer
-		if status, page := a.status, a.body; status != http.StatusBadRequest || !strings.Contains(page, "state does not match") {
-			t.Errorf("callback page = %d %q, want 400 saying the state does not match", status, page)
+		if !errors.Is(st.Err, wire.ErrLoginTimeout) || !strings.Contains(st.Err.Error(), "1 callback(s) with another state were refused") {
+			t.Errorf("login = %v, want a timeout counting the refused callback", st.Err)
 		}
 	})
 
@@ -96,7 +114,8 @@ func TestLoginCallback(t *testing.T) {
 				again <- page{}
 				return err
 			}
-			again <- get(t, e.Config.IdP.RedirectURI+"?code=replayed&state=x")
+			state := mustParse(t, authURL).Query().Get("state")
+			again <- get(t, e.Config.IdP.RedirectURI+"?code=replayed&state="+url.QueryEscape(state))
 			return nil
 		})
 		if st.Status != inspect.StatusPass {

@@ -2,6 +2,7 @@ package wire
 
 import (
 	"context"
+	"crypto/subtle"
 	"errors"
 	"fmt"
 	"html/template"
@@ -9,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -20,15 +22,19 @@ type Callback struct {
 }
 
 // CallbackListener is the loopback listener of the login (RFC 8252 §7.3):
-// it answers only the exact redirect URI path, takes one callback, checks
-// the state and shows a page that tells the user what happened.
+// it answers only the exact redirect URI path and shows a page that tells
+// the user what happened. A callback with another state (a stale tab, or a
+// request any web page can make to a loopback port) is refused and counted
+// and the listener goes on waiting; the first callback with this login's
+// state is delivered.
 type CallbackListener struct {
-	srv    *http.Server
-	ln     net.Listener
-	path   string
-	state  string
-	result chan Callback
-	once   sync.Once
+	srv      *http.Server
+	ln       net.Listener
+	path     string
+	state    string
+	result   chan Callback
+	once     sync.Once
+	rejected atomic.Int32
 }
 
 // ListenCallback binds the redirect URI's host and port and serves the
@@ -52,6 +58,9 @@ func ListenCallback(redirectURI, state string) (*CallbackListener, error) {
 	return l, nil
 }
 
+// Rejected counts the callbacks refused for carrying another state.
+func (l *CallbackListener) Rejected() int { return int(l.rejected.Load()) }
+
 // Result delivers the callback when it arrives.
 func (l *CallbackListener) Result() <-chan Callback { return l.result }
 
@@ -72,6 +81,12 @@ func (l *CallbackListener) serve(w http.ResponseWriter, r *http.Request) {
 	if e := q.Get("error"); e != "" {
 		cb.Err = &OAuthError{Code: e, Description: q.Get("error_description"), URI: q.Get("error_uri"), Source: "authorization callback"}
 	}
+	if subtle.ConstantTimeCompare([]byte(cb.State), []byte(l.state)) != 1 {
+		l.rejected.Add(1)
+		writePage(w, pageData{Title: "Not this login", Failed: true,
+			Message: "This callback's state does not belong to the login xaa is waiting for (an old tab, two logins at once, or a request from another page). It was ignored; the login goes on."})
+		return
+	}
 	delivered := false
 	l.once.Do(func() {
 		l.result <- cb
@@ -81,13 +96,16 @@ func (l *CallbackListener) serve(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case !delivered:
 		page = pageData{Title: "Already handled", Failed: true, Message: "This login callback was already received. Close this tab and look at the terminal."}
-	case cb.State != l.state:
-		page = pageData{Title: "Login refused", Failed: true, Message: "The state does not match this login (an old tab, or two logins at once). Close this tab and run xaa again."}
 	case cb.Err != nil:
 		page = pageData{Title: "Login failed", Failed: true, Message: "The identity provider answered " + cb.Err.Code + ". " + cb.Err.Description + " The terminal explains what to do."}
 	case cb.Code == "":
 		page = pageData{Title: "Login failed", Failed: true, Message: "The callback carried no authorization code. The terminal explains what to do."}
 	}
+	writePage(w, page)
+}
+
+// writePage answers with one of the callback's pages.
+func writePage(w http.ResponseWriter, page pageData) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Referrer-Policy", "no-referrer")
