@@ -73,6 +73,10 @@ func (r *Runner) login(ctx context.Context, s *wire.Client, st *Step) {
 		return
 	}
 
+	if err := wire.CheckEndpoint(idp.Issuer, idp.TokenEndpoint); err != nil {
+		st.Err = err
+		return
+	}
 	exchangeCtx := context.WithValue(wire.WithLabel(ctx, wire.PartyIdP, "authorization code exchange"), oauth2.HTTPClient, s.HTTP())
 	exOpts := []oauth2.AuthCodeOption{oauth2.VerifierOption(verifier)}
 	if m := auth.Client.Method(); m == config.AuthPrivateKeyJWT {

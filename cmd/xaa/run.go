@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"os/exec"
 	"strings"
 
@@ -314,7 +313,7 @@ func writeRunOutputs(run *flow.Run, f runFlags, io stdio) int {
 		return exitFailed
 	}
 	if f.report != "" {
-		if err := os.WriteFile(f.report, report.Markdown(run, f.reveal), 0o600); err != nil {
+		if err := config.WritePrivateFile(f.report, report.Markdown(run, f.reveal)); err != nil {
 			fmt.Fprintln(io.err, "xaa: --report:", err)
 			return exitUsage
 		}
@@ -323,7 +322,7 @@ func writeRunOutputs(run *flow.Run, f runFlags, io stdio) int {
 	if f.har != "" {
 		har, err := export.HAR(run, f.reveal)
 		if err == nil {
-			err = os.WriteFile(f.har, har, 0o600)
+			err = config.WritePrivateFile(f.har, har)
 		}
 		if err != nil {
 			fmt.Fprintln(io.err, "xaa: --har:", err)

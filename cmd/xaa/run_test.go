@@ -381,3 +381,33 @@ func TestRunPlaygroundKeptKeys(t *testing.T) {
 		t.Errorf("the broken key file was not replaced by a new key")
 	}
 }
+
+// TestExportsArePrivateFiles: --report and --har replace an existing file
+// (0644) or a symlink with a 0600 file, and never write through the link.
+func TestExportsArePrivateFiles(t *testing.T) {
+	e := startRunPlayground(t, "alice")
+	dir := t.TempDir()
+	report, har := filepath.Join(dir, "run.md"), filepath.Join(dir, "run.har")
+	target := filepath.Join(dir, "precious.txt")
+	if err := os.WriteFile(target, []byte("precious"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(target, report); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(har, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r := runXAA(t, "", nil, "run", "--config", e.config, "--report", report, "--har", har); r.code != exitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if b, _ := os.ReadFile(target); string(b) != "precious" {
+		t.Errorf("the report was written through the symlink: the target holds %q", b)
+	}
+	for _, p := range []string{report, har} {
+		fi, err := os.Lstat(p)
+		if err != nil || fi.Mode()&os.ModeSymlink != 0 || fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s: %v, mode %v; want a regular 0600 file", filepath.Base(p), err, fi.Mode())
+		}
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -210,7 +211,7 @@ func Parse(data []byte, source string) (*Config, error) {
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, &Error{Source: source, Problems: []Problem{{Key: "(yaml)", Message: yamlMessage(err)}}}
+		return nil, &Error{Source: source, Problems: []Problem{{Key: "(yaml)", Message: withoutSecrets(yamlMessage(err), data)}}}
 	}
 	c := &Config{Source: source}
 	if len(root.Content) == 0 {
@@ -222,9 +223,24 @@ func Parse(data []byte, source string) (*Config, error) {
 	}
 	c.loadWarnings = unknownKeys(doc)
 	if err := doc.Decode(c); err != nil {
-		return nil, &Error{Source: source, Problems: []Problem{{Key: "(yaml)", Message: yamlMessage(err)}}}
+		return nil, &Error{Source: source, Problems: []Problem{{Key: "(yaml)", Message: withoutSecrets(yamlMessage(err), data)}}}
 	}
 	return c, nil
+}
+
+// secretLine finds the value of a client_secret key in a file YAML could
+// not parse, however it is written.
+var secretLine = regexp.MustCompile(`(?m)^\s*client_secret\s*:\s*['"&*!]?([^'"\s#]+)`)
+
+// withoutSecrets keeps the client secrets of a broken file out of the
+// parser's message ("unknown anchor 'S3CRET' referenced" quotes one).
+func withoutSecrets(msg string, data []byte) string {
+	for _, m := range secretLine.FindAllSubmatch(data, -1) {
+		if v := string(m[1]); len(v) >= 3 {
+			msg = strings.ReplaceAll(msg, v, Redacted)
+		}
+	}
+	return msg
 }
 
 func yamlMessage(err error) string {

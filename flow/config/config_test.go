@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -284,5 +286,46 @@ func TestConfigCandidates(t *testing.T) {
 				t.Errorf("ConfigCandidates (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestYAMLErrorsNeverEchoSecrets: a secret written as an alias is an
+// "unknown anchor" to the YAML parser, which quotes it; the message keeps
+// the problem and drops the secret.
+func TestYAMLErrorsNeverEchoSecrets(t *testing.T) {
+	for _, doc := range []string{
+		"idp:\n  client_secret: *S3CRETvalue\n",
+		"resource_as:\n  client_secret: \"S3CRETvalue\n  issuer: [\n",
+		"idp:\n  client_secret: &S3CRETvalue x\n  issuer: *nope\n",
+	} {
+		_, err := config.Parse([]byte(doc), "xaa.yaml")
+		if err == nil {
+			t.Fatalf("Parse(%q): no error", doc)
+		}
+		if strings.Contains(err.Error(), "S3CRET") {
+			t.Errorf("Parse(%q) = %v: the error echoes the secret", doc, err)
+		}
+	}
+}
+
+// TestLoadWarnsAboutReadableSecrets: a config with a secret that others
+// can read is loaded, with a warning naming the fix.
+func TestLoadWarnsAboutReadableSecrets(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "xaa.yaml")
+	if err := os.WriteFile(path, []byte(goodConfig), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(path, 0o644)
+	cfg, err := config.Load(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := fmt.Sprint(cfg.Warnings()); !strings.Contains(w, "chmod 600 "+path) {
+		t.Errorf("warnings %s, want chmod 600", w)
+	}
+	os.Chmod(path, 0o600)
+	cfg, _ = config.Load(path, nil)
+	if w := fmt.Sprint(cfg.Warnings()); strings.Contains(w, "chmod") {
+		t.Errorf("a 0600 file still warns: %s", w)
 	}
 }

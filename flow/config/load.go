@@ -85,11 +85,24 @@ func Load(path string, getenv func(string) string) (*Config, error) {
 		return nil, err
 	}
 	cfg.Dir = filepath.Dir(path)
+	if w := permissionWarning(path, cfg); w != nil {
+		cfg.loadWarnings = append(cfg.loadWarnings, *w)
+	}
 	if getenv != nil {
 		cfg.ApplyEnv(getenv)
 	}
 	cfg.LoadKeys()
 	return cfg, nil
+}
+
+// permissionWarning warns about a config file that holds a client secret
+// and can be read by other users of the machine.
+func permissionWarning(path string, c *Config) *Problem {
+	fi, err := os.Stat(path)
+	if err != nil || fi.Mode().Perm()&0o077 == 0 || (c.IdP.ClientSecret == "" && c.ResourceAS.ClientSecret == "") {
+		return nil
+	}
+	return &Problem{Key: "(file)", Message: fmt.Sprintf("%s holds client secrets and is readable by other users (mode %04o): chmod 600 %s", path, fi.Mode().Perm(), path)}
 }
 
 // LoadKeys parses the private_key files of both clients, relative to Dir.

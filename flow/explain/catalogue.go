@@ -162,6 +162,12 @@ var catalogue = []rule{
 			Causes:  []string{"the IdP showed an error page instead of redirecting — an unregistered redirect_uri or unknown client_id is shown there and never redirected (Okta: \"The 'redirect_uri' parameter must be a Login redirect URI in the client app settings\")", "the browser did not open, or the login was not finished", "the callback was blocked (another program on the port, a browser extension)"},
 			Fix:     "Look at the browser tab; register idp.redirect_uri exactly (" + OktaRedirectURIs + "); or open the printed URL by hand.",
 			Spec:    "RFC 6749 §4.1.2.1"}},
+	{id: "wire.insecure_endpoint", sentinel: wire.ErrInsecureEndpoint,
+		Explanation: Explanation{
+			Meaning: "The server's issuer is https but its token endpoint is plain http on another host; xaa sent nothing, since the client credentials and the tokens would cross the network in the clear.",
+			Causes:  []string{"metadata written by hand or by a proxy that rewrites https to http", "a token_endpoint in the config with the wrong scheme"},
+			Fix:     "Publish (or configure) the https token endpoint.",
+			Spec:    "RFC 6749 §3.2; RFC 8414 §2"}},
 	{id: "login.listen", steps: onLogin, sentinel: wire.ErrCallbackListen,
 		Explanation: Explanation{
 			Meaning: "xaa could not listen on the redirect URI's port for the callback.",

@@ -58,6 +58,7 @@ var explainCases = []struct {
 	{"login.pkce_failed", Login, oauth(400, "invalid_grant", "PKCE verification failed.")},
 	{"login.code_invalid", Login, oauth(400, "invalid_grant", "The authorization code is invalid or has expired.")},
 	{"login.state_mismatch", Login, wire.ErrStateMismatch},
+	{"wire.insecure_endpoint", TokenExchange, fmt.Errorf("%w: the token endpoint http://idp.example/token is plain http", wire.ErrInsecureEndpoint)},
 	{"login.nonce_mismatch", Login, failedCheck("id_token.nonce")},
 	{"login.issuer_mismatch", Login, wire.ErrIssuerMismatch},
 	{"login.no_refresh_token", Login, &wire.CheckError{Check: inspect.Check{ID: "login.refresh_token", Status: inspect.StatusWarn}}},

@@ -1,6 +1,7 @@
 package playground_test
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -255,6 +256,31 @@ func TestDefaultKeyDir(t *testing.T) {
 	for _, c := range cases {
 		if got := playground.DefaultKeyDir(func(k string) string { return c.env[k] }); got != c.want {
 			t.Errorf("DefaultKeyDir(%v) = %q, want %q", c.env, got, c.want)
+		}
+	}
+}
+
+// TestWriteConfigFilesArePrivate: WriteConfig over files that exist with
+// mode 0644 (a key file from an earlier run) leaves every file 0600.
+func TestWriteConfigFilesArePrivate(t *testing.T) {
+	p, err := playground.Start(context.Background(), playground.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	path := filepath.Join(t.TempDir(), "xaa.yaml")
+	files := playground.ConfigFilesFor(path)
+	for _, f := range []string{files.Config, files.PrivateKeyJWTConfig, files.ClientKey} {
+		if err := os.WriteFile(f, []byte("old"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := p.WriteConfig(path); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{files.Config, files.PrivateKeyJWTConfig, files.ClientKey} {
+		if fi, err := os.Stat(f); err != nil || fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s: mode %v (%v), want 0600", filepath.Base(f), fi.Mode().Perm(), err)
 		}
 	}
 }

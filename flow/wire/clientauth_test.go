@@ -1,12 +1,15 @@
 package wire_test
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
+	"errors"
+	"net/url"
 	"testing"
 	"time"
 
@@ -59,5 +62,24 @@ func TestClientAssertion(t *testing.T) {
 	}
 	if sig := inspect.Verify(tok, keys, inspect.VerifyOptions{}); !sig.Verified() {
 		t.Errorf("assertion signature: %s", sig.Verdict())
+	}
+}
+
+// TestNoSecretsOverPlainHTTP: an https issuer whose token endpoint is
+// plain http on another host gets nothing sent to it.
+func TestNoSecretsOverPlainHTTP(t *testing.T) {
+	c := wire.NewClient(wire.Options{})
+	cc := config.ClientConfig{ClientID: "agent", ClientSecret: "s3cret-value"}
+	_, err := c.PostToken(context.Background(), wire.PartyIdP, "token exchange", "http://idp.example.com/token", url.Values{"grant_type": {"x"}},
+		wire.ClientAuth{Client: cc, Issuer: "https://idp.example.com", TokenEndpoint: "http://idp.example.com/token"})
+	if !errors.Is(err, wire.ErrInsecureEndpoint) {
+		t.Fatalf("PostToken = %v, want ErrInsecureEndpoint", err)
+	}
+	if xs := c.Exchanges(); len(xs) != 0 {
+		t.Errorf("%d requests were sent", len(xs))
+	}
+	// Loopback stays allowed (a local test server).
+	if err := wire.CheckEndpoint("https://idp.example.com", "http://127.0.0.1:8080/token"); err != nil {
+		t.Errorf("loopback refused: %v", err)
 	}
 }

@@ -126,6 +126,9 @@ var (
 	// ErrMetadataIssuer: a metadata document names another issuer than the
 	// one it was looked up for; the error is an *IssuerMismatchError.
 	ErrMetadataIssuer = errors.New("the metadata names another issuer")
+	// ErrInsecureEndpoint: an https server names a plain-http token
+	// endpoint on another host; nothing is sent to it.
+	ErrInsecureEndpoint = errors.New("refusing to send credentials over plain http")
 )
 
 // StatusLine returns "404 Not Found".
@@ -184,4 +187,14 @@ func ResourceRefusal(status int, h http.Header, what, url string) error {
 		return fmt.Errorf("%w: %s answered %s without an error code", ErrTokenRejected, what, StatusLine(status))
 	}
 	return &FetchError{Kind: FetchStatus, What: what, URL: url, Status: status, ContentType: h.Get("Content-Type")}
+}
+
+// CheckEndpoint refuses a plain-http token endpoint (not on this machine)
+// of a server whose issuer is https: client credentials and tokens would
+// cross the network in the clear, so nothing is sent.
+func CheckEndpoint(issuer, endpoint string) error {
+	if strings.HasPrefix(issuer, "https://") && inspect.IsInsecureURL(endpoint) {
+		return fmt.Errorf("%w: the token endpoint %s is plain http while the issuer %s is https — fix the endpoint in the metadata (or the config's token_endpoint)", ErrInsecureEndpoint, endpoint, issuer)
+	}
+	return nil
 }

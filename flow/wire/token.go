@@ -34,6 +34,9 @@ func (t *TokenResponse) Str(name string) string { s, _ := t.Fields.String(name);
 // refused), a *FetchError (nothing usable came back) or ErrClientAuth.
 func (c *Client) PostToken(ctx context.Context, party, label, endpoint string, form url.Values, auth ClientAuth) (*TokenResponse, error) {
 	what := "the " + label + " response"
+	if err := CheckEndpoint(auth.Issuer, endpoint); err != nil {
+		return nil, err
+	}
 	params, err := auth.FormParams(c)
 	if err != nil {
 		return nil, err
