@@ -55,3 +55,26 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseJWKS: any key set document — JWKS, one JWK, PEM, garbage —
+// parses or fails without a panic, and a parsed set can always be shown,
+// judged and searched.
+func FuzzParseJWKS(f *testing.F) {
+	f.Add(string(jwks(f, "rs", "es")))
+	for _, s := range []string{`{"keys":[]}`, `{"kty":"EC","crv":"P-256","x":"a","y":"b"}`, `{"keys":[{"kty":"RSA","n":"AQAB","e":"AQAB","d":"x"}]}`,
+		"-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----\n", `{"keys":[{"kty":"oct","k":"c2VjcmV0"}]}`, "[]", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, doc string) {
+		ks, err := inspect.ParseJWKS([]byte(doc))
+		if err != nil {
+			return
+		}
+		_ = ks.Summary()
+		_ = inspect.CheckKeySet(ks, "fuzz")
+		_ = ks.HasKID("k1")
+		if _, err := json.Marshal(ks); err != nil {
+			t.Fatalf("a parsed key set does not encode: %v", err)
+		}
+	})
+}

@@ -90,7 +90,15 @@ func TestDoctorHostileServers(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			opts := doctor.Options{Config: hostileConfig(c.base), IDToken: "eyJhbGciOiJub25lIn0.e30.", Env: flow.Env{RequestTimeout: 300 * time.Millisecond}}
+			// Only the hanging server needs a short timeout: every request to
+			// it times out however loaded the machine is. The others get a
+			// long one, so a slow machine cannot turn their answer into a
+			// timeout.
+			timeout := 5 * time.Second
+			if c.reason == "timeout" {
+				timeout = 300 * time.Millisecond
+			}
+			opts := doctor.Options{Config: hostileConfig(c.base), IDToken: "eyJhbGciOiJub25lIn0.e30.", Env: flow.Env{RequestTimeout: timeout}}
 			d := doctor.Run(context.Background(), opts)
 			if got := doctorChecksWith(d, inspect.StatusFail); len(got) > 0 {
 				t.Errorf("failed checks %v, want none (unknown instead):%s", got, describeDiagnosis(d))
@@ -276,7 +284,9 @@ func TestDoctorHostileEndpoints(t *testing.T) {
 	cfg := hostileConfig(base)
 	// The resource is not this server (which publishes no RFC 9728 metadata, a real answer).
 	cfg.Resource.APIURL, cfg.Resource.MCPURL = "http://"+refusedAddr(t)+"/todos", ""
-	d := doctor.Run(context.Background(), doctor.Options{Config: cfg, Env: flow.Env{RequestTimeout: 300 * time.Millisecond}})
+	// A long timeout: the one hanging endpoint waits it out once, and no
+	// answer of the others can time out on a loaded machine.
+	d := doctor.Run(context.Background(), doctor.Options{Config: cfg, Env: flow.Env{RequestTimeout: 3 * time.Second}})
 	if got := doctorChecksWith(d, inspect.StatusFail); len(got) > 0 {
 		t.Errorf("failed checks %v, want none:%s", got, describeDiagnosis(d))
 	}

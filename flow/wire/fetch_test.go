@@ -63,7 +63,14 @@ func TestFetchErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			j, err := wire.FetchJWKS(context.Background(), env, c.url)
+			// The hanging server times out whatever the load; the others get
+			// a long timeout, so a loaded machine cannot turn their failure
+			// (a TLS handshake, a refusal) into a timeout.
+			o := env
+			if c.kind != wire.FetchTimeout {
+				o.Timeout = 10 * time.Second
+			}
+			j, err := wire.FetchJWKS(context.Background(), o, c.url)
 			var fe *wire.FetchError
 			if !errors.As(err, &fe) {
 				t.Fatalf("FetchJWKS(%s) error = %v (%T), want a *FetchError", c.url, err, err)

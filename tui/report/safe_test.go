@@ -2,10 +2,14 @@ package report_test
 
 import (
 	"bytes"
+	"io"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
+	"github.com/charmbracelet/lipgloss"
+	"github.com/xaatools/xaa/inspect"
 	"github.com/xaatools/xaa/tui/report"
 )
 
@@ -84,4 +88,29 @@ func FuzzSafe(f *testing.F) {
 
 func plainASCII(s string) bool {
 	return !strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r >= 0x7f })
+}
+
+// FuzzTokenReport: whatever is pasted, the plain token report holds no
+// control character but newlines: every string of the token reaches the
+// terminal made visible.
+func FuzzTokenReport(f *testing.F) {
+	f.Add(`{"access_token":"x\u001b]52;c;eA==\u0007","token_type":"\u202e"}`)
+	f.Add("eyJhbGciOiJSUzI1NiIsImtpZCI6Ilx1MDAxYlsySiJ9.eyJpc3MiOiJcdTAwOWIySiJ9.c2ln")
+	f.Add("Bearer opaque\u009btoken")
+	styles := report.NewStyles(lipgloss.NewRenderer(io.Discard), false)
+	f.Fuzz(func(t *testing.T, input string) {
+		toks, err := inspect.DecodeAll(input)
+		if err != nil {
+			return
+		}
+		for _, tok := range toks {
+			a := inspect.Analyze(tok, inspect.Options{Expect: inspect.Expect{Now: time.Unix(1800000000, 0)}})
+			out := report.Token(styles, a, report.TokenOptions{Reveal: true, Width: 80})
+			for _, r := range out {
+				if (r < 0x20 && r != '\n') || r == 0x7f || (r >= 0x80 && r <= 0x9f) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) {
+					t.Fatalf("the report of %q carries %U:\n%q", input, r, out)
+				}
+			}
+		}
+	})
 }
