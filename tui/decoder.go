@@ -255,15 +255,15 @@ func (d decoder) statusLine() string {
 	s := d.c.styles
 	switch {
 	case d.loading:
-		what := "discovering keys from " + d.issuer()
+		what := "discovering keys from " + report.Safe(d.issuer())
 		if v := strings.TrimSpace(d.keysInput.Value()); v != "" {
-			what = "loading keys from " + v
+			what = "loading keys from " + report.Safe(v)
 		}
 		return d.spin.View() + " " + what + " …"
 	case d.keyErr != nil:
-		return s.report.Fail.Render(report.GlyphOf(inspect.StatusFail) + " keys: " + d.keyErr.Error())
+		return s.report.Fail.Render(report.GlyphOf(inspect.StatusFail) + " keys: " + report.Safe(d.keyErr.Error()))
 	case d.inputErr != nil:
-		return s.report.Fail.Render(report.GlyphOf(inspect.StatusFail) + " " + d.inputErr.Error())
+		return s.report.Fail.Render(report.GlyphOf(inspect.StatusFail) + " " + report.Safe(d.inputErr.Error()))
 	}
 	var parts []string
 	if len(d.tokens) > 1 {
@@ -271,14 +271,14 @@ func (d decoder) statusLine() string {
 		if d.focus != decoderFocusReport {
 			next = "tab to the report, then t: next"
 		}
-		parts = append(parts, fmt.Sprintf("token %d of %d (%s) · %s", d.selected+1, len(d.tokens), orField(d.tokens[d.selected].Name), next))
+		parts = append(parts, fmt.Sprintf("token %d of %d (%s) · %s", d.selected+1, len(d.tokens), report.Safe(orField(d.tokens[d.selected].Name)), next))
 	}
 	k, found := d.discovered[d.issuer()]
 	switch {
 	case d.pinned != nil:
-		parts = append(parts, "keys: "+d.pinned.keys.Summary()+" from "+d.pinned.source)
+		parts = append(parts, report.Safe("keys: "+d.pinned.keys.Summary()+" from "+d.pinned.source))
 	case found:
-		parts = append(parts, "keys of "+d.issuer()+" (the token's own iss: self-consistency only): "+k.keys.Summary())
+		parts = append(parts, report.Safe("keys of "+d.issuer()+" (the token's own iss: self-consistency only): "+k.keys.Summary()))
 	case len(d.tokens) > 0:
 		parts = append(parts, "no keys yet: enter verifies (empty Keys field = discover from iss)")
 	}
@@ -331,7 +331,7 @@ func (d decoder) content(width int) string {
 	s := d.c.styles
 	if len(d.tokens) == 0 {
 		if d.inputErr != nil {
-			return s.report.Fail.Render(d.inputErr.Error())
+			return s.report.Fail.Render(report.Safe(d.inputErr.Error()))
 		}
 		return s.faint.Render(strings.Join([]string{
 			"Paste a token into the Token field with your terminal's paste (ctrl+shift+v, cmd+v). It decodes as you type: an ID token, an ID-JAG, an access token, \"Bearer …\", a whole token response or a form body.",
