@@ -2,10 +2,7 @@ package tui
 
 import (
 	"errors"
-	"flag"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -18,50 +15,27 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/google/go-cmp/cmp"
+	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/inspect"
 	"github.com/xaatools/xaa/inspect/inspecttest"
 )
 
-// updating says whether to rewrite the golden files: go test ./tui -update.
-// The -update flag is registered by charmbracelet/x/exp/golden, which
-// teatest imports, so it is looked up rather than defined twice.
-func updating() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
-
 // testNow is the fixed clock of the view tests.
 var testNow = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 
-// golden compares a view, ANSI stripped, with testdata/<test>/<name>.golden.
-func golden(t *testing.T, name, view string) {
+// goldenView compares a view with testdata/<test name>.golden through
+// golden.RequireEqual, the one golden helper of tui and cmd/xaa (go test
+// ./tui -update rewrites the files). The view is compared as it reads:
+// ANSI stripped, without the spaces that pad its lines.
+func goldenView(t *testing.T, view string) {
 	t.Helper()
-	got := ansi.Strip(view)
-	lines := strings.Split(got, "\n")
+	lines := strings.Split(ansi.Strip(view), "\n")
 	for i, l := range lines {
 		lines[i] = strings.TrimRight(l, " ")
 	}
-	got = strings.Join(lines, "\n") + "\n"
-	path := filepath.Join("testdata", t.Name(), name+".golden")
-	if updating() {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./tui -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("%s differs (-want +got; run with -update if the change is right):\n%s", path, diff)
-	}
+	golden.RequireEqual(t, []byte(strings.Join(lines, "\n")+"\n"))
 }
 
 // testConfig is the config of the fixture flow (the parties of inspecttest).

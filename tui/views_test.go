@@ -45,7 +45,7 @@ func TestSetupViews(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			golden(t, "view", tt.build(t).View())
+			goldenView(t, tt.build(t).View())
 		})
 	}
 }
@@ -141,7 +141,7 @@ func TestFlowViews(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			m := newTestModel(t, Options{Config: cfg}, tt.width, tt.height)
-			golden(t, "view", tt.build(t, m).View())
+			goldenView(t, tt.build(t, m).View())
 		})
 	}
 }
@@ -176,7 +176,7 @@ func TestDecoderViews(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			m := newTestModel(t, Options{Screen: "decoder", ConfigLooked: []string{"xaa.yaml"}}, tt.width, tt.height)
-			golden(t, "view", tt.build(t, m).View())
+			goldenView(t, tt.build(t, m).View())
 		})
 	}
 }
