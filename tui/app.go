@@ -3,11 +3,9 @@ package tui
 import (
 	"context"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/xaatools/xaa/flow/config"
-	"github.com/xaatools/xaa/tui/report"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
@@ -16,7 +14,6 @@ import (
 
 	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/flow/playground"
-	"github.com/xaatools/xaa/inspect"
 )
 
 // screen is what fills the body of the window.
@@ -168,58 +165,53 @@ func (m Model) Init() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// Update routes a message: global keys and size first, results of commands
-// to their owners, then the rest to the screen in front.
+// Update routes a message: the size, the clock and the keys first, then
+// the results of commands to the screens that asked for them, the rest to
+// the screen in front.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		if msg.Width <= 0 || msg.Height <= 0 {
-			return m, nil // a pseudo-terminal without a size: keep 80×24
-		}
-		m.c.width, m.c.height = msg.Width, msg.Height
-		m.help.Width = msg.Width
-		m.layout()
-		return m, m.flowRender()
+		return m.resize(msg)
 	case tickMsg:
-		m.c.now = time.Time(msg)
-		if !m.c.flashUntil.IsZero() && !m.c.now.Before(m.c.flashUntil) {
-			m.c.flash, m.c.flashUntil = "", time.Time{}
-		}
-		// Only what is on screen and shows times (a countdown) is redrawn.
-		switch {
-		case m.screen == screenDecoder && len(m.decoder.tokens) > 0:
-			m.decoder.refresh()
-		case m.screen == screenFlow && m.hasFlow && m.flow.showsTime():
-			m.flow.refresh()
-		}
-		return m, tea.Batch(tick(), m.flowRender())
-	case playgroundMsg:
-		return m.playgroundStarted(msg)
-	case copiedMsg:
-		if msg.err != nil {
-			m.c.setFlash("copy failed: "+msg.err.Error(), true)
-		} else {
-			m.c.setFlash(msg.what+" copied to the clipboard (OSC 52)", false)
-		}
-		return m, nil
-	case configSavedMsg:
-		return m.configSaved(msg)
-	case keysLoadedMsg:
-		var cmd tea.Cmd
-		m.decoder, cmd = m.decoder.update(msg)
-		return m, cmd
-	case doctorDoneMsg:
-		var cmd tea.Cmd
-		m.doctor, cmd = m.doctor.update(msg)
-		return m, cmd
-	case conformReadyMsg, conformCaseMsg:
-		var cmd tea.Cmd
-		m.conform, cmd = m.conform.update(msg)
-		return m, cmd
+		return m.tick(msg)
 	case tea.KeyMsg:
 		return m.key(msg)
+	case playgroundMsg:
+		return m.playgroundStarted(msg)
+	case configSavedMsg:
+		return m.configSaved(msg)
+	case copiedMsg:
+		m.c.copied(msg)
+		return m, nil
 	}
 	return m.forward(msg)
+}
+
+// resize gives every screen its share of the new size.
+func (m Model) resize(msg tea.WindowSizeMsg) (tea.Model, tea.Cmd) {
+	if msg.Width <= 0 || msg.Height <= 0 {
+		return m, nil // a pseudo-terminal without a size: keep 80×24
+	}
+	m.c.width, m.c.height = msg.Width, msg.Height
+	m.help.Width = msg.Width
+	m.layout()
+	return m, m.flowRender()
+}
+
+// tick advances the clock, ends a flash message whose time is up, and
+// redraws what is on screen and shows times (a countdown).
+func (m Model) tick(msg tickMsg) (tea.Model, tea.Cmd) {
+	m.c.now = time.Time(msg)
+	if !m.c.flashUntil.IsZero() && !m.c.now.Before(m.c.flashUntil) {
+		m.c.flash, m.c.flashUntil = "", time.Time{}
+	}
+	switch {
+	case m.screen == screenDecoder && len(m.decoder.tokens) > 0:
+		m.decoder.refresh()
+	case m.screen == screenFlow && m.hasFlow && m.flow.showsTime():
+		m.flow.refresh()
+	}
+	return m, tea.Batch(tick(), m.flowRender())
 }
 
 // key handles the keys that work everywhere, then hands the key to the
@@ -289,10 +281,22 @@ func (m Model) typing() bool {
 	return false
 }
 
-// forward hands a message to the screen in front (and flow results to the
-// flow screen wherever it is).
+// forward hands the result of a command to the screen that asked for it
+// (flow results to the flow screen wherever it is), anything else to the
+// screen in front.
 func (m Model) forward(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
+	switch msg.(type) {
+	case keysLoadedMsg:
+		m.decoder, cmd = m.decoder.update(msg)
+		return m, cmd
+	case doctorDoneMsg:
+		m.doctor, cmd = m.doctor.update(msg)
+		return m, cmd
+	case conformReadyMsg, conformCaseMsg:
+		m.conform, cmd = m.conform.update(msg)
+		return m, cmd
+	}
 	if m.hasFlow && isFlowMsg(msg) {
 		m.flow, cmd = m.flow.update(msg)
 		return m, cmd
@@ -314,71 +318,6 @@ func (m Model) forward(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.conform, cmd = m.conform.update(msg)
 	}
 	return m, cmd
-}
-
-// setupIntent carries out what the setup screen asked for.
-func (m Model) setupIntent(intent setupIntent, cmd tea.Cmd) (tea.Model, tea.Cmd) {
-	switch intent {
-	case intentPlayground:
-		if m.pg == nil {
-			m.wantPG = true
-			if m.pgErr != nil {
-				// Try again: the error may have been a port in use.
-				m.pgErr = nil
-				return m, tea.Batch(cmd, startPlayground(m.opts.Context, m.opts.Playground))
-			}
-			return m, cmd
-		}
-		return m.openPlayground(cmd)
-	case intentDecoder:
-		m.back, m.screen = screenSetup, screenDecoder
-		return m, tea.Batch(cmd, m.decoder.setFocus(m.decoder.focus))
-	case intentSave:
-		return m, tea.Batch(cmd, saveConfig(m.opts.SavePath, m.setup.config()))
-	}
-	return m, cmd
-}
-
-// playgroundStarted records the playground; when the user already chose it,
-// the flow opens on it.
-func (m Model) playgroundStarted(msg playgroundMsg) (tea.Model, tea.Cmd) {
-	m.pgStarted = true
-	if msg.err != nil {
-		m.pgErr = msg.err
-		m.wantPG = false
-		return m, nil
-	}
-	m.pg = msg.pg
-	if m.wantPG {
-		return m.openPlayground(nil)
-	}
-	return m, nil
-}
-
-// openPlayground switches to the flow screen on the playground.
-func (m Model) openPlayground(cmd tea.Cmd) (tea.Model, tea.Cmd) {
-	m.wantPG = false
-	m.flow = newFlowScreen(m.c, m.pg.Config(), "built-in playground", m.pg)
-	m.flow.user = m.opts.PlaygroundUser
-	m.hasFlow = true
-	m.screen = screenFlow
-	m.layout()
-	return m, cmd
-}
-
-// configSaved opens the flow on the config the setup form saved.
-func (m Model) configSaved(msg configSavedMsg) (tea.Model, tea.Cmd) {
-	m.setup.saving = false
-	if msg.err != nil {
-		m.setup.saveErr = msg.err
-		return m, nil
-	}
-	m.flow = newFlowScreen(m.c, msg.cfg, msg.path, nil)
-	m.hasFlow = true
-	m.screen = screenFlow
-	m.c.setFlash("saved "+msg.path+" (mode 0600)", false)
-	m.layout()
-	return m, nil
 }
 
 // flowRender starts rendering a large view of the flow screen, if one is
@@ -406,169 +345,6 @@ func (m *Model) layout() {
 	if m.hasFlow {
 		m.flow.resize(w, h)
 	}
-}
-
-// View composes the top bar, the screen and the help bar.
-func (m Model) View() string {
-	if m.c.width < minWidth || m.c.height < minHeight {
-		return m.c.styles.report.Warn.Render("The terminal is too small for xaa (" + itoa(m.c.width) + "×" + itoa(m.c.height) +
-			"): make it at least " + itoa(minWidth) + "×" + itoa(minHeight) + "; 80×24 or more is best.")
-	}
-	body := m.body()
-	if m.showHelp {
-		body = m.fullHelp()
-	}
-	body = lipgloss.NewStyle().Height(m.bodyHeight()).MaxHeight(m.bodyHeight()).Render(body)
-	return m.topBar() + "\n" + body + "\n" + m.bottomBar()
-}
-
-// fullHelp lays the key groups of the screen out in rows that fit the
-// width, then the legend of the status glyphs.
-func (m Model) fullHelp() string {
-	s := m.c.styles
-	h := m.help
-	h.Width = 0
-	var rows, row []string
-	used := 0
-	for _, g := range m.bindings().full {
-		col := h.FullHelpView([][]key.Binding{g})
-		w := lipgloss.Width(col) + 4
-		if used+w > m.c.width && len(row) > 0 {
-			rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
-			row, used = nil, 0
-		}
-		row = append(row, col, "    ")
-		used += w
-	}
-	if len(row) > 0 {
-		rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
-	}
-	legend := s.report.Glyph(inspect.StatusPass) + " pass   " + s.report.Glyph(inspect.StatusWarn) + " warning   " +
-		s.report.Glyph(inspect.StatusFail) + " fail   " + s.report.Glyph(inspect.StatusSkip) + " not run / skipped"
-	return s.bold.Render("Keys") + "\n\n" + strings.Join(rows, "\n\n") + "\n\n" + s.bold.Render("Glyphs") + "\n\n" + legend
-}
-
-// body renders the screen in front.
-func (m Model) body() string {
-	switch m.screen {
-	case screenDecoder:
-		return m.decoder.view()
-	case screenDoctor:
-		return m.doctor.view()
-	case screenConform:
-		return m.conform.view()
-	case screenFlow:
-		if m.hasFlow {
-			return m.flow.view()
-		}
-	}
-	return m.setup.view(m.c.width, m.playgroundStatus())
-}
-
-// playgroundStatus says how the playground start went.
-func (m Model) playgroundStatus() string {
-	s := m.c.styles
-	switch {
-	case m.pgErr != nil:
-		return s.report.Fail.Render(report.GlyphOf(inspect.StatusFail)+" could not start: "+m.pgErr.Error()) + s.faint.Render(" — enter retries")
-	case m.pg != nil:
-		return s.report.Pass.Render(report.GlyphOf(inspect.StatusPass)+" ready") + s.faint.Render(" — IdP "+m.pg.IdPURL()+", resource AS "+m.pg.ASURL()+", API "+m.pg.ResourceURL())
-	case m.wantPG:
-		return s.faint.Render("starting … the flow opens when it is up")
-	}
-	return s.faint.Render("starting on loopback …")
-}
-
-// topBar names the program, the screen and what is being walked.
-func (m Model) topBar() string {
-	s := m.c.styles
-	left := s.appTitle.Render(" xaa ") + " " + s.bold.Render(m.screenTitle())
-	var right []string
-	if m.hasFlow && m.screen == screenFlow {
-		right = append(right, m.flow.source)
-		if m.flow.pg != nil {
-			right = append(right, "user "+m.flow.user)
-		}
-	}
-	if m.c.reveal {
-		right = append(right, s.report.Warn.Render("TOKENS REVEALED"))
-	}
-	r := s.barText.Render(strings.Join(right, " · "))
-	gap := m.c.width - lipgloss.Width(left) - lipgloss.Width(r) - 1
-	if gap < 1 {
-		return truncateLine(left, m.c.width)
-	}
-	return left + strings.Repeat(" ", gap) + r
-}
-
-func (m Model) screenTitle() string {
-	switch m.screen {
-	case screenDecoder:
-		return "Decoder"
-	case screenDoctor:
-		return "Doctor"
-	case screenConform:
-		return "Conformance"
-	case screenFlow:
-		return "Flow"
-	}
-	return "Setup"
-}
-
-// bottomBar is the flash message when there is one, else the short help.
-func (m Model) bottomBar() string {
-	s := m.c.styles
-	if m.c.flash != "" {
-		st := s.report.Pass
-		if m.c.flashErr {
-			st = s.report.Fail
-		}
-		return truncateLine(st.Render(m.c.flash), m.c.width)
-	}
-	if m.showHelp {
-		return s.faint.Render("? or esc closes the help")
-	}
-	return truncateLine(m.help.View(m.bindings()), m.c.width)
-}
-
-// bindings returns the keys of the screen in front, for the help bar.
-func (m Model) bindings() bindingSet {
-	k := m.c.keys
-	global := []key.Binding{k.Help, k.Quit}
-	switch m.screen {
-	case screenDecoder:
-		focus := key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next field"))
-		verify := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "verify"))
-		back := k.Back
-		short := []key.Binding{focus, verify, back, k.Interrupt}
-		full := [][]key.Binding{{focus, verify, k.NextToken, k.CopyToken}, {k.PageUp, k.PageDown, k.Top, k.Bottom}, {back, k.Reveal, k.Help, k.Interrupt}}
-		if !m.decoder.inputFocused() {
-			short = []key.Binding{focus, k.NextToken, k.CopyToken, k.PageDown, back, k.Help, k.Quit}
-		}
-		return bindingSet{short: short, full: full}
-	case screenSetup:
-		if m.setup.editing {
-			return bindingSet{
-				short: []key.Binding{k.NextField, k.PrevField, k.Submit, k.Back, k.Interrupt},
-				full:  [][]key.Binding{{k.NextField, k.PrevField, k.Submit}, {k.Back, k.Interrupt}},
-			}
-		}
-		return bindingSet{
-			short: append([]key.Binding{k.Up, k.Down, k.Select, k.Decoder}, global...),
-			full:  [][]key.Binding{{k.Up, k.Down, k.Select}, {k.Decoder, k.Help, k.Quit, k.Interrupt}},
-		}
-	case screenFlow:
-		if m.hasFlow {
-			b := m.flow.bindings()
-			b.full = append(b.full, []key.Binding{k.Doctor, k.Conform})
-			return b
-		}
-	case screenDoctor:
-		return m.doctor.bindings()
-	case screenConform:
-		return m.conform.bindings()
-	}
-	return bindingSet{short: global, full: [][]key.Binding{global}}
 }
 
 // Run runs the program on the terminal until the user quits. It returns

@@ -99,8 +99,8 @@ func bigResponse(n int) *flow.Step {
 func largeFlow() Model {
 	m := New(Options{Config: testConfig(), Now: testNow})
 	m = update(m, tea.WindowSizeMsg{Width: 120, Height: 40})
-	m.flow.steps[flow.StepResource] = bigResponse(1 << 20)
-	m.flow.selected = int(flow.StepResource)
+	m.flow.session.Keep(bigResponse(1<<20), false)
+	m.flow.list.selectStep(flow.StepResource)
 	return m
 }
 
@@ -113,8 +113,8 @@ func BenchmarkResponse1MBRender(b *testing.B) {
 	b.SetBytes(1 << 20)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		m.flow.inFlight = nil
-		if _, ok := m.flow.takeRender()().(renderedMsg); !ok {
+		m.flow.tabs.inFlight = nil
+		if _, ok := m.flow.tabs.takeRender()().(renderedMsg); !ok {
 			b.Fatal("no rendered view")
 		}
 	}
@@ -133,11 +133,11 @@ func BenchmarkResponse1MBOpen(b *testing.B) {
 	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		m.flow.tab, m.flow.rendered, m.flow.want, m.flow.inFlight = tabRequest, nil, nil, nil
+		m.flow.tabs.tab, m.flow.tabs.last, m.flow.tabs.want, m.flow.tabs.inFlight = tabRequest, nil, nil, nil
 		m = update(m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("2")})
 		m = update(m, msg)
 	}
-	b.ReportMetric(float64(m.flow.pane.vp.TotalLineCount()), "lines")
+	b.ReportMetric(float64(m.flow.tabs.pane.vp.TotalLineCount()), "lines")
 }
 
 // BenchmarkResponse1MBScroll measures what scrolling a 1 MB response costs
@@ -151,8 +151,8 @@ func BenchmarkResponse1MBScroll(b *testing.B) {
 	pgdn := tea.KeyMsg{Type: tea.KeyPgDown}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if m.flow.pane.vp.AtBottom() {
-			m.flow.pane.vp.GotoTop()
+		if m.flow.tabs.pane.vp.AtBottom() {
+			m.flow.tabs.pane.vp.GotoTop()
 		}
 		m = update(m, pgdn)
 		_ = m.View()

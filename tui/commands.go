@@ -76,15 +76,14 @@ func copyText(clipboard func(string) error, what, text string) tea.Cmd {
 	}
 }
 
-// runStep runs one step of the flow with the engine and brings its record
-// back. The progress feed is closed when the step is done, which ends the
-// waitProgress loop.
-func runStep(ctx context.Context, env flow.Env, cfg *config.Config, id flow.StepID, in flow.State, o flow.Overrides, seq int, resend bool, progress *progressFeed) tea.Cmd {
+// runStep executes a step's plan with runner (the session's, with this
+// run's environment) and brings its record back. Execute reads nothing of
+// the session, so it runs here, off the event loop. The progress feed is
+// closed when the step is done, which ends the waitProgress loop.
+func runStep(ctx context.Context, runner *flow.Runner, plan flow.Plan, seq int, resend bool, progress *progressFeed) tea.Cmd {
 	return func() tea.Msg {
 		defer progress.close()
-		r := &flow.Runner{Config: cfg, Env: env}
-		st := r.RunStep(ctx, id, in, o)
-		return stepDoneMsg{seq: seq, step: st, resend: resend}
+		return stepDoneMsg{seq: seq, step: runner.Execute(ctx, plan), resend: resend}
 	}
 }
 
@@ -139,24 +138,15 @@ func writeConfig(path string, cfg *config.Config) error {
 // (unless revealed) tokens as $ENV placeholders.
 func curlFor(x *wire.Exchange, reveal bool) string { return x.Curl(reveal) }
 
-// saveReport writes flow's redacted Markdown transcript of the steps that
-// ran into the current directory, named by the time it was saved, mode 0600.
-// Tokens are shortened even while the screen reveals them: a report is for
-// pasting into tickets.
-func saveReport(steps []*flow.Step, cfg *config.Config) tea.Cmd {
-	var ran []*flow.Step
-	for _, st := range steps {
-		if st != nil {
-			ran = append(ran, st)
-		}
-	}
+// saveReport writes the redacted Markdown transcript of a run (the
+// session's record so far) into the current directory, named by the time
+// it was saved, mode 0600. Tokens are shortened even while the screen
+// reveals them: a report is for pasting into tickets.
+func saveReport(run *flow.Run) tea.Cmd {
 	return func() tea.Msg {
-		if len(ran) == 0 {
+		if len(run.Steps) == 0 {
 			return savedMsg{what: "report", err: errors.New("no step has run yet: there is nothing to report")}
 		}
-		run := &flow.Run{Steps: ran, Started: ran[0].Started, From: ran[0].ID, Parties: cfg.Parties()}
-		last := ran[len(ran)-1]
-		run.Duration = last.Started.Add(last.Duration).Sub(run.Started)
 		path := "xaa-report-" + time.Now().Format("20060102-150405") + ".md"
 		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 		if err != nil {

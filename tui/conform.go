@@ -357,7 +357,7 @@ func (s conformScreen) close() {
 // IdPs the first time.
 func (m Model) openConform() (tea.Model, tea.Cmd) {
 	if m.conform.c == nil {
-		m.conform = newConformScreen(m.c, m.flow.cfg, m.flow.pg, m.opts.Getenv)
+		m.conform = newConformScreen(m.c, m.flow.config(), m.flow.pg, m.opts.Getenv)
 		m.layout()
 	}
 	m.screen = screenConform

@@ -13,10 +13,14 @@
 //   - Setup, when no configuration was found: walk the built-in playground
 //     (started in-process on loopback, so the first run works offline), or
 //     fill in a form for an Okta org, saved as the CONTRACT.md YAML.
-//   - Flow: the step list with status, spinner and duration, and tabs per
-//     step (Request, Response, Tokens, Checks, Explain, curl); a chain view of
-//     the tokens hop to hop; an edit form to change a step's inputs and resend
-//     it, with the two responses side by side.
+//   - Flow: a flow.Session walked one key at a time — enter runs the next
+//     step, a every remaining one; a step runs whenever its inputs are
+//     known, and one that lacks an input is recorded as skipped, naming it.
+//     Three components: the step list (status, spinner, duration, and what
+//     the next step lacks), the step tabs (Request, Response, Tokens,
+//     Checks, Explain, curl; the two responses of a resend side by side; the
+//     chain of tokens hop to hop), and the edit form that changes a step's
+//     inputs and resends it.
 //   - Login: the authorization URL, a spinner and the time left, cancellable.
 //   - Decoder: paste a token or a whole token response, read it decoded, and
 //     verify it with keys discovered from its iss or a JWKS URL or file.

@@ -225,7 +225,7 @@ func (d doctorScreen) bindings() bindingSet {
 // openDoctor switches to the doctor screen and runs the doctor on the
 // flow's configuration, with the ID token of its login.
 func (m Model) openDoctor() (tea.Model, tea.Cmd) {
-	m.doctor = newDoctorScreen(m.c, m.flow.cfg, m.flow.loginIDToken())
+	m.doctor = newDoctorScreen(m.c, m.flow.config(), m.flow.loginIDToken())
 	m.screen = screenDoctor
 	m.layout()
 	return m, m.doctor.start()
@@ -233,7 +233,7 @@ func (m Model) openDoctor() (tea.Model, tea.Cmd) {
 
 // loginIDToken is the ID token of the flow screen's login, or "".
 func (f flowScreen) loginIDToken() string {
-	if st := f.steps[flow.StepLogin]; st != nil {
+	if st := f.session.Record(flow.StepLogin); st != nil {
 		return st.Out.IDToken
 	}
 	return ""

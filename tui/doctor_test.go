@@ -131,8 +131,8 @@ func TestDoctorScreenLayout(t *testing.T) {
 			}
 		}
 		if size[0] == 100 {
-			golden(t, "checklist", m.View())
-			golden(t, "help", press(t, m, "?").View())
+			t.Run("checklist", func(t *testing.T) { goldenView(t, m.View()) })
+			t.Run("help", func(t *testing.T) { goldenView(t, press(t, m, "?").View()) })
 		}
 	}
 }

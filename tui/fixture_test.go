@@ -2,10 +2,7 @@ package tui
 
 import (
 	"errors"
-	"flag"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -18,50 +15,27 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/google/go-cmp/cmp"
+	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/inspect"
 	"github.com/xaatools/xaa/inspect/inspecttest"
 )
 
-// updating says whether to rewrite the golden files: go test ./tui -update.
-// The -update flag is registered by charmbracelet/x/exp/golden, which
-// teatest imports, so it is looked up rather than defined twice.
-func updating() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
-
 // testNow is the fixed clock of the view tests.
 var testNow = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 
-// golden compares a view, ANSI stripped, with testdata/<test>/<name>.golden.
-func golden(t *testing.T, name, view string) {
+// goldenView compares a view with testdata/<test name>.golden through
+// golden.RequireEqual, the one golden helper of tui and cmd/xaa (go test
+// ./tui -update rewrites the files). The view is compared as it reads:
+// ANSI stripped, without the spaces that pad its lines.
+func goldenView(t *testing.T, view string) {
 	t.Helper()
-	got := ansi.Strip(view)
-	lines := strings.Split(got, "\n")
+	lines := strings.Split(ansi.Strip(view), "\n")
 	for i, l := range lines {
 		lines[i] = strings.TrimRight(l, " ")
 	}
-	got = strings.Join(lines, "\n") + "\n"
-	path := filepath.Join("testdata", t.Name(), name+".golden")
-	if updating() {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./tui -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("%s differs (-want +got; run with -update if the change is right):\n%s", path, diff)
-	}
+	golden.RequireEqual(t, []byte(strings.Join(lines, "\n")+"\n"))
 }
 
 // testConfig is the config of the fixture flow (the parties of inspecttest).
@@ -133,15 +107,33 @@ func exchange(label, party, method, url, reqType, reqBody string, status int, re
 	return x
 }
 
-// passingSteps is a complete, successful flow.
-func passingSteps(t *testing.T) [stepCount]*flow.Step {
+// discovered is what the fixture flow's discovery hands on: both
+// servers' metadata.
+func discovered() flow.State {
+	md := func(issuer, token string) *wire.Metadata {
+		return &wire.Metadata{ServerMetadata: inspect.ServerMetadata{Issuer: issuer, TokenEndpoint: token, JWKSURI: issuer + "/keys",
+			AuthorizationEndpoint: issuer + "/authorize"}, Format: wire.FormatRFC8414}
+	}
+	return flow.State{IdP: md(inspecttest.IdPIssuer, inspecttest.IdPIssuer+"/token"), AS: md(inspecttest.ASIssuer, inspecttest.ASTokenEndpoint)}
+}
+
+// loggedIn is what the fixture flow's login hands on.
+func loggedIn(tk tokens) flow.State {
+	s := discovered()
+	s.IDToken = tk.idToken
+	return s
+}
+
+// passingSteps is a complete, successful flow: one record per step, each
+// starting from what the one before handed on.
+func passingSteps(t *testing.T) []*flow.Step {
 	t.Helper()
 	tk := mintTokens(t)
 	idpKeys := inspecttest.IdPIssuer + "/keys"
 	step := func(id flow.StepID, d time.Duration) *flow.Step {
 		return &flow.Step{ID: id, Status: inspect.StatusPass, Started: testNow, Duration: d}
 	}
-	var s [stepCount]*flow.Step
+	s := make([]*flow.Step, len(flow.Steps()))
 
 	s[0] = step(flow.StepDiscovery, 41*time.Millisecond)
 	s[0].Exchanges = []*wire.Exchange{
@@ -166,7 +158,6 @@ func passingSteps(t *testing.T) [stepCount]*flow.Step {
 		"grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange&requested_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aid-jag&audience=https%3A%2F%2Fas.example.com&resource=https%3A%2F%2Fapi.example.com%2Ftodos&scope=todos.read&subject_token="+tk.idToken+"&subject_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aid_token",
 		200, `{"issued_token_type":"urn:ietf:params:oauth:token-type:id-jag","access_token":"`+tk.idJAG+`","token_type":"N_A","expires_in":300}`)}
 	s[2].Exchanges[0].Request.BasicUser = inspecttest.IdPClientID
-	s[2].Out.IdPKeys = &wire.JWKS{URL: idpKeys, Keys: publishedKeys(t)}
 	s[2].Exchanges[0].Request.Header.Set("Authorization", "Basic [REDACTED]")
 
 	s[3] = step(flow.StepJWTBearer, 17*time.Millisecond)
@@ -178,11 +169,14 @@ func passingSteps(t *testing.T) [stepCount]*flow.Step {
 	s[4] = step(flow.StepResource, 8*time.Millisecond)
 	s[4].Exchanges = []*wire.Exchange{exchange("todo API", "resource", "GET", inspecttest.Resource, "", "", 200, `[{"id":1,"title":"try xaa","done":false}]`)}
 	s[4].Exchanges[0].Request.Header.Set("Authorization", "Bearer "+tk.accessToken)
-	for i := range s {
-		if i > 0 {
-			s[i].In = s[i-1].Out
-		}
-	}
+	s[0].Out = discovered()
+	s[1].In, s[1].Out = s[0].Out, loggedIn(tk)
+	s[2].In, s[2].Out = s[1].Out, s[1].Out
+	s[2].Out.IDJAG, s[2].Out.IDJAGChecked = tk.idJAG, true
+	s[2].Out.IdPKeys = &wire.JWKS{URL: idpKeys, Keys: publishedKeys(t)}
+	s[3].In, s[3].Out = s[2].Out, s[2].Out
+	s[3].Out.AccessToken, s[3].Out.AccessTokenType = tk.accessToken, "Bearer"
+	s[4].In, s[4].Out = s[3].Out, s[3].Out
 	return s
 }
 
@@ -218,6 +212,7 @@ func refusedTokenExchange(t *testing.T) *flow.Step {
 		Spec:    "draft-ietf-oauth-identity-assertion-authz-grant-04 §4.3",
 	}
 	st.Overrides = flow.Overrides{"audience": "https://as.example.com/"}
+	st.In, st.Out = loggedIn(tk), loggedIn(tk)
 	return st
 }
 
@@ -294,14 +289,15 @@ func paste(t *testing.T, m Model, text string) Model {
 	return send(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(text), Paste: true})
 }
 
-// withSteps puts step records into the flow screen, as if they had run.
+// withSteps keeps step records in the flow screen's session, in order, as
+// if they had run.
 func withSteps(m Model, steps ...*flow.Step) Model {
 	for _, st := range steps {
 		if st != nil {
-			m.flow.steps[st.ID] = st
+			m.flow.session.Keep(st, false)
 		}
 	}
-	m.flow.pane.setContent(m.flow.content(), false)
+	m.flow.show(false)
 	return m
 }
 

@@ -55,17 +55,17 @@ func TestJourneyPlayground(t *testing.T) {
 	}
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(Model)
 	defer final.Playground().Close()
-	for i, st := range final.flow.steps {
-		if st == nil || st.Status == inspect.StatusFail {
-			t.Errorf("step %d did not pass: %+v", i+1, st)
+	for _, id := range flow.Steps() {
+		if st := final.flow.session.Record(id); st == nil || st.Status == inspect.StatusFail {
+			t.Errorf("%s did not pass: %+v", id, st)
 		}
 	}
-	jag, ok := final.flow.steps[flow.StepTokenExchange].Token(inspect.KindIDJAG)
+	jag, ok := final.flow.session.Record(flow.StepTokenExchange).Token(inspect.KindIDJAG)
 	if !ok {
 		t.Fatal("the token exchange step holds no ID-JAG")
 	}
-	if aud, _, _ := jag.Token.Claims.Strings("aud"); len(aud) != 1 || aud[0] != final.flow.cfg.ResourceAS.Issuer {
-		t.Errorf("ID-JAG aud = %v, want the resource AS issuer %q", aud, final.flow.cfg.ResourceAS.Issuer)
+	if aud, _, _ := jag.Token.Claims.Strings("aud"); len(aud) != 1 || aud[0] != final.flow.config().ResourceAS.Issuer {
+		t.Errorf("ID-JAG aud = %v, want the resource AS issuer %q", aud, final.flow.config().ResourceAS.Issuer)
 	}
 }
 
@@ -96,11 +96,11 @@ func TestJourneyCancelLogin(t *testing.T) {
 		t.Fatal(err)
 	}
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(Model)
-	login := final.flow.steps[flow.StepLogin]
+	login := final.flow.session.Record(flow.StepLogin)
 	if login == nil || !errors.Is(login.Err, context.Canceled) {
 		t.Fatalf("login record after cancel: %+v; want a failure caused by the cancellation", login)
 	}
-	if final.flow.running != -1 || final.flow.runAll {
-		t.Errorf("after cancelling: running %d, runAll %v; want idle", final.flow.running, final.flow.runAll)
+	if final.flow.run.active || final.flow.run.all {
+		t.Errorf("after cancelling: running %v, run all %v; want idle", final.flow.run.active, final.flow.run.all)
 	}
 }

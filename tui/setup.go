@@ -196,6 +196,21 @@ func (s setup) update(msg tea.Msg, getenv func(string) string) (setup, tea.Cmd, 
 // inputFocused says whether typed letters go into a field.
 func (s setup) inputFocused() bool { return s.editing }
 
+// bindings are the setup screen's keys, for the help bar.
+func (s setup) bindings() bindingSet {
+	k := s.c.keys
+	if s.editing {
+		return bindingSet{
+			short: []key.Binding{k.NextField, k.PrevField, k.Submit, k.Back, k.Interrupt},
+			full:  [][]key.Binding{{k.NextField, k.PrevField, k.Submit}, {k.Back, k.Interrupt}},
+		}
+	}
+	return bindingSet{
+		short: []key.Binding{k.Up, k.Down, k.Select, k.Decoder, k.Help, k.Quit},
+		full:  [][]key.Binding{{k.Up, k.Down, k.Select}, {k.Decoder, k.Help, k.Quit, k.Interrupt}},
+	}
+}
+
 // view renders the setup screen; playground says how the built-in
 // playground is doing ("starting…", "ready", or why it failed).
 func (s setup) view(width int, playground string) string {
@@ -243,4 +258,83 @@ func (s setup) view(width int, playground string) string {
 	b.WriteString("\n")
 	b.WriteString(wrapIndented(st.faint.Render("Playground: ")+playground, "", width))
 	return b.String()
+}
+
+// setupIntent carries out what the setup screen asked for.
+func (m Model) setupIntent(intent setupIntent, cmd tea.Cmd) (tea.Model, tea.Cmd) {
+	switch intent {
+	case intentPlayground:
+		if m.pg == nil {
+			m.wantPG = true
+			if m.pgErr != nil {
+				// Try again: the error may have been a port in use.
+				m.pgErr = nil
+				return m, tea.Batch(cmd, startPlayground(m.opts.Context, m.opts.Playground))
+			}
+			return m, cmd
+		}
+		return m.openPlayground(cmd)
+	case intentDecoder:
+		m.back, m.screen = screenSetup, screenDecoder
+		return m, tea.Batch(cmd, m.decoder.setFocus(m.decoder.focus))
+	case intentSave:
+		return m, tea.Batch(cmd, saveConfig(m.opts.SavePath, m.setup.config()))
+	}
+	return m, cmd
+}
+
+// playgroundStarted records the playground; when the user already chose it,
+// the flow opens on it.
+func (m Model) playgroundStarted(msg playgroundMsg) (tea.Model, tea.Cmd) {
+	m.pgStarted = true
+	if msg.err != nil {
+		m.pgErr = msg.err
+		m.wantPG = false
+		return m, nil
+	}
+	m.pg = msg.pg
+	if m.wantPG {
+		return m.openPlayground(nil)
+	}
+	return m, nil
+}
+
+// openPlayground switches to the flow screen on the playground.
+func (m Model) openPlayground(cmd tea.Cmd) (tea.Model, tea.Cmd) {
+	m.wantPG = false
+	m.flow = newFlowScreen(m.c, m.pg.Config(), "built-in playground", m.pg)
+	m.flow.user = m.opts.PlaygroundUser
+	m.hasFlow = true
+	m.screen = screenFlow
+	m.layout()
+	return m, cmd
+}
+
+// configSaved opens the flow on the config the setup form saved.
+func (m Model) configSaved(msg configSavedMsg) (tea.Model, tea.Cmd) {
+	m.setup.saving = false
+	if msg.err != nil {
+		m.setup.saveErr = msg.err
+		return m, nil
+	}
+	m.flow = newFlowScreen(m.c, msg.cfg, msg.path, nil)
+	m.hasFlow = true
+	m.screen = screenFlow
+	m.c.setFlash("saved "+msg.path+" (mode 0600)", false)
+	m.layout()
+	return m, nil
+}
+
+// playgroundStatus says how the playground start went.
+func (m Model) playgroundStatus() string {
+	s := m.c.styles
+	switch {
+	case m.pgErr != nil:
+		return s.report.Fail.Render(report.GlyphOf(inspect.StatusFail)+" could not start: "+m.pgErr.Error()) + s.faint.Render(" — enter retries")
+	case m.pg != nil:
+		return s.report.Pass.Render(report.GlyphOf(inspect.StatusPass)+" ready") + s.faint.Render(" — IdP "+m.pg.IdPURL()+", resource AS "+m.pg.ASURL()+", API "+m.pg.ResourceURL())
+	case m.wantPG:
+		return s.faint.Render("starting … the flow opens when it is up")
+	}
+	return s.faint.Render("starting on loopback …")
 }

@@ -34,3 +34,12 @@ func (c *shared) setFlash(msg string, isErr bool) {
 	c.flash, c.flashErr = msg, isErr
 	c.flashUntil = c.now.Add(4 * time.Second)
 }
+
+// copied reports an OSC 52 copy in the status line.
+func (c *shared) copied(msg copiedMsg) {
+	if msg.err != nil {
+		c.setFlash("copy failed: "+msg.err.Error(), true)
+	} else {
+		c.setFlash(msg.what+" copied to the clipboard (OSC 52)", false)
+	}
+}

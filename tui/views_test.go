@@ -45,7 +45,7 @@ func TestSetupViews(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			golden(t, "view", tt.build(t).View())
+			goldenView(t, tt.build(t).View())
 		})
 	}
 }
@@ -66,7 +66,7 @@ func TestFlowViews(t *testing.T) {
 		{"login-waiting", 80, 24, func(t *testing.T, m Model) Model {
 			m = withSteps(m, pass[0])
 			m = press(t, m, "enter")
-			m = send(t, m, progressMsg{seq: m.flow.seq, ok: true, p: flow.Progress{Step: flow.StepLogin, Message: "waiting for the login callback on http://127.0.0.1:8976/callback",
+			m = send(t, m, progressMsg{seq: m.flow.run.seq, ok: true, p: flow.Progress{Step: flow.StepLogin, Message: "waiting for the login callback on http://127.0.0.1:8976/callback",
 				URL: inspecttest.IdPIssuer + "/authorize?response_type=code&client_id=agent-at-idp&redirect_uri=http%3A%2F%2F127.0.0.1%3A8976%2Fcallback&scope=openid+profile+email&state=st4te&nonce=n0nce&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256"}})
 			return send(t, m, tickMsg(testNow.Add(75e9)))
 		}},
@@ -101,12 +101,20 @@ func TestFlowViews(t *testing.T) {
 		{"fail-explain", 80, 24, func(t *testing.T, m Model) Model {
 			m = withSteps(m, pass[0], pass[1])
 			m = press(t, m, "enter")
-			return send(t, m, stepDoneMsg{seq: m.flow.seq, step: refusedTokenExchange(t)})
+			return send(t, m, stepDoneMsg{seq: m.flow.run.seq, step: refusedTokenExchange(t)})
 		}},
 		{"fail-explain-tall", 100, 40, func(t *testing.T, m Model) Model {
 			m = withSteps(m, pass[0], pass[1])
 			m = press(t, m, "enter")
-			return send(t, m, stepDoneMsg{seq: m.flow.seq, step: refusedTokenExchange(t)})
+			return send(t, m, stepDoneMsg{seq: m.flow.run.seq, step: refusedTokenExchange(t)})
+		}},
+		{"pending-lacks", 80, 24, func(t *testing.T, m Model) Model {
+			m = withSteps(m, pass[0], pass[1], refusedTokenExchange(t))
+			return press(t, m, "down", "down", "down")
+		}},
+		{"skipped-explain", 80, 24, func(t *testing.T, m Model) Model {
+			m = withSteps(m, pass[0], pass[1], refusedTokenExchange(t))
+			return runUntilIdle(t, m, "enter")
 		}},
 		{"chain-cards", 80, 40, func(t *testing.T, m Model) Model {
 			m = withSteps(m, pass[:]...)
@@ -127,7 +135,7 @@ func TestFlowViews(t *testing.T) {
 			m = withSteps(m, pass[:]...)
 			m = press(t, m, "down", "down", "e")
 			m = press(t, m, "ctrl+s")
-			return send(t, m, stepDoneMsg{seq: m.flow.seq, step: refusedTokenExchange(t), resend: true})
+			return send(t, m, stepDoneMsg{seq: m.flow.run.seq, step: refusedTokenExchange(t), resend: true})
 		}},
 		{"help", 80, 24, func(t *testing.T, m Model) Model {
 			return press(t, m, "?")
@@ -141,7 +149,7 @@ func TestFlowViews(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			m := newTestModel(t, Options{Config: cfg}, tt.width, tt.height)
-			golden(t, "view", tt.build(t, m).View())
+			goldenView(t, tt.build(t, m).View())
 		})
 	}
 }
@@ -176,7 +184,7 @@ func TestDecoderViews(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			m := newTestModel(t, Options{Screen: "decoder", ConfigLooked: []string{"xaa.yaml"}}, tt.width, tt.height)
-			golden(t, "view", tt.build(t, m).View())
+			goldenView(t, tt.build(t, m).View())
 		})
 	}
 }

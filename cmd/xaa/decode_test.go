@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/exp/golden"
+
 	"github.com/xaatools/xaa/flow/playground"
 	"github.com/xaatools/xaa/inspect/inspecttest"
 )
@@ -51,7 +53,7 @@ func TestDecodeReports(t *testing.T) {
 				t.Errorf("piped output contains escape codes")
 			}
 			out := strings.ReplaceAll(r.stdout, jwks, "KEYS.json")
-			golden(t, "decode/"+tt.name, out)
+			golden.RequireEqual(t, []byte(out))
 		})
 	}
 }

@@ -3,16 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 )
-
-// update rewrites golden files: go test ./cmd/xaa -update.
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // testNow is the clock of command tests, so reports are reproducible.
 var testNow = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
@@ -39,28 +35,6 @@ func runXAA(t *testing.T, stdin string, env map[string]string, args ...string) r
 		now:           func() time.Time { return testNow },
 	})
 	return result{code: code, stdout: out.String(), stderr: errOut.String()}
-}
-
-// golden compares got with testdata/NAME.golden, rewriting it with -update.
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./cmd/xaa -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("output differs from %s (run with -update if the change is right):\n--- got ---\n%s\n--- want ---\n%s", path, got, want)
-	}
 }
 
 // writeFile writes a file in a fresh temporary directory and returns its path.
