@@ -104,10 +104,10 @@ func (t chainTable) claimText(tok *inspect.Token, claim string) string {
 		return "—"
 	}
 	if vs, _, ok := tok.Claims.Strings(claim); ok {
-		return strings.Join(vs, ", ")
+		return report.Safe(strings.Join(vs, ", "))
 	}
 	if raw, ok := tok.Claims.Raw(claim); ok {
-		return string(raw)
+		return report.Safe(string(raw))
 	}
 	return "—"
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/xaatools/xaa/inspect"
+	"github.com/xaatools/xaa/tui/report"
 )
 
 // The window: the top bar, the screen in front, and the help bar (or a
@@ -22,7 +23,7 @@ func (m Model) View() string {
 		body = m.fullHelp()
 	}
 	body = lipgloss.NewStyle().Height(m.bodyHeight()).MaxHeight(m.bodyHeight()).Render(body)
-	return m.topBar() + "\n" + body + "\n" + m.bottomBar()
+	return report.SafeStyled(m.topBar() + "\n" + body + "\n" + m.bottomBar())
 }
 
 // body renders the screen in front.

@@ -25,17 +25,18 @@ func compareView(s styles, before, after *flow.Step, reveal bool, width int) str
 		}
 		b.WriteString("\n")
 		if n := len(st.Exchanges); n > 0 {
-			b.WriteString(responseBlock(s, st.Exchanges[n-1].ForDisplay(reveal), false))
+			b.WriteString(responseBlock(s, report.SafeExchange(st.Exchanges[n-1].ForDisplay(reveal)), false))
 		} else {
 			b.WriteString(s.faint.Render("no request was sent") + "\n")
 		}
 		if st.Err != nil {
-			b.WriteString("\n" + s.report.Fail.Render(report.GlyphOf(inspect.StatusFail)+" "+st.Err.Error()) + "\n")
+			b.WriteString("\n" + s.report.Fail.Render(report.GlyphOf(inspect.StatusFail)+" "+report.Safe(st.Err.Error())) + "\n")
 		}
 		for _, a := range st.Tokens {
 			b.WriteString("\n" + s.bold.Render(a.Token.Kind.Title()) + "  " + report.Summary(s.report, a.Checks) + "\n")
 			for _, c := range []string{"aud", "resource", "scope", "client_id"} {
 				if v, _, ok := a.Token.Claims.Strings(c); ok {
+					v = []string{report.Safe(strings.Join(v, ", "))}
 					b.WriteString("  " + s.report.Key.Render(pad(c, 10)) + strings.Join(v, ", ") + "\n")
 				}
 			}

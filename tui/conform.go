@@ -218,7 +218,7 @@ func (s *conformScreen) show(keepOffset bool) {
 	var content string
 	switch {
 	case s.err != nil:
-		content = rs.Fail.Render(report.GlyphOf(inspect.StatusFail)+" "+s.err.Error()) + "\n\n" +
+		content = rs.Fail.Render(report.GlyphOf(inspect.StatusFail)+" "+report.Safe(s.err.Error())) + "\n\n" +
 			"The conformance run tests the config's resource_as: its issuer, client and credentials."
 	case s.conf == nil:
 		content = s.c.styles.faint.Render("starting the IdPs …")
@@ -270,7 +270,7 @@ func (s conformScreen) headline() string {
 	case s.running >= 0:
 		return s.spin.View() + fmt.Sprintf(" case %d of %d: %s", s.running+1, len(s.cases), s.cases[s.running].ID)
 	case len(s.conf.Results) == 0:
-		return st.bold.Render("Conformance") + st.faint.Render("  "+s.conf.Target.Issuer+" · not run")
+		return st.bold.Render("Conformance") + st.faint.Render("  "+report.Safe(s.conf.Target.Issuer)+" · not run")
 	}
 	return report.ConformVerdict(st.report, s.conf.Score())
 }

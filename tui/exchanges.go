@@ -28,7 +28,7 @@ func requestsView(s styles, xs []*wire.Exchange, reveal bool) string {
 			b.WriteString("\n")
 		}
 		recorded := len(x.Request.Body)
-		x = x.ForDisplay(reveal)
+		x = report.SafeExchange(x.ForDisplay(reveal))
 		b.WriteString(exchangeHeading(s, x) + "\n")
 		b.WriteString(s.bold.Render(x.Request.Method) + " " + x.Request.URL + "\n")
 		writeHeaders(&b, s, x.Request.Header)
@@ -55,7 +55,7 @@ func responsesView(s styles, xs []*wire.Exchange, reveal bool) string {
 		if i > 0 {
 			b.WriteString("\n")
 		}
-		x = x.ForDisplay(reveal)
+		x = report.SafeExchange(x.ForDisplay(reveal))
 		b.WriteString(exchangeHeading(s, x) + "\n")
 		b.WriteString(responseView(s, x))
 	}
@@ -203,8 +203,8 @@ func curlView(s styles, xs []*wire.Exchange, reveal bool) string {
 	}
 	b.WriteString(s.faint.Render(note) + "\n")
 	for _, x := range xs {
-		b.WriteString("\n" + exchangeHeading(s, x) + "\n")
-		b.WriteString(curlFor(x, reveal) + "\n")
+		b.WriteString("\n" + exchangeHeading(s, report.SafeExchange(x)) + "\n")
+		b.WriteString(report.Safe(curlFor(x, reveal)) + "\n")
 	}
 	return b.String()
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/flow/config"
 	"github.com/xaatools/xaa/flow/playground"
+	"github.com/xaatools/xaa/tui/report"
 )
 
 // flowScreen walks the flow one step at a time. The flow's rules — which
@@ -94,7 +95,7 @@ func (f flowScreen) handle(msg tea.Msg) (flowScreen, tea.Cmd) {
 		return f, cmd
 	case savedMsg:
 		if msg.err != nil {
-			f.c.setFlash("could not save the "+msg.what+": "+msg.err.Error(), true)
+			f.c.setFlash("could not save the "+msg.what+": "+report.Safe(msg.err.Error()), true)
 		} else {
 			f.c.setFlash(msg.what+" saved to "+msg.path, false)
 		}

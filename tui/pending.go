@@ -57,7 +57,7 @@ func (f flowScreen) runningView(width int) string {
 	var b strings.Builder
 	b.WriteString(s.bold.Render(stepTitle(f.run.id)) + "  " + f.spin.View() + " running " + s.faint.Render(inspect.HumanDuration(f.c.now.Sub(f.run.started))) + "\n\n")
 	if f.run.note != "" {
-		b.WriteString(f.run.note + "\n\n")
+		b.WriteString(report.Safe(f.run.note) + "\n\n")
 	}
 	b.WriteString(s.faint.Render("esc cancels"))
 	return b.String()
@@ -87,10 +87,10 @@ func (f flowScreen) loginView(width int) string {
 	b.WriteString("\n")
 	if f.run.loginURL != "" {
 		b.WriteString(s.report.Heading.Render("Authorization URL") + "\n")
-		b.WriteString(wrapText(f.run.loginURL, width) + "\n\n")
+		b.WriteString(wrapText(report.Safe(f.run.loginURL), width) + "\n\n")
 	}
 	if f.run.note != "" {
-		b.WriteString(wrapIndented(s.faint.Render(f.run.note), "", width) + "\n")
+		b.WriteString(wrapIndented(s.faint.Render(report.Safe(f.run.note)), "", width) + "\n")
 	}
 	b.WriteString(s.faint.Render("esc cancels the login"))
 	return b.String()

@@ -227,7 +227,7 @@ func (s setup) view(width int, playground string) string {
 		case s.saving:
 			b.WriteString(st.faint.Render("saving …"))
 		case s.saveErr != nil:
-			b.WriteString(wrapIndented(st.report.Fail.Render(report.GlyphOf(inspect.StatusFail)+" "+s.saveErr.Error()), "", width))
+			b.WriteString(wrapIndented(st.report.Fail.Render(report.GlyphOf(inspect.StatusFail)+" "+report.Safe(s.saveErr.Error())), "", width))
 		case s.form.valid() && len(s.others) == 0:
 			b.WriteString(st.report.Pass.Render(report.GlyphOf(inspect.StatusPass)+" ready") + st.faint.Render(" — enter on the last field or ctrl+s saves and starts the flow"))
 		default:
@@ -330,7 +330,7 @@ func (m Model) playgroundStatus() string {
 	s := m.c.styles
 	switch {
 	case m.pgErr != nil:
-		return s.report.Fail.Render(report.GlyphOf(inspect.StatusFail)+" could not start: "+m.pgErr.Error()) + s.faint.Render(" — enter retries")
+		return s.report.Fail.Render(report.GlyphOf(inspect.StatusFail)+" could not start: "+report.Safe(m.pgErr.Error())) + s.faint.Render(" — enter retries")
 	case m.pg != nil:
 		return s.report.Pass.Render(report.GlyphOf(inspect.StatusPass)+" ready") + s.faint.Render(" — IdP "+m.pg.IdPURL()+", resource AS "+m.pg.ASURL()+", API "+m.pg.ResourceURL())
 	case m.wantPG:

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/xaatools/xaa/flow"
+	"github.com/xaatools/xaa/tui/report"
 )
 
 // shared is the state every screen reads: the styles, the keys, the clock as
@@ -38,7 +39,7 @@ func (c *shared) setFlash(msg string, isErr bool) {
 // copied reports an OSC 52 copy in the status line.
 func (c *shared) copied(msg copiedMsg) {
 	if msg.err != nil {
-		c.setFlash("copy failed: "+msg.err.Error(), true)
+		c.setFlash("copy failed: "+report.Safe(msg.err.Error()), true)
 	} else {
 		c.setFlash(msg.what+" copied to the clipboard (OSC 52)", false)
 	}

@@ -94,7 +94,7 @@ func explainView(s styles, st *flow.Step, width int) string {
 	if len(st.Notes) > 0 {
 		b.WriteString("\n" + s.report.Heading.Render("Notes") + "\n")
 		for _, n := range st.Notes {
-			b.WriteString(wrapIndented("· "+n, "  ", width))
+			b.WriteString(wrapIndented("· "+report.Safe(n), "  ", width))
 		}
 	}
 	return b.String()
@@ -107,7 +107,7 @@ func errorView(s styles, st *flow.Step, width int) string {
 	if errors.Is(st.Err, context.Canceled) {
 		b.WriteString(wrapIndented("You cancelled the step before it finished.", "  ", width))
 	} else {
-		b.WriteString(wrapIndented(st.Err.Error(), "  ", width))
+		b.WriteString(wrapIndented(report.Safe(st.Err.Error()), "  ", width))
 	}
 	if e := st.Explanation; e != nil {
 		b.WriteString("\n" + s.errTitle.Render("What it means") + "\n")

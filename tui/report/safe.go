@@ -1,10 +1,14 @@
 package report
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/xaatools/xaa/flow/wire"
 )
 
 // Text from outside — token claims and headers, metadata, error texts,
@@ -100,4 +104,68 @@ func (s *safeWriter) Write(p []byte) (int, error) {
 		return 0, err
 	}
 	return len(p), nil
+}
+
+// SafeExchange returns a copy of a recorded exchange fit for a terminal:
+// its label, URL, headers, bodies and error with every control character
+// made visible (bodies keep their lines). Take it of what ForDisplay
+// returns, just before rendering.
+func SafeExchange(x *wire.Exchange) *wire.Exchange {
+	c := *x
+	c.Label, c.Party = Safe(x.Label), Safe(x.Party)
+	c.Request.Method, c.Request.URL, c.Request.BasicUser = Safe(x.Request.Method), Safe(x.Request.URL), Safe(x.Request.BasicUser)
+	c.Request.Header = safeHeader(x.Request.Header)
+	c.Request.Body = []byte(SafeBlock(string(x.Request.Body)))
+	if x.Response != nil {
+		r := *x.Response
+		r.Proto, r.StatusText = Safe(r.Proto), Safe(r.StatusText)
+		r.Header = safeHeader(r.Header)
+		r.Body = []byte(SafeBlock(string(r.Body)))
+		c.Response = &r
+	}
+	if x.Err != nil {
+		c.Err = errors.New(Safe(x.Err.Error()))
+	}
+	return &c
+}
+
+func safeHeader(h http.Header) http.Header {
+	out := make(http.Header, len(h))
+	for k, vs := range h {
+		for _, v := range vs {
+			out[Safe(k)] = append(out[Safe(k)], Safe(v))
+		}
+	}
+	return out
+}
+
+// SafeStyled is the last pass over a whole screen of styled text: our own
+// styling is SGR sequences (ESC [ … m) and newlines, so every other control
+// character — C0 but ESC and newline, DEL, C1, bidirectional controls — can
+// only have come from outside and is made visible. It cannot tell an
+// outside ESC from ours: text from outside goes through Safe before it is
+// styled; this pass catches what a field might have missed.
+func SafeStyled(s string) string {
+	if isPlain(strings.ReplaceAll(strings.ReplaceAll(s, "\x1b", ""), "\n", "")) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 16)
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == '\x1b' || r == '\n':
+			b.WriteRune(r)
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case r >= 0x80 && r <= 0x9f, isBidiControl(r):
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
 }
