@@ -31,7 +31,7 @@ func hostileStep(t *testing.T, id flow.StepID) *flow.Step {
 	err := &wire.OAuthError{Status: 400, Code: "invalid_grant" + hostile, Description: hostile, Source: "token endpoint"}
 	st := &flow.Step{ID: id, Status: inspect.StatusFail, Started: testNow, Exchanges: []*wire.Exchange{x}, Tokens: []inspect.Analysis{a},
 		Checks: inspect.Report{{ID: "x.y", Status: inspect.StatusFail, Title: "t", Expected: hostile, Actual: hostile, Hint: hostile}},
-		Err: err, Explanation: explain.Error(id, err), Notes: []string{hostile}}
+		Err:    err, Explanation: explain.Error(id, err), Notes: []string{hostile}}
 	return st
 }
 
