@@ -3,7 +3,6 @@ package flow
 import (
 	"cmp"
 	"context"
-	"strings"
 
 	"github.com/xaatools/xaa/flow/config"
 	"github.com/xaatools/xaa/flow/wire"
@@ -259,15 +258,6 @@ func (r *Runner) Execute(ctx context.Context, p Plan) *Step {
 	st.finish(r.Env.Time())
 	r.Env.progress(Progress{Step: p.ID, Message: p.ID.Title() + ": " + st.Status.String(), Done: true, Status: st.Status})
 	return st
-}
-
-// describeMissing joins missing inputs for a sentence.
-func describeMissing(ms []Input) string {
-	parts := make([]string, len(ms))
-	for i, m := range ms {
-		parts[i] = m.What
-	}
-	return strings.Join(parts, " and ")
 }
 
 // Chain is the tokens of a walk, hop to hop — the ID token, the ID-JAG,

@@ -227,11 +227,6 @@ func firstFailedCheck(s *Step) error {
 	return nil
 }
 
-// skipped returns a record for a step that did not run, and why.
-func skipped(id StepID, in State, why string) *Step {
-	return &Step{ID: id, Status: inspect.StatusSkip, In: in, Out: in, Notes: []string{why}}
-}
-
 // check appends a check to the step.
 func (s *Step) check(id string, st inspect.Status, title, expected, actual, hint, spec string) {
 	s.Checks = append(s.Checks, inspect.Check{ID: id, Status: st, Title: title, Expected: expected, Actual: actual, Hint: hint, Spec: spec})

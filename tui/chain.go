@@ -139,19 +139,19 @@ func (t chainTable) rows(width int) string {
 	const first = 14
 	cols := t.columnWidths(width - first)
 	var b strings.Builder
-	b.WriteString(pad("", first))
+	b.WriteString(report.Pad("", first))
 	for j, c := range chainClaims {
-		b.WriteString(s.report.Key.Render(pad(c, cols[j])) + " ")
+		b.WriteString(s.report.Key.Render(report.Pad(c, cols[j])) + " ")
 	}
 	b.WriteString("\n")
 	for i, h := range t.hops {
-		b.WriteString(s.bold.Render(pad(h.title, first)))
+		b.WriteString(s.bold.Render(report.Pad(h.title, first)))
 		if h.token == nil {
 			b.WriteString(s.faint.Render("not issued yet") + "\n")
 			continue
 		}
 		for j, c := range chainClaims {
-			b.WriteString(pad(t.cell(i, c, cols[j]), cols[j]) + " ")
+			b.WriteString(report.Pad(t.cell(i, c, cols[j]), cols[j]) + " ")
 		}
 		b.WriteString("\n")
 	}
@@ -199,7 +199,7 @@ func (t chainTable) cards(width int) string {
 			continue
 		}
 		for _, c := range chainClaims {
-			b.WriteString("  " + s.report.Key.Render(pad(c, 10)) + t.cell(i, c, max(width-12, 8)) + "\n")
+			b.WriteString("  " + s.report.Key.Render(report.Pad(c, 10)) + t.cell(i, c, max(width-12, 8)) + "\n")
 		}
 	}
 	return b.String()

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"sort"
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
@@ -37,7 +36,7 @@ func compareView(s styles, before, after *flow.Step, reveal bool, width int) str
 			for _, c := range []string{"aud", "resource", "scope", "client_id"} {
 				if v, _, ok := a.Token.Claims.Strings(c); ok {
 					v = []string{report.Safe(strings.Join(v, ", "))}
-					b.WriteString("  " + s.report.Key.Render(pad(c, 10)) + strings.Join(v, ", ") + "\n")
+					b.WriteString("  " + s.report.Key.Render(report.Pad(c, 10)) + strings.Join(v, ", ") + "\n")
 				}
 			}
 		}
@@ -47,14 +46,4 @@ func compareView(s styles, before, after *flow.Step, reveal bool, width int) str
 	right := lipgloss.NewStyle().Width(col).Render(render("After", after))
 	sep := s.rule.Render(strings.TrimSuffix(strings.Repeat(" │ \n", max(lipgloss.Height(left), lipgloss.Height(right))), "\n"))
 	return s.faint.Render("s or esc returns to the tabs") + "\n\n" + lipgloss.JoinHorizontal(lipgloss.Top, left, sep, right)
-}
-
-// sortedKeys returns a map's keys in order.
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -47,7 +47,6 @@ type conformScreen struct {
 	cancel    context.CancelFunc
 	spin      spinner.Model
 	selected  int // 0: the scorecard; i+1: case i
-	offset    int // the first list row shown
 	listWidth int
 	height    int
 	pane      pane

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"cmp"
 	"maps"
 	"strings"
 
@@ -61,7 +62,7 @@ func openEditForm(c *shared, plan flow.Plan, edits flow.Overrides, auth string) 
 		return editForm{}, nil, false
 	}
 	if plan.ID == flow.StepTokenExchange || plan.ID == flow.StepJWTBearer {
-		fields = append(fields, choiceField(c, authField, section, authField, authChoices, orText(auth, asConfigured), authHint))
+		fields = append(fields, choiceField(c, authField, section, authField, authChoices, cmp.Or(auth, asConfigured), authHint))
 	}
 	k := c.keys
 	e := editForm{
@@ -69,13 +70,6 @@ func openEditForm(c *shared, plan flow.Plan, edits flow.Overrides, auth string) 
 		open: true, id: plan.ID, sends: sends, edits: edits, form: newForm(c, fields),
 	}
 	return e, e.form.fields[0].input.Focus(), true
-}
-
-func orText(s, alt string) string {
-	if s == "" {
-		return alt
-	}
-	return s
 }
 
 // update handles a key: esc closes the form, enter on the last field (or

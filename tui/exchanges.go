@@ -175,7 +175,7 @@ func formatForm(s styles, body string) string {
 		width = max(width, len(dk))
 	}
 	for _, p := range pairs {
-		lines = append(lines, s.report.Key.Render(pad(p.k, width))+" = "+p.v)
+		lines = append(lines, s.report.Key.Render(report.Pad(p.k, width))+" = "+p.v)
 	}
 	return strings.Join(lines, "\n")
 }

@@ -190,10 +190,10 @@ func (f form) view(width int) string {
 			b.WriteString(s.bold.Render(section) + "\n")
 		}
 		marker := "  "
-		label := s.faint.Render(pad(fd.label, labelWidth))
+		label := s.faint.Render(report.Pad(fd.label, labelWidth))
 		if i == f.focus {
 			marker = s.focused.Render("▸ ")
-			label = s.focused.Render(pad(fd.label, labelWidth))
+			label = s.focused.Render(report.Pad(fd.label, labelWidth))
 		}
 		var value string
 		if fd.choices != nil {
@@ -230,12 +230,4 @@ func wrapIndented(text, indent string, width int) string {
 		b.WriteString(indent + l + "\n")
 	}
 	return b.String()
-}
-
-// pad right-pads s with spaces to width cells.
-func pad(s string, width int) string {
-	if n := width - lipgloss.Width(s); n > 0 {
-		return s + strings.Repeat(" ", n)
-	}
-	return s
 }

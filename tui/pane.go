@@ -125,9 +125,9 @@ func (p *pane) update(msg tea.Msg, k keyMap, lines bool) bool {
 	case tea.KeyMsg:
 		switch {
 		case key.Matches(msg, k.PageDown):
-			p.vp.HalfViewDown()
+			p.vp.HalfPageDown()
 		case key.Matches(msg, k.PageUp):
-			p.vp.HalfViewUp()
+			p.vp.HalfPageUp()
 		case key.Matches(msg, k.Top):
 			p.vp.GotoTop()
 		case key.Matches(msg, k.Bottom):

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -163,7 +164,7 @@ func stepPurpose(id flow.StepID) string {
 // overridesLine lists the inputs a run changed, for headings.
 func overridesLine(o flow.Overrides, auth string) string {
 	var parts []string
-	for _, k := range sortedKeys(o) {
+	for _, k := range slices.Sorted(maps.Keys(o)) {
 		v := o[k]
 		if v == "" {
 			v = "(removed)"

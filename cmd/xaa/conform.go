@@ -165,14 +165,7 @@ func printConformCases(w io.Writer) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "CASE\tKIND\tRULE\tWHAT")
 	for _, c := range conform.Cases() {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.ID, c.Kind, orDash(c.Rule), c.Title)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.ID, c.Kind, report.OrDash(c.Rule), c.Title)
 	}
 	tw.Flush()
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }

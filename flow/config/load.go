@@ -158,17 +158,8 @@ func ReadFileString(path string, limit int64) (string, error) {
 	return ReadString(f, limit, size, path)
 }
 
-// ReadBounded reads at most limit bytes of r; more is an error naming what
-// was read.
-func ReadBounded(r io.Reader, limit int64, what string) ([]byte, error) {
-	var b bytes.Buffer
-	if err := readTo(&b, r, limit, 0, what); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
-}
-
-// ReadString is ReadBounded into a string read once; size is the expected
+// ReadString reads at most limit bytes of r into a string read once (more
+// is an error naming what was read); size is the expected
 // size, 0 when unknown.
 func ReadString(r io.Reader, limit, size int64, what string) (string, error) {
 	var b strings.Builder

@@ -28,22 +28,6 @@ const (
 	FormatOIDC    = inspect.MetadataOIDC
 )
 
-// IdPMetadataURLs returns where an IdP's metadata is looked for (see
-// inspect.IdPMetadataURLs).
-func IdPMetadataURLs(issuer string) []string { return urlsOf(inspect.IdPMetadataURLs(issuer)) }
-
-// ASMetadataURLs returns where a resource AS's metadata is looked for (see
-// inspect.ASMetadataURLs).
-func ASMetadataURLs(issuer string) []string { return urlsOf(inspect.ASMetadataURLs(issuer)) }
-
-func urlsOf(ms []inspect.MetadataURL) []string {
-	out := make([]string, len(ms))
-	for i, m := range ms {
-		out[i] = m.URL
-	}
-	return out
-}
-
 // IssuerMismatchError says a metadata document names another issuer than
 // the one it was looked up for; RFC 8414 §3.3 and OIDC Discovery §4.3 say
 // to discard it.

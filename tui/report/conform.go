@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"strings"
@@ -38,7 +39,7 @@ func ConformSetup(s Styles, conf *conform.Scorecard, o ConformOptions) string {
 	w.wrapped("  ", s.Faint.Render("once: the address and the keys stay the same from run to run"))
 	rows := [][2]string{
 		{"issuer", Safe(st.Issuer)},
-		{"JWKS", orText(st.JWKSURI, "(not found — the IdP's metadata did not answer)")},
+		{"JWKS", cmp.Or(st.JWKSURI, "(not found — the IdP's metadata did not answer)")},
 		{"algorithms", strings.Join(st.Algorithms, ", ") + " only (never none, never HS*)"},
 		{"client_id", Safe(st.ClientID) + s.Faint.Render("  the ID-JAG's client_id: the client xaa authenticates as")},
 		{"aud", Safe(st.Audience) + s.Faint.Render("  your issuer, byte for byte")},
@@ -60,7 +61,7 @@ func ConformSetup(s Styles, conf *conform.Scorecard, o ConformOptions) string {
 	w.line(s.Title.Render("Resource AS under test"))
 	table(w, [][2]string{
 		{"issuer", Safe(t.Issuer)},
-		{"token endpoint", orText(Safe(t.TokenEndpoint), "(unknown)")},
+		{"token endpoint", cmp.Or(Safe(t.TokenEndpoint), "(unknown)")},
 		{"client", Safe(t.ClientID + " (" + t.AuthMethod + ")")},
 	})
 	for _, n := range t.Notes {
@@ -151,7 +152,7 @@ func ConformVerdict(s Styles, score conform.Score) string {
 // CaseLine is a case's glyph and ID, the ID padded to width: the start of
 // its scorecard line, and the TUI's list entry.
 func CaseLine(s Styles, r *conform.CaseResult, width int) string {
-	return s.Glyph(r.Status()) + " " + pad(r.Case.ID, width)
+	return s.Glyph(r.Status()) + " " + Pad(r.Case.ID, width)
 }
 
 // ConformProgress is the line printed as each case finishes.
@@ -203,7 +204,7 @@ func needsAttention(r *conform.CaseResult) bool {
 func caseDetail(w *writer, r *conform.CaseResult, o ConformOptions) {
 	s := w.s
 	w.wrapped(s.Glyph(r.Status())+" "+s.Title.Render(r.Case.ID)+" ", s.Faint.Render("— "+r.Case.Title))
-	field := func(label, text string) { w.wrapped("    "+s.Faint.Render(pad(label, 9)), text) }
+	field := func(label, text string) { w.wrapped("    "+s.Faint.Render(Pad(label, 9)), text) }
 	field("verdict", s.Status(r.Status()).Render(text(r.Summary, o.Reveal)))
 	if r.Case.Rule != "" {
 		field("rule", r.Case.Rule+s.Faint.Render("  "+r.Case.Spec))
@@ -277,7 +278,7 @@ func sent(w *writer, r *conform.CaseResult, o ConformOptions, field func(string,
 		return
 	}
 	for _, c := range bad {
-		w.wrapped("      "+s.Glyph(c.Status)+" ", Safe(c.ID+": "+c.Title)+s.Faint.Render(" — expected ")+orText(Safe(c.Expected), "-")+s.Faint.Render(", got ")+orText(Safe(c.Actual), "-"))
+		w.wrapped("      "+s.Glyph(c.Status)+" ", Safe(c.ID+": "+c.Title)+s.Faint.Render(" — expected ")+cmp.Or(Safe(c.Expected), "-")+s.Faint.Render(", got ")+cmp.Or(Safe(c.Actual), "-"))
 	}
 }
 
@@ -303,7 +304,7 @@ func answer(w *writer, r *conform.CaseResult, o ConformOptions, field func(strin
 		}
 		field("got", got)
 	case errors.As(r.Err, &oe):
-		field("got", fmt.Sprintf("%s (HTTP %d)", orText(Safe(oe.Code), "no error code"), oe.Status)+s.Faint.Render("  "+text(oe.Description, o.Reveal)))
+		field("got", fmt.Sprintf("%s (HTTP %d)", cmp.Or(Safe(oe.Code), "no error code"), oe.Status)+s.Faint.Render("  "+text(oe.Description, o.Reveal)))
 	case r.Err != nil:
 		field("got", text(r.Err.Error(), o.Reveal))
 	}
@@ -320,7 +321,7 @@ func table(w *writer, rows [][2]string) {
 		width = max(width, len(r[0]))
 	}
 	for _, r := range rows {
-		w.wrapped("  "+w.s.Faint.Render(pad(r[0], width))+"  ", r[1])
+		w.wrapped("  "+w.s.Faint.Render(Pad(r[0], width))+"  ", r[1])
 	}
 }
 
@@ -331,11 +332,4 @@ func compact(o inspect.Object) string {
 		parts[i] = m.Name + " " + string(m.Raw)
 	}
 	return strings.Join(parts, " · ")
-}
-
-func orText(s, alt string) string {
-	if s == "" {
-		return alt
-	}
-	return s
 }

@@ -46,13 +46,6 @@ func Run(s Styles, run *flow.Run, o RunOptions) string {
 	return b.String()
 }
 
-// StepReport renders one step the way Run does, for the TUI's step pane.
-func StepReport(s Styles, index int, st *flow.Step, o RunOptions) string {
-	var b strings.Builder
-	step(&writer{b: &b, s: s, width: o.Width}, index, st, o)
-	return b.String()
-}
-
 // step writes one step's section.
 func step(w *writer, index int, st *flow.Step, o RunOptions) {
 	s := w.s
@@ -199,7 +192,7 @@ func resource(w *writer, r *flow.ResourceResult, o RunOptions) {
 	}
 	if m := r.MCP; m != nil {
 		name := Safe(strings.TrimSpace(m.ServerName + " " + m.ServerVersion))
-		w.line(fmt.Sprintf("  %s  %s %s", s.Heading.Render("MCP"), Safe(m.URL), s.Faint.Render("("+orDash(name)+", protocol "+orDash(Safe(m.ProtocolVersion))+")")))
+		w.line(fmt.Sprintf("  %s  %s %s", s.Heading.Render("MCP"), Safe(m.URL), s.Faint.Render("("+OrDash(name)+", protocol "+OrDash(Safe(m.ProtocolVersion))+")")))
 		for _, t := range m.Tools {
 			w.wrapped("    "+s.Key.Render(Safe(t.Name))+"  ", s.Faint.Render(Safe(t.Description)))
 		}

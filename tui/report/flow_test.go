@@ -94,11 +94,3 @@ func TestRunReport(t *testing.T) {
 		}
 	}
 }
-
-func TestStepReport(t *testing.T) {
-	run, _ := runFixture(t)
-	got := report.StepReport(styles(false), 3, run.Steps[3], report.RunOptions{Width: 80})
-	if !strings.HasPrefix(got, "✗ 3 JWT bearer grant (ID-JAG → access token)  5.0 ms\n") || !strings.Contains(got, "means") {
-		t.Errorf("StepReport = %q", got)
-	}
-}

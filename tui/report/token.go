@@ -189,17 +189,10 @@ func (w *writer) checks(r inspect.Report) {
 	}
 }
 
-// KeyTable renders the keys Verify considered, ✓ for the one that verified.
-func KeyTable(s Styles, tried []inspect.KeyAttempt, width int) string {
-	var b strings.Builder
-	(&writer{b: &b, s: s, width: width}).keyTable(tried)
-	return b.String()
-}
-
 func (w *writer) keyTable(tried []inspect.KeyAttempt) {
 	rows := make([][]string, len(tried))
 	for i, k := range tried {
-		rows[i] = []string{orDash(Safe(k.KID)), orDash(Safe(k.KTY)), orDash(Safe(k.Alg)), orDash(Safe(k.Use)), Safe(inspect.ShortThumbprint(k.Thumbprint))}
+		rows[i] = []string{OrDash(Safe(k.KID)), OrDash(Safe(k.KTY)), OrDash(Safe(k.Alg)), OrDash(Safe(k.Use)), Safe(inspect.ShortThumbprint(k.Thumbprint))}
 	}
 	widths := columnWidths(rows)
 	for i, k := range tried {
@@ -209,7 +202,7 @@ func (w *writer) keyTable(tried []inspect.KeyAttempt) {
 		}
 		cells := make([]string, len(rows[i]))
 		for j, c := range rows[i] {
-			cells[j] = pad(c, widths[j])
+			cells[j] = Pad(c, widths[j])
 		}
 		w.wrapped(w.s.Glyph(st)+" "+strings.Join(cells, "  ")+"  ", w.s.Faint.Render(Safe(k.Note)))
 	}
@@ -261,7 +254,7 @@ func (w *writer) members(o inspect.Object, times []inspect.TimeClaim) {
 				v += w.s.Faint.Render("  "+inspect.FormatTime(tc.Time)) + " (" + tc.Relative + ")"
 			}
 		}
-		w.wrapped("  "+w.s.Key.Render(pad(Safe(m.Name), width))+"  ", v)
+		w.wrapped("  "+w.s.Key.Render(Pad(Safe(m.Name), width))+"  ", v)
 	}
 }
 
@@ -278,14 +271,16 @@ func columnWidths(rows [][]string) []int {
 	return widths
 }
 
-func pad(s string, width int) string {
+// Pad right-pads s with spaces to width cells.
+func Pad(s string, width int) string {
 	if n := width - lipgloss.Width(s); n > 0 {
 		return s + strings.Repeat(" ", n)
 	}
 	return s
 }
 
-func orDash(s string) string {
+// OrDash returns s, or "-" when it is empty.
+func OrDash(s string) string {
 	if s == "" {
 		return "-"
 	}
