@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/charmbracelet/x/term"
+
 	"github.com/xaatools/xaa/tui/report"
 )
 
@@ -77,8 +79,8 @@ func main() {
 		in:            os.Stdin,
 		out:           os.Stdout,
 		err:           os.Stderr,
-		outIsTerminal: isTerminal(os.Stdout),
-		inIsTerminal:  isTerminal(os.Stdin),
+		outIsTerminal: term.IsTerminal(os.Stdout.Fd()),
+		inIsTerminal:  term.IsTerminal(os.Stdin.Fd()),
 		getenv:        os.Getenv,
 		now:           time.Now,
 	})
@@ -120,9 +122,4 @@ func usage(w io.Writer) {
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Run 'xaa <command> -h' for the flags of a command.")
-}
-
-func isTerminal(f *os.File) bool {
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }

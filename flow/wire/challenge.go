@@ -18,7 +18,11 @@ type Challenge struct {
 func (c Challenge) Param(name string) string { return c.Params[strings.ToLower(name)] }
 
 // ParseWWWAuthenticate parses every challenge in the given header values.
-// It is lenient: a malformed tail is dropped, never an error.
+// It is lenient: a malformed tail is dropped, never an error. The MCP SDK's
+// oauthex.ParseWWWAuthenticate fails the whole header on one malformed
+// challenge; a debugger must still show the error and resource_metadata
+// of a server whose header is slightly wrong, so xaa keeps its own parser
+// (fuzzed in FuzzParseWWWAuthenticate).
 func ParseWWWAuthenticate(values []string) []Challenge {
 	var out []Challenge
 	for _, v := range values {
