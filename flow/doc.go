@@ -17,16 +17,21 @@
 //	resource        a REST GET (RFC 6750) and/or an MCP session over Streamable
 //	                HTTP with the access token
 //
-// Every HTTP request goes through one recording http.RoundTripper (also the
+// A step runs whenever the inputs it needs are known — from the config, an
+// earlier step or a given token; a failed check is a finding, never a stop,
+// and a step is skipped only when an input is missing (Plan.Missing names
+// it and the config key that supplies it). Session keeps the records of an
+// interactive walk; Runner.Run walks every step once.
+//
+// Every HTTP request goes through package wire's recording client (also the
 // ones made inside golang.org/x/oauth2 and the MCP Go SDK), so a Step holds
-// every Exchange with secrets redacted at capture time. Tokens are checked
-// with package inspect; server errors become an *OAuthError, network failures
-// a *FetchError, and Explain maps either to a one-line meaning, the likely
-// causes and the fix. Runs export to JSON (the stable shape of `xaa run
-// --json`), Markdown and HAR 1.2, all redacted; Curl reproduces any exchange
-// with secrets as $ENV placeholders.
+// every Exchange with secrets redacted at capture time, and every body is
+// read with a size bound and a timeout. Tokens are checked with package
+// inspect; package explain turns a server error into its meaning, causes
+// and fix. Exports (JSON, HAR) live in package export, the doctor and the
+// conformance scorecard in their own packages on top of this one.
 //
 // flow never prints, never reads flags, files or the environment itself and
 // never exits: the caller (cmd/xaa, the TUI) injects all of that through
-// Config and Env.
+// config.Config and Env.
 package flow

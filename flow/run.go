@@ -12,9 +12,9 @@ import (
 	"github.com/xaatools/xaa/inspect"
 )
 
-// Runner runs the flow for one configuration. The terminal UI keeps one
-// and calls RunStep and Resend as the user steps through; `xaa run` calls
-// Run once.
+// Runner runs the flow for one configuration. `xaa run` calls Run once;
+// the terminal UI keeps a Session on it and executes one Plan at a time;
+// the doctor runs single steps with RunStep.
 type Runner struct {
 	Config *config.Config
 	Env    Env
