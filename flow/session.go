@@ -3,21 +3,29 @@ package flow
 import (
 	"cmp"
 	"context"
+	"strings"
 
 	"github.com/xaatools/xaa/flow/config"
 	"github.com/xaatools/xaa/flow/wire"
 	"github.com/xaatools/xaa/inspect"
 )
 
-// Input is something a step needs and does not have: what it is, and
-// where it can come from (a step, a flag, a config key).
+// Input is something a step needs and does not have: what it is, where
+// it can come from (a step, a config key) and the command-line flags that
+// give it instead, which the terminal UI leaves out.
 type Input struct {
 	What string `json:"what"`
 	From string `json:"from"`
+	Flag string `json:"flag,omitempty"`
 }
 
-// String says what is missing and where to get it.
-func (i Input) String() string { return i.What + " — from " + i.From }
+// String says what is missing and where to get it, flags included.
+func (i Input) String() string {
+	if i.Flag == "" {
+		return i.What + " — from " + i.From
+	}
+	return i.What + " — from " + i.From + ", or " + i.Flag
+}
 
 // Plan is how one step runs now: the state it starts from, the config and
 // overrides it runs with, and the inputs it lacks. A plan with missing
@@ -185,9 +193,9 @@ func ConfiguredEndpoints(md *wire.Metadata, cc config.ClientConfig, authorizatio
 // it can come from.
 func missingInputs(id StepID, cfg *config.Config, in State, o Overrides) []Input {
 	var missing []Input
-	need := func(have bool, what, from string) {
+	need := func(have bool, what, from string, flag ...string) {
 		if !have {
-			missing = append(missing, Input{What: what, From: from})
+			missing = append(missing, Input{What: what, From: from, Flag: strings.Join(flag, "")})
 		}
 	}
 	idpEndpoint := func(get func(*wire.Metadata) string, name, key string) {
@@ -202,13 +210,13 @@ func missingInputs(id StepID, cfg *config.Config, in State, o Overrides) []Input
 		idpEndpoint(func(m *wire.Metadata) string { return m.TokenEndpoint }, "token endpoint", "token_endpoint")
 		refresh := o["subject_token_type"] == inspect.TokenTypeRefreshToken && in.RefreshToken != ""
 		need(in.IDToken != "" || in.SubjectToken != "" || o["subject_token"] != "" || refresh,
-			"a subject token (the ID token, or an IdP refresh token)", "the login step, or --from token_exchange --token T")
+			"a subject token (the ID token, or an IdP refresh token)", "the login step", "--from token_exchange --token T")
 	case StepJWTBearer:
 		need(in.AS != nil && in.AS.TokenEndpoint != "", "the resource AS's token endpoint",
 			"the resource AS's metadata (discovery of resource_as.issuer), or resource_as.token_endpoint in the config")
-		need(in.IDJAG != "" || o["assertion"] != "", "an ID-JAG", "the token exchange step, or --from jwt_bearer --token T")
+		need(in.IDJAG != "" || o["assertion"] != "", "an ID-JAG", "the token exchange step", "--from jwt_bearer --token T")
 	case StepResource:
-		need(in.AccessToken != "", "an access token", "the jwt-bearer step, or --from resource --token T")
+		need(in.AccessToken != "", "an access token", "the jwt-bearer step", "--from resource --token T")
 		need(cfg.Resource.APIURL != "" || cfg.Resource.MCPURL != "", "a resource to call", "resource.api_url or resource.mcp_url in the config")
 	}
 	return missing

@@ -277,7 +277,7 @@ func TestResourceSkippedWithoutURL(t *testing.T) {
 	if st == nil || st.Status != inspect.StatusSkip {
 		t.Fatalf("resource without a URL: record %+v; want it skipped", st)
 	}
-	if view := ansi.Strip(m.View()); !strings.Contains(view, "resource.api_url or resource.mcp_url") || !strings.Contains(view, "flow complete") {
+	if view := ansi.Strip(m.View()); !strings.Contains(view, "resource.api_url") || !strings.Contains(view, "resource.mcp_url") || !strings.Contains(view, "flow complete") {
 		t.Errorf("the view does not say why the step was skipped:\n%s", view)
 	}
 }

@@ -87,8 +87,12 @@ func explainView(s styles, st *flow.Step, width int) string {
 	case st.Err != nil:
 		b.WriteString(errorView(s, st, width))
 	case len(st.Missing) > 0:
+		// The notes say the same with command-line flags; here each input
+		// is named with the step or config key that supplies it.
 		b.WriteString(wrapIndented(s.report.Status(st.Status).Render(report.GlyphOf(st.Status)+" the step was skipped: it lacks "+lacking(st.Missing)), "", width))
-		b.WriteString(wrapIndented(s.faint.Render("the notes say where each comes from; r runs the step once they are known"), "", width))
+		b.WriteString(missingView(s, st.Missing, width))
+		b.WriteString(wrapIndented(s.faint.Render("r runs the step once they are known"), "", width))
+		return b.String()
 	default:
 		b.WriteString(s.report.Status(st.Status).Render(report.GlyphOf(st.Status)+" nothing went wrong: "+statusWords(st.Status)) + "\n")
 	}

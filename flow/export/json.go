@@ -35,6 +35,7 @@ type StepJSON struct {
 	Checks     inspect.Report       `json:"checks"`
 	Error      *explain.ErrorJSON   `json:"error,omitempty"`
 	Notes      []string             `json:"notes,omitempty"`
+	Missing    []flow.Input         `json:"missing,omitempty"`
 	Overrides  flow.Overrides       `json:"overrides,omitempty"`
 	Resource   *flow.ResourceResult `json:"resource,omitempty"`
 }
@@ -53,7 +54,7 @@ func JSON(r *flow.Run, reveal bool) RunJSON {
 // Step returns one step in the shape of StepJSON.
 func Step(s *flow.Step, reveal bool) StepJSON {
 	j := StepJSON{ID: s.ID, Status: s.Status, DurationMS: wire.DurationMS(s.Duration), Exchanges: []wire.ExchangeJSON{}, Tokens: []inspect.Analysis{},
-		Checks: s.Checks, Resource: s.Resource}
+		Checks: s.Checks, Resource: s.Resource, Missing: s.Missing}
 	for _, x := range s.Exchanges {
 		j.Exchanges = append(j.Exchanges, x.JSON(reveal))
 	}
