@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xaatools/xaa/flow/config"
 	"github.com/xaatools/xaa/flow/flowtest"
 
 	"github.com/xaatools/xaa/flow/wire"
@@ -245,5 +246,34 @@ func TestResourceRefusals(t *testing.T) {
 				t.Errorf("error = %+v, want one read from the WWW-Authenticate challenge with its resource_metadata", oe)
 			}
 		})
+	}
+}
+
+// TestSwitchedClientAuthIsRecorded: a step run after the client
+// authentication was switched sends the switched method and its record says
+// which one it used, beside the record it replaces.
+func TestSwitchedClientAuthIsRecorded(t *testing.T) {
+	e := flowtest.Start(t, playground.Options{}, "alice")
+	s := flow.NewSession(e.Runner, flow.State{})
+	ctx := context.Background()
+	for _, id := range []flow.StepID{flow.StepDiscovery, flow.StepLogin, flow.StepTokenExchange} {
+		s.Keep(e.Runner.Execute(ctx, s.Plan(id)), false)
+	}
+	before := s.Record(flow.StepTokenExchange)
+	if before.Status != inspect.StatusPass || before.AuthMethod != e.Config.IdP.Method() {
+		t.Fatalf("first token exchange: %s with %q, want pass with the configured %q", before.Status, before.AuthMethod, e.Config.IdP.Method())
+	}
+	s.SetAuthMethod(flow.StepTokenExchange, config.AuthClientSecretPost)
+	s.Keep(e.Runner.Execute(ctx, s.Plan(flow.StepTokenExchange)), true)
+	after := s.Record(flow.StepTokenExchange)
+	if after.AuthMethod != config.AuthClientSecretPost || s.Previous(flow.StepTokenExchange).AuthMethod != before.AuthMethod {
+		t.Errorf("records say %q after and %q before, want %q and %q", after.AuthMethod, s.Previous(flow.StepTokenExchange).AuthMethod,
+			config.AuthClientSecretPost, before.AuthMethod)
+	}
+	req := after.Exchanges[0].Request
+	form, _ := url.ParseQuery(string(req.Body))
+	if req.Header.Get("Authorization") != "" || form.Get("client_id") != e.Config.IdP.ClientID || !form.Has("client_secret") {
+		t.Errorf("resent with client_secret_post: Authorization %q, client_id %q, client_secret sent %t; want the credentials in the body only",
+			req.Header.Get("Authorization"), form.Get("client_id"), form.Has("client_secret"))
 	}
 }

@@ -222,6 +222,18 @@ func missingInputs(id StepID, cfg *config.Config, in State, o Overrides) []Input
 	return missing
 }
 
+// AuthMethod is the client authentication a step's token request uses
+// with cfg; empty for the steps that send none.
+func AuthMethod(id StepID, cfg *config.Config) string {
+	switch id {
+	case StepLogin, StepTokenExchange:
+		return cfg.IdP.Method()
+	case StepJWTBearer:
+		return cfg.ResourceAS.Method()
+	}
+	return ""
+}
+
 // skippedFor is the record of a step that lacked inputs.
 func skippedFor(p Plan) *Step {
 	st := &Step{ID: p.ID, Status: inspect.StatusSkip, In: p.In, Out: p.In, Overrides: p.Overrides, Missing: p.Missing}
@@ -243,7 +255,7 @@ func (r *Runner) Execute(ctx context.Context, p Plan) *Step {
 	}
 	run := *r
 	run.Config = p.Config
-	st := &Step{ID: p.ID, Started: r.Env.Time(), In: p.In, Out: p.In, Overrides: p.Overrides}
+	st := &Step{ID: p.ID, Started: r.Env.Time(), In: p.In, Out: p.In, Overrides: p.Overrides, AuthMethod: AuthMethod(p.ID, p.Config)}
 	r.Env.progress(Progress{Step: p.ID, Message: p.ID.Title() + "…"})
 	s := r.Env.Client(p.Config.Secrets())
 	// A person may have waited minutes before this step (a login, a key

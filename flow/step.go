@@ -138,6 +138,10 @@ type Step struct {
 	In, Out State
 	// Overrides are the parameters changed for this run of the step.
 	Overrides Overrides
+	// AuthMethod is the client authentication the step's token request
+	// used (client_secret_basic, private_key_jwt, …); empty for the steps
+	// that send none (discovery, the resource call).
+	AuthMethod string
 	// Missing are the inputs a skipped step lacked, each with where it can
 	// come from.
 	Missing []Input

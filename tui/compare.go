@@ -17,7 +17,11 @@ func compareView(s styles, before, after *flow.Step, reveal bool, width int) str
 	render := func(title string, st *flow.Step) string {
 		var b strings.Builder
 		b.WriteString(s.bold.Render(title) + "  " + s.report.Status(st.Status).Render(report.GlyphOf(st.Status)+" "+st.Status.String()) + "\n")
-		if o := overridesLine(st.Overrides, ""); o != "" {
+		auth := ""
+		if before.AuthMethod != after.AuthMethod {
+			auth = st.AuthMethod
+		}
+		if o := overridesLine(st.Overrides, auth); o != "" {
 			b.WriteString(s.shift.Render("sent "+o) + "\n")
 		} else {
 			b.WriteString(s.faint.Render("sent as configured") + "\n")

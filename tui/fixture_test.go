@@ -146,12 +146,14 @@ func passingSteps(t *testing.T) []*flow.Step {
 	}
 
 	s[1] = step(flow.StepLogin, 1300*time.Millisecond)
+	s[1].AuthMethod = config.AuthClientSecretBasic
 	s[1].Tokens = []inspect.Analysis{analyse(t, tk.idToken, "id_token", tk.keys, idpKeys, inspect.Expect{Issuer: inspecttest.IdPIssuer, Audience: inspecttest.IdPClientID})}
 	s[1].Exchanges = []*wire.Exchange{exchange("IdP token (authorization code)", "idp", "POST", inspecttest.IdPIssuer+"/token",
 		"application/x-www-form-urlencoded", "grant_type=authorization_code&code=abc123def456&redirect_uri=http%3A%2F%2F127.0.0.1%3A8976%2Fcallback&code_verifier=[REDACTED]", 200,
 		`{"token_type":"Bearer","expires_in":3600,"id_token":"`+tk.idToken+`"}`)}
 
 	s[2] = step(flow.StepTokenExchange, 23*time.Millisecond)
+	s[2].AuthMethod = config.AuthClientSecretBasic
 	s[2].Tokens = []inspect.Analysis{analyse(t, tk.idJAG, "access_token", tk.keys, idpKeys, inspect.Expect{Issuer: inspecttest.IdPIssuer, Audience: inspecttest.ASIssuer, ClientID: inspecttest.ASClientID})}
 	s[2].Exchanges = []*wire.Exchange{exchange("IdP token exchange", "idp", "POST", inspecttest.IdPIssuer+"/token",
 		"application/x-www-form-urlencoded",
@@ -161,6 +163,7 @@ func passingSteps(t *testing.T) []*flow.Step {
 	s[2].Exchanges[0].Request.Header.Set("Authorization", "Basic [REDACTED]")
 
 	s[3] = step(flow.StepJWTBearer, 17*time.Millisecond)
+	s[3].AuthMethod = config.AuthClientSecretBasic
 	s[3].Tokens = []inspect.Analysis{analyse(t, tk.accessToken, "access_token", tk.keys, inspecttest.ASIssuer+"/keys", inspect.Expect{Issuer: inspecttest.ASIssuer, Audience: inspecttest.Resource})}
 	s[3].Exchanges = []*wire.Exchange{exchange("resource AS token (jwt-bearer)", "as", "POST", inspecttest.ASTokenEndpoint,
 		"application/x-www-form-urlencoded", "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion="+tk.idJAG, 200,
@@ -197,7 +200,8 @@ func publishedKeys(t *testing.T) *inspect.KeySet {
 func refusedTokenExchange(t *testing.T) *flow.Step {
 	t.Helper()
 	tk := mintTokens(t)
-	st := &flow.Step{ID: flow.StepTokenExchange, Status: inspect.StatusFail, Started: testNow, Duration: 19 * time.Millisecond}
+	st := &flow.Step{ID: flow.StepTokenExchange, Status: inspect.StatusFail, Started: testNow, Duration: 19 * time.Millisecond,
+		AuthMethod: config.AuthClientSecretBasic}
 	body := `{"error":"invalid_target","error_description":"Token Exchange requests must include a valid audience of the authorization server."}`
 	st.Exchanges = []*wire.Exchange{exchange("IdP token exchange", "idp", "POST", inspecttest.IdPIssuer+"/token",
 		"application/x-www-form-urlencoded",

@@ -203,7 +203,9 @@ func TestEditAndResend(t *testing.T) {
 	if m.flow.config().IdP.AuthMethod != "" {
 		t.Errorf("the edit changed the configuration itself: %q", m.flow.config().IdP.AuthMethod)
 	}
-	m = send(t, m, stepDoneMsg{seq: m.flow.run.seq, step: refusedTokenExchange(t), resend: true})
+	resent := refusedTokenExchange(t)
+	resent.AuthMethod = config.AuthClientSecretPost // what flow records for the switched plan
+	m = send(t, m, stepDoneMsg{seq: m.flow.run.seq, step: resent, resend: true})
 	if !m.flow.tabs.compare || m.flow.session.Previous(flow.StepTokenExchange) != pass[2] {
 		t.Errorf("after the resend: compare %v, previous kept %v; want the two side by side", m.flow.tabs.compare, m.flow.session.Previous(flow.StepTokenExchange) == pass[2])
 	}
@@ -214,6 +216,13 @@ func TestEditAndResend(t *testing.T) {
 	for _, want := range []string{"Before", "After", "200 OK", "400 Bad Request"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("side-by-side view lacks %q:\n%s", want, view)
+		}
+	}
+	// Wide enough not to wrap: each side says how its client authenticated.
+	wide := ansi.Strip(compareView(m.flow.c.styles, pass[2], resent, false, 240))
+	for _, want := range []string{"sent client auth=client_secret_basic", "client auth=client_secret_post"} {
+		if !strings.Contains(wide, want) {
+			t.Errorf("side-by-side view lacks %q:\n%s", want, wide)
 		}
 	}
 	if m = press(t, m, "esc"); m.flow.tabs.compare {

@@ -283,7 +283,12 @@ func (f *flowScreen) show(keepOffset bool) {
 	case f.session.Record(id) == nil:
 		f.tabs.showText(f.pendingView(id, w), keepOffset)
 	default:
-		f.tabs.showStep(f.session.Record(id), f.session.Previous(id), f.session.AuthMethod(id), keepOffset)
+		rec := f.session.Record(id)
+		auth := ""
+		if rec.AuthMethod != flow.AuthMethod(id, f.session.Runner.Config) {
+			auth = rec.AuthMethod // the record ran with a switched client authentication
+		}
+		f.tabs.showStep(rec, f.session.Previous(id), auth, keepOffset)
 	}
 }
 

@@ -37,6 +37,7 @@ type StepJSON struct {
 	Notes      []string             `json:"notes,omitempty"`
 	Missing    []flow.Input         `json:"missing,omitempty"`
 	Overrides  flow.Overrides       `json:"overrides,omitempty"`
+	AuthMethod string               `json:"auth_method,omitempty"`
 	Resource   *flow.ResourceResult `json:"resource,omitempty"`
 }
 
@@ -54,7 +55,7 @@ func JSON(r *flow.Run, reveal bool) RunJSON {
 // Step returns one step in the shape of StepJSON.
 func Step(s *flow.Step, reveal bool) StepJSON {
 	j := StepJSON{ID: s.ID, Status: s.Status, DurationMS: wire.DurationMS(s.Duration), Exchanges: []wire.ExchangeJSON{}, Tokens: []inspect.Analysis{},
-		Checks: s.Checks, Resource: s.Resource, Missing: s.Missing}
+		Checks: s.Checks, Resource: s.Resource, Missing: s.Missing, AuthMethod: s.AuthMethod}
 	for _, x := range s.Exchanges {
 		j.Exchanges = append(j.Exchanges, x.JSON(reveal))
 	}
