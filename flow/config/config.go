@@ -18,6 +18,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -229,13 +230,13 @@ func Parse(data []byte, source string) (*Config, error) {
 }
 
 // secretLine finds the value of a client_secret key in a file YAML could
-// not parse, however it is written.
-var secretLine = regexp.MustCompile(`(?m)^\s*client_secret\s*:\s*['"&*!]?([^'"\s#]+)`)
+// not parse, however it is written; compiled only when a file is broken.
+var secretLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?m)^\s*client_secret\s*:\s*['"&*!]?([^'"\s#]+)`) })
 
 // withoutSecrets keeps the client secrets of a broken file out of the
 // parser's message ("unknown anchor 'S3CRET' referenced" quotes one).
 func withoutSecrets(msg string, data []byte) string {
-	for _, m := range secretLine.FindAllSubmatch(data, -1) {
+	for _, m := range secretLine().FindAllSubmatch(data, -1) {
 		if v := string(m[1]); len(v) >= 3 {
 			msg = strings.ReplaceAll(msg, v, Redacted)
 		}

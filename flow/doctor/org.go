@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"time"
 
@@ -61,9 +60,14 @@ func (r *run) configChecks() {
 	}
 }
 
-// customASPath matches an Okta custom authorization server's issuer path:
-// /oauth2/default or /oauth2/aus… (protocol reference §7).
-var customASPath = regexp.MustCompile(`^/oauth2/[^/]+/?$`)
+// isCustomASPath reports whether path is an Okta custom authorization
+// server's issuer path: /oauth2/default or /oauth2/aus…, with or without a
+// trailing slash.
+func isCustomASPath(path string) bool {
+	id, ok := strings.CutPrefix(path, "/oauth2/")
+	id = strings.TrimSuffix(id, "/")
+	return ok && id != "" && !strings.Contains(id, "/")
+}
 
 // looksLikeOkta reports whether the IdP is an Okta org: by its host, or by
 // the org authorization server's endpoint layout.
@@ -107,7 +111,7 @@ func (r *run) orgURLChecks() {
 
 	origin := u.Scheme + "://" + u.Host
 	switch path := u.EscapedPath(); {
-	case customASPath.MatchString(path):
+	case isCustomASPath(path):
 		r.fail(itemOrgAuthServer, origin, issuer, "a custom authorization server ("+strings.TrimSuffix(path, "/")+") cannot issue ID-JAGs: set idp.issuer to the org authorization server "+origin+" and log in there", nil)
 	case path == "" || path == "/":
 		r.pass(itemOrgAuthServer, origin, issuer, nil)

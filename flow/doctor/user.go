@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -68,10 +67,6 @@ var exchangeGates = []exchangeGate{
 		}},
 	{itemOrgIssuesIDJAG, nil, func(*run) string { return "an ID-JAG" }, nil},
 }
-
-// scopeRefusal recognises Okta's "Scope not permitted", which comes with
-// unauthorized_client, the grant's error code.
-var scopeRefusal = regexp.MustCompile(`(?i)scope`)
 
 // audience is what the token exchange sends: the resource AS issuer.
 func (r *run) audience() string { return r.cfg.ResourceAS.Issuer }
@@ -226,12 +221,12 @@ func (r *run) exchangeRefused(st *flow.Step, all func(int, string, []*wire.Excha
 	if st.Explanation != nil {
 		id = st.Explanation.ID
 	}
-	if id == "" && subjectRefusal.MatchString(oe.Description) {
+	if id == "" && refusesSubject(oe.Description) {
 		id = "token_exchange.subject_invalid"
 	}
 	at := len(exchangeGates) - 1
 	for n, g := range exchangeGates {
-		if slices.Contains(g.explanations, id) || (g.item == itemReqScopes && id == "token_exchange.grant_not_enabled" && scopeRefusal.MatchString(oe.Description)) {
+		if slices.Contains(g.explanations, id) || (g.item == itemReqScopes && id == "token_exchange.grant_not_enabled" && mentionsScope(oe.Description)) {
 			at = n
 			break
 		}
@@ -370,4 +365,10 @@ func (r *run) redeem(ctx context.Context, runner *flow.Runner, in flow.State) {
 		fix = st.Explanation.Meaning + " " + st.Explanation.Fix
 	}
 	r.fail(itemASAccepts, want, st.Err.Error(), fix, ev)
+}
+
+// mentionsScope recognises Okta's "Scope not permitted", which comes with
+// unauthorized_client, the grant's error code.
+func mentionsScope(description string) bool {
+	return strings.Contains(strings.ToLower(description), "scope")
 }

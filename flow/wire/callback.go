@@ -113,7 +113,7 @@ func writePage(w http.ResponseWriter, page pageData) {
 	if page.Failed {
 		w.WriteHeader(http.StatusBadRequest)
 	}
-	callbackPage.Execute(w, page)
+	callbackPage().Execute(w, page)
 }
 
 type pageData struct {
@@ -121,10 +121,15 @@ type pageData struct {
 	Failed         bool
 }
 
-var callbackPage = template.Must(template.New("callback").Parse(`<!doctype html>
+// callbackPage is parsed on first use, not at every process start.
+var callbackPage = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("callback").Parse(callbackHTML))
+})
+
+const callbackHTML = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>xaa — {{.Title}}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:36em;margin:4em auto;padding:0 1em;line-height:1.5}
 h1{font-size:1.4em}.ok{color:#1a7f37}.fail{color:#cf222e}</style></head>
 <body><h1 class="{{if .Failed}}fail{{else}}ok{{end}}">{{if .Failed}}✗{{else}}✓{{end}} {{.Title}}</h1>
 <p>{{.Message}}</p></body></html>
-`))
+`

@@ -3,6 +3,7 @@ package wire
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // A valueScanner finds values to rewrite in any text — JSON members, name=
@@ -13,8 +14,9 @@ import (
 type valueScanner struct {
 	anchors []string
 	// re is anchored (^) and its last group is the value to rewrite; the
-	// whole match keeps everything around that group.
-	re *regexp.Regexp
+	// whole match keeps everything around that group. It is compiled on
+	// first use: commands that never scan text do not pay for it at start.
+	re func() *regexp.Regexp
 	// accept checks the text just before an anchor; nil accepts all.
 	accept func(s string, at int) bool
 }
@@ -31,8 +33,13 @@ var (
 	tokenPairs  = pairScanner(tokenParams)
 	// Compact JWS and JWE serializations.
 	jwts = &valueScanner{anchors: []string{"eyJ"},
-		re: regexp.MustCompile(`^(eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)?)`)}
+		re: lazyRegexp(`^(eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)?)`)}
 )
+
+// lazyRegexp compiles pattern once, on first call.
+func lazyRegexp(pattern string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(pattern) })
+}
 
 func memberScanner(names []string) *valueScanner {
 	anchors := make([]string, len(names))
@@ -40,7 +47,7 @@ func memberScanner(names []string) *valueScanner {
 		anchors[i] = `"` + n + `"`
 	}
 	return &valueScanner{anchors: anchors,
-		re: regexp.MustCompile(`^"(?:` + strings.Join(names, "|") + `)"\s*:\s*"((?:[^"\\]|\\.)*)"`)}
+		re: lazyRegexp(`^"(?:` + strings.Join(names, "|") + `)"\s*:\s*"((?:[^"\\]|\\.)*)"`)}
 }
 
 func pairScanner(names []string) *valueScanner {
@@ -49,7 +56,7 @@ func pairScanner(names []string) *valueScanner {
 		anchors[i] = n + "="
 	}
 	return &valueScanner{anchors: anchors,
-		re: regexp.MustCompile(`^(?:` + strings.Join(names, "|") + `)=([^&"'\s\\]+)`),
+		re: lazyRegexp(`^(?:` + strings.Join(names, "|") + `)=([^&"'\s\\]+)`),
 		accept: func(s string, at int) bool {
 			// The name starts the text, or follows a character that cannot
 			// be part of a name, or a JSON-escaped "&".
@@ -82,7 +89,7 @@ func (v *valueScanner) rewrite(s string, replace func(string) string) string {
 		}
 		resume := at + 1
 		if v.accept == nil || v.accept(s, at) {
-			if m := v.re.FindStringSubmatchIndex(s[at:]); m != nil {
+			if m := v.re().FindStringSubmatchIndex(s[at:]); m != nil {
 				vs, ve := at+m[len(m)-2], at+m[len(m)-1]
 				if value := s[vs:ve]; value != Redacted {
 					b.WriteString(s[last:vs])
