@@ -2,9 +2,11 @@ package flow_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/xaatools/xaa/flow/explain"
 	"github.com/xaatools/xaa/flow/flowtest"
 
 	"github.com/xaatools/xaa/flow"
@@ -28,12 +30,15 @@ type faultCase struct {
 	flagged string
 	// timeout shortens the request timeout.
 	timeout time.Duration
+	// console is the Okta Admin Console screen the explanation's fix must
+	// send the admin to.
+	console string
 }
 
 const passes = flow.StepID(-1)
 
 var faultCases = map[string]faultCase{
-	playground.FaultIDJAGWrongAud:      {failStep: flow.StepJWTBearer, explanation: "jwt_bearer.invalid_audience", flagged: "id_jag.aud"},
+	playground.FaultIDJAGWrongAud:      {failStep: flow.StepJWTBearer, explanation: "jwt_bearer.aud_rewritten", flagged: "id_jag.aud"},
 	playground.FaultIDJAGWrongTyp:      {failStep: flow.StepJWTBearer, explanation: "jwt_bearer.wrong_typ", flagged: "id_jag.typ"},
 	playground.FaultIDJAGExpired:       {failStep: flow.StepJWTBearer, explanation: "jwt_bearer.expired", flagged: "id_jag.exp"},
 	playground.FaultIDJAGUnknownKID:    {failStep: flow.StepJWTBearer, explanation: "jwt_bearer.invalid_signature", flagged: "id_jag.signature"},
@@ -63,14 +68,14 @@ var faultCases = map[string]faultCase{
 	playground.FaultASSkipClientID:  {faults: []string{playground.FaultIDJAGWrongClientID}, failStep: passes, flagged: "id_jag.client_id"},
 	playground.FaultASSkipSub:       {user: "dave", failStep: passes},
 
-	playground.FaultOktaXAADisabled:               {profile: playground.ProfileOkta, failStep: flow.StepTokenExchange, explanation: "token_exchange.grant_unsupported"},
-	playground.FaultOktaGrantNotEnabled:           {profile: playground.ProfileOkta, failStep: flow.StepTokenExchange, explanation: "token_exchange.grant_not_enabled"},
-	playground.FaultOktaUserNotAssignedRequesting: {profile: playground.ProfileOkta, failStep: flow.StepTokenExchange, explanation: "token_exchange.user_not_assigned"},
-	playground.FaultOktaUserNotAssignedResource:   {profile: playground.ProfileOkta, failStep: flow.StepTokenExchange, explanation: "token_exchange.resource_app_incomplete"},
-	playground.FaultOktaNoConnection:              {profile: playground.ProfileOkta, failStep: flow.StepTokenExchange, explanation: "token_exchange.invalid_audience"},
-	playground.FaultOktaTodo0Audience:             {profile: playground.ProfileOkta, failStep: flow.StepJWTBearer, explanation: "jwt_bearer.invalid_audience", flagged: "id_jag.aud"},
-	playground.FaultOktaRedirectNotRegistered:     {profile: playground.ProfileOkta, failStep: flow.StepLogin, explanation: "login.redirect_uri_page"},
-	playground.FaultOktaWrongSecret:               {profile: playground.ProfileOkta, failStep: flow.StepLogin, explanation: "oauth.invalid_client"},
+	playground.FaultOktaXAADisabled:               {profile: playground.ProfileOkta, failStep: flow.StepTokenExchange, explanation: "token_exchange.grant_unsupported", console: explain.OktaFeature},
+	playground.FaultOktaGrantNotEnabled:           {profile: playground.ProfileOkta, failStep: flow.StepTokenExchange, explanation: "token_exchange.grant_not_enabled", console: explain.OktaGrantTypes},
+	playground.FaultOktaUserNotAssignedRequesting: {profile: playground.ProfileOkta, failStep: flow.StepTokenExchange, explanation: "token_exchange.user_not_assigned", console: explain.OktaAssignRequesting},
+	playground.FaultOktaUserNotAssignedResource:   {profile: playground.ProfileOkta, failStep: flow.StepTokenExchange, explanation: "token_exchange.resource_app_incomplete", console: explain.OktaAssignResource},
+	playground.FaultOktaNoConnection:              {profile: playground.ProfileOkta, failStep: flow.StepTokenExchange, explanation: "token_exchange.audience_not_connected", console: explain.OktaConnection},
+	playground.FaultOktaTodo0Audience:             {profile: playground.ProfileOkta, failStep: flow.StepJWTBearer, explanation: "jwt_bearer.aud_rewritten", flagged: "id_jag.aud", console: explain.OktaResourceXAA},
+	playground.FaultOktaRedirectNotRegistered:     {profile: playground.ProfileOkta, failStep: flow.StepLogin, explanation: "login.redirect_uri_page", console: explain.OktaRedirectURIs},
+	playground.FaultOktaWrongSecret:               {profile: playground.ProfileOkta, failStep: flow.StepLogin, explanation: "oauth.invalid_client", console: explain.OktaClientCreds},
 }
 
 // userCases are the demo users whose outcome is a refusal.
@@ -119,6 +124,8 @@ func checkFaultRun(t *testing.T, run *flow.Run, c faultCase) {
 			}
 			if s.Explanation == nil || s.Explanation.ID != c.explanation {
 				t.Errorf("%s explanation = %+v, want %s:%s", s.ID, s.Explanation, c.explanation, flowtest.Summary(run))
+			} else if !strings.Contains(s.Explanation.Fix, c.console) {
+				t.Errorf("%s fix %q does not send the admin to %q", s.ID, s.Explanation.Fix, c.console)
 			}
 		case c.failStep == passes || s.ID < c.failStep:
 			if s.Status == inspect.StatusFail {

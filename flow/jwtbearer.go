@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/xaatools/xaa/flow/config"
+	"github.com/xaatools/xaa/flow/explain"
 	"github.com/xaatools/xaa/flow/wire"
 	"github.com/xaatools/xaa/inspect"
 )
@@ -44,6 +45,13 @@ func (r *Runner) jwtBearer(ctx context.Context, s *wire.Client, st *Step) {
 	if t, err := inspect.Decode(assertion); err == nil {
 		jag = t
 		jag.Name = "assertion"
+	}
+	st.Facts = explain.Facts{AudienceRequested: in.AudienceRequested, ASIssuer: as.Issuer}
+	if jag != nil {
+		st.Facts.IDJAGAud, _, _ = jag.Claims.Strings("aud")
+		if assertion != in.IDJAG {
+			st.Facts.AudienceRequested = "" // not the ID-JAG the token exchange asked for
+		}
 	}
 	if jag != nil && (!in.IDJAGChecked || assertion != in.IDJAG) {
 		// A given (or changed) ID-JAG: check it as the resource AS will.

@@ -31,6 +31,10 @@ type State struct {
 	// says the token exchange step already analysed it.
 	IDJAG        string
 	IDJAGChecked bool
+	// AudienceRequested is the audience the token exchange asked for: the
+	// jwt-bearer step tells an IdP that wrote another aud from a request
+	// that asked for the wrong one.
+	AudienceRequested string
 	// AccessToken and AccessTokenType are the jwt-bearer grant's result.
 	AccessToken, AccessTokenType string
 }

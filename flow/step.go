@@ -130,6 +130,10 @@ type Step struct {
 	// Explanation says what Err means and how to fix it; nil when the
 	// catalogue has nothing better than Err's own message.
 	Explanation *explain.Explanation
+	// Facts are what the step knew beyond its error (the audience asked
+	// for, the one the ID-JAG carries): explanations of its error and its
+	// checks are chosen with them.
+	Facts explain.Facts
 	// Notes are facts worth showing that are not checks ("opened the
 	// browser", "tools: list_todos, add_todo").
 	Notes []string
@@ -192,7 +196,7 @@ func (s *Step) finish(now time.Time) *Step {
 		s.note("some checks of the tokens failed; they are advice here — the %s gives the verdict", s.ID.consumer())
 	}
 	if s.Err != nil && s.Explanation == nil {
-		s.Explanation = explain.Error(s.ID, s.Err)
+		s.Explanation = explain.ErrorGiven(s.ID, s.Err, s.Facts)
 	}
 	return s
 }

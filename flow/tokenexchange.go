@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/xaatools/xaa/flow/config"
@@ -34,6 +35,10 @@ func (r *Runner) tokenExchange(ctx context.Context, s *wire.Client, st *Step) {
 		st.note("--set %s=%s", k, ShortIfToken(k, st.Overrides[k]))
 	}
 
+	st.Facts.AudienceRequested = form.Get("audience")
+	if in.AS != nil {
+		st.Facts.ASIssuer = in.AS.Issuer
+	}
 	auth := wire.ClientAuth{Client: c.IdP.ClientConfig, TokenEndpoint: idp.TokenEndpoint, Issuer: idp.Issuer}
 	tr, err := s.PostToken(ctx, wire.PartyIdP, "token exchange", idp.TokenEndpoint, form, auth)
 	if err != nil {
@@ -72,6 +77,9 @@ func (r *Runner) tokenExchange(ctx context.Context, s *wire.Client, st *Step) {
 	st.Out.IdPKeys = keys
 	st.Out.IDJAG = jag.Raw
 	st.Out.IDJAGChecked = true
+	st.Out.AudienceRequested = st.Facts.AudienceRequested
+	st.Facts.IDJAGAud, _, _ = jag.Claims.Strings("aud")
+	audienceAsRequested(st)
 	st.Checks = append(st.Checks, checkChain(c, expect.Audience, decodeOrNil(in.IDToken), jag, nil)...)
 }
 
@@ -163,4 +171,21 @@ func ShortIfToken(param, value string) string {
 		return inspect.ShortenToken(value)
 	}
 	return value
+}
+
+// audienceAsRequested checks that the IdP wrote the audience it was asked
+// for: when it did not, the IdP maps the resource app to another issuer
+// (Okta: the resource app's Issuer URL), and no change to the request can
+// fix the ID-JAG.
+func audienceAsRequested(st *Step) {
+	f := st.Facts
+	if f.AudienceRequested == "" || len(f.IDJAGAud) == 0 {
+		return
+	}
+	status := inspect.StatusPass
+	if !slices.Contains(f.IDJAGAud, f.AudienceRequested) {
+		status = inspect.StatusFail
+	}
+	st.check("chain.id_jag_aud_requested", status, "the ID-JAG's aud is the audience requested", f.AudienceRequested, strings.Join(f.IDJAGAud, ", "),
+		"the IdP wrote another audience than the request's: it has another issuer for the resource app (Okta: the resource app's Issuer URL)", "draft §4.3")
 }

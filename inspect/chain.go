@@ -79,7 +79,7 @@ func CheckChain(ch Chain) Report {
 			} else {
 				_, near := CompareIdentifier(ch.ASIssuer, got)
 				add("id_jag_aud", StatusFail, "ID-JAG aud is the resource AS issuer", ch.ASIssuer, got,
-					WithNearMiss(near, "send the resource AS metadata issuer, verbatim, as the token exchange's audience"))
+					WithNearMiss(near, "ask for the resource AS metadata issuer, verbatim, as the token exchange's audience; if that was asked, the IdP has another issuer for the resource app (Okta: its Issuer URL)"))
 			}
 		}
 		if ch.ASClientID != "" {

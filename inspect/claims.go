@@ -377,7 +377,7 @@ func (c *claimChecker) idJAGAudience() {
 		return
 	}
 	c.addSpec("aud", StatusFail, title, c.e.Audience, got, WithNearMiss(near,
-		"the IdP writes the audience it was asked for (the token exchange's audience parameter); it must equal the resource AS metadata issuer byte for byte"), specIDJAGAS)
+		"aud must equal the resource AS metadata issuer byte for byte; the IdP writes the audience the token exchange asked for, or the issuer it has on file for the resource app (Okta: its Issuer URL)"), specIDJAGAS)
 }
 
 func (c *claimChecker) accessTokenAudience() {

@@ -120,7 +120,7 @@ func TestDoctorCommand(t *testing.T) {
 			t.Fatalf("exit %d, want 1\n%s%s", r.code, r.stdout, r.stderr)
 		}
 		for _, want := range []string{"✗ 1 failed", "✗ A managed connection links the requesting app to the resource app",
-			"console   Okta Admin Console › Applications › Applications › (requesting app, e.g. Agent0) › Manage Connections",
+			"console   Okta Admin Console › Directory › AI agents › (agent) › Resource connections",
 			"Token Exchange requests must include a valid audience of the authorization server.", "curl"} {
 			if !strings.Contains(r.stdout, want) {
 				t.Errorf("report lacks %q:\n%s", want, r.stdout)

@@ -315,7 +315,7 @@ func TestRunPlayground(t *testing.T) {
 		{[]string{"run", "--playground", "--json"}, exitOK, -1, ""},
 		{[]string{"run", "--playground", "--json", "--user", "carol"}, exitFailed, flow.StepLogin, "login.user_not_assigned"},
 		{[]string{"run", "--playground", "--json", "--fault", "idjag-expired"}, exitFailed, flow.StepJWTBearer, "jwt_bearer.expired"},
-		{[]string{"run", "--playground", "--json", "--profile", "okta", "--fault", "okta-no-connection"}, exitFailed, flow.StepTokenExchange, "token_exchange.invalid_audience"},
+		{[]string{"run", "--playground", "--json", "--profile", "okta", "--fault", "okta-no-connection"}, exitFailed, flow.StepTokenExchange, "token_exchange.audience_not_connected"},
 	}
 	for _, c := range cases {
 		t.Run(strings.Join(c.args[2:], " "), func(t *testing.T) {

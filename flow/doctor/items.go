@@ -42,10 +42,10 @@ var (
 	itemReqRedirect     = item{"requesting_app.redirect_uri", RequestingApp, "idp.redirect_uri is a registered sign-in redirect URI", "RFC 6749 §3.1.2.3, §4.1.2.1", explain.OktaRedirectURIs}
 	itemReqIDToken      = item{"requesting_app.id_token", RequestingApp, "The signed-in user's ID token is accepted", "OIDC Core §3.1.3.7; draft §4.3.3", ""}
 	itemReqUserAssigned = item{"requesting_app.user_assigned", RequestingApp, "The user is assigned to the requesting app", "draft §4.3.3", explain.OktaAssignRequesting}
-	itemReqConnection   = item{"requesting_app.connection", RequestingApp, "A managed connection links the requesting app to the resource app", "draft §4.3.3; EMA §7.6.1", explain.OktaManageConnections}
+	itemReqConnection   = item{"requesting_app.connection", RequestingApp, "A managed connection links the requesting app to the resource app", "draft §4.3.3; EMA §7.6.1", explain.OktaConnection}
 	itemReqScopes       = item{"requesting_app.scopes", RequestingApp, "The connection allows the requested scopes", "RFC 6749 §3.3; draft §4.3", explain.OktaConnectionScopes}
 	itemResAppUser      = item{"resource_app.user_assigned", ResourceApp, "The user is assigned to the resource app", "draft §4.3.3", explain.OktaAssignResource}
-	itemResAppResource  = item{"resource_app.resource_indicator", ResourceApp, "The connection allows the resource indicator", "RFC 8707 §2; draft §4.3", explain.OktaManageConnections}
+	itemResAppResource  = item{"resource_app.resource_indicator", ResourceApp, "The connection allows the resource indicator", "RFC 8707 §2; draft §4.3", explain.OktaConnection}
 	itemResAppAudience  = item{"resource_app.audience", ResourceApp, "The ID-JAG's audience is the resource AS issuer", "draft §3.1, §4.4.1", explain.OktaResourceXAA}
 	itemResAppClientID  = item{"resource_app.client_id", ResourceApp, "The ID-JAG's client_id is the client registered at the resource AS", "draft §3.1, §4.4.1", explain.OktaConnectionClient}
 	itemASConfig        = item{"resource_as.config", ResourceAS, "The config's resource_as section is complete", "CONTRACT.md", ""}
@@ -70,7 +70,7 @@ func newResourceItems(prefix, label string) resourceItems {
 	return resourceItems{
 		challenge: item{prefix + ".challenge", Resource, "The " + label + " answers 401 with resource_metadata", "RFC 9728 §5.1; MCP authorization", ""},
 		metadata:  item{prefix + ".metadata", Resource, "The " + label + " publishes protected resource metadata", "RFC 9728 §3", ""},
-		resource:  item{prefix + ".resource", Resource, "Its resource is the configured identifier, byte for byte", inspect.SpecResourceMetadata, explain.OktaManageConnections},
+		resource:  item{prefix + ".resource", Resource, "Its resource is the configured identifier, byte for byte", inspect.SpecResourceMetadata, explain.OktaConnection},
 		servers:   item{prefix + ".authorization_servers", Resource, "Its authorization_servers lists resource_as.issuer", "RFC 9728 §2", ""},
 	}
 }

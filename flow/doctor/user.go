@@ -42,7 +42,7 @@ var exchangeGates = []exchangeGate{
 		func(r *run) string { return "the user assigned to " + r.cfg.IdP.ClientID }, func(*run) string {
 			return "assign the user (or a group of theirs) to the requesting app, then sign in again"
 		}},
-	{itemReqConnection, []string{"token_exchange.invalid_audience", "token_exchange.no_connection", "token_exchange.access_denied"},
+	{itemReqConnection, []string{"token_exchange.invalid_audience", "token_exchange.audience_not_connected", "token_exchange.no_connection", "token_exchange.access_denied"},
 		func(r *run) string {
 			return "a connection from " + r.cfg.IdP.ClientID + " to audience " + r.audience()
 		}, func(r *run) string {

@@ -21,6 +21,19 @@ var (
 	onResource  = []Step{Resource}
 )
 
+// issuerURLFixed says how the Issuer URL of an Okta resource app is
+// changed once a connection uses it.
+const issuerURLFixed = "Okta does not let you edit it while a connection uses it: delete the connection, correct the Issuer URL, and connect the apps again."
+
+// audienceRewritten explains an ID-JAG whose aud is not the audience the
+// token exchange asked for, though it asked for the resource AS's issuer.
+var audienceRewritten = Explanation{
+	Meaning: "The IdP was asked for the resource AS's issuer but wrote another aud into the ID-JAG; the resource AS refuses it, and no change to the request can fix it.",
+	Causes:  []string{"the resource app's Issuer URL at the IdP is not the resource AS metadata issuer (a trailing slash, http/https, an old URL)", "a catalog resource app with a fixed audience (Okta's Todo0 sample always writes http://localhost:5001)"},
+	Fix:     "Set the resource app's Issuer URL (" + OktaResourceXAA + ") to the resource AS metadata issuer exactly; " + issuerURLFixed + " A catalog app with a fixed audience (Todo0) needs Okta to change it (xaa@okta.com), or a resource app of your own.",
+	Spec:    "draft §4.3, §4.4.1",
+}
+
 var catalogue = []rule{
 	// ── Discovery ──────────────────────────────────────────────────────
 	{id: "discovery.issuer_mismatch", steps: onDiscovery, check: "discovery.*.issuer", rows: []int{2},
@@ -300,6 +313,14 @@ var catalogue = []rule{
 			Causes:  []string{"a library dropped audience or resource", "an --set removed it"},
 			Fix:     "Send grant_type, requested_token_type, subject_token, subject_token_type and audience (and resource where the IdP requires it).",
 			Spec:    "draft §4.3; RFC 8693 §2.1"}},
+	// The same refusal when the audience sent is the resource AS's own
+	// metadata issuer: the request is right, the IdP's setup is not.
+	{id: "token_exchange.audience_not_connected", steps: onExchange, when: askedForTheAS, desc: re(`valid audience of the authorization server|audience.*(invalid|not (allowed|supported|valid))|invalid audience`), rows: []int{22, 34}, okta: []string{"token_exchange_invalid_audience"},
+		Explanation: Explanation{
+			Meaning: "The IdP knows no resource app with this Issuer URL connected to this client — and the audience sent is the resource AS's own metadata issuer, so the request is right.",
+			Causes:  []string{"no Cross App Access connection from the requesting app to the resource app (Okta answers this same text then)", "the resource app's Issuer URL at the IdP differs from the resource AS metadata issuer (a trailing slash, http/https)", "Cross App Access is not enabled on the resource app"},
+			Fix:     "Connect the requesting app to the resource app: " + OktaConnection + ". If they are connected, compare the resource app's Issuer URL (" + OktaResourceXAA + ") with resource_as.issuer; " + issuerURLFixed + " `xaa doctor` tells the causes apart.",
+			Spec:    "draft §4.3, §4.3.3; RFC 8693 §2.2.2"}},
 	{id: "token_exchange.invalid_audience", steps: onExchange, desc: re(`valid audience of the authorization server|audience.*(invalid|not (allowed|supported|valid))|invalid audience`), rows: []int{22}, okta: []string{"token_exchange_invalid_audience"},
 		Explanation: Explanation{
 			Meaning: "The audience is not a resource AS the IdP knows for this client.",
@@ -359,7 +380,7 @@ var catalogue = []rule{
 		Explanation: Explanation{
 			Meaning: "This token endpoint does not support the token exchange grant.",
 			Causes:  []string{"Cross App Access is not enabled for the org", "the request went to the wrong authorization server (a custom AS)"},
-			Fix:     "Use the org authorization server's token endpoint and have Cross App Access enabled for the org (Okta Support).",
+			Fix:     "Use the org authorization server's token endpoint and have Cross App Access enabled for the org: " + OktaFeature + ".",
 			Spec:    "RFC 6749 §5.2"}},
 	{id: "token_exchange.invalid_client", steps: onExchange, code: "invalid_client", rows: []int{29}, okta: []string{"invalid_client", "invalid_client_secret"},
 		Explanation: Explanation{
@@ -406,6 +427,9 @@ var catalogue = []rule{
 			Causes:  []string{"the IdP treats the ID-JAG as an access token"},
 			Fix:     "Nothing to do as a client; the IdP should answer token_type N_A (the ID-JAG is not an access token).",
 			Spec:    "draft §4.3.4; RFC 8693 §2.2.1"}},
+	{id: "token_exchange.aud_rewritten", check: "chain.id_jag_aud_requested", rows: []int{22, 40}, Explanation: audienceRewritten},
+	{id: "token_exchange.aud_rewritten", check: "id_jag.aud", when: idpRewroteAudience, rows: []int{22, 40}, Explanation: audienceRewritten},
+	{id: "token_exchange.aud_rewritten", check: "chain.id_jag_aud", when: idpRewroteAudience, rows: []int{40}, Explanation: audienceRewritten},
 	{id: "id_jag.aud_mismatch", check: "id_jag.aud", rows: []int{22, 40},
 		Explanation: Explanation{
 			Meaning: "The ID-JAG's aud is not the resource AS issuer; the resource AS will refuse it (invalid_grant).",
@@ -453,6 +477,7 @@ var catalogue = []rule{
 			Causes:  []string{"the IdP writes another client id into the ID-JAG than resource_as.client_id (Todo0's placeholder is always wiki0-at-todo0)"},
 			Fix:     "Fix the IdP connection's \"client ID registered in this app\" (" + OktaConnection + "), or authenticate as the client the ID-JAG names.",
 			Spec:    "draft §4.4.1"}},
+	{id: "jwt_bearer.aud_rewritten", steps: onBearer, when: idpRewroteAudience, desc: re(`id_jag\.aud\b|audience`), rows: []int{40}, okta: []string{"jwt_bearer_grant_invalid_audience"}, Explanation: audienceRewritten},
 	{id: "jwt_bearer.invalid_audience", steps: onBearer, desc: re(`id_jag\.aud\b|audience`), rows: []int{40}, okta: []string{"jwt_bearer_grant_invalid_audience"},
 		Explanation: Explanation{
 			Meaning: "The ID-JAG's aud is not this resource AS's issuer.",

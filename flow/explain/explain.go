@@ -66,6 +66,8 @@ type rule struct {
 	fetch    *wire.FetchErrorKind
 	mcpCode  int64
 	sentinel error
+	// when narrows the rule to what the flow knew (Facts); nil: always.
+	when func(Facts) bool
 	// rows are the troubleshooting table rows (protocol reference §8) and
 	// okta the Okta internal codes (§7) the entry covers.
 	rows []int
@@ -78,8 +80,11 @@ func (r *rule) signal() bool {
 	return r.code != "" || r.desc != nil || r.check != "" || r.fetch != nil || r.mcpCode != 0 || r.sentinel != nil
 }
 
-func (r *rule) matches(step Step, err error) bool {
+func (r *rule) matches(step Step, err error, f Facts) bool {
 	if r.steps != nil && !slices.Contains(r.steps, step) {
+		return false
+	}
+	if r.when != nil && !r.when(f) {
 		return false
 	}
 	if !r.signal() {
@@ -129,17 +134,44 @@ func (r *rule) matches(step Step, err error) bool {
 
 func (r *rule) matchText(s string) bool { return r.desc == nil || r.desc.match(s) }
 
+// Facts are what the flow knew when an error arose, beyond the error
+// itself; they tell apart causes that the server words the same way.
+type Facts struct {
+	// AudienceRequested is the audience the token exchange asked for.
+	AudienceRequested string
+	// ASIssuer is the resource AS's issuer from its metadata.
+	ASIssuer string
+	// IDJAGAud is the aud of the ID-JAG the IdP issued.
+	IDJAGAud []string
+}
+
+// askedForTheAS: the token exchange asked for the resource AS's own
+// issuer, so a wrong audience is the IdP's doing, not the request's.
+func askedForTheAS(f Facts) bool {
+	return f.AudienceRequested != "" && f.AudienceRequested == f.ASIssuer
+}
+
+// idpRewroteAudience: the IdP was asked for the AS's issuer and wrote
+// another aud into the ID-JAG.
+func idpRewroteAudience(f Facts) bool {
+	return askedForTheAS(f) && len(f.IDJAGAud) > 0 && !slices.Contains(f.IDJAGAud, f.AudienceRequested)
+}
+
 // Error returns what err means at the given step and how to fix it, from
 // the catalogue; a failed check without an entry is explained by its own
 // hint; nil when nothing applies. Specific entries (an Okta
 // description) win over generic ones (an error code).
-func Error(at fmt.Stringer, err error) *Explanation {
+func Error(at fmt.Stringer, err error) *Explanation { return ErrorGiven(at, err, Facts{}) }
+
+// ErrorGiven is Error knowing what the flow knew: entries that apply only
+// to some Facts ("the IdP was asked for the right audience") come first.
+func ErrorGiven(at fmt.Stringer, err error, f Facts) *Explanation {
 	if err == nil {
 		return nil
 	}
 	step := Step(at.String())
 	for i := range catalogue {
-		if catalogue[i].matches(step, err) {
+		if catalogue[i].matches(step, err, f) {
 			e := catalogue[i].Explanation
 			e.ID = catalogue[i].id
 			return &e
@@ -155,11 +187,14 @@ func Error(at fmt.Stringer, err error) *Explanation {
 
 // Check explains a check that did not pass, when the catalogue has an
 // entry for it.
-func Check(at fmt.Stringer, c inspect.Check) *Explanation {
+func Check(at fmt.Stringer, c inspect.Check) *Explanation { return CheckGiven(at, c, Facts{}) }
+
+// CheckGiven is Check knowing what the flow knew.
+func CheckGiven(at fmt.Stringer, c inspect.Check, f Facts) *Explanation {
 	if c.Status == inspect.StatusPass || c.Status == inspect.StatusSkip {
 		return nil
 	}
-	return Error(at, &wire.CheckError{Check: c})
+	return ErrorGiven(at, &wire.CheckError{Check: c}, f)
 }
 
 // pattern is a case-insensitive regular expression compiled on first use:

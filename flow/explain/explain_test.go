@@ -32,11 +32,20 @@ func fetchErr(k wire.FetchErrorKind, status int) *wire.FetchError {
 
 // explainCases are, for every catalogue entry, errors that must be
 // explained by it — the Okta and spec wording verbatim where there is one.
-var explainCases = []struct {
+// What the flow knows when the IdP was asked for the AS's issuer, and when
+// it then wrote another aud.
+var (
+	askedForAS = Facts{AudienceRequested: "https://as.example.com", ASIssuer: "https://as.example.com"}
+	rewritten  = Facts{AudienceRequested: "https://as.example.com", ASIssuer: "https://as.example.com", IDJAGAud: []string{"http://localhost:5001"}}
+)
+
+type explainCase struct {
 	want string
 	step Step
 	err  error
-}{
+}
+
+var explainCases = []explainCase{
 	{"discovery.issuer_mismatch", Discovery, failedCheck("discovery.idp.issuer")},
 	{"discovery.issuer_mismatch", Discovery, failedCheck("discovery.as.issuer")},
 	{"discovery.metadata_issuer", Discovery, &wire.IssuerMismatchError{URL: "https://idp/.well-known/openid-configuration", Want: "https://idp", Got: "https://idp/"}},
@@ -196,12 +205,25 @@ func TestExplain(t *testing.T) {
 	}
 }
 
+func TestExplainGivenFacts(t *testing.T) {
+	for _, c := range factCases {
+		t.Run(c.want+" "+c.err.Error(), func(t *testing.T) {
+			if got := ErrorGiven(c.step, c.err, c.facts); got == nil || got.ID != c.want {
+				t.Errorf("ErrorGiven(%s, %v, %+v) = %+v, want %s", c.step, c.err, c.facts, got, c.want)
+			}
+		})
+	}
+}
+
 // TestCatalogueCoverage checks that every entry has a case, never keys on
 // the HTTP status alone, and that the entries cover every row of the
 // troubleshooting table (§8) and every Okta error code (§7).
 func TestCatalogueCoverage(t *testing.T) {
 	tested := map[string]bool{}
 	for _, c := range explainCases {
+		tested[c.want] = true
+	}
+	for _, c := range factCases {
 		tested[c.want] = true
 	}
 	rows := map[int]bool{}
@@ -301,4 +323,18 @@ func TestErrorsAs(t *testing.T) {
 	if got := (&wire.CheckError{Check: inspect.Check{ID: "id_jag.aud", Title: "aud is the resource AS issuer", Expected: "a", Actual: "b"}}).Error(); !strings.Contains(got, "expected a, got b") {
 		t.Errorf("CheckError.Error() = %q", got)
 	}
+}
+
+// factCases are told apart by what the flow knew beside the error.
+var factCases = []struct {
+	explainCase
+	facts Facts
+}{
+	{explainCase{"token_exchange.audience_not_connected", TokenExchange, oauth(400, "invalid_target", "Token Exchange requests must include a valid audience of the authorization server.")}, askedForAS},
+	{explainCase{"token_exchange.aud_rewritten", TokenExchange, failedCheck("chain.id_jag_aud_requested")}, rewritten},
+	{explainCase{"token_exchange.aud_rewritten", TokenExchange, failedCheck("id_jag.aud")}, rewritten},
+	{explainCase{"token_exchange.aud_rewritten", TokenExchange, failedCheck("chain.id_jag_aud")}, rewritten},
+	{explainCase{"id_jag.aud_mismatch", TokenExchange, failedCheck("id_jag.aud")}, askedForAS},
+	{explainCase{"jwt_bearer.aud_rewritten", JWTBearer, oauth(400, "invalid_grant", "Audience validation failed")}, rewritten},
+	{explainCase{"jwt_bearer.invalid_audience", JWTBearer, oauth(400, "invalid_grant", "Audience validation failed")}, askedForAS},
 }

@@ -7,16 +7,11 @@ const (
 	OktaAssignResource   = "Okta Admin Console › Applications › Applications › (resource app) › Assignments"
 	OktaRedirectURIs     = "Okta Admin Console › Applications › Applications › (requesting app) › General › Login › Sign-in redirect URIs"
 	OktaGrantTypes       = "Okta Admin Console › Applications › Applications › (requesting app) › General › General Settings › Grant type (for an AI agent: Directory › AI agents › (agent) › Client registration)"
-	OktaConnection       = "Okta Admin Console › Directory › AI agents › (agent) › Resource connections (older orgs: the requesting app's Manage Connections tab)"
+	OktaConnection       = "Okta Admin Console › Directory › AI agents › (agent) › Resource connections (a requesting app that is not an AI agent, or an older org: Applications › Applications › (requesting app) › Manage Connections)"
 	OktaResourceXAA      = "Okta Admin Console › Applications › Applications › (resource app) › Resource Server › Cross App Access (XAA) › Issuer URL"
 	OktaClientCreds      = "Okta Admin Console › Applications › Applications › (requesting app) › General › Client Credentials"
-)
-
-// Screens the doctor names beyond those of the catalogue.
-const (
-	OktaAuthServers       = "Okta Admin Console › Security › API › Authorization Servers (a custom authorization server cannot issue ID-JAGs: use the org URL)"
-	OktaFeature           = "Okta Support (Cross App Access is no longer self-service since 2026-07-01; earlier orgs: Settings › Features › Cross App Access)"
-	OktaManageConnections = "Okta Admin Console › Applications › Applications › (requesting app, e.g. Agent0) › Manage Connections (AI agents: Directory › AI agents › (agent) › Resource connections)"
-	OktaConnectionScopes  = OktaManageConnections + " › Scopes"
-	OktaConnectionClient  = OktaManageConnections + " › the client ID registered in the resource app"
+	OktaAuthServers      = "Okta Admin Console › Security › API › Authorization Servers (a custom authorization server cannot issue ID-JAGs: use the org URL)"
+	OktaFeature          = "Okta Support (Cross App Access is no longer self-service since 2026-07-01; earlier orgs: Settings › Features › Cross App Access)"
+	OktaConnectionScopes = OktaConnection + " › Scopes"
+	OktaConnectionClient = OktaConnection + " › the AI agent's client ID registered in this app"
 )

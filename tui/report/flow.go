@@ -136,7 +136,7 @@ func stepError(w *writer, st *flow.Step, o RunOptions) {
 func explainChecks(w *writer, st *flow.Step, checks inspect.Report) {
 	seen := map[string]bool{}
 	for _, c := range checks {
-		ex := explain.Check(st.ID, c)
+		ex := explain.CheckGiven(st.ID, c, st.Facts)
 		if ex == nil || strings.HasPrefix(ex.ID, "check.") || seen[ex.ID] || sameError(st, ex) {
 			continue
 		}
