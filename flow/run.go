@@ -26,6 +26,9 @@ type Runner struct {
 	ToolArgs json.RawMessage
 	// Overrides change request parameters per step (--set).
 	Overrides StepOverrides
+	// Kept keeps the IdP refresh token between runs when idp.subject is
+	// refresh_token; nil keeps nothing (the playground's runs).
+	Kept RefreshTokens
 }
 
 // Run is the record of a whole run: every step, in order, including those
@@ -76,14 +79,19 @@ func (r *Runner) Run(ctx context.Context, from StepID, token string) (*Run, erro
 	}
 	started := r.Env.Time()
 	s := NewSession(r, seed)
-	for _, id := range Steps() {
-		if id != StepDiscovery && id < from {
-			in := s.Input(id)
-			s.Keep(&Step{ID: id, Status: inspect.StatusSkip, Started: r.Env.Time(), In: in, Out: in,
-				Notes: []string{"skipped: the run started from " + from.String() + " with a given token"}}, false)
-			continue
+	if from == StepDiscovery && token == "" {
+		if s, err = r.Resume(); err != nil {
+			r.Env.progress(Progress{Step: StepLogin, Message: "the kept refresh token could not be read: " + err.Error()})
 		}
-		s.Keep(r.Execute(ctx, s.Plan(id)), false)
+	}
+	for _, id := range Steps() {
+		switch {
+		case s.Record(id) != nil: // skipped by Resume
+		case id != StepDiscovery && id < from:
+			s.Skip(id, "skipped: the run started from "+from.String()+" with a given token")
+		default:
+			s.Keep(r.Execute(ctx, s.Plan(id)), false)
+		}
 	}
 	run := s.Run()
 	run.Started, run.From = started, from

@@ -57,6 +57,10 @@ type Session struct {
 	previous [stepCount]*Step
 	edits    [stepCount]Overrides
 	auth     [stepCount]string
+	// standIn marks skipped records that stand in for a step whose output
+	// the seed already holds (a kept refresh token for the login): they
+	// outlive the steps before them running again.
+	standIn [stepCount]bool
 }
 
 // stepCount is the number of steps.
@@ -87,8 +91,8 @@ func (s *Session) Next() (StepID, bool) {
 func (s *Session) Input(id StepID) State {
 	in := s.seed
 	for _, prev := range Steps()[:id] {
-		if rec := s.records[prev]; rec != nil {
-			in = rec.Out
+		if rec := s.records[prev]; rec != nil && !s.standIn[prev] {
+			in = rec.Out // a stand-in hands on what it was given
 		}
 	}
 	return in
@@ -135,14 +139,19 @@ func (s *Session) Keep(st *Step, resend bool) {
 		s.previous[id] = s.records[id]
 	}
 	s.records[id] = st
-	s.Forget(id + 1)
+	s.standIn[id] = false
+	for j := int(id) + 1; j < stepCount; j++ {
+		if !s.standIn[j] { // a stand-in does not depend on what ran before it
+			s.records[j], s.previous[j] = nil, nil
+		}
+	}
 }
 
 // Forget drops the records of the steps from id on (a new demo user logs
-// in: what the login handed on no longer holds).
+// in: what the login handed on no longer holds), stand-ins included.
 func (s *Session) Forget(from StepID) {
 	for j := int(from); j < stepCount; j++ {
-		s.records[j], s.previous[j] = nil, nil
+		s.records[j], s.previous[j], s.standIn[j] = nil, nil, false
 	}
 }
 
@@ -208,8 +217,14 @@ func missingInputs(id StepID, cfg *config.Config, in State, o Overrides) []Input
 		idpEndpoint(func(m *wire.Metadata) string { return m.TokenEndpoint }, "token endpoint", "token_endpoint")
 	case StepTokenExchange:
 		idpEndpoint(func(m *wire.Metadata) string { return m.TokenEndpoint }, "token endpoint", "token_endpoint")
+		given := in.SubjectToken != "" || o["subject_token"] != ""
+		if cfg.IdP.UsesRefreshToken() {
+			need(given || in.RefreshToken != "", "an IdP refresh token (idp.subject is refresh_token)",
+				"a login with offline_access, or the refresh token kept from an earlier one", "--from token_exchange --token REFRESH_TOKEN")
+			break
+		}
 		refresh := o["subject_token_type"] == inspect.TokenTypeRefreshToken && in.RefreshToken != ""
-		need(in.IDToken != "" || in.SubjectToken != "" || o["subject_token"] != "" || refresh,
+		need(in.IDToken != "" || given || refresh,
 			"a subject token (the ID token, or an IdP refresh token)", "the login step", "--from token_exchange --token T")
 	case StepJWTBearer:
 		need(in.AS != nil && in.AS.TokenEndpoint != "", "the resource AS's token endpoint",
@@ -276,6 +291,7 @@ func (r *Runner) Execute(ctx context.Context, p Plan) *Step {
 	}
 	st.Exchanges = s.Exchanges()
 	st.finish(r.Env.Time())
+	r.keepRefreshToken(st)
 	r.Env.progress(Progress{Step: p.ID, Message: p.ID.Title() + ": " + st.Status.String(), Done: true, Status: st.Status})
 	return st
 }

@@ -24,6 +24,9 @@ type State struct {
 	// IDToken and RefreshToken come from the login; Nonce is the nonce the
 	// ID token must carry.
 	IDToken, RefreshToken, Nonce string
+	// RefreshTokenKept says RefreshToken is kept between runs (Runner.Kept):
+	// a refusal of it forgets it.
+	RefreshTokenKept bool
 	// SubjectToken and SubjectTokenType, when set, are the token exchange's
 	// subject instead of the ID token (a pasted token, --from token_exchange).
 	SubjectToken, SubjectTokenType string

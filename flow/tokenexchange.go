@@ -26,7 +26,11 @@ func (r *Runner) tokenExchange(ctx context.Context, s *wire.Client, st *Step) {
 	idp := in.IdP
 	form := tokenExchangeForm(c, in, st.Overrides)
 	if form.Get("subject_token") == in.RefreshToken && in.RefreshToken != "" {
-		st.note("subject: the IdP refresh token from the login")
+		if in.RefreshTokenKept {
+			st.note("subject: the IdP refresh token, kept between runs")
+		} else {
+			st.note("subject: the IdP refresh token from the login")
+		}
 	}
 	if res := form.Get("resource"); res != "" && c.Resource.ID == "" && st.Overrides["resource"] == "" {
 		st.note("resource %s comes from the protected resource metadata (resource.id is not set)", res)
@@ -89,8 +93,11 @@ func (r *Runner) tokenExchange(ctx context.Context, s *wire.Client, st *Step) {
 // resource and the scopes, with the overrides on top.
 func tokenExchangeForm(c *config.Config, in State, o Overrides) url.Values {
 	subject, subjectType := in.IDToken, inspect.TokenTypeIDToken
-	if in.SubjectToken != "" {
+	switch {
+	case in.SubjectToken != "":
 		subject, subjectType = in.SubjectToken, in.SubjectTokenType
+	case c.IdP.UsesRefreshToken():
+		subject, subjectType = in.RefreshToken, inspect.TokenTypeRefreshToken
 	}
 	if o["subject_token_type"] == inspect.TokenTypeRefreshToken && in.RefreshToken != "" {
 		subject, subjectType = in.RefreshToken, inspect.TokenTypeRefreshToken

@@ -25,6 +25,7 @@ var layers = map[string]int{
 	"flow/wire":       4,
 	"flow/playground": 4,
 	"flow/config":     3,
+	"flow/tokenstore": 4,
 	"inspect":         1,
 }
 

@@ -74,6 +74,9 @@ type Options struct {
 	Screen string
 	// Token is put into the decoder when it opens.
 	Token string
+	// Kept keeps the IdP refresh token between runs when a config's
+	// idp.subject is refresh_token (never for the built-in playground).
+	Kept flow.RefreshTokens
 }
 
 // Model is the root of the program: it owns the screens, the size, the
@@ -119,6 +122,7 @@ func New(o Options) Model {
 		styles:    newStyles(r, o.Colour),
 		keys:      defaultKeys(),
 		env:       o.Env,
+		kept:      o.Kept,
 		now:       o.Now,
 		clipboard: o.Clipboard,
 		width:     80,

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/xaatools/xaa/flow/config"
 	"github.com/xaatools/xaa/flow/flowtest"
 	"github.com/xaatools/xaa/flow/playground"
+	"github.com/xaatools/xaa/flow/tokenstore"
 	"github.com/xaatools/xaa/inspect"
 	"github.com/xaatools/xaa/inspect/inspecttest"
 )
@@ -346,4 +348,31 @@ func subject(m Model) string {
 		}
 	}
 	return ""
+}
+
+// TestKeptRefreshTokenStandsInForTheLogin: with idp.subject refresh_token
+// and a kept refresh token, the flow screen opens with the login skipped,
+// saying why, and the token exchange plans to send the kept token.
+func TestKeptRefreshTokenStandsInForTheLogin(t *testing.T) {
+	cfg := testConfig()
+	cfg.IdP.Subject = config.SubjectRefreshToken
+	store := &tokenstore.Store{File: filepath.Join(t.TempDir(), "refresh-tokens.json"), NoKeyring: true}
+	if err := store.Save(cfg.IdP.Issuer, cfg.IdP.ClientID, "rt_kept_0123456789"); err != nil {
+		t.Fatal(err)
+	}
+	m := newTestModel(t, Options{Config: cfg, Kept: store}, 100, 30)
+	login := m.flow.session.Record(flow.StepLogin)
+	if login == nil || login.Status != inspect.StatusSkip {
+		t.Fatalf("login record %+v; want it skipped for the kept token", login)
+	}
+	if next, _ := m.flow.session.Next(); next != flow.StepDiscovery {
+		t.Errorf("next step = %s, want discovery", next)
+	}
+	if in := m.flow.session.Input(flow.StepTokenExchange); in.RefreshToken != "rt_kept_0123456789" {
+		t.Errorf("the token exchange starts from refresh token %q, want the kept one", in.RefreshToken)
+	}
+	m = press(t, m, "down")
+	if view := ansi.Strip(m.View()); !strings.Contains(view, "kept from an earlier login") {
+		t.Errorf("the login's pane does not say the kept token stands in for it:\n%s", view)
+	}
 }

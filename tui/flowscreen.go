@@ -35,10 +35,20 @@ type flowScreen struct {
 
 // newFlowScreen returns the flow screen for cfg; pg is the playground it
 // runs against, or nil.
+// With idp.subject refresh_token and a refresh token kept from an earlier
+// login, the login stands skipped and the walk starts from the kept token.
 func newFlowScreen(c *shared, cfg *config.Config, source string, pg *playground.Playground) flowScreen {
+	runner := &flow.Runner{Config: cfg, Env: c.env}
+	if pg == nil { // the playground's refresh tokens die with it
+		runner.Kept = c.kept
+	}
+	session, err := runner.Resume()
+	if err != nil {
+		c.setFlash("the kept refresh token could not be read: "+report.Safe(err.Error()), true)
+	}
 	return flowScreen{
 		c: c, source: source, pg: pg,
-		session: flow.NewSession(&flow.Runner{Config: cfg, Env: c.env}, flow.State{}),
+		session: session,
 		list:    newStepList(c.keys),
 		tabs:    newStepTabs(c),
 		spin:    newSpinner(c),

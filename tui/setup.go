@@ -67,6 +67,8 @@ func oktaForm(c *shared) form {
 			"", "same screen, Client secrets; stored in the config file (mode 0600), or leave empty and set XAA_IDP_CLIENT_SECRET"),
 		textField(c, "idp.redirect_uri", idp, "Redirect URI", defaultRedirectURI, "",
 			"register it byte for byte under Sign-in redirect URIs; xaa listens on it for the login callback"),
+		choiceField(c, "idp.subject", idp, "Exchange", []string{config.SubjectIDToken, config.SubjectRefreshToken}, config.SubjectIDToken,
+			"←/→ what the token exchange sends: the ID token, or the refresh token of a login with offline_access, kept between runs (needs the Refresh Token grant)"),
 		textField(c, "resource_as.issuer", as, "Issuer", "", "e.g. https://auth.example.com",
 			"the issuer in the resource AS metadata, verbatim: the IdP writes it into the ID-JAG's aud"),
 		textField(c, "resource_as.client_id", as, "Client ID", "", "",
@@ -86,6 +88,9 @@ func (s setup) config() *config.Config {
 	cfg.IdP.ClientID = v["idp.client_id"]
 	cfg.IdP.ClientSecret = config.Secret(v["idp.client_secret"])
 	cfg.IdP.RedirectURI = v["idp.redirect_uri"]
+	if v["idp.subject"] == config.SubjectRefreshToken {
+		cfg.IdP.Subject = config.SubjectRefreshToken
+	}
 	cfg.ResourceAS.Issuer = v["resource_as.issuer"]
 	cfg.ResourceAS.ClientID = v["resource_as.client_id"]
 	cfg.ResourceAS.ClientSecret = config.Secret(v["resource_as.client_secret"])

@@ -16,6 +16,9 @@ type shared struct {
 	styles styles
 	keys   keyMap
 	env    flow.Env
+	// kept keeps IdP refresh tokens between runs of a real config; nil
+	// keeps nothing.
+	kept flow.RefreshTokens
 	// now is the time of the last tick; Update never reads the clock.
 	now time.Time
 	// width and height are the terminal's size.

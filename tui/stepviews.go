@@ -33,6 +33,13 @@ func stepHead(s styles, st *flow.Step, auth string) string {
 	if o := overridesLine(st.Overrides, auth); o != "" {
 		head += "\n" + s.shift.Render("edited: "+o)
 	}
+	if st.Status == inspect.StatusSkip && len(st.Missing) == 0 {
+		// Skipped for a reason of its own (a kept token stands in for it):
+		// every tab says which.
+		for _, n := range st.Notes {
+			head += "\n" + s.faint.Render(report.Safe(n))
+		}
+	}
 	return head
 }
 

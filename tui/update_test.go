@@ -297,9 +297,13 @@ func TestSetupSavesConfig(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "xaa", "config.yaml")
 	m := newTestModel(t, Options{SavePath: path}, 80, 30)
 	m = press(t, m, "down", "enter")
-	values := []string{"https://dev-123.okta.com", "0oa1b2c3d4e5f6g7h8i9", "s3cret:+/=", "", "https://auth.example.com", "agent-at-todo", "as-s3cret", "https://api.example.com/mcp"}
+	values := []string{"https://dev-123.okta.com", "0oa1b2c3d4e5f6g7h8i9", "s3cret:+/=", "", "→", "https://auth.example.com", "agent-at-todo", "as-s3cret", "https://api.example.com/mcp"}
 	for i, v := range values {
-		if v != "" {
+		switch v {
+		case "":
+		case "→": // the next choice: the refresh token as the subject
+			m = press(t, m, "right")
+		default:
 			m = paste(t, m, v)
 		}
 		if i < len(values)-1 {
@@ -331,6 +335,9 @@ func TestSetupSavesConfig(t *testing.T) {
 	}
 	if cfg.IdP.ClientSecret.Reveal() != "s3cret:+/=" || cfg.ResourceAS.ClientSecret.Reveal() != "as-s3cret" {
 		t.Error("the secrets did not reach the file")
+	}
+	if cfg.IdP.Subject != config.SubjectRefreshToken {
+		t.Errorf("idp.subject saved as %q, want %q", cfg.IdP.Subject, config.SubjectRefreshToken)
 	}
 	if cfg.Resource.MCPURL != "https://api.example.com/mcp" || cfg.Resource.APIURL != "" {
 		t.Errorf("resource URL saved as api_url %q, mcp_url %q; want the MCP URL", cfg.Resource.APIURL, cfg.Resource.MCPURL)

@@ -34,7 +34,7 @@ func TestSetupViews(t *testing.T) {
 		{"okta-form-valid", func(t *testing.T) Model {
 			m := newTestModel(t, Options{ConfigLooked: looked}, 80, 30)
 			m = press(t, m, "o")
-			for _, v := range []string{"https://dev-123.okta.com", "0oa1b2c3d4e5f6g7h8i9", "s3cret", "", "https://auth.example.com", "agent-at-todo", "as-s3cret", "https://api.example.com/todos"} {
+			for _, v := range []string{"https://dev-123.okta.com", "0oa1b2c3d4e5f6g7h8i9", "s3cret", "", "", "https://auth.example.com", "agent-at-todo", "as-s3cret", "https://api.example.com/todos"} {
 				if v != "" {
 					m = paste(t, m, v)
 				}

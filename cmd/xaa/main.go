@@ -68,6 +68,7 @@ func commands() []command {
 		{"conform", "test a resource AS with broken ID-JAGs and score what it wrongly accepts", runConform},
 		{"decode", "decode, classify and verify a token (paste-a-token decoder)", runDecode},
 		{"doctor", "check an Okta org's Cross App Access setup: what is wrong, the fix, the console screen", runDoctor},
+		{"logout", "forget the IdP refresh token kept for the config's client (idp.subject refresh_token)", runLogout},
 		{"playground", "run the embedded IdP, resource AS, todo API and MCP server", runPlayground},
 		{"run", "run the four Cross App Access steps headless: recorded, checked, explained", runRun},
 	}

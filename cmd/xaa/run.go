@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/xaatools/xaa/flow/export"
+	"github.com/xaatools/xaa/flow/tokenstore"
 
 	"github.com/xaatools/xaa/flow/config"
 
@@ -234,6 +235,9 @@ func buildRunner(f runFlags, io stdio, cfg *config.Config, opener func(string) e
 			OpenBrowser: opener,
 			Progress:    progressPrinter(io),
 		},
+	}
+	if !f.playground { // the playground's refresh tokens die with it
+		runner.Kept = tokenstore.New(io.getenv)
 	}
 	return runner, from, token, nil
 }

@@ -91,6 +91,7 @@ type stepJSON struct {
 		Token string `json:"token"`
 	} `json:"tokens"`
 	Error *explain.ErrorJSON `json:"error"`
+	Notes []string           `json:"notes"`
 }
 
 // freeRedirectURI returns a loopback redirect URI on a port that was free a

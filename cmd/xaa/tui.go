@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/xaatools/xaa/flow/config"
+	"github.com/xaatools/xaa/flow/tokenstore"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -75,6 +76,7 @@ func runTUI(ctx context.Context, args []string, io stdio) int {
 		Clipboard:      tui.OSC52Clipboard(os.Stdout, io.getenv),
 		Playground:     playground.Options{KeyDir: playground.DefaultKeyDir(io.getenv)},
 		PlaygroundUser: *user,
+		Kept:           tokenstore.New(io.getenv),
 	})
 	switch {
 	case err == nil:

@@ -80,7 +80,21 @@ type IdPConfig struct {
 	RedirectURI string `yaml:"redirect_uri"`
 	// AuthorizationEndpoint, when set, is used instead of the metadata's.
 	AuthorizationEndpoint string `yaml:"authorization_endpoint,omitempty"`
+	// Subject is what the token exchange sends as its subject: id_token
+	// (the default) or refresh_token — the IdP refresh token of a login
+	// with offline_access, kept between runs (draft §4.3).
+	Subject string `yaml:"subject,omitempty"`
 }
+
+// Token exchange subjects (idp.subject).
+const (
+	SubjectIDToken      = "id_token"
+	SubjectRefreshToken = "refresh_token"
+)
+
+// UsesRefreshToken reports whether the token exchange's subject is the
+// IdP refresh token.
+func (c IdPConfig) UsesRefreshToken() bool { return c.Subject == SubjectRefreshToken }
 
 // ResourceConfig is the API or MCP server the access token is for.
 type ResourceConfig struct {
@@ -254,7 +268,7 @@ func yamlMessage(err error) string {
 
 // knownKeys are the keys of each section.
 var knownKeys = map[string][]string{
-	"idp":         {"issuer", "client_id", "client_secret", "auth_method", "private_key", "key_id", "assertion_audience", "redirect_uri", "scopes", "authorization_endpoint", "token_endpoint", "jwks_uri"},
+	"idp":         {"issuer", "client_id", "client_secret", "auth_method", "private_key", "key_id", "assertion_audience", "redirect_uri", "scopes", "authorization_endpoint", "token_endpoint", "jwks_uri", "subject"},
 	"resource_as": {"issuer", "client_id", "client_secret", "auth_method", "private_key", "key_id", "assertion_audience", "scopes", "token_endpoint", "jwks_uri"},
 	"resource":    {"id", "api_url", "mcp_url"},
 }
@@ -413,13 +427,17 @@ func (cc ClientConfig) Method() string {
 	return cc.AuthMethod
 }
 
-// LoginScopes returns the scopes requested at login: idp.scopes, or
-// DefaultIdPScopes when none are configured.
+// LoginScopes are the scopes the login asks for: idp.scopes, else
+// DefaultIdPScopes — with offline_access when idp.subject is refresh_token,
+// since the IdP issues a refresh token only when it is asked for.
 func (c *Config) LoginScopes() Scopes {
-	if len(c.IdP.Scopes) == 0 {
-		return DefaultIdPScopes
+	if len(c.IdP.Scopes) > 0 {
+		return c.IdP.Scopes
 	}
-	return c.IdP.Scopes
+	if c.IdP.UsesRefreshToken() {
+		return append(slices.Clone(DefaultIdPScopes), "offline_access")
+	}
+	return DefaultIdPScopes
 }
 
 // Parties names who takes part in a flow, without secrets, for reports.

@@ -217,3 +217,17 @@ type noSuchFile string
 func (e noSuchFile) Error() string { return string(e) + ": no such file" }
 
 func (e noSuchFile) Unwrap() error { return os.ErrNotExist }
+
+// StateDir is where xaa keeps state between runs (the playground's keys,
+// kept refresh tokens): $XDG_STATE_HOME/xaa, else ~/.local/state/xaa (XDG
+// Base Directory: state that should persist but is not worth backing up);
+// "" when neither is known.
+func StateDir(getenv func(string) string) string {
+	if xdg := getenv("XDG_STATE_HOME"); filepath.IsAbs(xdg) {
+		return filepath.Join(xdg, "xaa")
+	}
+	if home := getenv("HOME"); filepath.IsAbs(home) {
+		return filepath.Join(home, ".local", "state", "xaa")
+	}
+	return ""
+}

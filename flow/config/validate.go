@@ -60,6 +60,15 @@ func (c *Config) Validate() error {
 			add(key, "%q must use https (http only on loopback): secrets and tokens are sent to it", v)
 		}
 	}
+	switch c.IdP.Subject {
+	case "", SubjectIDToken:
+	case SubjectRefreshToken:
+		if !slices.Contains(c.LoginScopes(), "offline_access") {
+			add("idp.scopes", "needs offline_access with idp.subject refresh_token: the IdP issues a refresh token only when it is asked for")
+		}
+	default:
+		add("idp.subject", "%q is not id_token or refresh_token", c.IdP.Subject)
+	}
 	for key, v := range map[string]string{"resource.id": c.Resource.ID, "resource.api_url": c.Resource.APIURL, "resource.mcp_url": c.Resource.MCPURL} {
 		if v == "" {
 			continue

@@ -160,8 +160,8 @@ var catalogue = []rule{
 	{id: "login.no_refresh_token", steps: onLogin, check: "login.refresh_token", rows: []int{14},
 		Explanation: Explanation{
 			Meaning: "The IdP returned no refresh token, so a new ID-JAG needs a new login once the ID token expires.",
-			Causes:  []string{"offline_access was not requested", "the app is not allowed the Refresh Token grant"},
-			Fix:     "Add offline_access to idp.scopes and enable the Refresh Token grant: " + OktaGrantTypes + ".",
+			Causes:  []string{"offline_access was not requested", "the app is not allowed the Refresh Token grant", "the authorization server's access policy rule does not allow the Refresh Token grant"},
+			Fix:     "Add offline_access to idp.scopes and enable the Refresh Token grant: " + OktaGrantTypes + ". With idp.subject refresh_token the token exchange cannot run without it.",
 			Spec:    "OIDC Core §11; draft §4.2"}},
 	{id: "login.id_token_key_not_found", steps: onLogin, check: "id_token.signature", rows: []int{15},
 		Explanation: Explanation{
@@ -405,11 +405,18 @@ var catalogue = []rule{
 			Causes:  []string{"the managed connection is disabled", "a policy denies the scopes (scope_denied)"},
 			Fix:     "Enable the connection: " + OktaConnection + ".",
 			Spec:    "draft §4.3.4 (post-04 proposal)"}},
-	{id: "token_exchange.refresh_token_invalid", steps: onExchange, desc: re(`refresh token is invalid or expired`), okta: []string{"invalid_refresh_token"},
+	{id: "token_exchange.refresh_token_other_client", steps: onExchange, desc: re(`refresh token was issued (to|by) `),
+		Explanation: Explanation{
+			Meaning: "The refresh token used as the subject was issued to another client (or by another IdP); an IdP exchanges a refresh token only for the client it issued it to.",
+			Causes:  []string{"a refresh token from another app's login, pasted with --from token_exchange", "idp.client_id changed since the token was kept"},
+			Fix:     "Use a refresh token from this client's own login: run `xaa logout`, then log in again with offline_access.",
+			Spec:    "RFC 6749 §6; draft §4.3.3"}},
+	{id: "token_exchange.refresh_token_invalid", steps: onExchange, desc: re(`refresh token is (invalid|unknown) or expired`), okta: []string{"invalid_refresh_token"},
 		Explanation: Explanation{
 			Meaning: "The IdP refresh token used as the subject is invalid, expired or revoked.",
-			Fix:     "Log in again with offline_access to get a new refresh token.",
-			Spec:    "draft §4.3.3"}},
+			Causes:  []string{"it expired (Okta: the refresh token lifetime of the app's access policy rule, or idle time)", "it was revoked: the user signed out everywhere, an admin cleared the user's sessions, or the app's grant was revoked", "the IdP was reset (the playground keeps refresh tokens in memory)"},
+			Fix:     "Log in again with offline_access to get a new refresh token; xaa forgets a kept token the IdP refuses, so the next run logs in.",
+			Spec:    "RFC 6749 §5.2; draft §4.3.3"}},
 	{id: "token_exchange.not_generated", steps: onExchange, desc: re(`Failed to create the id assertion authorization grant|failed to create the ID-JAG`), okta: []string{"id_jag_not_generated"},
 		Explanation: Explanation{
 			Meaning: "The IdP failed while creating the ID-JAG.",

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/xaatools/xaa/flow/config"
 )
 
 // DefaultRedirectURI is the redirect URI registered for the demo requesting
@@ -262,11 +264,8 @@ func (p *Playground) warn(msg string) {
 // neither is known. Generating an RSA key is most of a playground's
 // start-up, so xaa run --playground and the terminal UI reuse kept keys.
 func DefaultKeyDir(getenv func(string) string) string {
-	if xdg := getenv("XDG_STATE_HOME"); filepath.IsAbs(xdg) {
-		return filepath.Join(xdg, "xaa", "playground")
-	}
-	if home := getenv("HOME"); filepath.IsAbs(home) {
-		return filepath.Join(home, ".local", "state", "xaa", "playground")
+	if dir := config.StateDir(getenv); dir != "" {
+		return filepath.Join(dir, "playground")
 	}
 	return ""
 }
