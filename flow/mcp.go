@@ -40,7 +40,7 @@ func (r *Runner) callMCP(ctx context.Context, s *wire.Client, st *Step, scheme, 
 		MaxRetries:           -1,
 		DisableStandaloneSSE: true, // one request, one answer: nothing to wait for
 	}
-	client := mcp.NewClient(&mcp.Implementation{Name: ClientName, Version: "dev"}, nil)
+	client := mcp.NewClient(&mcp.Implementation{Name: ClientName, Version: Version()}, nil)
 	ctx = wire.WithLabel(ctx, wire.PartyResource, "MCP")
 	defer labelMCPExchanges(s)
 

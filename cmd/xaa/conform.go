@@ -40,7 +40,8 @@ Examples:
   xaa conform --config xaa.yaml
   xaa conform --config xaa.yaml --json > scorecard.json
   xaa conform --config xaa.yaml --case alg_none --case replayed_jti -v
-  xaa conform --config xaa.yaml --serve`
+  xaa conform --config xaa.yaml --serve
+  xaa conform --config xaa.yaml --evidence evidence.md`
 
 // conformFlags are the flags of xaa conform.
 type conformFlags struct {
@@ -55,6 +56,7 @@ type conformFlags struct {
 	verbose       bool
 	serve         bool
 	listCases     bool
+	evidence      string
 }
 
 func runConform(ctx context.Context, args []string, io stdio) int {
@@ -71,6 +73,7 @@ func runConform(ctx context.Context, args []string, io stdio) int {
 	fs.BoolVar(&f.verbose, "v", false, "verbose: every case in detail, with its token decoded and a curl command")
 	fs.BoolVar(&f.serve, "serve", false, "start the IdP and print the setup, without running the cases, until interrupted")
 	fs.BoolVar(&f.listCases, "list-cases", false, "list the cases and exit")
+	fs.StringVar(&f.evidence, "evidence", "", "also write (or update) the scorecard's section of a redacted evidence document in this Markdown `FILE` (xaa run --evidence writes the flow's)")
 	positional, err := parseInterleaved(fs, args)
 	if err != nil {
 		return usageError(io.err, err)
@@ -123,6 +126,12 @@ func runConform(ctx context.Context, args []string, io stdio) int {
 	}
 	if !printResult(io, f.json, func() any { return conf.JSON(f.reveal) }, func() string { return report.Conformance(out, conf, opts) }) {
 		return exitFailed
+	}
+	if f.evidence != "" {
+		if err := writeEvidence(f.evidence, report.EvidenceConform, report.ConformEvidence(conf, flow.Version(), io.now()), io); err != nil {
+			fmt.Fprintln(io.err, "xaa:", err)
+			return exitUsage
+		}
 	}
 	switch {
 	case ctx.Err() != nil:

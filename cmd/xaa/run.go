@@ -45,6 +45,7 @@ Examples:
   xaa run --json > run.json
   xaa run --from token_exchange --token @id-token.txt --set audience=https://auth.example.com/
   xaa run --report ticket.md --har run.har
+  xaa run --evidence evidence.md
   xaa run --tool list_todos --args '{}'`
 
 // runFlags are the flags of xaa run.
@@ -59,6 +60,7 @@ type runFlags struct {
 	verbose   bool
 	report    string
 	har       string
+	evidence  string
 	tool      string
 	args      string
 	// The built-in playground instead of a config.
@@ -95,6 +97,7 @@ func runRun(ctx context.Context, args []string, io stdio) int {
 	fs.BoolVar(&f.verbose, "v", false, "verbose: every check, every token in full, a curl for every request")
 	fs.StringVar(&f.report, "report", "", "also write a redacted Markdown transcript to this file")
 	fs.StringVar(&f.har, "har", "", "also write the HTTP exchanges as a redacted HAR 1.2 file")
+	fs.StringVar(&f.evidence, "evidence", "", "also write (or update) a redacted evidence document for a reviewer in this Markdown `FILE`: parties, exchanges, checks, xaa's version; xaa conform --evidence adds its scorecard")
 	fs.StringVar(&f.tool, "tool", "", "MCP: call this tool after listing the tools")
 	fs.StringVar(&f.args, "args", "", "MCP: the tool's arguments as a JSON object")
 	fs.BoolVar(&f.playground, "playground", false, "run against the built-in playground, started in-process: no config, no browser (a scripted login as --user)")
@@ -333,6 +336,12 @@ func writeRunOutputs(run *flow.Run, f runFlags, io stdio) int {
 			return exitUsage
 		}
 		fmt.Fprintf(io.err, "xaa: wrote the HAR file to %s\n", f.har)
+	}
+	if f.evidence != "" {
+		if err := writeEvidence(f.evidence, report.EvidenceRun, report.RunEvidence(run, flow.Version(), io.now()), io); err != nil {
+			fmt.Fprintln(io.err, "xaa:", err)
+			return exitUsage
+		}
 	}
 	return exitOK
 }

@@ -11,6 +11,7 @@
 package config
 
 import (
+	"cmp"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -451,6 +452,11 @@ type Parties struct {
 	ResourceID    string `json:"resource_id,omitempty"`
 	APIURL        string `json:"api_url,omitempty"`
 	MCPURL        string `json:"mcp_url,omitempty"`
+	// LoginScopes are asked for at login, Scopes at the token exchange and
+	// the jwt-bearer grant; Subject is what the token exchange sends.
+	LoginScopes string `json:"login_scopes,omitempty"`
+	Scopes      string `json:"scopes,omitempty"`
+	Subject     string `json:"subject,omitempty"`
 }
 
 // Parties returns the config's parties, without secrets.
@@ -459,5 +465,6 @@ func (c *Config) Parties() Parties {
 		IdPIssuer: c.IdP.Issuer, IdPClientID: c.IdP.ClientID, IdPAuthMethod: c.IdP.Method(),
 		ASIssuer: c.ResourceAS.Issuer, ASClientID: c.ResourceAS.ClientID, ASAuthMethod: c.ResourceAS.Method(),
 		ResourceID: c.Resource.ID, APIURL: c.Resource.APIURL, MCPURL: c.Resource.MCPURL,
+		LoginScopes: c.LoginScopes().String(), Scopes: c.ResourceAS.Scopes.String(), Subject: cmp.Or(c.IdP.Subject, SubjectIDToken),
 	}
 }

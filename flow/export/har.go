@@ -102,7 +102,7 @@ type harTimings struct {
 func HAR(r *flow.Run, reveal bool) ([]byte, error) {
 	var h harLog
 	h.Log.Version = "1.2"
-	h.Log.Creator = harCreator{Name: flow.ClientName, Version: "dev"}
+	h.Log.Creator = harCreator{Name: flow.ClientName, Version: flow.Version()}
 	h.Log.Comment = "recorded by xaa run; secrets redacted"
 	if !reveal {
 		h.Log.Comment += ", tokens shortened"
