@@ -160,4 +160,18 @@ func saveReport(run *flow.Run) tea.Cmd {
 	}
 }
 
+// saveEvidence writes the run's section of the evidence document in the
+// working directory (report.Evidence), keeping a scorecard section that
+// xaa conform --evidence put there.
+func saveEvidence(run *flow.Run, now time.Time) tea.Cmd {
+	return func() tea.Msg {
+		if len(run.Steps) == 0 {
+			return savedMsg{what: "evidence", err: errors.New("no step has run yet: there is no evidence")}
+		}
+		const path = "xaa-evidence.md"
+		err := report.UpdateEvidenceFile(path, report.EvidenceRun, report.RunEvidence(run, flow.Version(), now))
+		return savedMsg{what: "redacted evidence", path: path, err: err}
+	}
+}
+
 func itoa(n int) string { return strconv.Itoa(n) }

@@ -150,6 +150,8 @@ func (f flowScreen) key(msg tea.KeyMsg) (flowScreen, tea.Cmd) {
 		return f, f.copyCurl()
 	case key.Matches(msg, k.Save):
 		return f, saveReport(f.session.Run())
+	case key.Matches(msg, k.Evidence):
+		return f, saveEvidence(f.session.Run(), f.c.now)
 	case key.Matches(msg, k.User):
 		return f.nextUser()
 	default:
@@ -341,7 +343,7 @@ func (f flowScreen) bindings() bindingSet {
 			{k.Next, k.RunAll, k.Retry, k.Edit, tabs.Compare, user},
 			{list.Up, list.Down, tabs.Next, tabs.Prev, tabs.ByNumber, tabs.NextToken},
 			{k.PageUp, k.PageDown, k.Top, k.Bottom},
-			{k.CopyToken, k.CopyCurl, k.Reveal, k.Save, k.Decoder},
+			{k.CopyToken, k.CopyCurl, k.Reveal, k.Save, k.Evidence, k.Decoder},
 			{k.Help, k.Back, k.Quit, k.Interrupt},
 		},
 	}

@@ -194,3 +194,29 @@ func TestProgressFeedAfterClose(t *testing.T) {
 		t.Errorf("after close: %+v, want the end of the feed", msg)
 	}
 }
+
+// TestSaveEvidence: W writes the run's section of xaa-evidence.md, shortened
+// even while tokens are revealed on screen.
+func TestSaveEvidence(t *testing.T) {
+	pass := passingSteps(t)
+	t.Chdir(t.TempDir())
+	m := newTestModel(t, Options{Config: testConfig()}, 80, 24)
+	m = withSteps(m, pass[:]...)
+	m = press(t, m, "v") // reveal on screen
+	m, cmd := sendCmd(t, m, keyMsg("W"))
+	msg, ok := cmdMsg[savedMsg](t, cmd)
+	if !ok || msg.err != nil || msg.path != "xaa-evidence.md" {
+		t.Fatalf("W: %+v", msg)
+	}
+	b, err := os.ReadFile(msg.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	if !strings.Contains(doc, "# Cross App Access test evidence") || !strings.Contains(doc, "# The flow, step by step") {
+		t.Errorf("the evidence lacks its title or the run:\n%s", doc)
+	}
+	if strings.Contains(doc, pass[2].Tokens[0].Token.Raw) {
+		t.Error("the evidence holds a full token")
+	}
+}

@@ -36,6 +36,7 @@ type keyMap struct {
 	CopyCurl  key.Binding
 	Reveal    key.Binding
 	Save      key.Binding
+	Evidence  key.Binding
 	User      key.Binding
 	Compare   key.Binding
 	Cancel    key.Binding
@@ -81,6 +82,7 @@ func defaultKeys() keyMap {
 		CopyCurl:  b("c", "copy curl", "c"),
 		Reveal:    b("v", "reveal/hide tokens", "v"),
 		Save:      b("w", "save report", "w"),
+		Evidence:  b("W", "save evidence", "W"),
 		User:      b("u", "playground user", "u"),
 		Compare:   b("s", "side by side", "s"),
 		Cancel:    b("esc", "cancel", "esc"),

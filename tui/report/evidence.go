@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
 	"time"
 
 	"github.com/xaatools/xaa/flow"
+	"github.com/xaatools/xaa/flow/config"
 	"github.com/xaatools/xaa/flow/conform"
 	"github.com/xaatools/xaa/flow/wire"
 	"github.com/xaatools/xaa/inspect"
@@ -69,6 +71,23 @@ func Evidence(existing []byte, name, section, version string) ([]byte, error) {
 		}
 	}
 	return []byte(SafeBlock(b.String())), nil
+}
+
+// evidenceLimit bounds an existing evidence document read back.
+const evidenceLimit = 16 << 20
+
+// UpdateEvidenceFile puts a section into the evidence document at path
+// (Evidence): created 0600, or updated keeping its other sections.
+func UpdateEvidenceFile(path, name, section string) error {
+	existing, err := config.ReadFile(path, evidenceLimit)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	doc, err := Evidence(existing, name, section, flow.Version())
+	if err != nil {
+		return fmt.Errorf("%s %w", path, err)
+	}
+	return config.WritePrivateFile(path, doc)
 }
 
 // RunEvidence is a run as an evidence section: the parties, the metadata
