@@ -233,6 +233,9 @@ func (r *Runner) asChecks(st *Step, md *wire.Metadata) {
 	endpointChecks(st, "discovery.as", md, map[string]string{"token_endpoint": md.TokenEndpoint})
 	st.adopt("discovery.as", inspect.CheckASMetadata(&md.ServerMetadata, md.Format)...)
 	st.adopt("discovery.as", authMethod("resource_as.auth_method", md, r.Config.ResourceAS))
+	if r.Config.Resource.MCPURL != "" {
+		st.adopt("discovery.as", inspect.CheckASForMCPClients(&md.ServerMetadata))
+	}
 }
 
 // authMethod judges the configured client authentication against the

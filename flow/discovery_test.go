@@ -53,3 +53,19 @@ func TestDiscoveryStepFailures(t *testing.T) {
 		})
 	}
 }
+
+// TestDiscoveryChecksWhatMCPClientsNeed: with an MCP server configured,
+// discovery judges the resource AS's metadata as MCP client SDKs read it;
+// without one it does not.
+func TestDiscoveryChecksWhatMCPClientsNeed(t *testing.T) {
+	e := flowtest.Start(t, playground.Options{}, "alice")
+	st := e.Runner.RunStep(context.Background(), flow.StepDiscovery, flow.State{}, nil)
+	if c, ok := st.Checks.Find("discovery.as.mcp_authorization_endpoint"); !ok || c.Status != inspect.StatusPass {
+		t.Errorf("with an MCP server: %+v, want the playground's authorization endpoint to pass", c)
+	}
+	e.Config.Resource.MCPURL = ""
+	st = e.Runner.RunStep(context.Background(), flow.StepDiscovery, flow.State{}, nil)
+	if c, ok := st.Checks.Find("discovery.as.mcp_authorization_endpoint"); ok {
+		t.Errorf("without an MCP server the MCP check ran: %+v", c)
+	}
+}

@@ -198,6 +198,22 @@ func CheckASMetadata(md *ServerMetadata, format string) Report {
 	return Report{grant, profile}
 }
 
+// CheckASForMCPClients judges what MCP client SDKs need of a resource AS's
+// metadata beyond RFC 8414: an authorization_endpoint, which §2 lets an AS
+// without the authorization-code grant leave out but the TypeScript MCP
+// SDK's metadata schema requires (the Go SDK does not).
+func CheckASForMCPClients(md *ServerMetadata) Check {
+	c := Check{ID: "as_metadata.mcp_authorization_endpoint", Title: "authorization_endpoint is published, as MCP client SDKs expect",
+		Expected: "an authorization_endpoint", Spec: "RFC 8414 §2"}
+	if md.AuthorizationEndpoint != "" {
+		c.Status, c.Actual = StatusPass, md.AuthorizationEndpoint
+		return c
+	}
+	c.Status, c.Actual = StatusWarn, "(absent)"
+	c.Hint = "allowed by RFC 8414 §2 for an AS with no authorization-code grant, but the TypeScript MCP SDK refuses metadata without it: publish an endpoint that answers unsupported_response_type"
+	return c
+}
+
 // CheckAuthMethod judges the client authentication method a client is
 // configured with against the methods the server advertises
 // (client_secret_basic when the member is absent, RFC 8414 §2).

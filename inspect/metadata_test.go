@@ -1,6 +1,7 @@
 package inspect_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -48,4 +49,15 @@ func urlsOf(ms []inspect.MetadataURL) []string {
 		out = append(out, m.URL)
 	}
 	return out
+}
+
+func TestCheckASForMCPClients(t *testing.T) {
+	with := inspect.CheckASForMCPClients(&inspect.ServerMetadata{Issuer: "https://as.example.com", AuthorizationEndpoint: "https://as.example.com/authorize"})
+	if with.Status != inspect.StatusPass {
+		t.Errorf("with an authorization endpoint: %s, want pass", with.Status)
+	}
+	without := inspect.CheckASForMCPClients(&inspect.ServerMetadata{Issuer: "https://as.example.com"})
+	if without.Status != inspect.StatusWarn || !strings.Contains(without.Hint, "TypeScript MCP SDK refuses") || !strings.Contains(without.Hint, "RFC 8414 §2") {
+		t.Errorf("without one: %s %q; want a warning naming the SDK and that RFC 8414 allows it", without.Status, without.Hint)
+	}
 }

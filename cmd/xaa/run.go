@@ -201,17 +201,21 @@ func buildRunner(f runFlags, io stdio, cfg *config.Config, opener func(string) e
 			return nil, 0, "", err
 		}
 	}
-	if err := cfg.Validate(); err != nil {
-		return nil, 0, "", err
-	}
-	for _, w := range cfg.Warnings() {
-		fmt.Fprintf(io.err, "xaa: warning: %s\n", w)
-	}
 	from := flow.StepDiscovery
 	if f.from != "" {
 		if from, err = flow.ParseStepID(f.from); err != nil {
 			return nil, 0, "", fmt.Errorf("--from: %w", err)
 		}
+	}
+	unused := []string{}
+	if from > flow.StepLogin { // no login: no callback to listen for
+		unused = append(unused, "idp.redirect_uri")
+	}
+	if err := cfg.ValidateWithout(unused...); err != nil {
+		return nil, 0, "", err
+	}
+	for _, w := range cfg.Warnings() {
+		fmt.Fprintf(io.err, "xaa: warning: %s\n", w)
 	}
 	token, err := readValue(f.token, io)
 	if err != nil {

@@ -412,3 +412,27 @@ func TestExportsArePrivateFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestRunFromTokenExchangeNeedsNoRedirectURI: a run that starts after the
+// login listens for no callback, so its config needs no idp.redirect_uri.
+func TestRunFromTokenExchangeNeedsNoRedirectURI(t *testing.T) {
+	e := startRunPlayground(t, "alice")
+	full := runXAA(t, "", nil, "run", "--config", e.config, "--json", "--reveal")
+	idToken := ""
+	for _, tok := range stepOf(decodeRun(t, full.stdout), flow.StepLogin).Tokens {
+		if tok.Kind == "id_token" {
+			idToken = tok.Token
+		}
+	}
+	if idToken == "" {
+		t.Fatalf("no ID token from the login:\n%s", full.stderr)
+	}
+	noRedirect := writeFile(t, "xaa.yaml", regexp.MustCompile(`(?m)^\s*redirect_uri:.*\n`).ReplaceAllString(readFile(t, e.config), ""))
+	r := runXAA(t, idToken, nil, "run", "--config", noRedirect, "--from", "token_exchange", "--token", "-", "--json")
+	if r.code != exitOK {
+		t.Errorf("run --from token_exchange without idp.redirect_uri = %d, want 0:\n%s", r.code, r.stderr)
+	}
+	if r := runXAA(t, "", nil, "run", "--config", noRedirect); r.code != exitUsage || !strings.Contains(r.stderr, "idp.redirect_uri") {
+		t.Errorf("a run with a login and no idp.redirect_uri = %d, want a usage error naming the key:\n%s", r.code, r.stderr)
+	}
+}

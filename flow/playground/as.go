@@ -30,6 +30,7 @@ type resourceAS struct {
 	p                 *Playground
 	issuer            string
 	tokenURL, jwksURL string
+	authorizeURL      string
 	keys              *keyring
 	clients           *clientRegistry
 	trust             *trustStore
@@ -46,7 +47,7 @@ func newResourceAS(p *Playground, trusted []string) (*resourceAS, error) {
 		return nil, err
 	}
 	a := &resourceAS{
-		p: p, issuer: p.asURL, tokenURL: p.asURL + "/token", jwksURL: p.asURL + "/jwks",
+		p: p, issuer: p.asURL, tokenURL: p.asURL + "/token", jwksURL: p.asURL + "/jwks", authorizeURL: p.asURL + "/authorize",
 		keys:      keys,
 		grants:    newJTICache(defaultJTICapacity),
 		resources: []string{p.rsURL, p.rsURL + mcpPath},
@@ -68,13 +69,17 @@ func newResourceAS(p *Playground, trusted []string) (*resourceAS, error) {
 		a.trust.issuers = append(a.trust.issuers, &trustedIssuer{issuer: is})
 	}
 	a.metadata, _ = json.MarshalIndent(serverMetadata{
-		Issuer:                            a.issuer,
-		TokenEndpoint:                     a.tokenURL,
-		JWKSURI:                           a.jwksURL,
-		ResponseTypesSupported:            []string{},
-		GrantTypesSupported:               []string{inspect.GrantTypeJWTBearer},
-		ScopesSupported:                   a.scopes,
-		TokenEndpointAuthMethodsSupported: authMethods,
+		Issuer: a.issuer,
+		// RFC 8414 §2 lets an AS with no authorization-code grant leave the
+		// authorization endpoint out, but the TypeScript MCP SDK refuses
+		// such metadata; the endpoint exists and says why it grants nothing.
+		AuthorizationEndpoint:                      a.authorizeURL,
+		TokenEndpoint:                              a.tokenURL,
+		JWKSURI:                                    a.jwksURL,
+		ResponseTypesSupported:                     []string{},
+		GrantTypesSupported:                        []string{inspect.GrantTypeJWTBearer},
+		ScopesSupported:                            a.scopes,
+		TokenEndpointAuthMethodsSupported:          authMethods,
 		TokenEndpointAuthSigningAlgValuesSupported: []string{"ES256", "RS256"},
 		// There is no authorization endpoint, but the MCP Go SDK refuses
 		// authorization servers that do not advertise PKCE.
@@ -90,7 +95,16 @@ func (a *resourceAS) handler() http.Handler {
 	mux.HandleFunc("/.well-known/oauth-authorization-server", func(w http.ResponseWriter, r *http.Request) { serveDocument(w, r, a.metadata) })
 	mux.HandleFunc("/jwks", func(w http.ResponseWriter, r *http.Request) { serveDocument(w, r, a.keys.JWKS()) })
 	mux.HandleFunc("/token", a.serveToken)
+	mux.HandleFunc("/authorize", serveNoAuthorization)
 	return withTimeout(mux)
+}
+
+// serveNoAuthorization answers the resource AS's authorization endpoint:
+// no client has a redirect URI here, so the error is shown, not redirected
+// (RFC 6749 §4.1.2.1).
+func serveNoAuthorization(w http.ResponseWriter, r *http.Request) {
+	writeError(w, &oauthError{status: http.StatusBadRequest, code: "unsupported_response_type",
+		description: "this authorization server has no browser login: it issues access tokens for ID-JAGs only, with the jwt-bearer grant at its token endpoint (RFC 7523 §2.1)"})
 }
 
 // accounts maps IdP users to accounts at the resource app (draft §4.4.1:

@@ -39,10 +39,22 @@ func TestIdPMetadata(t *testing.T) {
 		"grant_types_supported":                  "[" + inspect.GrantTypeJWTBearer + "]",
 		"authorization_grant_profiles_supported": "[" + inspect.GrantProfileIDJAG + "]",
 		"token_endpoint_auth_methods_supported":  "[client_secret_basic client_secret_post private_key_jwt]",
+		"authorization_endpoint":                 e.cfg.ResourceAS.Issuer + "/authorize",
 	} {
 		if got := flat(as[k]); got != want {
 			t.Errorf("AS %s = %s, want %s", k, got, want)
 		}
+	}
+	// The AS's authorization endpoint exists for the TypeScript MCP SDK's
+	// metadata schema, and says it grants nothing there.
+	res, err := http.Get(e.cfg.ResourceAS.Issuer + "/authorize?response_type=code&client_id=" + e.cfg.ResourceAS.ClientID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "unsupported_response_type") {
+		t.Errorf("AS /authorize = %d %s, want 400 unsupported_response_type", res.StatusCode, body)
 	}
 	prm := e.metadata(e.cfg.Resource.ID + "/.well-known/oauth-protected-resource/mcp")
 	if prm["resource"] != e.cfg.Resource.MCPURL || flat(prm["authorization_servers"]) != "["+e.cfg.ResourceAS.Issuer+"]" {
