@@ -12,7 +12,7 @@
 //
 //   - Setup, when no configuration was found: walk the built-in playground
 //     (started in-process on loopback, so the first run works offline), or
-//     fill in a form for an Okta org, saved as the CONTRACT.md YAML.
+//     fill in a form for an Okta org, saved as the config file (docs/formats.md).
 //   - Flow: a flow.Session walked one key at a time — enter runs the next
 //     step, a every remaining one; a step runs whenever its inputs are
 //     known, and one that lacks an input is recorded as skipped, naming it.

@@ -88,7 +88,7 @@ func runRun(ctx context.Context, args []string, io stdio) int {
 	var f runFlags
 	fs := newFlagSet("run", runUsage, io.err)
 	fs.StringVar(&f.config, "config", "", "config file (default: $XAA_CONFIG, ./xaa.yaml, $XDG_CONFIG_HOME/xaa/config.yaml)")
-	fs.BoolVar(&f.json, "json", false, "print the run as JSON on stdout (CONTRACT.md shape)")
+	fs.BoolVar(&f.json, "json", false, "print the run as JSON on stdout (the shape is in docs/formats.md)")
 	fs.StringVar(&f.from, "from", "", "start at this step with --token: token_exchange, jwt_bearer or resource")
 	fs.StringVar(&f.token, "token", "", "the token to start from: the token itself, - for standard input, or @FILE")
 	fs.Var(&f.sets, "set", "change one input, K=V (repeatable): a request parameter or a config key")

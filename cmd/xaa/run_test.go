@@ -290,7 +290,7 @@ func readFile(t *testing.T, path string) string {
 }
 
 // TestRunConfigYAML checks that the config the playground writes is the
-// CONTRACT.md shape flow reads, secrets included.
+// config shape of docs/formats.md, secrets included.
 func TestRunConfigYAML(t *testing.T) {
 	e := startRunPlayground(t, "alice")
 	var doc map[string]map[string]any

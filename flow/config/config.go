@@ -267,6 +267,17 @@ func yamlMessage(err error) string {
 	return strings.TrimPrefix(err.Error(), "yaml: ")
 }
 
+// Keys returns every config key, "section.key", in the order of the file.
+func Keys() []string {
+	var all []string
+	for _, s := range []string{"idp", "resource_as", "resource"} {
+		for _, k := range knownKeys[s] {
+			all = append(all, s+"."+k)
+		}
+	}
+	return all
+}
+
 // knownKeys are the keys of each section.
 var knownKeys = map[string][]string{
 	"idp":         {"issuer", "client_id", "client_secret", "auth_method", "private_key", "key_id", "assertion_audience", "redirect_uri", "scopes", "authorization_endpoint", "token_endpoint", "jwks_uri", "subject"},
@@ -358,13 +369,7 @@ func (c *Config) Set(key, value string) error {
 	keys, ok := knownKeys[section]
 	if !ok || !slices.Contains(keys, name) {
 		msg := fmt.Sprintf("unknown config key %q", key)
-		var all []string
-		for _, s := range []string{"idp", "resource_as", "resource"} {
-			for _, k := range knownKeys[s] {
-				all = append(all, s+"."+k)
-			}
-		}
-		if near := Nearest(key, all); near != "" {
+		if near := Nearest(key, Keys()); near != "" {
 			msg += "; did you mean " + near + "?"
 		}
 		return errors.New(msg)

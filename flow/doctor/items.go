@@ -24,8 +24,8 @@ type item struct {
 // refer to them.
 var (
 	itemOrgURL          = item{"org.url", Org, "The org URL is an absolute https URL", "RFC 8414 §2", ""}
-	itemOrgAdmin        = item{"org.url.admin", Org, "The org URL is not the Admin Console's -admin URL", "protocol reference §7", ""}
-	itemOrgAuthServer   = item{"org.url.authorization_server", Org, "The org URL is the org authorization server, not a custom one", "protocol reference §7 (only the org AS issues ID-JAGs)", explain.OktaAuthServers}
+	itemOrgAdmin        = item{"org.url.admin", Org, "The org URL is not the Admin Console's -admin URL", "Okta developer docs: the Okta domain (https://{yourOktaDomain}) is the org URL", ""}
+	itemOrgAuthServer   = item{"org.url.authorization_server", Org, "The org URL is the org authorization server, not a custom one", "Okta developer docs, Cross App Access: only the org authorization server issues ID-JAGs", explain.OktaAuthServers}
 	itemOrgSlash        = item{"org.url.trailing_slash", Org, "The org URL has no trailing slash", "RFC 8414 §3.3 (issuers compare byte for byte)", ""}
 	itemOrgMetadata     = item{"org.metadata", Org, "The org publishes its metadata", "OIDC Discovery §4; RFC 8414 §3", ""}
 	itemOrgIssuer       = item{"org.issuer", Org, "The published issuer is the org URL, byte for byte", "RFC 8414 §3.3; OIDC Discovery §4.3", ""}
@@ -35,7 +35,7 @@ var (
 	itemOrgClock        = item{"org.clock", Org, "The org's clock agrees with this machine's", "RFC 7519 §4.1.4-6; RFC 7523 §3", ""}
 	itemOrgXAA          = item{"org.xaa_enabled", Org, "Cross App Access is enabled for the org", "draft-ietf-oauth-identity-assertion-authz-grant-04 §4.3", explain.OktaFeature}
 	itemOrgIssuesIDJAG  = item{"org.issues_id_jag", Org, "The org issues an ID-JAG for the signed-in user", "draft-ietf-oauth-identity-assertion-authz-grant-04 §4.3.4", ""}
-	itemReqConfig       = item{"requesting_app.config", RequestingApp, "The config's idp section is complete", "CONTRACT.md", explain.OktaClientCreds}
+	itemReqConfig       = item{"requesting_app.config", RequestingApp, "The config's idp section is complete", "docs/formats.md (the config file)", explain.OktaClientCreds}
 	itemReqAuthMethod   = item{"requesting_app.auth_method", RequestingApp, "idp.auth_method is a method the org advertises", "RFC 8414 §2", explain.OktaClientCreds}
 	itemReqCredentials  = item{"requesting_app.credentials", RequestingApp, "The requesting app's client credentials are accepted", "RFC 6749 §2.3, §5.2", explain.OktaClientCreds}
 	itemReqGrant        = item{"requesting_app.token_exchange_grant", RequestingApp, "The Token Exchange grant is enabled on the requesting app", "RFC 6749 §5.2; RFC 8693 §2.1", explain.OktaGrantTypes}
@@ -48,7 +48,7 @@ var (
 	itemResAppResource  = item{"resource_app.resource_indicator", ResourceApp, "The connection allows the resource indicator", "RFC 8707 §2; draft §4.3", explain.OktaConnection}
 	itemResAppAudience  = item{"resource_app.audience", ResourceApp, "The ID-JAG's audience is the resource AS issuer", "draft §3.1, §4.4.1", explain.OktaResourceXAA}
 	itemResAppClientID  = item{"resource_app.client_id", ResourceApp, "The ID-JAG's client_id is the client registered at the resource AS", "draft §3.1, §4.4.1", explain.OktaConnectionClient}
-	itemASConfig        = item{"resource_as.config", ResourceAS, "The config's resource_as section is complete", "CONTRACT.md", ""}
+	itemASConfig        = item{"resource_as.config", ResourceAS, "The config's resource_as section is complete", "docs/formats.md (the config file)", ""}
 	itemASMetadata      = item{"resource_as.metadata", ResourceAS, "The resource AS publishes its metadata", "RFC 8414 §3; OIDC Discovery §4", ""}
 	itemASIssuer        = item{"resource_as.issuer", ResourceAS, "Its issuer is resource_as.issuer (the audience), byte for byte", "RFC 8414 §3.3; draft §4.3", explain.OktaResourceXAA}
 	itemASGrant         = item{"resource_as.jwt_bearer_advertised", ResourceAS, "The jwt-bearer grant is advertised", inspect.SpecASMetadata, ""}
@@ -58,7 +58,7 @@ var (
 	itemASBearerGrant   = item{"resource_as.jwt_bearer_grant", ResourceAS, "The requesting app's client may use the jwt-bearer grant", "RFC 6749 §5.2; RFC 7523 §2.1", ""}
 	itemASRejects       = item{"resource_as.rejects_invalid_id_jag", ResourceAS, "It refuses an ID-JAG from an untrusted issuer", "draft §4.4.1", ""}
 	itemASAccepts       = item{"resource_as.accepts_id_jag", ResourceAS, "The resource AS redeems the signed-in user's ID-JAG", "draft §4.4.1", ""}
-	itemResConfig       = item{"resource.config", Resource, "The config's resource section is complete", "CONTRACT.md", ""}
+	itemResConfig       = item{"resource.config", Resource, "The config's resource section is complete", "docs/formats.md (the config file)", ""}
 )
 
 // resourceItems are the checks of one resource (the API or the MCP server).

@@ -9,7 +9,7 @@ import (
 )
 
 // DiagnosisJSON is the stable JSON shape of `xaa doctor --json`: the
-// checks in the shape of the other commands' checks (CONTRACT.md), plus
+// checks in the shape of the other commands' checks (docs/formats.md), plus
 // party, console path, email and the evidence behind each.
 type DiagnosisJSON struct {
 	OK         bool           `json:"ok"`

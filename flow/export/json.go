@@ -15,7 +15,7 @@ import (
 	"github.com/xaatools/xaa/inspect"
 )
 
-// RunJSON is the stable JSON shape of `xaa run --json` (CONTRACT.md).
+// RunJSON is the stable JSON shape of `xaa run --json` (docs/formats.md).
 type RunJSON struct {
 	OK         bool           `json:"ok"`
 	Started    time.Time      `json:"started"`

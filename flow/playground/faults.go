@@ -14,7 +14,7 @@ const (
 	PartyResource = "resource"
 )
 
-// Steps of the flow, as named in `xaa run --json` (CONTRACT.md).
+// Steps of the flow, as named in `xaa run --json` (docs/formats.md).
 const (
 	StepLogin         = "login"
 	StepTokenExchange = "token_exchange"
@@ -87,7 +87,7 @@ type FaultInfo struct {
 	Name string `json:"name"`
 	// Party is where the fault lives: "idp", "as" or "resource".
 	Party string `json:"party"`
-	// Step is the step of the flow that shows it (CONTRACT.md step ids).
+	// Step is the step of the flow that shows it (the step ids of docs/formats.md).
 	Step string `json:"step"`
 	// CheckID is the inspect check an AS fault switches off.
 	CheckID string `json:"check_id,omitempty"`
