@@ -105,7 +105,7 @@ func (m Model) bindings() bindingSet {
 		verify := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "verify"))
 		back := k.Back
 		short := []key.Binding{focus, verify, back, k.Interrupt}
-		full := [][]key.Binding{{focus, verify, k.NextToken, k.CopyToken}, {k.PageUp, k.PageDown, k.Top, k.Bottom}, {back, k.Reveal, k.Help, k.Interrupt}}
+		full := [][]key.Binding{{focus, verify, k.NextToken, k.CopyToken}, {k.PageUp, k.PageDown, k.Top, k.Bottom, k.ScrollLeft}, {back, k.Reveal, k.Help, k.Interrupt}}
 		if !m.decoder.inputFocused() {
 			short = []key.Binding{focus, k.NextToken, k.CopyToken, k.PageDown, back, k.Help, k.Quit}
 		}

@@ -335,10 +335,10 @@ func (s conformScreen) bindings() bindingSet {
 		stop := k.Cancel
 		stop.SetHelp("esc", "stop")
 		return bindingSet{short: []key.Binding{stop, k.UpDown, k.PageDown, k.Help, k.Quit},
-			full: [][]key.Binding{{stop, k.Up, k.Down}, {k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Reveal, k.Help, k.Quit, k.Interrupt}}}
+			full: [][]key.Binding{{stop, k.Up, k.Down}, {k.PageUp, k.PageDown, k.Top, k.Bottom, k.ScrollLeft}, {k.Reveal, k.Help, k.Quit, k.Interrupt}}}
 	}
 	return bindingSet{short: []key.Binding{run, k.UpDown, k.PageDown, k.Back, k.Help, k.Quit},
-		full: [][]key.Binding{{run, k.Up, k.Down, k.Back}, {k.PageUp, k.PageDown, k.Top, k.Bottom}, {k.Reveal, k.Decoder, k.Help, k.Quit, k.Interrupt}}}
+		full: [][]key.Binding{{run, k.Up, k.Down, k.Back}, {k.PageUp, k.PageDown, k.Top, k.Bottom, k.ScrollLeft}, {k.Reveal, k.Decoder, k.Help, k.Quit, k.Interrupt}}}
 }
 
 // close stops the IdPs the screen started.

@@ -218,7 +218,7 @@ func (d doctorScreen) bindings() bindingSet {
 	rerun := key.NewBinding(key.WithKeys(k.Retry.Keys()...), key.WithHelp(k.Retry.Help().Key, "run again"))
 	return bindingSet{
 		short: []key.Binding{k.UpDown, k.PageDown, rerun, k.Back, k.Help, k.Quit},
-		full:  [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}, {rerun, k.Reveal, k.Back}, {k.Help, k.Quit, k.Interrupt}},
+		full:  [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.ScrollLeft}, {rerun, k.Reveal, k.Back}, {k.Help, k.Quit, k.Interrupt}},
 	}
 }
 

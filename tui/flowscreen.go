@@ -218,6 +218,9 @@ func (f flowScreen) editKey(msg tea.KeyMsg) (flowScreen, tea.Cmd) {
 
 // copyToken copies the token on show (the step's first one by default).
 func (f flowScreen) copyToken() tea.Cmd {
+	if f.run.active && f.run.id == flow.StepLogin && f.run.loginURL != "" {
+		return copyText(f.c.clipboard, "authorization URL", f.run.loginURL)
+	}
 	st, _ := f.selectedRecords()
 	if st == nil || len(st.Tokens) == 0 {
 		f.c.setFlash("this step has no token to copy", true)
@@ -328,7 +331,7 @@ func (f flowScreen) bindings() bindingSet {
 	if f.run.active {
 		return bindingSet{
 			short: []key.Binding{k.Cancel, k.UpDown, tabs.Next, k.Help, k.Quit},
-			full:  [][]key.Binding{{k.Cancel, list.Up, list.Down, tabs.Next, tabs.Prev}, {k.PageUp, k.PageDown, k.Help, k.Quit, k.Interrupt}},
+			full:  [][]key.Binding{{k.Cancel, list.Up, list.Down, tabs.Next, tabs.Prev}, {k.PageUp, k.PageDown, k.ScrollLeft, k.CopyToken, k.Help, k.Quit, k.Interrupt}},
 		}
 	}
 	user := k.User
@@ -342,7 +345,7 @@ func (f flowScreen) bindings() bindingSet {
 		full: [][]key.Binding{
 			{k.Next, k.RunAll, k.Retry, k.Edit, tabs.Compare, user},
 			{list.Up, list.Down, tabs.Next, tabs.Prev, tabs.ByNumber, tabs.NextToken},
-			{k.PageUp, k.PageDown, k.Top, k.Bottom},
+			{k.PageUp, k.PageDown, k.Top, k.Bottom, k.ScrollLeft},
 			{k.CopyToken, k.CopyCurl, k.Reveal, k.Save, k.Evidence, k.Decoder},
 			{k.Help, k.Back, k.Quit, k.Interrupt},
 		},

@@ -15,16 +15,18 @@ type keyMap struct {
 	Conform   key.Binding
 
 	// Lists and panes.
-	Up       key.Binding
-	Down     key.Binding
-	UpDown   key.Binding // help only: one entry for the pair
-	NextTab  key.Binding
-	PrevTab  key.Binding
-	TabN     key.Binding // 1–6 jump to a tab
-	PageUp   key.Binding
-	PageDown key.Binding
-	Top      key.Binding
-	Bottom   key.Binding
+	Up          key.Binding
+	Down        key.Binding
+	UpDown      key.Binding // help only: one entry for the pair
+	NextTab     key.Binding
+	PrevTab     key.Binding
+	ScrollLeft  key.Binding
+	ScrollRight key.Binding
+	TabN        key.Binding // 1–6 jump to a tab
+	PageUp      key.Binding
+	PageDown    key.Binding
+	Top         key.Binding
+	Bottom      key.Binding
 
 	// The flow screen.
 	Next      key.Binding
@@ -62,16 +64,18 @@ func defaultKeys() keyMap {
 		Doctor:    b("D", "doctor", "D"),
 		Conform:   b("C", "conformance", "C"),
 
-		Up:       b("↑/k", "up", "up", "k"),
-		Down:     b("↓/j", "down", "down", "j"),
-		UpDown:   b("↑/↓", "step", "up", "down"),
-		NextTab:  b("tab/→", "next tab", "right", "l", "tab"),
-		PrevTab:  b("shift+tab/←", "previous tab", "left", "h", "shift+tab"),
-		TabN:     b("1–6", "tab by number", "1", "2", "3", "4", "5", "6"),
-		PageUp:   b("pgup/ctrl+u", "scroll up", "pgup", "ctrl+u", "b"),
-		PageDown: b("pgdn/space", "scroll", "pgdown", "ctrl+d", " "),
-		Top:      b("g/home", "top", "g", "home"),
-		Bottom:   b("G/end", "bottom", "G", "end"),
+		Up:          b("↑/k", "up", "up", "k"),
+		Down:        b("↓/j", "down", "down", "j"),
+		UpDown:      b("↑/↓", "step", "up", "down"),
+		NextTab:     b("tab/→", "next tab", "right", "l", "tab"),
+		PrevTab:     b("shift+tab/←", "previous tab", "left", "h", "shift+tab"),
+		ScrollLeft:  b("</>", "scroll sideways", "<", "shift+left"),
+		ScrollRight: b(">", "scroll right", ">", "shift+right"),
+		TabN:        b("1–6", "tab by number", "1", "2", "3", "4", "5", "6"),
+		PageUp:      b("pgup/ctrl+u", "scroll up", "pgup", "ctrl+u", "b"),
+		PageDown:    b("pgdn/space", "scroll", "pgdown", "ctrl+d", " "),
+		Top:         b("g/home", "top", "g", "home"),
+		Bottom:      b("G/end", "bottom", "G", "end"),
 
 		Next:      b("enter", "run next", "n", "enter"),
 		RunAll:    b("a", "run all", "a"),

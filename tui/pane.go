@@ -23,6 +23,9 @@ type pane struct {
 	content string // as given, unwrapped
 	width   int
 	height  int
+	// wide says a line runs past the edge (a URL, a token): < and >
+	// scroll sideways.
+	wide bool
 }
 
 // newPane returns an empty pane that scrolls with the mouse wheel.
@@ -71,6 +74,7 @@ func (p *pane) setRendered(content, wrapped string, width int) {
 	if width != p.width {
 		p.apply()
 	} else {
+		p.wide = widest(wrapped) > p.width
 		p.vp.SetContent(wrapped)
 	}
 	p.vp.GotoTop()
@@ -82,11 +86,24 @@ func (p *pane) apply() {
 		p.vp.SetContent(p.content)
 		return
 	}
-	p.vp.SetContent(wrapText(p.content, p.width))
+	wrapped := wrapText(p.content, p.width)
+	p.wide = widest(wrapped) > p.width
+	p.vp.SetContent(wrapped)
 }
 
-// wrapText wraps every line to width cells, breaking words only when they
-// are longer than a line (tokens, URLs). Escape sequences are kept intact.
+// widest is the width of the widest line.
+func widest(s string) int {
+	w := 0
+	for l := range strings.SplitSeq(s, "\n") {
+		w = max(w, ansi.StringWidth(l))
+	}
+	return w
+}
+
+// wrapText wraps every line to width cells at spaces only. A word longer
+// than a line — a URL, a token, a curl argument — is never broken: it runs
+// past the edge, where the pane scrolls sideways (< and >), so that what is
+// copied from the screen is what was sent. Escape sequences are kept intact.
 func wrapText(s string, width int) string {
 	if width <= 0 {
 		return s
@@ -96,27 +113,17 @@ func wrapText(s string, width int) string {
 		if ansi.StringWidth(l) <= width {
 			continue
 		}
-		if longWord(l, width) {
-			// A token, a URL: word wrapping would break it at its hyphens
-			// into ragged pieces. Cut it into full lines instead.
-			lines[i] = ansi.Hardwrap(l, width, true)
-		} else {
-			lines[i] = ansi.Wrap(l, width, "")
-		}
+		// ansi.Wordwrap always breaks after a hyphen (.well-⏎known): hide
+		// the hyphens from it behind a one-cell placeholder.
+		l = strings.ReplaceAll(l, "-", hyphenStandIn)
+		lines[i] = strings.ReplaceAll(ansi.Wordwrap(l, width, ""), hyphenStandIn, "-")
 	}
 	return strings.Join(lines, "\n")
 }
 
-// longWord reports whether a line holds a word longer than n cells: one
-// that has to be cut anyway.
-func longWord(line string, n int) bool {
-	for _, w := range strings.Fields(ansi.Strip(line)) {
-		if len(w) > n {
-			return true
-		}
-	}
-	return false
-}
+// hyphenStandIn stands in for '-' while wrapping: a private-use rune, one
+// cell wide, that no text xaa shows means anything by.
+const hyphenStandIn = "\ue000"
 
 // update scrolls the pane for the scrolling keys and the mouse wheel. lines
 // says whether up/down scroll by a line (when no list owns them).
@@ -136,6 +143,10 @@ func (p *pane) update(msg tea.Msg, k keyMap, lines bool) bool {
 			p.vp.ScrollDown(1)
 		case lines && key.Matches(msg, k.Up):
 			p.vp.ScrollUp(1)
+		case key.Matches(msg, k.ScrollLeft):
+			p.vp.ScrollLeft(max(p.width/2, 1))
+		case key.Matches(msg, k.ScrollRight):
+			p.vp.ScrollRight(max(p.width/2, 1))
 		default:
 			return false
 		}
@@ -152,18 +163,24 @@ func (p *pane) update(msg tea.Msg, k keyMap, lines bool) bool {
 // view renders the visible lines, padded to the pane's size.
 func (p pane) view() string { return p.vp.View() }
 
-// scrollHint says where the view is in a long text ("42%"), or "".
+// scrollHint says where the view is in a long text ("42%"), and that
+// lines run past the edge ("< > wide"), or "".
 func (p pane) scrollHint() string {
-	if p.vp.TotalLineCount() <= p.vp.Height {
-		return ""
+	var hints []string
+	if p.vp.TotalLineCount() > p.vp.Height {
+		switch {
+		case p.vp.AtTop():
+			hints = append(hints, "↓ more")
+		case p.vp.AtBottom():
+			hints = append(hints, "↑ end")
+		default:
+			hints = append(hints, "↕ "+percent(p.vp.ScrollPercent()))
+		}
 	}
-	switch {
-	case p.vp.AtTop():
-		return "↓ more"
-	case p.vp.AtBottom():
-		return "↑ end"
+	if p.wide {
+		hints = append(hints, "< > wide")
 	}
-	return "↕ " + percent(p.vp.ScrollPercent())
+	return strings.Join(hints, " ")
 }
 
 func percent(f float64) string { return fmt.Sprintf("%d%%", int(f*100+0.5)) }

@@ -86,8 +86,8 @@ func (f flowScreen) loginView(width int) string {
 	}
 	b.WriteString("\n")
 	if f.run.loginURL != "" {
-		b.WriteString(s.report.Heading.Render("Authorization URL") + "\n")
-		b.WriteString(wrapText(report.Safe(f.run.loginURL), width) + "\n\n")
+		b.WriteString(s.report.Heading.Render("Authorization URL") + s.faint.Render("  y copies it · < > scroll it") + "\n")
+		b.WriteString(report.Safe(f.run.loginURL) + "\n\n") // one line: what is copied is what the IdP gets
 	}
 	if f.run.note != "" {
 		b.WriteString(wrapIndented(s.faint.Render(report.Safe(f.run.note)), "", width) + "\n")

@@ -160,8 +160,12 @@ func runConfig(ctx context.Context, f runFlags, io stdio) (cfg *config.Config, o
 	if err != nil {
 		return nil, nil, stop, fmt.Errorf("finding a free port for the login callback: %w", err)
 	}
-	p, err := playground.Start(ctx, playground.Options{Faults: f.faults, Profile: f.profile, RedirectURIs: []string{redirect}, Now: io.now,
-		KeyDir: playground.DefaultKeyDir(io.getenv), RotateKeys: f.rotateKeys})
+	o := playground.Options{Faults: f.faults, Profile: f.profile, RedirectURIs: []string{redirect}, Now: io.now,
+		KeyDir: playground.DefaultKeyDir(io.getenv), RotateKeys: f.rotateKeys}
+	if err := o.Check(f.user); err != nil {
+		return nil, nil, stop, err
+	}
+	p, err := playground.Start(ctx, o)
 	if err != nil {
 		return nil, nil, stop, fmt.Errorf("starting the playground: %w", err)
 	}

@@ -92,16 +92,34 @@ type Playground struct {
 	closeErr     error
 }
 
+// Check reports what Start would refuse in the profile and the faults, and
+// a login user that is not a demo user, so a command can say so before it
+// starts anything.
+func (o Options) Check(user string) error {
+	if _, err := o.check(); err != nil {
+		return err
+	}
+	d := userDirectory{users: demoUsers(o.Profile == ProfileOkta)}
+	if user != "" && d.byUsername(user) == nil {
+		return fmt.Errorf("no demo user %q; the demo users are %s", user, d.names())
+	}
+	return nil
+}
+
+func (o Options) check() (faultSet, error) {
+	if o.Profile != "" && o.Profile != ProfileOkta {
+		return nil, fmt.Errorf("unknown profile %q; the profiles are: okta", o.Profile)
+	}
+	return parseFaults(o.Faults, o.Profile)
+}
+
 // Start checks o, listens on three loopback ports and serves until Close.
 // ctx bounds only the start-up (fetching nothing, binding ports).
 func Start(ctx context.Context, o Options) (*Playground, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if o.Profile != "" && o.Profile != ProfileOkta {
-		return nil, fmt.Errorf("unknown profile %q; the profiles are: okta", o.Profile)
-	}
-	faults, err := parseFaults(o.Faults, o.Profile)
+	faults, err := o.check()
 	if err != nil {
 		return nil, err
 	}
