@@ -74,6 +74,8 @@ type Options struct {
 	Screen string
 	// Token is put into the decoder when it opens.
 	Token string
+	// NoBrowser shows the login URL without opening a browser.
+	NoBrowser bool
 	// Kept keeps the IdP refresh token between runs when a config's
 	// idp.subject is refresh_token (never for the built-in playground).
 	Kept flow.RefreshTokens
@@ -123,6 +125,7 @@ func New(o Options) Model {
 		keys:      defaultKeys(),
 		env:       o.Env,
 		kept:      o.Kept,
+		noBrowser: o.NoBrowser,
 		now:       o.Now,
 		clipboard: o.Clipboard,
 		width:     80,

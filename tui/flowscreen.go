@@ -39,8 +39,8 @@ type flowScreen struct {
 // login, the login stands skipped and the walk starts from the kept token.
 func newFlowScreen(c *shared, cfg *config.Config, source string, pg *playground.Playground) flowScreen {
 	runner := &flow.Runner{Config: cfg, Env: c.env}
-	if pg == nil { // the playground's refresh tokens die with it
-		runner.Kept = c.kept
+	if pg == nil { // the playground's refresh tokens die with it; its browser is scripted
+		runner.Kept, runner.NoBrowser = c.kept, c.noBrowser
 	}
 	session, err := runner.Resume()
 	if err != nil {

@@ -220,3 +220,25 @@ func TestSaveEvidence(t *testing.T) {
 		t.Error("the evidence holds a full token")
 	}
 }
+
+// TestLoginWithoutABrowser: with --no-browser the login opens nothing, the
+// login view says to open the URL, and y copies the whole URL.
+func TestLoginWithoutABrowser(t *testing.T) {
+	pass := passingSteps(t)
+	var copied string
+	m := newTestModel(t, Options{Config: testConfig(), NoBrowser: true, Clipboard: func(s string) error { copied = s; return nil }}, 80, 24)
+	if !m.flow.session.Runner.NoBrowser {
+		t.Fatal("--no-browser did not reach the runner")
+	}
+	m = withSteps(m, pass[0])
+	m = press(t, m, "enter")
+	url := inspecttest.IdPIssuer + "/authorize?response_type=code&client_id=agent-at-idp&state=st4te&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+	m = send(t, m, progressMsg{seq: m.flow.run.seq, ok: true, p: flow.Progress{Step: flow.StepLogin, Message: "waiting", URL: url}})
+	if view := ansi.Strip(m.View()); !strings.Contains(view, "Open the URL below in a browser") {
+		t.Errorf("the login view does not ask to open the URL:\n%s", view)
+	}
+	_, cmd := sendCmd(t, m, keyMsg("y"))
+	if msg, ok := cmdMsg[copiedMsg](t, cmd); !ok || msg.err != nil || copied != url {
+		t.Errorf("y copied %q (%+v), want the whole authorization URL", copied, msg)
+	}
+}

@@ -81,8 +81,10 @@ func (f flowScreen) loginView(width int) string {
 	b.WriteString(f.spin.View() + " waiting for the login  " + s.report.Warn.Render(inspect.HumanDuration(left)+" left") + "\n\n")
 	if f.pg != nil {
 		b.WriteString(wrapIndented("The playground's scripted browser logs in as "+s.bold.Render(f.user)+": it opens the URL below, submits the login form and follows the redirect to xaa's loopback callback.", "", width))
+	} else if f.session.Runner.NoBrowser {
+		b.WriteString(wrapIndented("Open the URL below in a browser (y copies it). The IdP redirects back to xaa's loopback listener, so the browser must run on this machine — over SSH, forward the callback's port first (ssh -L PORT:127.0.0.1:PORT).", "", width))
 	} else {
-		b.WriteString(wrapIndented("Your browser was asked to open the IdP's login page. If it did not open, copy the URL below into a browser on this machine: the IdP redirects back to xaa's loopback listener.", "", width))
+		b.WriteString(wrapIndented("Your browser was asked to open the IdP's login page. If it did not open, copy the URL below (y) into a browser on this machine: the IdP redirects back to xaa's loopback listener.", "", width))
 	}
 	b.WriteString("\n")
 	if f.run.loginURL != "" {

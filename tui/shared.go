@@ -19,6 +19,8 @@ type shared struct {
 	// kept keeps IdP refresh tokens between runs of a real config; nil
 	// keeps nothing.
 	kept flow.RefreshTokens
+	// noBrowser shows the login URL without opening a browser.
+	noBrowser bool
 	// now is the time of the last tick; Update never reads the clock.
 	now time.Time
 	// width and height are the terminal's size.

@@ -53,3 +53,22 @@ func TestUnknownCommand(t *testing.T) {
 		t.Errorf("xaa frobnicate = %d, stderr %q; want usage error listing the commands", r.code, r.stderr)
 	}
 }
+
+// TestBadPlaygroundFlagsExitEarly: a demo user or fault that does not exist
+// is a usage error before anything starts, listing what exists.
+func TestBadPlaygroundFlagsExitEarly(t *testing.T) {
+	for _, args := range [][]string{
+		{"run", "--playground", "--user", "eve"},
+		{"--user", "eve"},
+		{"--fault", "no-such-fault"},
+		{"--fault", "okta-no-connection"},
+	} {
+		r := runXAA(t, "", map[string]string{"TERMINAL": "1"}, args...)
+		if r.code != exitUsage {
+			t.Errorf("xaa %v = %d, want %d:\n%s", args, r.code, exitUsage, r.stderr)
+		}
+		if !strings.Contains(r.stderr, "alice, bob, carol, dave") && !strings.Contains(r.stderr, "the faults are") && !strings.Contains(r.stderr, "needs --profile okta") {
+			t.Errorf("xaa %v does not list what exists:\n%s", args, r.stderr)
+		}
+	}
+}

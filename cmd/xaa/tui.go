@@ -29,9 +29,13 @@ func init() { noquery.Restore() }
 // when there is none, on the setup screen, which starts the built-in
 // playground. Exit status 0 on quit, 130 when interrupted.
 func runTUI(ctx context.Context, args []string, io stdio) int {
-	fs := newFlagSet("xaa", "xaa [--config FILE] [--user NAME]", io.err)
+	fs := newFlagSet("xaa", "xaa [--config FILE] [--no-browser] [--user NAME] [--fault NAME]... [--profile okta]", io.err)
 	configPath := fs.String("config", "", "config file (default: $XAA_CONFIG, ./xaa.yaml, $XDG_CONFIG_HOME/xaa/config.yaml)")
+	noBrowser := fs.Bool("no-browser", false, "do not open a browser for the login: the login view shows the URL to open anywhere (y copies it)")
 	user := fs.String("user", "alice", "the playground's demo user to log in as: alice, bob, carol or dave")
+	var faults stringList
+	fs.Var(&faults, "fault", "switch on a fault of the built-in playground (repeatable; xaa playground --list-faults)")
+	profile := fs.String("profile", "", "\"okta\" makes the built-in playground's IdP behave like an Okta org")
 	if err := fs.Parse(args); err != nil {
 		return usageError(io.err, err)
 	}
@@ -39,6 +43,10 @@ func runTUI(ctx context.Context, args []string, io stdio) int {
 		fmt.Fprintf(io.err, "xaa: unknown command %q\n\n", fs.Arg(0))
 		usage(io.err)
 		return exitUsage
+	}
+	pg := playground.Options{KeyDir: playground.DefaultKeyDir(io.getenv), Faults: faults, Profile: *profile}
+	if err := pg.Check(*user); err != nil {
+		return usageError(io.err, err)
 	}
 	if !io.outIsTerminal || !io.inIsTerminal {
 		fmt.Fprintln(io.err, "xaa: the terminal UI needs a terminal; for plain output use a command:")
@@ -74,7 +82,8 @@ func runTUI(ctx context.Context, args []string, io stdio) int {
 		Renderer:       r,
 		Colour:         colourEnabled(io),
 		Clipboard:      tui.OSC52Clipboard(os.Stdout, io.getenv),
-		Playground:     playground.Options{KeyDir: playground.DefaultKeyDir(io.getenv)},
+		Playground:     pg,
+		NoBrowser:      *noBrowser,
 		PlaygroundUser: *user,
 		Kept:           tokenstore.New(io.getenv),
 	})
