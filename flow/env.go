@@ -31,6 +31,10 @@ type Env struct {
 	// means the user opens the URL by hand: it is always reported through
 	// Progress.
 	OpenBrowser func(url string) error
+	// Browser names who logs in through OpenBrowser, for the progress
+	// message ("the playground's scripted browser, as alice"); empty means
+	// the user's own browser.
+	Browser string
 	// Progress receives what a person waiting for the run wants to know
 	// (step started, open this URL). Nil discards it.
 	Progress func(Progress)

@@ -121,7 +121,10 @@ func (r *Runner) login(ctx context.Context, s *wire.Client, st *Step) {
 func (r *Runner) awaitCallback(ctx context.Context, ln *wire.CallbackListener, authURL string) (wire.Callback, error) {
 	open := r.Env.OpenBrowser != nil && !r.NoBrowser
 	msg := "open this URL in a browser to log in (waiting for the callback on " + r.Config.IdP.RedirectURI + ")"
-	if open {
+	switch {
+	case open && r.Env.Browser != "":
+		msg = r.Env.Browser + " logs in at this URL (waiting for the callback on " + r.Config.IdP.RedirectURI + ")"
+	case open:
 		msg = "opening the browser to log in; if it does not open, use this URL (waiting for the callback on " + r.Config.IdP.RedirectURI + ")"
 	}
 	r.Env.progress(Progress{Step: StepLogin, Message: msg, URL: authURL})

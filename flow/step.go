@@ -27,6 +27,11 @@ func Steps() []StepID {
 	return []StepID{StepDiscovery, StepLogin, StepTokenExchange, StepJWTBearer, StepResource}
 }
 
+// Number is how every view numbers the step: discovery 0, then the four
+// steps of Cross App Access 1–4 (login, token exchange, jwt-bearer grant,
+// resource call), as the draft and the Okta guides count them.
+func (s StepID) Number() int { return int(s) }
+
 // String returns the stable identifier used in JSON and on the command line.
 func (s StepID) String() string {
 	switch s {

@@ -93,7 +93,7 @@ func TestRunAllGoesOnAfterAFailure(t *testing.T) {
 		t.Errorf("resource record: %+v; want it skipped for want of an access token", st)
 	}
 	m = press(t, m, "up")
-	if view := ansi.Strip(m.View()); !strings.Contains(view, "it lacks an ID-JAG") || !strings.Contains(view, "3 Token exchange failed") {
+	if view := ansi.Strip(m.View()); !strings.Contains(view, "it lacks an ID-JAG") || !strings.Contains(view, "2 Token exchange failed") {
 		t.Errorf("the jwt-bearer pane does not name the ID-JAG it lacked, or the list the failure:\n%s", view)
 	}
 	m = press(t, m, "up")

@@ -41,14 +41,14 @@ func TestJourneyPlayground(t *testing.T) {
 
 	waitFor(t, tm, "Playground:", "ready")
 	tm.Send(keyMsg("enter"))
-	waitFor(t, tm, "1 Discovery", "enter runs Discovery")
+	waitFor(t, tm, "0 Discovery", "enter runs Discovery")
 	tm.Send(keyMsg("a"))
 	waitFor(t, tm, "flow complete")
 	// The selection followed the steps as they ran: it is on the resource.
 	tm.Send(keyMsg("up")) // jwt-bearer
 	tm.Send(keyMsg("up")) // token exchange
 	tm.Send(keyMsg("3"))
-	waitFor(t, tm, "3 · Token exchange", "ID-JAG", "typ  oauth-id-jag+jwt", "client_id  "+playground.ASClientID, "✓ VERIFIED")
+	waitFor(t, tm, "2 · Token exchange", "ID-JAG", "typ  oauth-id-jag+jwt", "client_id  "+playground.ASClientID, "✓ VERIFIED")
 
 	if err := tm.Quit(); err != nil {
 		t.Fatal(err)
@@ -91,7 +91,7 @@ func TestJourneyCancelLogin(t *testing.T) {
 	tm.Send(keyMsg("a"))
 	waitFor(t, tm, "waiting for the login", "Authorization URL", "left")
 	tm.Send(keyMsg("esc"))
-	waitFor(t, tm, "2 Login failed", "You cancelled")
+	waitFor(t, tm, "1 Login failed", "You cancelled")
 	if err := tm.Quit(); err != nil {
 		t.Fatal(err)
 	}

@@ -72,7 +72,7 @@ func (l stepList) view(c *shared, sess *flow.Session, run stepRun, spin string) 
 				dur = shortDuration(st.Duration)
 			}
 		}
-		name := fmt.Sprintf("%d %s", i+1, id.Name())
+		name := fmt.Sprintf("%d %s", id.Number(), id.Name())
 		gap := max(w-3-lipgloss.Width(name)-len(dur), 1)
 		b.WriteString(l.row(s, i == l.selected, glyph, " "+name+strings.Repeat(" ", gap)+dur) + "\n")
 	}
@@ -91,9 +91,9 @@ func footer(s styles, sess *flow.Session, run stepRun) []string {
 	}
 	var lines []string
 	failed := false
-	for i, id := range flow.Steps() {
+	for _, id := range flow.Steps() {
 		if st := sess.Record(id); st != nil && st.Status == inspect.StatusFail {
-			lines = append(lines, s.report.Fail.Render(fmt.Sprintf("%s %d %s failed", report.GlyphOf(inspect.StatusFail), i+1, id.Name())),
+			lines = append(lines, s.report.Fail.Render(fmt.Sprintf("%s %d %s failed", report.GlyphOf(inspect.StatusFail), id.Number(), id.Name())),
 				s.faint.Render("Explain tab: what it means and the fix · r retry · e edit & resend"))
 			failed = true
 			break

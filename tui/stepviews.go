@@ -20,7 +20,7 @@ import (
 
 // stepTitle is the heading of a step in the pane: "3 · Token exchange (…)".
 func stepTitle(id flow.StepID) string {
-	return fmt.Sprintf("%d · %s", slices.Index(flow.Steps(), id)+1, id.Title())
+	return fmt.Sprintf("%d · %s", id.Number(), id.Title())
 }
 
 // stepHead is the heading of a step's tabs: its name, status, duration and

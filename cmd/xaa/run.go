@@ -247,7 +247,9 @@ func buildRunner(f runFlags, io stdio, cfg *config.Config, opener func(string) e
 			Progress:    progressPrinter(io),
 		},
 	}
-	if !f.playground { // the playground's refresh tokens die with it
+	if f.playground {
+		runner.Env.Browser = "the playground's scripted browser, as " + f.user + ","
+	} else { // the playground's refresh tokens die with it
 		runner.Kept = tokenstore.New(io.getenv)
 	}
 	return runner, from, token, nil

@@ -130,13 +130,13 @@ func TestTUIEndToEnd(t *testing.T) {
 	s.waitFor("enter runs Discovery")
 	s.send("a")
 	s.waitFor("flow complete")
-	for _, n := range []string{"1", "2", "3", "4", "5"} {
+	for _, n := range []string{"0", "1", "2", "3", "4"} {
 		if !regexp.MustCompile(`✓ ` + n + ` [A-Z]`).MatchString(s.screen(false)) {
 			t.Errorf("step %s does not show ✓:\n%s", n, s.screen(false))
 		}
 	}
 	s.send("Up", "Up", "3")
-	s.waitFor("3 · Token exchange", "typ  oauth-id-jag+jwt", "client_id", "✓ VERIFIED")
+	s.waitFor("2 · Token exchange", "typ  oauth-id-jag+jwt", "client_id", "✓ VERIFIED")
 
 	s.send("y")
 	s.waitFor("ID-JAG copied to the clipboard")

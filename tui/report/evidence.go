@@ -123,8 +123,8 @@ func RunEvidence(r *flow.Run, version string, now time.Time) string {
 	for _, s := range r.Steps {
 		fmt.Fprintf(&b, "| %s | %s %s |\n", s.ID.Title(), GlyphOf(s.Status), s.Status)
 	}
-	for i, s := range r.Steps {
-		markdownStep(&b, i, s, false)
+	for _, s := range r.Steps {
+		markdownStep(&b, s, false)
 	}
 	return b.String()
 }

@@ -39,17 +39,17 @@ func Run(s Styles, run *flow.Run, o RunOptions) string {
 	}
 	w.line(s.Title.Render("xaa run") + "  " + verdict + s.Faint.Render(fmt.Sprintf("  %s", millis(run.Duration.Seconds()*1000))))
 	w.line(strings.Join(chips, s.Faint.Render(" · ")))
-	for i, st := range run.Steps {
+	for _, st := range run.Steps {
 		w.blank()
-		step(w, i, st, o)
+		step(w, st, o)
 	}
 	return b.String()
 }
 
 // step writes one step's section.
-func step(w *writer, index int, st *flow.Step, o RunOptions) {
+func step(w *writer, st *flow.Step, o RunOptions) {
 	s := w.s
-	head := fmt.Sprintf("%s %d %s", s.Glyph(st.Status), index, st.ID.Title())
+	head := fmt.Sprintf("%s %d %s", s.Glyph(st.Status), st.ID.Number(), st.ID.Title())
 	switch st.Status {
 	case inspect.StatusFail:
 		head = s.Fail.Render(head)

@@ -46,16 +46,16 @@ func Markdown(r *flow.Run, reveal bool) []byte {
 	for _, s := range r.Steps {
 		fmt.Fprintf(&b, "| %s | %s %s | %s |\n", s.ID, GlyphOf(s.Status), s.Status, millis(wire.DurationMS(s.Duration)))
 	}
-	for i, s := range r.Steps {
-		markdownStep(&b, i, s, reveal)
+	for _, s := range r.Steps {
+		markdownStep(&b, s, reveal)
 	}
 	// The transcript holds no escape sequence of its own, so the whole of
 	// it is made safe at once: whoever cats it into a terminal is safe too.
 	return []byte(SafeBlock(b.String()))
 }
 
-func markdownStep(b *strings.Builder, i int, s *flow.Step, reveal bool) {
-	fmt.Fprintf(b, "\n## %d. %s — %s %s\n\n", i, s.ID.Title(), GlyphOf(s.Status), s.Status)
+func markdownStep(b *strings.Builder, s *flow.Step, reveal bool) {
+	fmt.Fprintf(b, "\n## %d. %s — %s %s\n\n", s.ID.Number(), s.ID.Title(), GlyphOf(s.Status), s.Status)
 	if s.Status == inspect.StatusSkip {
 		for _, n := range s.Notes {
 			fmt.Fprintf(b, "%s\n", text(n, reveal))
