@@ -27,7 +27,6 @@ func requestsView(s styles, xs []*wire.Exchange, reveal bool) string {
 		if i > 0 {
 			b.WriteString("\n")
 		}
-		recorded := len(x.Request.Body)
 		x = report.SafeExchange(x.ForDisplay(reveal))
 		b.WriteString(exchangeHeading(s, x) + "\n")
 		b.WriteString(s.bold.Render(x.Request.Method) + " " + x.Request.URL + "\n")
@@ -38,8 +37,8 @@ func requestsView(s styles, xs []*wire.Exchange, reveal bool) string {
 		if len(x.Request.Body) > 0 {
 			b.WriteString("\n" + formatBody(s, x.Request.Header.Get("Content-Type"), x.Request.Body) + "\n")
 		}
-		if int64(recorded) < x.Request.BodySize {
-			b.WriteString(s.faint.Render(fmt.Sprintf("… only the first %s of %s were recorded", byteCount(int64(recorded)), byteCount(x.Request.BodySize))) + "\n")
+		if x.Request.Truncated {
+			b.WriteString(s.faint.Render(fmt.Sprintf("… the body is %s; xaa kept the first %s", byteCount(x.Request.BodySize), byteCount(wire.MaxRecordedBodyBytes))) + "\n")
 		}
 	}
 	return b.String()

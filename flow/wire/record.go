@@ -47,8 +47,10 @@ type RecordedRequest struct {
 	Header http.Header
 	Body   []byte
 	// BodySize is the full body length; Body holds at most
-	// MaxRecordedBodyBytes of it.
-	BodySize int64
+	// MaxRecordedBodyBytes of it, with secrets redacted. Truncated says
+	// bytes were left out (redaction alone changes the length too).
+	BodySize  int64
+	Truncated bool
 	// BasicUser is the user (client_id) of a Basic Authorization header,
 	// kept because it is not a secret and tells which client authenticated.
 	BasicUser string
@@ -167,11 +169,12 @@ func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	x.Request = RecordedRequest{
-		Method:   req.Method,
-		URL:      r.scrub(redactURL(req.URL)),
-		Header:   r.redactHeader(req.Header),
-		Body:     []byte(r.scrub(string(redactBody(req.Header.Get("Content-Type"), body)))),
-		BodySize: size,
+		Method:    req.Method,
+		URL:       r.scrub(redactURL(req.URL)),
+		Header:    r.redactHeader(req.Header),
+		Body:      []byte(r.scrub(string(redactBody(req.Header.Get("Content-Type"), body)))),
+		BodySize:  size,
+		Truncated: int64(len(body)) < size,
 	}
 	if user, _, ok := req.BasicAuth(); ok {
 		x.Request.BasicUser = r.scrub(user)

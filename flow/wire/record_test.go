@@ -61,6 +61,10 @@ func TestRecorderRedacts(t *testing.T) {
 		t.Fatalf("recorded %d exchanges", len(xs))
 	}
 	x := xs[0]
+	if x.Request.Truncated || int64(len(x.Request.Body)) >= x.Request.BodySize {
+		t.Errorf("a redacted body reads as truncated (%t) or no shorter than the sent one (%d of %d B): redaction is not truncation",
+			x.Request.Truncated, len(x.Request.Body), x.Request.BodySize)
+	}
 	if x.Request.BasicUser != "agent" {
 		t.Errorf("BasicUser = %q, want agent", x.Request.BasicUser)
 	}
@@ -111,7 +115,7 @@ func TestRecorderStreamsBodies(t *testing.T) {
 	if len(x.Response.Body) != wire.MaxRecordedBodyBytes || !x.Response.Truncated || x.Response.BodySize != int64(len(big)) {
 		t.Errorf("recorded response = %d bytes (truncated %t, size %d)", len(x.Response.Body), x.Response.Truncated, x.Response.BodySize)
 	}
-	if len(x.Request.Body) != wire.MaxRecordedBodyBytes || x.Request.BodySize != int64(len(big)) {
+	if len(x.Request.Body) != wire.MaxRecordedBodyBytes || !x.Request.Truncated || x.Request.BodySize != int64(len(big)) {
 		t.Errorf("recorded request = %d bytes of %d", len(x.Request.Body), x.Request.BodySize)
 	}
 }
