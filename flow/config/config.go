@@ -38,8 +38,11 @@ type Config struct {
 	// Dir is the directory relative private_key paths are read from; ""
 	// means the working directory.
 	Dir string `yaml:"-"`
-	// loadWarnings are problems found while parsing (unknown keys).
+	// loadWarnings are problems found while loading (a file others can
+	// read); unknownKeys are keys the schema does not have, which
+	// Validate reports with the nearest known key.
 	loadWarnings []Problem
+	unknownKeys  []Problem
 }
 
 // ClientConfig is one client registration at one authorization server.
@@ -237,7 +240,7 @@ func Parse(data []byte, source string) (*Config, error) {
 	if doc.Kind != yaml.MappingNode {
 		return nil, &Error{Source: source, Problems: []Problem{{Key: "(yaml)", Message: fmt.Sprintf("line %d: the file must be a mapping with idp, resource_as and resource sections", doc.Line)}}}
 	}
-	c.loadWarnings = unknownKeys(doc)
+	c.unknownKeys = unknownKeys(doc)
 	if err := doc.Decode(c); err != nil {
 		return nil, &Error{Source: source, Problems: []Problem{{Key: "(yaml)", Message: withoutSecrets(yamlMessage(err), data)}}}
 	}
@@ -293,9 +296,11 @@ func unknownKeys(doc *yaml.Node) []Problem {
 		k, v := doc.Content[i], doc.Content[i+1]
 		keys, known := knownKeys[k.Value]
 		if !known {
+			msg := fmt.Sprintf("line %d: unknown section; the sections are idp, resource_as and resource", k.Line)
 			if near := Nearest(k.Value, sections); near != "" {
-				out = append(out, Problem{Key: k.Value, Message: fmt.Sprintf("line %d: unknown section, ignored — did you mean %s?", k.Line, near)})
+				msg = fmt.Sprintf("line %d: unknown section — did you mean %s?", k.Line, near)
 			}
+			out = append(out, Problem{Key: k.Value, Message: msg})
 			continue
 		}
 		if v.Kind != yaml.MappingNode {
@@ -304,9 +309,11 @@ func unknownKeys(doc *yaml.Node) []Problem {
 		for j := 0; j+1 < len(v.Content); j += 2 {
 			kk := v.Content[j]
 			if !slices.Contains(keys, kk.Value) {
-				msg := fmt.Sprintf("line %d: unknown key, ignored", kk.Line)
+				msg := fmt.Sprintf("line %d: unknown key", kk.Line)
 				if near := Nearest(kk.Value, keys); near != "" {
 					msg += " — did you mean " + k.Value + "." + near + "?"
+				} else {
+					msg += "; the keys of " + k.Value + " are " + strings.Join(keys, ", ")
 				}
 				out = append(out, Problem{Key: k.Value + "." + kk.Value, Message: msg})
 			}

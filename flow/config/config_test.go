@@ -189,21 +189,33 @@ func TestConfigWarnings(t *testing.T) {
 	}
 }
 
-func TestUnknownKeysAreWarnings(t *testing.T) {
-	c, err := config.Parse([]byte(goodConfig+"  clientid: oops\nplayground:\n  users: 4\nresourse:\n  id: x\n"), "x")
+// TestUnknownKeysAreErrors: a key or section the schema lacks is a
+// problem of Validate, naming the nearest known one (or every one).
+func TestUnknownKeysAreErrors(t *testing.T) {
+	c, err := config.Parse([]byte(goodConfig+"  clientid: oops\n  colour: red\nplayground:\n  users: 4\nresourse:\n  id: x\n"), "x")
 	if err != nil {
 		t.Fatal(err)
 	}
+	var ce *config.Error
+	if !errors.As(c.Validate(), &ce) {
+		t.Fatalf("Validate() = %v, want the unknown keys", c.Validate())
+	}
 	var got []string
-	for _, w := range c.Warnings() {
-		got = append(got, w.String())
+	for _, p := range ce.Problems {
+		got = append(got, p.String())
 	}
 	want := []string{
-		"resource.clientid: line 18: unknown key, ignored",
-		"resourse: line 21: unknown section, ignored — did you mean resource?",
+		"playground: line 20: unknown section; the sections are idp, resource_as and resource",
+		"resource.clientid: line 18: unknown key; the keys of resource are id, api_url, mcp_url",
+		"resource.colour: line 19: unknown key; the keys of resource are id, api_url, mcp_url",
+		"resourse: line 22: unknown section — did you mean resource?",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("Warnings() (-want +got):\n%s", diff)
+		t.Errorf("Validate() problems (-want +got):\n%s", diff)
+	}
+	idp, _ := config.Parse([]byte(strings.Replace(goodConfig, "  client_id:", "  clientid:", 1)), "x")
+	if err := idp.Validate(); err == nil || !strings.Contains(err.Error(), "did you mean idp.client_id?") {
+		t.Errorf("clientid under idp: %v, want did you mean idp.client_id?", err)
 	}
 }
 

@@ -16,7 +16,7 @@ import (
 // every problem at once in a *Error, each naming the key and why it
 // matters. Warnings come from Warnings.
 func (c *Config) Validate() error {
-	var ps []Problem
+	ps := slices.Clone(c.unknownKeys)
 	add := func(key, format string, args ...any) {
 		ps = append(ps, Problem{Key: key, Message: fmt.Sprintf(format, args...)})
 	}
@@ -188,8 +188,8 @@ func clientAuthProblems(section string, cc ClientConfig, env string) []Problem {
 	return ps
 }
 
-// Warnings returns what is allowed but probably wrong: unknown keys, the
-// two client identities looking swapped, a public client, an Okta Admin
+// Warnings returns what is allowed but probably wrong: a file others can
+// read, the two client identities looking swapped, a public client, an Okta Admin
 // Console URL, a trailing slash or a custom authorization server as the
 // Okta IdP, no resource to call.
 func (c *Config) Warnings() []Problem {
