@@ -21,11 +21,18 @@ func newFlagSet(name, usage string, w io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(w)
 	fs.Usage = func() {
+		if collectFlags != nil {
+			collectFlags(fs)
+		}
 		fmt.Fprintf(w, "Usage: %s\n\nFlags:\n", usage)
 		fs.PrintDefaults()
 	}
 	return fs
 }
+
+// collectFlags, when set, receives each flag set as its -h is handled:
+// shell completion reads the commands' own flags that way.
+var collectFlags func(*flag.FlagSet)
 
 // parseInterleaved parses flags that may come after positional arguments
 // ("xaa decode TOKEN --jwks keys.json") and returns the positionals. It

@@ -71,6 +71,8 @@ func commands() []command {
 		{"logout", "forget the IdP refresh token kept for the config's client (idp.subject refresh_token)", runLogout},
 		{"playground", "run the embedded IdP, resource AS, todo API and MCP server", runPlayground},
 		{"run", "run the four Cross App Access steps headless: recorded, checked, explained", runRun},
+		{"completion", "print a shell completion script: bash, zsh or fish", runCompletion},
+		{"version", "print xaa's version", runVersion},
 	}
 }
 
@@ -96,6 +98,11 @@ func run(ctx context.Context, args []string, io stdio) int {
 		case "-h", "-help", "--help", "help":
 			usage(io.out)
 			return exitOK
+		case "-version", "--version":
+			printVersion(io.out)
+			return exitOK
+		case "__complete": // the completion scripts' helper
+			return runComplete(ctx, args[1:], io)
 		}
 		for _, c := range commands() {
 			if c.name == args[0] {
@@ -115,12 +122,18 @@ func run(ctx context.Context, args []string, io stdio) int {
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "xaa: inspect and debug Cross App Access (ID-JAG) flows")
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Usage: xaa <command> [flags]")
+	fmt.Fprintln(w, "Usage:")
+	fmt.Fprintln(w, "  xaa [flags]             the terminal UI: a config's flow, or the built-in playground when there is none")
+	fmt.Fprintln(w, "  xaa <command> [flags]")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Commands:")
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-11s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Run 'xaa <command> -h' for the flags of a command.")
+	fmt.Fprintln(w, "Flags of the terminal UI:")
+	fs, _ := newTUIFlagSet(w)
+	fs.PrintDefaults()
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Run 'xaa <command> -h' for the flags of a command; 'xaa --version' for the version.")
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	goio "io"
 	"os"
@@ -28,14 +29,27 @@ func init() { noquery.Restore() }
 // (--config, XAA_CONFIG, ./xaa.yaml, $XDG_CONFIG_HOME/xaa/config.yaml), or,
 // when there is none, on the setup screen, which starts the built-in
 // playground. Exit status 0 on quit, 130 when interrupted.
+// tuiFlags are the flags of the terminal UI.
+type tuiFlags struct {
+	config, user, profile string
+	noBrowser             bool
+	faults                stringList
+}
+
+// newTUIFlagSet is the terminal UI's flag set; usage lists its flags too.
+func newTUIFlagSet(w goio.Writer) (*flag.FlagSet, *tuiFlags) {
+	var f tuiFlags
+	fs := newFlagSet("xaa", "xaa [--config FILE] [--no-browser] [--user NAME] [--fault NAME]... [--profile okta]", w)
+	fs.StringVar(&f.config, "config", "", "config file (default: $XAA_CONFIG, ./xaa.yaml, $XDG_CONFIG_HOME/xaa/config.yaml)")
+	fs.BoolVar(&f.noBrowser, "no-browser", false, "do not open a browser for the login: the login view shows the URL to open anywhere (y copies it)")
+	fs.StringVar(&f.user, "user", "alice", "the built-in playground's demo user to log in as: alice, bob, carol or dave")
+	fs.Var(&f.faults, "fault", "switch on a fault of the built-in playground (repeatable; xaa playground --list-faults)")
+	fs.StringVar(&f.profile, "profile", "", "\"okta\" makes the built-in playground's IdP behave like an Okta org")
+	return fs, &f
+}
+
 func runTUI(ctx context.Context, args []string, io stdio) int {
-	fs := newFlagSet("xaa", "xaa [--config FILE] [--no-browser] [--user NAME] [--fault NAME]... [--profile okta]", io.err)
-	configPath := fs.String("config", "", "config file (default: $XAA_CONFIG, ./xaa.yaml, $XDG_CONFIG_HOME/xaa/config.yaml)")
-	noBrowser := fs.Bool("no-browser", false, "do not open a browser for the login: the login view shows the URL to open anywhere (y copies it)")
-	user := fs.String("user", "alice", "the playground's demo user to log in as: alice, bob, carol or dave")
-	var faults stringList
-	fs.Var(&faults, "fault", "switch on a fault of the built-in playground (repeatable; xaa playground --list-faults)")
-	profile := fs.String("profile", "", "\"okta\" makes the built-in playground's IdP behave like an Okta org")
+	fs, f := newTUIFlagSet(io.err)
 	if err := fs.Parse(args); err != nil {
 		return usageError(io.err, err)
 	}
@@ -44,8 +58,8 @@ func runTUI(ctx context.Context, args []string, io stdio) int {
 		usage(io.err)
 		return exitUsage
 	}
-	pg := playground.Options{KeyDir: playground.DefaultKeyDir(io.getenv), Faults: faults, Profile: *profile}
-	if err := pg.Check(*user); err != nil {
+	pg := playground.Options{KeyDir: playground.DefaultKeyDir(io.getenv), Faults: f.faults, Profile: f.profile}
+	if err := pg.Check(f.user); err != nil {
 		return usageError(io.err, err)
 	}
 	if !io.outIsTerminal || !io.inIsTerminal {
@@ -54,7 +68,7 @@ func runTUI(ctx context.Context, args []string, io stdio) int {
 		usage(io.err)
 		return exitUsage
 	}
-	cfg, looked, savePath, err := tuiConfig(*configPath, io)
+	cfg, looked, savePath, err := tuiConfig(f.config, io)
 	if err != nil {
 		fmt.Fprintln(io.err, "xaa:", err)
 		return exitUsage
@@ -83,8 +97,8 @@ func runTUI(ctx context.Context, args []string, io stdio) int {
 		Colour:         colourEnabled(io),
 		Clipboard:      tui.OSC52Clipboard(os.Stdout, io.getenv),
 		Playground:     pg,
-		NoBrowser:      *noBrowser,
-		PlaygroundUser: *user,
+		NoBrowser:      f.noBrowser,
+		PlaygroundUser: f.user,
 		Kept:           tokenstore.New(io.getenv),
 	})
 	switch {

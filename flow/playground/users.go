@@ -27,6 +27,15 @@ type User struct {
 	Outcome string `json:"outcome"`
 }
 
+// DemoUsernames are the demo users' names, for completion and messages.
+func DemoUsernames() []string {
+	var names []string
+	for _, u := range demoUsers(false) {
+		names = append(names, u.Username)
+	}
+	return names
+}
+
 // demoUsers are the users of every playground: one for whom the whole flow
 // works and one that each of steps 1, 2 and 3 refuses.
 func demoUsers(okta bool) []*User {
