@@ -106,3 +106,12 @@ func printResult(io stdio, asJSON bool, v func() any, text func() string) bool {
 	fmt.Fprintf(io.out, "%s\n", out)
 	return true
 }
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+// String joins the values, for flag's usage text.
+func (l *stringList) String() string { return strings.Join(*l, ", ") }
+
+// Set adds one value.
+func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }

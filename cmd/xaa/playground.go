@@ -18,18 +18,30 @@ import (
 // the IdP on 9400, the resource AS on 9401, the resource server on 9402.
 const defaultPlaygroundListen = "127.0.0.1:9400"
 
-// repeated is a flag that may be given several times.
-type repeated []string
+const playgroundUsage = `xaa playground [--listen 127.0.0.1:PORT] [--write-config FILE] [--fault NAME]... [--profile okta] [--trust-issuer URL]... [--key-dir DIR] [--rotate-keys]
 
-func (r *repeated) String() string     { return strings.Join(*r, ",") }
-func (r *repeated) Set(v string) error { *r = append(*r, v); return nil }
+Runs the four parties of Cross App Access on loopback until interrupted:
+an OpenID Connect IdP that issues ID-JAGs by token exchange, a resource
+authorization server that redeems them with the jwt-bearer grant, and a
+resource server with a todo REST API and an MCP server. Demo users log in
+on its login page (the passwords are shown there). Faults make one party
+misbehave the way real ones do; --profile okta makes the IdP answer like
+an Okta org. --trust-issuer makes the resource AS trust another IdP (an
+Okta org, xaa conform's IdP), to test tokens you bring.
+
+Examples:
+  xaa playground --write-config xaa.yaml        # then: xaa run --config xaa.yaml
+  xaa playground --fault idjag-wrong-aud         # watch the jwt-bearer grant refuse it
+  xaa playground --profile okta --fault okta-no-connection
+  xaa playground --trust-issuer http://127.0.0.1:9410   # the resource AS trusts xaa conform's IdP
+  xaa playground --list-faults`
 
 // runPlayground runs the embedded IdP, resource AS, REST API and MCP server
 // until interrupted.
 func runPlayground(ctx context.Context, args []string, io stdio) int {
-	fs := newFlagSet("playground", "xaa playground [--listen 127.0.0.1:PORT] [--write-config FILE] [--fault NAME]... [--profile okta] [--trust-issuer URL]... [--key-dir DIR] [--rotate-keys]", io.err)
+	fs := newFlagSet("playground", playgroundUsage, io.err)
 	var o playground.Options
-	var faults, trust, redirects repeated
+	var faults, trust, redirects stringList
 	fs.StringVar(&o.Listen, "listen", defaultPlaygroundListen, "IdP address; the resource AS uses port+1, the resource server port+2 (port 0: any free ports)")
 	writeConfig := fs.String("write-config", "", "write the client config (YAML, mode 0600) to `FILE`, with a private_key_jwt variant and its key beside it")
 	fs.Var(&faults, "fault", "switch on a fault (repeatable); see --list-faults")

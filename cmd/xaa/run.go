@@ -71,15 +71,6 @@ type runFlags struct {
 	rotateKeys bool
 }
 
-// stringList is a repeatable string flag.
-type stringList []string
-
-// String joins the values, for flag's usage text.
-func (l *stringList) String() string { return strings.Join(*l, ", ") }
-
-// Set adds one value.
-func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
-
 // newBrowserOpener builds the login's browser opener; tests replace it with
 // the playground's scripted browser.
 var newBrowserOpener = browserOpener
