@@ -237,3 +237,24 @@ func TestConformCommandServe(t *testing.T) {
 		t.Errorf("the keys changed between two starts with the same --key-dir (-first +second):\n%s", diff)
 	}
 }
+
+// TestConformAgainstAnUntrustingPlayground: when the AS under test is xaa's
+// playground and refuses the baseline, the scorecard gives the command
+// that makes it trust the conformance IdP.
+func TestConformAgainstAnUntrustingPlayground(t *testing.T) {
+	p, err := playground.Start(context.Background(), playground.Options{Listen: "127.0.0.1:0", KeyDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Close() })
+	path := filepath.Join(t.TempDir(), "as.yaml")
+	if err := p.WriteConfig(path); err != nil {
+		t.Fatal(err)
+	}
+	listen := freeListen(t)
+	r := runConformCmd(t, context.Background(), nil, "--config", path, "--listen", listen, "--key-dir", t.TempDir(), "--case", "alg_none")
+	want := "xaa playground --trust-issuer http://" + listen
+	if r.code != exitFailed || !strings.Contains(r.stdout, want) {
+		t.Errorf("exit %d; want 1 and the command %q:\n%s", r.code, want, r.stdout)
+	}
+}

@@ -20,7 +20,7 @@ const defaultPlaygroundListen = "127.0.0.1:9400"
 
 const playgroundUsage = `xaa playground [--listen 127.0.0.1:PORT] [--write-config FILE] [--fault NAME]... [--profile okta] [--trust-issuer URL]... [--key-dir DIR] [--rotate-keys]
 
-Runs the four parties of Cross App Access on loopback until interrupted:
+Runs the other parties of Cross App Access on loopback until interrupted:
 an OpenID Connect IdP that issues ID-JAGs by token exchange, a resource
 authorization server that redeems them with the jwt-bearer grant, and a
 resource server with a todo REST API and an MCP server. Demo users log in

@@ -331,7 +331,20 @@ func (c *Runner) RunCase(ctx context.Context, conf *Scorecard, cc Case) *CaseRes
 	}
 	tr, err := s.PostToken(ctx, wire.PartyAS, label, conf.Target.TokenEndpoint, form, auth)
 	r.judge(tr, err, c.Env.Time())
+	if r.Verdict == VerdictRefused && servedByPlayground(s.Exchanges()) {
+		r.Summary += fmt.Sprintf(" — this AS is xaa's playground: start it with --trust-issuer %s (xaa playground --trust-issuer %s, with the flags you use)", conf.Setup.Issuer, conf.Setup.Issuer)
+	}
 	return r
+}
+
+// servedByPlayground reports whether the answers came from xaa's playground.
+func servedByPlayground(xs []*wire.Exchange) bool {
+	for _, x := range xs {
+		if x.Response != nil && x.Response.Header.Get("Server") == playground.ServerName {
+			return true
+		}
+	}
+	return false
 }
 
 // analyzeSent decodes the token sent and checks it the way the AS should:

@@ -158,7 +158,7 @@ func Start(ctx context.Context, o Options) (*Playground, error) {
 	base, stop := context.WithCancel(context.Background())
 	p.stopRequests = stop
 	for i, h := range []http.Handler{p.idp.handler(), p.as.handler(), p.rs.handler()} {
-		srv := newServer(h)
+		srv := newServer(identified(h))
 		srv.BaseContext = func(net.Listener) context.Context { return base }
 		srv.ConnState = p.fresh.track
 		p.servers = append(p.servers, srv)
@@ -343,6 +343,18 @@ func newServer(h http.Handler) *http.Server {
 // bounds the rest. Not http.TimeoutHandler: it runs every request in a
 // goroutine of its own and buffers the response, a tenth of a jwt-bearer
 // grant's CPU, for handlers that never block otherwise.
+// ServerName is the Server header of every playground response: a tool
+// talking to a server can tell it is xaa's playground, and say how to
+// configure it (xaa conform prints the --trust-issuer it needs).
+const ServerName = "xaa-playground"
+
+func identified(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Server", ServerName)
+		h.ServeHTTP(w, r)
+	})
+}
+
 func withTimeout(h http.Handler) http.Handler { return withDeadline(h, 10*time.Second) }
 
 // freshConns are the connections that have not sent a request yet (a
