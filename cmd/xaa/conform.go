@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/xaatools/xaa/flow/conform"
 
 	"github.com/xaatools/xaa/flow/config"
@@ -120,8 +121,22 @@ func runConform(ctx context.Context, args []string, io stdio) int {
 		fmt.Fprint(io.out, report.ConformSetup(out, conf, opts))
 		fmt.Fprintln(io.out)
 	}
-	c.Progress = func(r *conform.CaseResult) { fmt.Fprintln(io.err, "xaa: "+report.ConformProgress(progress, r)) }
-	if err := c.RunCases(ctx, conf, f.cases); err != nil {
+	if io.status != nil {
+		// One status line, rewritten per case and cleared at the end: the
+		// scorecard below says it all once.
+		selected, _ := conform.SelectCases(f.cases)
+		n := 0
+		c.Progress = func(r *conform.CaseResult) {
+			n++
+			line := fmt.Sprintf("xaa conform: %d/%d %s", n, len(selected), report.ConformProgress(progress, r))
+			fmt.Fprint(io.status, "\r\x1b[K"+ansi.Truncate(report.Safe(line), 78, "…"))
+		}
+	}
+	err = c.RunCases(ctx, conf, f.cases)
+	if io.status != nil {
+		fmt.Fprint(io.status, "\r\x1b[K")
+	}
+	if err != nil {
 		return usageError(io.err, err)
 	}
 	if !printResult(io, f.json, func() any { return conf.JSON(f.reveal) }, func() string { return report.Conformance(out, conf, opts) }) {

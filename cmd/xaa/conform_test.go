@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"path/filepath"
 	"slices"
@@ -91,8 +92,8 @@ func TestConformCommand(t *testing.T) {
 				t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
 			}
 		}
-		if !strings.Contains(r.stderr, "xaa: ✓ alg_none: rejected as it should: invalid_grant") {
-			t.Errorf("stderr lacks the progress line of alg_none:\n%s", r.stderr)
+		if r.stderr != "" {
+			t.Errorf("progress went to a stderr that is not a terminal:\n%s", r.stderr)
 		}
 		if strings.Contains(r.stdout+r.stderr, as.secret) {
 			t.Error("the client secret was printed")
@@ -143,14 +144,21 @@ func TestConformCommandASDown(t *testing.T) {
 	as := startASUnderTest(t)
 	down := "http://" + freeListen(t)
 	config := writeFile(t, "down.yaml", fmt.Sprintf("resource_as:\n  issuer: %s\n  client_id: c\n  client_secret: s3cret-value\n", down))
-	r := runConformCmd(t, context.Background(), nil, "--config", config, "--listen", as.listen, "--key-dir", t.TempDir(), "--case", "alg_none")
+	r := runConformCmd(t, context.Background(), nil, "--config", config, "--listen", as.listen, "--key-dir", t.TempDir())
 	if r.code != exitFailed {
 		t.Fatalf("exit %d, want 1\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
-	for _, want := range []string{"nothing is listening", "! cannot judge: the valid ID-JAG was not accepted", "! alg_none", "token endpoint is unknown"} {
+	for _, want := range []string{"nothing is listening", "! cannot judge: the valid ID-JAG was not accepted", "more with the same answer: id_token, wrong_typ", "token endpoint is unknown"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
 		}
+	}
+	// One AS down is one answer: said once in the list, once in the detail.
+	if n := strings.Count(r.stdout, "connection refused"); n != 1 {
+		t.Errorf("the same error is printed %d times:\n%s", n, r.stdout)
+	}
+	if r.stderr != "" {
+		t.Errorf("progress went to a stderr that is not a terminal:\n%s", r.stderr)
 	}
 }
 
@@ -256,5 +264,23 @@ func TestConformAgainstAnUntrustingPlayground(t *testing.T) {
 	want := "xaa playground --trust-issuer http://" + listen
 	if r.code != exitFailed || !strings.Contains(r.stdout, want) {
 		t.Errorf("exit %d; want 1 and the command %q:\n%s", r.code, want, r.stdout)
+	}
+}
+
+// TestConformProgressOnATerminal: on a terminal one status line is
+// rewritten per case and cleared before the scorecard.
+func TestConformProgressOnATerminal(t *testing.T) {
+	as := startASUnderTest(t)
+	var out, status bytes.Buffer
+	code := run(context.Background(), []string{"conform", "--config", as.config, "--listen", as.listen, "--key-dir", t.TempDir(), "--case", "alg_none"}, stdio{
+		in: strings.NewReader(""), out: &out, err: io.Discard, status: &status,
+		getenv: func(string) string { return "" }, now: time.Now,
+	})
+	if code != exitOK {
+		t.Fatalf("exit %d:\n%s", code, out.String())
+	}
+	lines := strings.Split(status.String(), "\r\x1b[K")
+	if len(lines) < 3 || !strings.Contains(status.String(), "xaa conform: 2/2 ✓ alg_none: rejected as it should") || lines[len(lines)-1] != "" {
+		t.Errorf("status line = %q; want one rewrite per case, alg_none's among them, and a clear at the end", status.String())
 	}
 }

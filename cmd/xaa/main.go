@@ -39,9 +39,20 @@ type stdio struct {
 	outIsTerminal bool
 	// inIsTerminal says whether in is an interactive terminal (no piped input).
 	inIsTerminal bool
-	getenv       func(string) string
+	// status is stderr when it is a terminal, unwrapped, for a status line
+	// xaa rewrites in place (its own escape sequences); nil otherwise.
+	status io.Writer
+	getenv func(string) string
 	// now is the clock; tests fix it so reports are reproducible.
 	now func() time.Time
+}
+
+// terminalOrNil returns f when it is a terminal.
+func terminalOrNil(f *os.File) io.Writer {
+	if term.IsTerminal(f.Fd()) {
+		return f
+	}
+	return nil
 }
 
 // safeStreams makes what a subcommand writes safe for a terminal: text
@@ -84,6 +95,7 @@ func main() {
 		err:           os.Stderr,
 		outIsTerminal: term.IsTerminal(os.Stdout.Fd()),
 		inIsTerminal:  term.IsTerminal(os.Stdin.Fd()),
+		status:        terminalOrNil(os.Stderr),
 		getenv:        os.Getenv,
 		now:           time.Now,
 	})

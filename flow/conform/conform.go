@@ -296,7 +296,7 @@ func (c *Runner) RunCase(ctx context.Context, conf *Scorecard, cc Case) *CaseRes
 	r := &CaseResult{Case: cc, Started: c.Env.Time()}
 	defer func() { r.Duration = c.Env.Time().Sub(r.Started) }()
 	if conf.Target.TokenEndpoint == "" {
-		r.inconclusive("not sent: the resource AS's token endpoint is unknown (%v)", conf.Target.Err)
+		r.inconclusive("not sent: the resource AS's token endpoint is unknown — discovery failed (the resource AS's error above; --token-endpoint gives it)")
 		return r
 	}
 	req, err := cc.build(&caseInput{idps: c.IdPs, cfg: c.Config, tokenEndpoint: conf.Target.TokenEndpoint})

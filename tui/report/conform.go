@@ -105,9 +105,16 @@ func Conformance(s Styles, conf *conform.Scorecard, o ConformOptions) string {
 		if o.NoCaseList {
 			continue
 		}
+		var in []*conform.CaseResult
 		for _, r := range conf.Results {
 			if r.Case.Kind == sec.kind || (sec.kind == conform.CaseStrict && r.Case.Kind == conform.CaseBaseline) {
-				w.wrapped("  "+CaseLine(s, r, width)+"  ", caseSummary(s, r))
+				in = append(in, r)
+			}
+		}
+		for _, g := range sameAnswers(in) {
+			w.wrapped("  "+CaseLine(s, g[0], width)+"  ", caseSummary(s, g[0]))
+			if len(g) > 1 {
+				w.wrapped("  "+s.Faint.Render(fmt.Sprintf("… and %d more with the same answer: ", len(g)-1)), caseIDs(g[1:]))
 			}
 		}
 		w.blank()
@@ -127,12 +134,40 @@ func Conformance(s Styles, conf *conform.Scorecard, o ConformOptions) string {
 			title = "Every case"
 		}
 		w.line(s.Heading.Render(title))
-		for _, r := range shown {
-			caseDetail(w, r, o)
+		for _, g := range sameAnswers(shown) {
+			caseDetail(w, g[0], o)
+			if len(g) > 1 {
+				w.wrapped(s.Faint.Render(fmt.Sprintf("  the same for %d more: ", len(g)-1)), caseIDs(g[1:]))
+			}
 			w.blank()
 		}
 	}
 	return strings.TrimRight(b.String(), "\n") + "\n"
+}
+
+// sameAnswers groups consecutive cases that could not be judged for the
+// same reason (an AS that is down answers 56 cases alike): one line says it
+// once, with the other cases' ids. Every other case stands alone.
+func sameAnswers(rs []*conform.CaseResult) [][]*conform.CaseResult {
+	var groups [][]*conform.CaseResult
+	for _, r := range rs {
+		if n := len(groups); n > 0 && r.Verdict == conform.VerdictInconclusive {
+			if last := groups[n-1][0]; last.Verdict == conform.VerdictInconclusive && last.Summary == r.Summary {
+				groups[n-1] = append(groups[n-1], r)
+				continue
+			}
+		}
+		groups = append(groups, []*conform.CaseResult{r})
+	}
+	return groups
+}
+
+func caseIDs(rs []*conform.CaseResult) string {
+	ids := make([]string, len(rs))
+	for i, r := range rs {
+		ids[i] = r.Case.ID
+	}
+	return strings.Join(ids, ", ")
 }
 
 // ConformVerdict is the one-line verdict of a run, with its glyph.
