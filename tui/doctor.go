@@ -139,7 +139,7 @@ func (d *doctorScreen) refresh() {
 		d.pane.setContent(s.faint.Render("No checks ran."), false)
 	default:
 		c := d.diag.Checks[d.selected]
-		d.pane.setContent(report.DoctorCheck(s.report, c, report.DoctorOptions{Reveal: d.c.reveal, Width: d.pane.width}), false)
+		d.pane.setContent(report.DoctorCheck(s.report, d.diag, c, report.DoctorOptions{Reveal: d.c.reveal, Width: d.pane.width}), false)
 	}
 }
 
@@ -185,7 +185,7 @@ func (d doctorScreen) checklist(height int) string {
 		if len(checks) == 0 {
 			continue
 		}
-		rows = append(rows, s.bold.Render(truncateLine(" "+p.Title(), w)))
+		rows = append(rows, s.bold.Render(truncateLine(" "+d.diag.PartyTitle(p), w)))
 		for _, c := range checks {
 			if c.ID == d.diag.Checks[d.selected].ID {
 				at = len(rows)

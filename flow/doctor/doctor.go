@@ -50,6 +50,15 @@ func Parties() []Party {
 	return []Party{Org, RequestingApp, ResourceApp, ResourceAS, Resource}
 }
 
+// PartyTitle names a party for people; the org is "IdP" when it is not an
+// Okta org.
+func (d *Diagnosis) PartyTitle(p Party) string {
+	if p == Org && !d.Okta {
+		return "IdP"
+	}
+	return p.Title()
+}
+
 // Title names the party for people.
 func (p Party) Title() string {
 	switch p {
@@ -200,6 +209,9 @@ func Run(ctx context.Context, o Options) *Diagnosis {
 	r.asProbe(ctx)
 	r.userChecks(ctx)
 	r.diag.Okta = looksLikeOkta(r.cfg.IdP.Issuer, r.idp)
+	if !r.diag.Okta {
+		r.notOkta()
+	}
 	order := Parties()
 	slices.SortStableFunc(r.diag.Checks, func(a, b Check) int {
 		return slices.Index(order, a.Party) - slices.Index(order, b.Party)

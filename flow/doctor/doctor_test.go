@@ -294,3 +294,25 @@ func TestDoctorUsesConfiguredEndpoints(t *testing.T) {
 		}
 	}
 }
+
+// TestDoctorOnAnIdPThatIsNotOkta: Okta's own rules are not compared for
+// another IdP, and the party is called the IdP.
+func TestDoctorOnAnIdPThatIsNotOkta(t *testing.T) {
+	e := flowtest.Start(t, playground.Options{}, "alice")
+	d := diagnose(e, "")
+	if d.Okta {
+		t.Fatal("the plain playground was taken for an Okta org")
+	}
+	for _, id := range []string{"org.url.admin", "org.url.authorization_server"} {
+		if c, ok := d.Find(id); !ok || c.Status != inspect.StatusSkip || !strings.Contains(c.Hint, "not an Okta org") {
+			t.Errorf("%s = %+v, want not compared: Okta's rule", id, c)
+		}
+	}
+	if got := d.PartyTitle(doctor.Org); got != "IdP" {
+		t.Errorf("the org party is titled %q, want IdP", got)
+	}
+	okta := diagnose(flowtest.Start(t, playground.Options{Profile: playground.ProfileOkta}, "alice"), "")
+	if c, _ := okta.Find("org.url.admin"); !okta.Okta || c.Status != inspect.StatusPass || okta.PartyTitle(doctor.Org) != "Okta org" {
+		t.Errorf("with the Okta profile: okta %t, org.url.admin %s, title %q", okta.Okta, c.Status, okta.PartyTitle(doctor.Org))
+	}
+}

@@ -69,11 +69,25 @@ func isCustomASPath(path string) bool {
 	return ok && id != "" && !strings.Contains(id, "/")
 }
 
-// looksLikeOkta reports whether the IdP is an Okta org: by its host, or by
-// the org authorization server's endpoint layout.
+// notOkta turns the checks of Okta's own rules into "not compared" for an
+// IdP that is not an Okta org: a pass would claim a comparison that means
+// nothing there, a failure would blame a rule that does not apply.
+func (r *run) notOkta() {
+	for i, c := range r.diag.Checks {
+		if c.ID == itemOrgAdmin.id || c.ID == itemOrgAuthServer.id {
+			c.Status, c.Actual, c.Console = inspect.StatusSkip, "not compared", ""
+			c.Hint = "the IdP is not an Okta org (neither its host nor its endpoints are Okta's): this is Okta's rule"
+			r.diag.Checks[i] = c
+		}
+	}
+}
+
+// looksLikeOkta reports whether the IdP is an Okta org: by its host, its
+// custom authorization server path, or the org authorization server's
+// endpoint layout.
 func looksLikeOkta(issuer string, md *wire.Metadata) bool {
-	if u, err := url.Parse(issuer); err == nil && config.OktaHost(u.Host) {
-		return true
+	if u, err := url.Parse(issuer); err == nil && (config.OktaHost(u.Host) || isCustomASPath(u.EscapedPath())) {
+		return true // an Okta host, or Okta's custom authorization server path
 	}
 	return md != nil && md.TokenEndpoint == strings.TrimSuffix(md.Issuer, "/")+oktaOrgTokenPath
 }

@@ -29,11 +29,11 @@ func Doctor(s Styles, d *doctor.Diagnosis, o DoctorOptions) string {
 	var b strings.Builder
 	w := &writer{b: &b, s: s, width: o.Width}
 	w.wrapped(s.Title.Render("xaa doctor")+"  ", DoctorVerdict(s, d)+s.Faint.Render("  "+millis(d.Duration.Seconds()*1000)))
-	org := Safe(d.Parties.IdPIssuer)
+	org, label := Safe(d.Parties.IdPIssuer), "IdP  "
 	if d.Okta {
-		org += s.Faint.Render("  (an Okta org)")
+		org, label = org+s.Faint.Render("  (an Okta org)"), "org  "
 	}
-	w.wrapped(s.Faint.Render("org  "), org)
+	w.wrapped(s.Faint.Render(label), org)
 	if !d.SignedIn {
 		w.wrapped(s.Faint.Render("     "), s.Faint.Render("not signed in: the checks of what the org issues for a user are unknown — run with --token <ID token>"))
 	}
@@ -44,7 +44,7 @@ func Doctor(s Styles, d *doctor.Diagnosis, o DoctorOptions) string {
 			continue
 		}
 		w.blank()
-		w.line(s.Heading.Render(p.Title()))
+		w.line(s.Heading.Render(d.PartyTitle(p)))
 		for _, c := range checks {
 			if c.Status == inspect.StatusUnknown && !o.Verbose {
 				// Many checks are unknown for one reason: say it once.
@@ -77,16 +77,16 @@ func DoctorVerdict(s Styles, d *doctor.Diagnosis) string {
 	return strings.Join(parts, s.Faint.Render(" · "))
 }
 
-// DoctorCheck renders one check in full: the values compared, the fix, the
+// DoctorCheck renders one check of d in full: the values compared, the fix, the
 // console screen, the email and every exchange of its evidence with its
 // response body and a curl command. The terminal UI shows it beside the
 // checklist.
-func DoctorCheck(s Styles, c doctor.Check, o DoctorOptions) string {
+func DoctorCheck(s Styles, d *doctor.Diagnosis, c doctor.Check, o DoctorOptions) string {
 	var b strings.Builder
 	w := &writer{b: &b, s: s, width: o.Width}
 	o.Verbose = true
 	w.wrapped(s.Glyph(c.Status)+" ", s.Status(c.Status).Render(Safe(c.Title)))
-	w.wrapped(s.Faint.Render("  "), s.Faint.Render(c.Party.Title()+" · "+c.Status.String()))
+	w.wrapped(s.Faint.Render("  "), s.Faint.Render(d.PartyTitle(c.Party)+" · "+c.Status.String()))
 	details(w, c, o, "  ")
 	return b.String()
 }

@@ -109,7 +109,7 @@ func TestDoctorReportWidth(t *testing.T) {
 
 func TestDoctorCheckDetail(t *testing.T) {
 	d, _ := doctorFixture(t)
-	got := report.DoctorCheck(styles(false), d.Checks[2], report.DoctorOptions{})
+	got := report.DoctorCheck(styles(false), d, d.Checks[2], report.DoctorOptions{})
 	for _, want := range []string{"✗ A managed connection links the requesting app to the resource app\n", "  Requesting app · fail\n",
 		"  console   Okta Admin Console", "  check     requesting_app.connection\n", "→ 400", "curl"} {
 		if !strings.Contains(got, want) {
