@@ -116,6 +116,9 @@ func envelopeChecks(t *Token) Report {
 // decodeCheck turns decode problems into a check.
 func decodeCheck(t *Token) Check {
 	c := Check{ID: "decode", Title: "token decodes cleanly", Expected: "a " + t.Format.String() + " with no problems", Spec: "RFC 7515 §7.1"}
+	if t.Format == FormatBroken {
+		c.Expected = "a JWS of 3 segments or a JWE of 5, each base64url-encoded"
+	}
 	switch {
 	case t.Format == FormatOpaque:
 		c.Status = StatusSkip

@@ -56,6 +56,9 @@ type KeyAttempt struct {
 	Verified bool `json:"verified"`
 	// Note says why the key was tried or passed over and what happened.
 	Note string `json:"note"`
+	// NotTried marks a key of the set that Verify passed over (another
+	// kid, an unusable key): listed so a rotation can be seen, not failed.
+	NotTried bool `json:"not_tried,omitempty"`
 }
 
 // Signature is the outcome of Verify, with everything a person needs to see

@@ -69,7 +69,7 @@ func verdictBanner(s styles, a inspect.Analysis, now time.Time) string {
 
 // withWholeKeySet completes the keys tried with the rest of the key set the
 // token was verified against, so the table lists every published key: ✓
-// the one that verified, ✗ the others, each saying why. Verify tries only
+// the one that verified, ✗ the others tried, · those passed over, each saying why. Verify tries only
 // the key a kid names; people debugging a rotation want to see them all.
 func withWholeKeySet(a inspect.Analysis, sets ...*wire.JWKS) inspect.Analysis {
 	src := a.Signature.KeySource
@@ -99,7 +99,7 @@ func withWholeKeySet(a inspect.Analysis, sets ...*wire.JWKS) inspect.Analysis {
 		case a.Token.KID() != "" && k.KID != a.Token.KID():
 			note = "not tried: the token names kid " + a.Token.KID()
 		}
-		all = append(all, inspect.KeyAttempt{KID: k.KID, KTY: k.KTY, Alg: k.Alg, Use: k.Use, Thumbprint: k.Thumbprint, Note: note})
+		all = append(all, inspect.KeyAttempt{KID: k.KID, KTY: k.KTY, Alg: k.Alg, Use: k.Use, Thumbprint: k.Thumbprint, Note: note, NotTried: true})
 	}
 	a.Signature.Tried = all
 	return a

@@ -197,8 +197,11 @@ func (w *writer) keyTable(tried []inspect.KeyAttempt) {
 	widths := columnWidths(rows)
 	for i, k := range tried {
 		st := inspect.StatusFail
-		if k.Verified {
+		switch {
+		case k.Verified:
 			st = inspect.StatusPass
+		case k.NotTried:
+			st = inspect.StatusSkip // passed over, not failed
 		}
 		cells := make([]string, len(rows[i]))
 		for j, c := range rows[i] {
