@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"strings"
 
+	"github.com/xaatools/xaa/flow/conform"
 	"github.com/xaatools/xaa/flow/export"
 	"github.com/xaatools/xaa/flow/tokenstore"
 
@@ -121,6 +122,11 @@ func runRun(ctx context.Context, args []string, io stdio) int {
 	if code := writeRunOutputs(run, f, io); code != exitOK {
 		return code
 	}
+	if lax := laxASFaults(f); len(lax) > 0 && run.OK() {
+		fmt.Fprintf(io.err, "xaa: the resource AS ran with %s: it would accept a broken ID-JAG, but this run sent a good one, so nothing failed here. "+
+			"xaa conform sends the broken ones: run `xaa playground --listen 127.0.0.1:9420 --trust-issuer http://%s --fault %s --write-config as.yaml`, then `xaa conform --config as.yaml`\n",
+			strings.Join(lax, ", "), conform.DefaultListen, strings.Join(lax, " --fault "))
+	}
 	switch {
 	case ctx.Err() != nil:
 		return exitInterrupted
@@ -128,6 +134,18 @@ func runRun(ctx context.Context, args []string, io stdio) int {
 		return exitFailed
 	}
 	return exitOK
+}
+
+// laxASFaults are the --fault flags that make the playground's resource
+// AS skip a rule: invisible to a run that sends good tokens.
+func laxASFaults(f runFlags) []string {
+	var lax []string
+	for _, name := range f.faults {
+		if strings.HasPrefix(name, "as-skip-") {
+			lax = append(lax, name)
+		}
+	}
+	return lax
 }
 
 // runConfig returns the config and the browser opener: from the config

@@ -436,3 +436,12 @@ func TestRunFromTokenExchangeNeedsNoRedirectURI(t *testing.T) {
 		t.Errorf("a run with a login and no idp.redirect_uri = %d, want a usage error naming the key:\n%s", r.code, r.stderr)
 	}
 }
+
+// TestLaxASFaultSaysWhereItShows: a resource AS fault that a good run
+// cannot reveal comes with the commands that do.
+func TestLaxASFaultSaysWhereItShows(t *testing.T) {
+	r := runXAA(t, "", nil, "run", "--playground", "--fault", "as-skip-aud")
+	if r.code != exitOK || !strings.Contains(r.stderr, "xaa conform sends the broken ones") || !strings.Contains(r.stderr, "--fault as-skip-aud --write-config as.yaml") {
+		t.Errorf("xaa run --playground --fault as-skip-aud = %d, stderr:\n%s", r.code, r.stderr)
+	}
+}
