@@ -276,7 +276,7 @@ func (f *flowScreen) resize(width, height int) {
 // clock: a running step, a token's countdown, the chain's expiries.
 func (f flowScreen) showsTime() bool {
 	_, onStep := f.list.step()
-	return f.run.active || !onStep || (f.tabs.tab == tabTokens && !f.edit.open && !f.tabs.compare)
+	return f.run.active || !onStep || ((f.tabs.tab == tabTokens || f.tabs.tab == tabChecks) && !f.edit.open && !f.tabs.compare)
 }
 
 // refresh re-renders the pane after the clock or a switch changed.

@@ -242,3 +242,18 @@ func TestLoginWithoutABrowser(t *testing.T) {
 		t.Errorf("y copied %q (%+v), want the whole authorization URL", copied, msg)
 	}
 }
+
+// TestChecksCountDown: the Checks tab's expiry times follow the clock, as
+// the claims in the Tokens tab do.
+func TestChecksCountDown(t *testing.T) {
+	pass := passingSteps(t)
+	m := newTestModel(t, Options{Config: testConfig()}, 120, 40)
+	m = withSteps(m, pass[:]...)
+	m = press(t, m, "down", "down", "4")
+	before := ansi.Strip(m.View())
+	m = send(t, m, tickMsg(testNow.Add(90*time.Second)))
+	after := ansi.Strip(m.View())
+	if !strings.Contains(before, "expires in 4m") || !strings.Contains(after, "expires in 2m") {
+		t.Errorf("the exp check does not count down:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+}

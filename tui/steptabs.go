@@ -2,7 +2,9 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -133,6 +135,9 @@ func (t *stepTabs) showStep(rec, prev *flow.Step, auth string, keepOffset bool) 
 	case t.tab == tabTokens:
 		t.showText(stepHead(s, rec, auth)+"\n\n"+t.tokensView(rec, w), keepOffset)
 		return
+	case t.tab == tabChecks:
+		t.showText(stepTabView(s, withLiveTimes(rec, t.c.now), t.tab, t.c.reveal, w, auth), keepOffset)
+		return
 	}
 	key, size := renderKey{step: rec, tab: t.tab, reveal: t.c.reveal, width: w, auth: auth}, exchangeSize(rec, t.tab)
 	if size < largeContent {
@@ -260,4 +265,25 @@ func (t stepTabs) tokensView(st *flow.Step, width int) string {
 	a = withWholeKeySet(a, st.Out.IdPKeys, st.Out.ASKeys, st.In.IdPKeys, st.In.ASKeys)
 	b.WriteString(renderToken(s, a, t.c.now, t.c.reveal, width))
 	return b.String()
+}
+
+// withLiveTimes is the step with its token checks' times (exp, iat, nbf)
+// told relative to now, so the Checks tab counts down with the claims.
+func withLiveTimes(st *flow.Step, now time.Time) *flow.Step {
+	live := *st
+	live.Tokens = slices.Clone(st.Tokens)
+	for i, a := range live.Tokens {
+		checks := slices.Clone(a.Checks)
+		for j, c := range checks {
+			_, claim, _ := strings.Cut(c.ID, ".")
+			if claim != "exp" && claim != "iat" && claim != "nbf" {
+				continue
+			}
+			if at, ok := a.Token.Claims.Time(claim); ok && strings.HasPrefix(c.Actual, inspect.FormatTime(at)+" (") {
+				checks[j].Actual = inspect.FormatTime(at) + " (" + inspect.DescribeTime(claim, at, now) + ")"
+			}
+		}
+		live.Tokens[i].Checks = checks
+	}
+	return &live
 }
