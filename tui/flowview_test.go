@@ -257,3 +257,23 @@ func TestChecksCountDown(t *testing.T) {
 		t.Errorf("the exp check does not count down:\nbefore:\n%s\nafter:\n%s", before, after)
 	}
 }
+
+// TestKeysThatCannotActSayWhy: t on a step without a second token and e
+// on a step without inputs say why they do nothing.
+func TestKeysThatCannotActSayWhy(t *testing.T) {
+	pass := passingSteps(t)
+	m := newTestModel(t, Options{Config: testConfig()}, 100, 30)
+	m = withSteps(m, pass[:]...)
+	m = press(t, m, "t") // discovery is selected: no token
+	if !strings.Contains(m.c.flash, "received no token") {
+		t.Errorf("t without a token: flash %q", m.c.flash)
+	}
+	m = press(t, m, "down", "down", "3", "t") // the token exchange: one ID-JAG
+	if !strings.Contains(m.c.flash, "one token") {
+		t.Errorf("t with one token: flash %q", m.c.flash)
+	}
+	m = press(t, m, "up", "up", "e") // discovery has no inputs
+	if m.flow.edit.open || !strings.Contains(m.c.flash, "no inputs to edit") {
+		t.Errorf("e on discovery: edit open %t, flash %q", m.flow.edit.open, m.c.flash)
+	}
+}

@@ -85,7 +85,12 @@ func (t stepTabs) update(msg tea.Msg, rec, prev *flow.Step) (_ stepTabs, changed
 		}
 		t.compare = !t.compare
 	case key.Matches(km, k.NextToken):
-		if rec == nil || len(rec.Tokens) == 0 {
+		switch {
+		case rec == nil || len(rec.Tokens) == 0:
+			t.c.setFlash("this step received no token: t goes through a step's tokens", false)
+			return t, false
+		case len(rec.Tokens) == 1 && t.tab == tabTokens:
+			t.c.setFlash("this step received one token, shown here: t goes through a step's tokens", false)
 			return t, false
 		}
 		t.token, t.tab = (t.token+1)%len(rec.Tokens), tabTokens
