@@ -15,8 +15,10 @@ import (
 // View composes the top bar, the screen and the help bar.
 func (m Model) View() string {
 	if m.c.width < minWidth || m.c.height < minHeight {
-		return m.c.styles.report.Warn.Render("The terminal is too small for xaa (" + itoa(m.c.width) + "×" + itoa(m.c.height) +
-			"): make it at least " + itoa(minWidth) + "×" + itoa(minHeight) + "; 80×24 or more is best.")
+		// Wrapped to the width it complains about: every word must show.
+		msg := "The terminal is too small for xaa (" + itoa(m.c.width) + "×" + itoa(m.c.height) +
+			"): make it at least " + itoa(minWidth) + "×" + itoa(minHeight) + "; 80×24 or more is best."
+		return m.c.styles.report.Warn.Render(wrapText(msg, max(m.c.width, 10)))
 	}
 	body := m.body()
 	if m.showHelp {

@@ -400,3 +400,20 @@ func TestPlaygroundChosenBeforeReady(t *testing.T) {
 		t.Error("enter after a failed start does not try again")
 	}
 }
+
+// TestTooSmallSaysItAll: the too-small message wraps to the terminal it
+// complains about, down to the sizes just below the minimum.
+func TestTooSmallSaysItAll(t *testing.T) {
+	for _, size := range [][2]int{{59, 30}, {40, 10}, {100, 15}} {
+		m := newTestModel(t, Options{}, size[0], size[1])
+		view := ansi.Strip(m.View())
+		for _, l := range strings.Split(view, "\n") {
+			if ansi.StringWidth(l) > size[0] {
+				t.Errorf("at %d×%d a line is %d wide: %q", size[0], size[1], ansi.StringWidth(l), l)
+			}
+		}
+		if !strings.Contains(strings.Join(strings.Fields(view), " "), "80×24 or more is best.") {
+			t.Errorf("at %d×%d the message is cut:\n%s", size[0], size[1], view)
+		}
+	}
+}
