@@ -256,6 +256,15 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.back, m.screen = m.screen, screenDecoder
 		m.decoder.refresh()
 		return m, m.decoder.setFocus(m.decoder.focus)
+	case !typing && key.Matches(msg, k.Mouse):
+		// The terminal keeps the mouse unless asked: selecting text with it
+		// copies what is on screen; m lends it to xaa for the wheel.
+		if m.c.mouse = !m.c.mouse; m.c.mouse {
+			m.c.setFlash("the wheel scrolls; m gives the mouse back to the terminal to select text", false)
+			return m, tea.EnableMouseCellMotion
+		}
+		m.c.setFlash("the mouse selects text again; m makes the wheel scroll", false)
+		return m, tea.DisableMouse
 	case !typing && key.Matches(msg, k.Reveal):
 		m.c.reveal = !m.c.reveal
 		m.decoder.refresh()
@@ -358,7 +367,7 @@ func (m *Model) layout() {
 // tea.ErrInterrupted when the user pressed ctrl+c (exit status 130), and
 // closes the playground it started.
 func Run(o Options, extra ...tea.ProgramOption) error {
-	opts := append([]tea.ProgramOption{tea.WithAltScreen(), tea.WithMouseCellMotion()}, extra...)
+	opts := append([]tea.ProgramOption{tea.WithAltScreen()}, extra...)
 	if o.Context != nil {
 		opts = append(opts, tea.WithContext(o.Context))
 	}

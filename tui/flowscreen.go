@@ -346,7 +346,7 @@ func (f flowScreen) bindings() bindingSet {
 			{k.Next, k.RunAll, k.Retry, k.Edit, tabs.Compare, user},
 			{list.Up, list.Down, tabs.Next, tabs.Prev, tabs.ByNumber, tabs.NextToken},
 			{k.PageUp, k.PageDown, k.Top, k.Bottom, k.ScrollLeft},
-			{k.CopyToken, k.CopyCurl, k.Reveal, k.Save, k.Evidence, k.Decoder},
+			{k.CopyToken, k.CopyCurl, k.Reveal, k.Save, k.Evidence, k.Decoder, k.Mouse},
 			{k.Help, k.Back, k.Quit, k.Interrupt},
 		},
 	}

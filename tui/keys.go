@@ -37,6 +37,7 @@ type keyMap struct {
 	CopyToken key.Binding
 	CopyCurl  key.Binding
 	Reveal    key.Binding
+	Mouse     key.Binding
 	Save      key.Binding
 	Evidence  key.Binding
 	User      key.Binding
@@ -85,6 +86,7 @@ func defaultKeys() keyMap {
 		CopyToken: b("y", "copy token", "y"),
 		CopyCurl:  b("c", "copy curl", "c"),
 		Reveal:    b("v", "reveal/hide tokens", "v"),
+		Mouse:     b("m", "mouse: wheel scrolls / selects text", "m"),
 		Save:      b("w", "save report", "w"),
 		Evidence:  b("W", "save evidence", "W"),
 		User:      b("u", "playground user", "u"),

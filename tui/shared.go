@@ -27,6 +27,9 @@ type shared struct {
 	width, height int
 	// reveal shows tokens in full instead of shortened.
 	reveal bool
+	// mouse says xaa has the mouse (the wheel scrolls); otherwise the
+	// terminal keeps it for selecting text.
+	mouse bool
 	// clipboard copies text (OSC 52); called only from commands.
 	clipboard func(string) error
 	// flash is a short message in the status line, shown until flashUntil.

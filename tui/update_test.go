@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -415,5 +416,22 @@ func TestTooSmallSaysItAll(t *testing.T) {
 		if !strings.Contains(strings.Join(strings.Fields(view), " "), "80×24 or more is best.") {
 			t.Errorf("at %d×%d the message is cut:\n%s", size[0], size[1], view)
 		}
+	}
+}
+
+// TestMouseIsLent: the terminal keeps the mouse (selecting text copies
+// it) until m lends it to xaa for the wheel, and m gives it back.
+func TestMouseIsLent(t *testing.T) {
+	m := newTestModel(t, Options{Config: testConfig()}, 100, 30)
+	if m.c.mouse {
+		t.Fatal("xaa takes the mouse at start")
+	}
+	m, cmd := sendCmd(t, m, keyMsg("m"))
+	if !m.c.mouse || cmd == nil || fmt.Sprint(cmd()) != fmt.Sprint(tea.EnableMouseCellMotion()) {
+		t.Errorf("m: mouse %t, command %v; want the wheel enabled", m.c.mouse, cmd)
+	}
+	m, cmd = sendCmd(t, m, keyMsg("m"))
+	if m.c.mouse || cmd == nil || fmt.Sprint(cmd()) != fmt.Sprint(tea.DisableMouse()) {
+		t.Errorf("m again: mouse %t; want it given back", m.c.mouse)
 	}
 }
