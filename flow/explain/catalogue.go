@@ -201,9 +201,9 @@ var catalogue = []rule{
 			Spec:    "RFC 6749 §4.1.2.1"}},
 	{id: "login.browser", steps: onLogin, sentinel: wire.ErrBrowser,
 		Explanation: Explanation{
-			Meaning: "The browser could not be opened or could not complete the login.",
+			Meaning: "The browser could not be started, or could not complete the login.",
 			Causes:  []string{"no browser on this machine (a server, a container)", "$BROWSER names a program that failed"},
-			Fix:     "Run with --no-browser and open the printed URL in any browser on this machine.",
+			Fix:     "Run with --no-browser (xaa run, or the terminal UI) and open the URL it shows in a browser on this machine (over SSH: forward the callback port first).",
 		}},
 	{id: "login.no_id_token", steps: onLogin, sentinel: wire.ErrMissingIDToken,
 		Explanation: Explanation{

@@ -112,8 +112,10 @@ var (
 	ErrNoInput = errors.New("a required input is missing")
 	// ErrBadResponse: a 2xx response that is not the JSON the spec asks for.
 	ErrBadResponse = errors.New("the response is not a valid token response")
-	// ErrBrowser: the browser could not be opened.
-	ErrBrowser = errors.New("the browser could not be opened")
+	// ErrBrowser: the login in the browser did not complete — the browser
+	// could not be started, or (a scripted browser) the IdP's page refused
+	// the request; what follows the colon says which.
+	ErrBrowser = errors.New("the login in the browser did not complete")
 	// ErrClientAuth: the client authentication could not be built (a bad
 	// private key).
 	ErrClientAuth = errors.New("client authentication cannot be built")
