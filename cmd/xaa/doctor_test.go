@@ -212,3 +212,16 @@ func TestDoctorCommandUsage(t *testing.T) {
 		})
 	}
 }
+
+// TestDoctorShowsAnErrorPagesText: the evidence of a refused redirect URI
+// is what the IdP's page says, not its markup.
+func TestDoctorShowsAnErrorPagesText(t *testing.T) {
+	e := startDoctorPlayground(t, false, playground.FaultOktaRedirectNotRegistered)
+	r := runDoctorCommand(t, "", "--config", e.config)
+	if !strings.Contains(r.stdout, "page  ") || !strings.Contains(r.stdout, "must be a Login redirect URI") {
+		t.Errorf("the evidence does not give the page's text:\n%s", r.stdout)
+	}
+	if strings.Contains(r.stdout, "<style>") || strings.Contains(r.stdout, "<!doctype") {
+		t.Errorf("the evidence dumps the page's markup:\n%s", r.stdout)
+	}
+}

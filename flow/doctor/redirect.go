@@ -1,19 +1,15 @@
 package doctor
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
-
-	"golang.org/x/net/html"
 
 	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/flow/explain"
@@ -109,41 +105,17 @@ func (r *run) probeAuthorizationURL() (string, error) {
 	return u.String(), nil
 }
 
-// responseText is what a person would read in a response: the visible text
-// of an HTML page (golang.org/x/net/html), an OAuth error's code and
-// description, or the body as it is.
+// responseText is what a person would read in a response: an OAuth
+// error's code and description, the visible text of an HTML page, or the
+// body as it is.
 func responseText(resp *wire.Response) string {
 	if oe, ok := wire.ParseOAuthError(resp.Status, resp.Body); ok {
 		return oe.Code + ": " + oe.Description
 	}
-	if !wire.LooksLikeHTML(resp.Header.Get("Content-Type"), resp.Body) {
-		return strings.Join(strings.Fields(string(resp.Body)), " ")
+	if text := wire.PageText(resp.Header.Get("Content-Type"), resp.Body); text != "" || wire.LooksLikeHTML(resp.Header.Get("Content-Type"), resp.Body) {
+		return text
 	}
-	var b strings.Builder
-	z := html.NewTokenizer(bytes.NewReader(resp.Body))
-	skip := 0
-	for {
-		switch z.Next() {
-		case html.ErrorToken:
-			if z.Err() == io.EOF || b.Len() > 0 {
-				return strings.Join(strings.Fields(b.String()), " ")
-			}
-			return ""
-		case html.StartTagToken:
-			if name, _ := z.TagName(); string(name) == "script" || string(name) == "style" {
-				skip++
-			}
-		case html.EndTagToken:
-			if name, _ := z.TagName(); (string(name) == "script" || string(name) == "style") && skip > 0 {
-				skip--
-			}
-		case html.TextToken:
-			if skip == 0 {
-				b.Write(z.Text())
-				b.WriteByte(' ')
-			}
-		}
-	}
+	return strings.Join(strings.Fields(string(resp.Body)), " ")
 }
 
 // excerpt returns about n characters of text around the first occurrence

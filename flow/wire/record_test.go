@@ -288,3 +288,16 @@ func TestSecretInsideOtherBase64IsRedacted(t *testing.T) {
 		}
 	}
 }
+
+func TestPageText(t *testing.T) {
+	page := []byte(`<!doctype html><html><head><title>Sign-in error</title><style>body { color: red }</style><script>var x = 1;</script></head>
+<body><h1>This request cannot be completed</h1><p><code>invalid_request</code>: The &#39;redirect_uri&#39; is not registered.</p></body></html>`)
+	got := wire.PageText("text/html; charset=utf-8", page)
+	want := "Sign-in error This request cannot be completed invalid_request : The 'redirect_uri' is not registered."
+	if got != want {
+		t.Errorf("PageText = %q, want %q", got, want)
+	}
+	if got := wire.PageText("application/json", []byte(`{"error":"x"}`)); got != "" {
+		t.Errorf("PageText of JSON = %q, want none", got)
+	}
+}

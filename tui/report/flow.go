@@ -167,11 +167,15 @@ func exchange(w *writer, x *wire.Exchange, o RunOptions, failed bool) {
 		return
 	}
 	if d.Response != nil && len(d.Response.Body) > 0 && (failed || o.Verbose) {
-		body := string(d.Response.Body)
+		body, label := string(d.Response.Body), "body  "
+		if page := wire.PageText(d.Response.Header.Get("Content-Type"), d.Response.Body); page != "" {
+			// An error page: what it says, not its markup (curl fetches it).
+			body, label = page, "page  "
+		}
 		if len(body) > 2000 && !o.Verbose {
 			body = body[:2000] + "…"
 		}
-		w.wrapped("      "+s.Faint.Render("body  "), SafeBlock(strings.TrimSpace(body)))
+		w.wrapped("      "+s.Faint.Render(label), SafeBlock(strings.TrimSpace(body)))
 	}
 	w.wrapped("      "+s.Faint.Render("curl  "), Safe(x.Curl(o.Reveal)))
 }
