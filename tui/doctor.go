@@ -91,6 +91,20 @@ func (d doctorScreen) update(msg tea.Msg) (doctorScreen, tea.Cmd) {
 			d.refresh()
 		case key.Matches(msg, k.Retry) && !d.running:
 			return d, d.start()
+		case key.Matches(msg, k.CopyCurl) && n > 0:
+			c := d.diag.Checks[d.selected]
+			if len(c.Evidence) == 0 {
+				d.c.setFlash("this check sent no request to copy", false)
+				return d, nil
+			}
+			return d, copyText(d.c.clipboard, "curl command", c.Evidence[len(c.Evidence)-1].Curl(d.c.reveal))
+		case key.Matches(msg, k.CopyToken) && n > 0:
+			e := d.diag.Checks[d.selected].Email
+			if e == nil {
+				d.c.setFlash("y copies the email the doctor writes where the fix is someone else's; c copies this check's curl", false)
+				return d, nil
+			}
+			return d, copyText(d.c.clipboard, "email", "To: "+e.To+"\nSubject: "+e.Subject+"\n\n"+e.Body)
 		default:
 			d.pane.update(msg, k, false)
 		}
@@ -216,9 +230,11 @@ func (d doctorScreen) row(c doctor.Check, selected bool, w int) string {
 func (d doctorScreen) bindings() bindingSet {
 	k := d.c.keys
 	rerun := key.NewBinding(key.WithKeys(k.Retry.Keys()...), key.WithHelp(k.Retry.Help().Key, "run again"))
+	copyCurl := key.NewBinding(key.WithKeys(k.CopyCurl.Keys()...), key.WithHelp(k.CopyCurl.Help().Key, "copy the check's curl"))
+	copyEmail := key.NewBinding(key.WithKeys(k.CopyToken.Keys()...), key.WithHelp(k.CopyToken.Help().Key, "copy the email to send"))
 	return bindingSet{
 		short: []key.Binding{k.UpDown, k.PageDown, rerun, k.Back, k.Help, k.Quit},
-		full:  [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.ScrollLeft}, {rerun, k.Reveal, k.Back}, {k.Help, k.Quit, k.Interrupt}},
+		full:  [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.ScrollLeft}, {rerun, copyCurl, copyEmail, k.Reveal, k.Back}, {k.Help, k.Quit, k.Interrupt}},
 	}
 }
 

@@ -155,3 +155,48 @@ func doctorFixture() *doctor.Diagnosis {
 				Hint: "not known: the org refused the exchange at \"a managed connection links the requesting app to the resource app\""},
 		}}
 }
+
+// TestDoctorScreenCopies: c copies the selected check's curl command, y the
+// email the doctor wrote (the Todo0 placeholder's), and each says when
+// there is nothing to copy.
+func TestDoctorScreenCopies(t *testing.T) {
+	cfg, login := doctorPlayground(t, playground.FaultOktaTodo0Audience)
+	var copied string
+	m := newTestModel(t, Options{Config: cfg, Now: time.Now(), Clipboard: func(s string) error { copied = s; return nil }}, 100, 30)
+	m = withSteps(m, login)
+	m, cmd := sendCmd(t, m, keyMsg("D"))
+	done, _ := cmdMsg[doctorDoneMsg](t, cmd)
+	m = send(t, m, done)
+	withEmail, withCurl := -1, -1
+	for i, c := range m.doctor.diag.Checks {
+		if c.Email != nil && withEmail < 0 {
+			withEmail = i
+		}
+		if len(c.Evidence) > 0 && withCurl < 0 {
+			withCurl = i
+		}
+	}
+	if withEmail < 0 || withCurl < 0 {
+		t.Fatalf("no check with an email (%d) or evidence (%d)", withEmail, withCurl)
+	}
+	m.doctor.selected = withEmail
+	m, cmd = sendCmd(t, m, keyMsg("y"))
+	if msg, ok := cmdMsg[copiedMsg](t, cmd); !ok || msg.err != nil || !strings.HasPrefix(copied, "To: ") {
+		t.Errorf("y copied %q, want the email", copied)
+	}
+	m.doctor.selected = withCurl
+	m, cmd = sendCmd(t, m, keyMsg("c"))
+	if msg, ok := cmdMsg[copiedMsg](t, cmd); !ok || msg.err != nil || !strings.HasPrefix(copied, "curl ") {
+		t.Errorf("c copied %q, want a curl command", copied)
+	}
+	for i, c := range m.doctor.diag.Checks {
+		if c.Email == nil {
+			m.doctor.selected = i
+			break
+		}
+	}
+	m = press(t, m, "y")
+	if !strings.Contains(m.c.flash, "y copies the email") {
+		t.Errorf("y without an email: flash %q", m.c.flash)
+	}
+}
