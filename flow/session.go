@@ -113,6 +113,16 @@ func (s *Session) AuthMethod(id StepID) string { return s.auth[id] }
 // request ("" returns to the configured method).
 func (s *Session) SetAuthMethod(id StepID, method string) { s.auth[id] = method }
 
+// ConfiguredPlan returns how a step would run without the session's edits
+// and client-authentication switch: what "reset to configured" returns to.
+func (s *Session) ConfiguredPlan(id StepID) Plan {
+	return s.Runner.plan(id, s.Runner.Config, s.Input(id), s.Runner.Overrides[id])
+}
+
+// Edited reports whether a step's inputs or client authentication were
+// changed in this session.
+func (s *Session) Edited(id StepID) bool { return len(s.edits[id]) > 0 || s.auth[id] != "" }
+
 // Plan returns how a step would run now.
 func (s *Session) Plan(id StepID) Plan {
 	cfg := s.Runner.Config

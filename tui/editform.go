@@ -2,7 +2,6 @@ package tui
 
 import (
 	"cmp"
-	"maps"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -29,16 +28,17 @@ const authHint = "←/→ chooses how the client authenticates at the token endp
 // will send (Plan.Params), and — for the token requests of the token
 // exchange and the jwt-bearer grant — the client authentication.
 type editForm struct {
-	keys  editKeys
-	open  bool
-	id    flow.StepID
-	sends map[string]string // Plan.Params() when the form opened
-	edits flow.Overrides    // the step's edits when the form opened
-	form  form
+	keys editKeys
+	open bool
+	id   flow.StepID
+	// configured is what the step sends without edits: the baseline an
+	// edit differs from, and what ctrl+r puts back.
+	configured map[string]string
+	form       form
 }
 
 // editKeys move between the fields, submit, and close the form.
-type editKeys struct{ NextField, PrevField, Submit, Back key.Binding }
+type editKeys struct{ NextField, PrevField, Submit, Back, Reset key.Binding }
 
 // editResult is what a submitted form changes: the step's edits and its
 // client authentication ("" for the configured one).
@@ -49,7 +49,7 @@ type editResult struct {
 
 // openEditForm opens the form on a plan; ok is false for a step with no
 // inputs to edit.
-func openEditForm(c *shared, plan flow.Plan, edits flow.Overrides, auth string) (_ editForm, _ tea.Cmd, ok bool) {
+func openEditForm(c *shared, plan, configured flow.Plan, auth string) (_ editForm, _ tea.Cmd, ok bool) {
 	sends := plan.Params()
 	section := "Inputs of " + plan.ID.Name()
 	var fields []field
@@ -66,8 +66,8 @@ func openEditForm(c *shared, plan flow.Plan, edits flow.Overrides, auth string) 
 	}
 	k := c.keys
 	e := editForm{
-		keys: editKeys{NextField: k.NextField, PrevField: k.PrevField, Submit: k.Submit, Back: k.Back},
-		open: true, id: plan.ID, sends: sends, edits: edits, form: newForm(c, fields),
+		keys: editKeys{NextField: k.NextField, PrevField: k.PrevField, Submit: k.Submit, Back: k.Back, Reset: k.ResetEdits},
+		open: true, id: plan.ID, configured: configured.Params(), form: newForm(c, fields),
 	}
 	return e, e.form.fields[0].input.Focus(), true
 }
@@ -76,8 +76,20 @@ func openEditForm(c *shared, plan flow.Plan, edits flow.Overrides, auth string) 
 // ctrl+s) submits it. A submitted form's edits are the step's edits with
 // every field whose value differs from what the step would send.
 func (e editForm) update(msg tea.KeyMsg) (editForm, tea.Cmd, *editResult) {
-	if key.Matches(msg, e.keys.Back) {
+	switch {
+	case key.Matches(msg, e.keys.Back):
 		e.open = false
+		return e, nil, nil
+	case key.Matches(msg, e.keys.Reset):
+		// Every field back to what the config sends; enter then sends it.
+		for i := range e.form.fields {
+			fd := &e.form.fields[i]
+			if fd.choices != nil {
+				fd.choice = 0 // asConfigured
+			} else {
+				fd.input.SetValue(e.configured[fd.key])
+			}
+		}
 		return e, nil, nil
 	}
 	var cmd tea.Cmd
@@ -86,14 +98,16 @@ func (e editForm) update(msg tea.KeyMsg) (editForm, tea.Cmd, *editResult) {
 	if !submit {
 		return e, cmd, nil
 	}
-	done := &editResult{edits: maps.Clone(e.edits)}
+	// An edit is a field that differs from what the config sends: typing
+	// the configured value back is no edit.
+	done := &editResult{}
 	for k, v := range e.form.values() {
 		switch {
 		case k == authField:
 			if v != asConfigured {
 				done.auth = v
 			}
-		case v != e.sends[k]:
+		case v != e.configured[k]:
 			if done.edits == nil {
 				done.edits = flow.Overrides{}
 			}
@@ -108,7 +122,7 @@ func (e editForm) view(width int) string {
 	s := e.form.c.styles
 	var b strings.Builder
 	b.WriteString(s.bold.Render("Edit and resend "+stepTitle(e.id)) + "\n")
-	b.WriteString(wrapIndented(s.faint.Render("Change an input and press enter on the last field: the step runs again with it, and the two responses show side by side."), "", width))
+	b.WriteString(wrapIndented(s.faint.Render("Change an input and send it (ctrl+s, or enter on the last field): the step runs again with it, and the two responses show side by side. ctrl+r puts back what the config sends."), "", width))
 	b.WriteString("\n" + e.form.view(width))
 	return b.String()
 }
@@ -117,7 +131,7 @@ func (e editForm) view(width int) string {
 func (e editForm) bindings() bindingSet {
 	k := e.keys
 	return bindingSet{
-		short: []key.Binding{k.NextField, k.PrevField, k.Submit, k.Back},
-		full:  [][]key.Binding{{k.NextField, k.PrevField, k.Submit, k.Back}},
+		short: []key.Binding{k.NextField, k.PrevField, k.Submit, k.Reset, k.Back},
+		full:  [][]key.Binding{{k.NextField, k.PrevField, k.Submit, k.Reset, k.Back}},
 	}
 }

@@ -376,3 +376,31 @@ func TestKeptRefreshTokenStandsInForTheLogin(t *testing.T) {
 		t.Errorf("the login's pane does not say the kept token stands in for it:\n%s", view)
 	}
 }
+
+// TestEditsCanBeUndone: an edited step is marked in the list; ctrl+r puts
+// the configured inputs back, and sending them (or typing the configured
+// value back) leaves no edit.
+func TestEditsCanBeUndone(t *testing.T) {
+	pass := passingSteps(t)
+	m := newTestModel(t, Options{Config: testConfig()}, 100, 30)
+	m = withSteps(m, pass...)
+	m = press(t, m, "down", "down", "e")
+	m = paste(t, m, "/")
+	m, _ = sendCmd(t, m, keyMsg("ctrl+s"))
+	if !m.flow.session.Edited(flow.StepTokenExchange) || !strings.Contains(ansi.Strip(m.View()), "2 Token exchange ✎") {
+		t.Fatalf("after an edit: edited %t; the list does not mark it:\n%s", m.flow.session.Edited(flow.StepTokenExchange), ansi.Strip(m.View()))
+	}
+	m = send(t, m, stepDoneMsg{seq: m.flow.run.seq, step: refusedTokenExchange(t), resend: true})
+	m = press(t, m, "esc", "e")
+	if got := m.flow.edit.form.values()["audience"]; got != inspecttest.ASIssuer+"/" {
+		t.Fatalf("the form reopens with audience %q, want the edited one", got)
+	}
+	m = press(t, m, "ctrl+r")
+	if got := m.flow.edit.form.values()["audience"]; got != inspecttest.ASIssuer {
+		t.Errorf("ctrl+r: audience %q, want the configured %q", got, inspecttest.ASIssuer)
+	}
+	m, _ = sendCmd(t, m, keyMsg("ctrl+s"))
+	if m.flow.session.Edited(flow.StepTokenExchange) || len(m.flow.session.Edits(flow.StepTokenExchange)) != 0 {
+		t.Errorf("after sending the configured inputs: edits %v, want none", m.flow.session.Edits(flow.StepTokenExchange))
+	}
+}

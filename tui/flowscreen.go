@@ -184,7 +184,7 @@ func (f flowScreen) openEdit(id flow.StepID) (flowScreen, tea.Cmd) {
 		f.c.setFlash("a step is running: wait for it first", true)
 		return f, nil
 	}
-	e, cmd, ok := openEditForm(f.c, f.session.Plan(id), f.session.Edits(id), f.session.AuthMethod(id))
+	e, cmd, ok := openEditForm(f.c, f.session.Plan(id), f.session.ConfiguredPlan(id), f.session.AuthMethod(id))
 	if !ok {
 		f.c.setFlash(id.Name()+" has no inputs to edit: its requests follow from the config and the metadata", false)
 		return f, nil

@@ -45,10 +45,11 @@ type keyMap struct {
 	Cancel    key.Binding
 
 	// Forms and the decoder.
-	Select    key.Binding
-	NextField key.Binding
-	PrevField key.Binding
-	Submit    key.Binding
+	Select     key.Binding
+	NextField  key.Binding
+	PrevField  key.Binding
+	Submit     key.Binding
+	ResetEdits key.Binding
 }
 
 // defaultKeys returns the bindings with their help texts.
@@ -93,10 +94,11 @@ func defaultKeys() keyMap {
 		Compare:   b("s", "side by side", "s"),
 		Cancel:    b("esc", "cancel", "esc"),
 
-		Select:    b("enter", "choose", "enter"),
-		NextField: b("tab/↓", "next", "tab", "down"),
-		PrevField: b("shift+tab/↑", "previous", "shift+tab", "up"),
-		Submit:    b("enter", "submit", "enter"),
+		Select:     b("enter", "choose", "enter"),
+		NextField:  b("tab/↓", "next", "tab", "down"),
+		PrevField:  b("shift+tab/↑", "previous", "shift+tab", "up"),
+		Submit:     b("ctrl+s", "send (enter on the last field too)", "ctrl+s"),
+		ResetEdits: b("ctrl+r", "reset to configured", "ctrl+r"),
 	}
 }
 

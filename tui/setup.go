@@ -205,9 +205,10 @@ func (s setup) inputFocused() bool { return s.editing }
 func (s setup) bindings() bindingSet {
 	k := s.c.keys
 	if s.editing {
+		save := key.NewBinding(key.WithKeys(k.Submit.Keys()...), key.WithHelp(k.Submit.Help().Key, "save (enter on the last field too)"))
 		return bindingSet{
-			short: []key.Binding{k.NextField, k.PrevField, k.Submit, k.Back, k.Interrupt},
-			full:  [][]key.Binding{{k.NextField, k.PrevField, k.Submit}, {k.Back, k.Interrupt}},
+			short: []key.Binding{k.NextField, k.PrevField, save, k.Back, k.Interrupt},
+			full:  [][]key.Binding{{k.NextField, k.PrevField, save}, {k.Back, k.Interrupt}},
 		}
 	}
 	return bindingSet{

@@ -73,6 +73,9 @@ func (l stepList) view(c *shared, sess *flow.Session, run stepRun, spin string) 
 			}
 		}
 		name := fmt.Sprintf("%d %s", id.Number(), id.Name())
+		if sess.Edited(id) {
+			name += " ✎" // its inputs differ from the config's until reset
+		}
 		gap := max(w-3-lipgloss.Width(name)-len(dur), 1)
 		b.WriteString(l.row(s, i == l.selected, glyph, " "+name+strings.Repeat(" ", gap)+dur) + "\n")
 	}
