@@ -60,6 +60,8 @@ type Options struct {
 	Renderer *lipgloss.Renderer
 	// Colour turns colours on; NO_COLOR and TERM=dumb turn them off.
 	Colour bool
+	// Light picks colours that read on a light background.
+	Light bool
 	// Clipboard copies text to the terminal's clipboard (OSC 52); nil
 	// means copying is unavailable.
 	Clipboard func(string) error
@@ -121,7 +123,7 @@ func New(o Options) Model {
 	}
 	c := &shared{
 		ctx:       o.Context,
-		styles:    newStyles(r, o.Colour),
+		styles:    newStyles(r, o.Colour, o.Light),
 		keys:      defaultKeys(),
 		env:       o.Env,
 		kept:      o.Kept,

@@ -35,8 +35,12 @@ type styles struct {
 
 // newStyles builds the styles with r. When colour is false every style
 // renders plain text (NO_COLOR, TERM=dumb, golden files).
-func newStyles(r *lipgloss.Renderer, colour bool) styles {
-	rs := report.NewStyles(r, colour) // also pins the background to dark: no terminal query
+func newStyles(r *lipgloss.Renderer, colour, light bool) styles {
+	rs := report.NewStyles(r, colour, light)                 // also pins the background to dark: no terminal query
+	shift, focus := lipgloss.Color("3"), lipgloss.Color("6") // yellow, cyan
+	if light {
+		shift, focus = lipgloss.Color("5"), lipgloss.Color("4") // magenta, blue: readable on white
+	}
 	ns := r.NewStyle
 	s := styles{
 		report:    rs,
@@ -47,14 +51,14 @@ func newStyles(r *lipgloss.Renderer, colour bool) styles {
 		tab:       ns().Faint(true),
 		tabActive: ns().Bold(true).Underline(true),
 		selected:  ns().Reverse(true),
-		focused:   ns().Bold(true).Foreground(lipgloss.Color("6")),
+		focused:   ns().Bold(true).Foreground(focus),
 		rule:      ns().Faint(true),
 		banner:    ns().Bold(true).Reverse(true).Foreground(lipgloss.Color("1")),
 		okBanner:  ns().Bold(true).Foreground(lipgloss.Color("2")),
 		errTitle:  ns().Bold(true).Foreground(lipgloss.Color("1")),
-		shift:     ns().Bold(true).Foreground(lipgloss.Color("3")),
+		shift:     ns().Bold(true).Foreground(shift),
 		mismatch:  ns().Bold(true).Foreground(lipgloss.Color("1")),
-		spinner:   ns().Foreground(lipgloss.Color("6")),
+		spinner:   ns().Foreground(focus),
 	}
 	key := ns().Bold(true)
 	desc := ns().Faint(true)

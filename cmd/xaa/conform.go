@@ -106,8 +106,8 @@ func runConform(ctx context.Context, args []string, io stdio) int {
 
 	c := &conform.Runner{Config: cfg, IdPs: idps, TokenEndpoint: f.tokenEndpoint,
 		Env: flow.Env{Now: io.now, RequestTimeout: f.timeout}}
-	out := newReportStyles(io.out, colourEnabled(io))
-	progress := newReportStyles(io.err, false)
+	out := newReportStyles(io.out, colourEnabled(io), io.getenv)
+	progress := newReportStyles(io.err, false, io.getenv)
 	opts := report.ConformOptions{Reveal: f.reveal, Verbose: f.verbose, KeyDir: f.keyDir}
 	if f.serve {
 		conf := c.Prepare(ctx)

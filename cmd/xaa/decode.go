@@ -127,7 +127,7 @@ func runDecode(ctx context.Context, args []string, io stdio) int {
 			}
 		}
 	} else {
-		styles := newReportStyles(io.out, colourEnabled(io))
+		styles := newReportStyles(io.out, colourEnabled(io), io.getenv)
 		for i, a := range analyses {
 			if i > 0 {
 				fmt.Fprintln(io.out, styles.Faint.Render(strings.Repeat("─", 60)))

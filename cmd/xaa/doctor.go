@@ -78,7 +78,7 @@ func runDoctor(ctx context.Context, args []string, io stdio) int {
 	}
 	d := doctor.Run(ctx, doctor.Options{Config: cfg, IDToken: token, Env: flow.Env{Now: io.now}})
 	if !printResult(io, f.json, func() any { return d.JSON(f.reveal) }, func() string {
-		return report.Doctor(newReportStyles(io.out, colourEnabled(io)), d, report.DoctorOptions{Reveal: f.reveal, Verbose: f.verbose})
+		return report.Doctor(newReportStyles(io.out, colourEnabled(io), io.getenv), d, report.DoctorOptions{Reveal: f.reveal, Verbose: f.verbose})
 	}) {
 		return exitFailed
 	}

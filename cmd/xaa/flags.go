@@ -86,8 +86,8 @@ func colourEnabled(io stdio) bool {
 
 // newReportStyles returns the styles of a text report written to w, in
 // colour or plain (see colourEnabled).
-func newReportStyles(w io.Writer, colour bool) report.Styles {
-	return report.NewStyles(lipgloss.NewRenderer(w), colour)
+func newReportStyles(w io.Writer, colour bool, getenv func(string) string) report.Styles {
+	return report.NewStyles(lipgloss.NewRenderer(w), colour, report.LightBackground("", getenv))
 }
 
 // printResult writes a command's result to standard output: indented JSON

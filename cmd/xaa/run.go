@@ -334,7 +334,7 @@ func progressPrinter(io stdio) func(flow.Progress) {
 // writeRunOutputs prints the report or the JSON and writes the exports.
 func writeRunOutputs(run *flow.Run, f runFlags, io stdio) int {
 	if !printResult(io, f.json, func() any { return export.JSON(run, f.reveal) }, func() string {
-		return report.Run(newReportStyles(io.out, colourEnabled(io)), run, report.RunOptions{Reveal: f.reveal, Verbose: f.verbose})
+		return report.Run(newReportStyles(io.out, colourEnabled(io), io.getenv), run, report.RunOptions{Reveal: f.reveal, Verbose: f.verbose})
 	}) {
 		return exitFailed
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/xaatools/xaa/flow/playground"
 	"github.com/xaatools/xaa/tui"
 	"github.com/xaatools/xaa/tui/noquery"
+	"github.com/xaatools/xaa/tui/report"
 )
 
 // init runs after every imported package's init, Bubble Tea's included:
@@ -31,9 +32,9 @@ func init() { noquery.Restore() }
 // playground. Exit status 0 on quit, 130 when interrupted.
 // tuiFlags are the flags of the terminal UI.
 type tuiFlags struct {
-	config, user, profile string
-	noBrowser             bool
-	faults                stringList
+	config, user, profile, theme string
+	noBrowser                    bool
+	faults                       stringList
 }
 
 // newTUIFlagSet is the terminal UI's flag set; usage lists its flags too.
@@ -45,6 +46,7 @@ func newTUIFlagSet(w goio.Writer) (*flag.FlagSet, *tuiFlags) {
 	fs.StringVar(&f.user, "user", "alice", "the built-in playground's demo user to log in as: alice, bob, carol or dave")
 	fs.Var(&f.faults, "fault", "switch on a fault of the built-in playground (repeatable; xaa playground --list-faults)")
 	fs.StringVar(&f.profile, "profile", "", "\"okta\" makes the built-in playground's IdP behave like an Okta org")
+	fs.StringVar(&f.theme, "theme", "auto", "colours for a \"light\" or \"dark\" background; auto reads $XAA_THEME, then $COLORFGBG")
 	return fs, &f
 }
 
@@ -57,6 +59,9 @@ func runTUI(ctx context.Context, args []string, io stdio) int {
 		fmt.Fprintf(io.err, "xaa: unknown command %q\n\n", fs.Arg(0))
 		usage(io.err)
 		return exitUsage
+	}
+	if f.theme != "auto" && f.theme != "light" && f.theme != "dark" {
+		return usageError(io.err, fmt.Errorf("--theme %q: use light, dark or auto", f.theme))
 	}
 	pg := playground.Options{KeyDir: playground.DefaultKeyDir(io.getenv), Faults: f.faults, Profile: f.profile}
 	if err := pg.Check(f.user); err != nil {
@@ -95,6 +100,7 @@ func runTUI(ctx context.Context, args []string, io stdio) int {
 		Now:            io.now(),
 		Renderer:       r,
 		Colour:         colourEnabled(io),
+		Light:          report.LightBackground(f.theme, io.getenv),
 		Clipboard:      tui.OSC52Clipboard(os.Stdout, io.getenv),
 		Playground:     pg,
 		NoBrowser:      f.noBrowser,

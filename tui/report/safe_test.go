@@ -97,7 +97,7 @@ func FuzzTokenReport(f *testing.F) {
 	f.Add(`{"access_token":"x\u001b]52;c;eA==\u0007","token_type":"\u202e"}`)
 	f.Add("eyJhbGciOiJSUzI1NiIsImtpZCI6Ilx1MDAxYlsySiJ9.eyJpc3MiOiJcdTAwOWIySiJ9.c2ln")
 	f.Add("Bearer opaque\u009btoken")
-	styles := report.NewStyles(lipgloss.NewRenderer(io.Discard), false)
+	styles := report.NewStyles(lipgloss.NewRenderer(io.Discard), false, false)
 	f.Fuzz(func(t *testing.T, input string) {
 		toks, err := inspect.DecodeAll(input)
 		if err != nil {

@@ -9,6 +9,8 @@
 package report
 
 import (
+	"strings"
+
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
@@ -31,8 +33,9 @@ type Styles struct {
 
 // NewStyles returns styles drawn with r: the ANSI palette when colour is
 // true (the caller has decided it writes to a terminal, so nothing needs to
-// be probed), plain text otherwise.
-func NewStyles(r *lipgloss.Renderer, colour bool) Styles {
+// be probed), plain text otherwise. Light picks the colours that read on a
+// light background: no yellow or cyan on white.
+func NewStyles(r *lipgloss.Renderer, colour, light bool) Styles {
 	if colour {
 		r.SetColorProfile(termenv.ANSI)
 	} else {
@@ -41,13 +44,17 @@ func NewStyles(r *lipgloss.Renderer, colour bool) Styles {
 	// Never ask the terminal for its background: the answer can take
 	// seconds in tmux or over SSH, and ANSI colours do not need it.
 	r.SetHasDarkBackground(true)
+	key, warn := lipgloss.Color("6"), lipgloss.Color("3") // cyan, yellow
+	if light {
+		key, warn = lipgloss.Color("4"), lipgloss.Color("5") // blue, magenta
+	}
 	return Styles{
 		Title:   r.NewStyle().Bold(true),
 		Heading: r.NewStyle().Bold(true).Underline(true),
-		Key:     r.NewStyle().Foreground(lipgloss.Color("6")),
+		Key:     r.NewStyle().Foreground(key),
 		Faint:   r.NewStyle().Faint(true),
 		Pass:    r.NewStyle().Foreground(lipgloss.Color("2")),
-		Warn:    r.NewStyle().Foreground(lipgloss.Color("3")),
+		Warn:    r.NewStyle().Foreground(warn),
 		Fail:    r.NewStyle().Foreground(lipgloss.Color("1")).Bold(true),
 		Skip:    r.NewStyle().Faint(true),
 	}
@@ -86,4 +93,23 @@ func GlyphOf(st inspect.Status) string {
 	default:
 		return "·"
 	}
+}
+
+// LightBackground decides the theme: "light" or "dark" as given (--theme,
+// else $XAA_THEME), otherwise what $COLORFGBG says of the background (set
+// by rxvt, Konsole and others: "15;0" is white on black). The terminal is
+// never asked: its answer can take seconds in tmux or over SSH.
+func LightBackground(theme string, getenv func(string) string) bool {
+	if theme == "" || theme == "auto" {
+		theme = getenv("XAA_THEME")
+	}
+	switch theme {
+	case "light":
+		return true
+	case "dark":
+		return false
+	}
+	fgbg := getenv("COLORFGBG")
+	bg := fgbg[strings.LastIndex(fgbg, ";")+1:]
+	return bg == "7" || bg == "15"
 }

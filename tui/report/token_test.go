@@ -39,7 +39,7 @@ func styles(colour bool) report.Styles {
 	if colour {
 		r.SetColorProfile(termenv.ANSI)
 	}
-	return report.NewStyles(r, colour)
+	return report.NewStyles(r, colour, false)
 }
 
 func TestTokenPlainAndColour(t *testing.T) {
