@@ -167,7 +167,7 @@ func (d doctorScreen) view() string {
 	if n := d.count(); n > 0 {
 		title = fmt.Sprintf(" Check %d of %d", d.selected+1, n)
 	}
-	if hint := d.pane.scrollHint(); hint != "" {
+	if hint := d.pane.scrollHint(d.pane.width - lipgloss.Width(title) - 2); hint != "" {
 		title += s.faint.Render("  " + hint)
 	}
 	right := s.bold.Render(title) + "\n" + s.rule.Render(strings.Repeat("─", d.pane.width)) + "\n" + d.pane.view()

@@ -163,24 +163,31 @@ func (p *pane) update(msg tea.Msg, k keyMap, lines bool) bool {
 // view renders the visible lines, padded to the pane's size.
 func (p pane) view() string { return p.vp.View() }
 
-// scrollHint says where the view is in a long text ("42%"), and that
-// lines run past the edge ("< > wide"), or "".
-func (p pane) scrollHint() string {
-	var hints []string
+// scrollHint says where the view is in a long text ("↓ more", "↕ 42%")
+// and that lines run past the edge ("< > wide"), in at most room cells:
+// the short forms ("↓", "<>") when the long ones do not fit, "" when none do.
+func (p pane) scrollHint(room int) string {
+	var long, short []string
 	if p.vp.TotalLineCount() > p.vp.Height {
 		switch {
 		case p.vp.AtTop():
-			hints = append(hints, "↓ more")
+			long, short = append(long, "↓ more"), append(short, "↓")
 		case p.vp.AtBottom():
-			hints = append(hints, "↑ end")
+			long, short = append(long, "↑ end"), append(short, "↑")
 		default:
-			hints = append(hints, "↕ "+percent(p.vp.ScrollPercent()))
+			pc := percent(p.vp.ScrollPercent())
+			long, short = append(long, "↕ "+pc), append(short, "↕"+pc)
 		}
 	}
 	if p.wide {
-		hints = append(hints, "< > wide")
+		long, short = append(long, "< > wide"), append(short, "<>")
 	}
-	return strings.Join(hints, " ")
+	for _, h := range []string{strings.Join(long, " "), strings.Join(short, " ")} {
+		if ansi.StringWidth(h) <= room {
+			return h
+		}
+	}
+	return ""
 }
 
 func percent(f float64) string { return fmt.Sprintf("%d%%", int(f*100+0.5)) }

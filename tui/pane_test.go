@@ -33,8 +33,8 @@ func TestPaneScrollsSideways(t *testing.T) {
 	p := newPane()
 	p.setSize(20, 3)
 	p.setContent("https://idp.example.com/authorize?client_id=agent&state=xyz", false)
-	if !strings.Contains(p.scrollHint(), "wide") {
-		t.Errorf("scroll hint %q does not say the line runs past the edge", p.scrollHint())
+	if !strings.Contains(p.scrollHint(20), "wide") || p.scrollHint(3) != "<>" || p.scrollHint(1) != "" {
+		t.Errorf("scroll hints %q, %q, %q: want the long form, the short one, none", p.scrollHint(20), p.scrollHint(3), p.scrollHint(1))
 	}
 	if v := ansi.Strip(p.view()); !strings.Contains(v, "https://idp.example") || strings.Contains(v, "state=xyz") {
 		t.Fatalf("before scrolling the view shows %q", v)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/inspect"
@@ -243,7 +244,7 @@ func (t stepTabs) bar(chain bool) string {
 		parts = append(parts, s.tabActive.Render("[side by side]"))
 	}
 	bar := strings.Join(parts, " ")
-	if hint := t.pane.scrollHint(); hint != "" {
+	if hint := t.pane.scrollHint(t.pane.width - lipgloss.Width(bar) - 2); hint != "" {
 		bar += s.faint.Render("  " + hint)
 	}
 	return truncateLine(bar, t.pane.width)
