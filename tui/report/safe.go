@@ -34,17 +34,32 @@ func visible(s string, block bool) string {
 	if isPlain(s) {
 		return s
 	}
+	return escape(s, func(r rune, rest string) (keep, drop bool) {
+		switch {
+		case block && (r == '\n' || r == '\t'):
+			return true, false
+		case block && r == '\r' && strings.HasPrefix(rest, "\n"):
+			return false, true // CRLF line ends: the newline alone is enough
+		}
+		return false, false
+	})
+}
+
+// escape writes s with every control character, bidirectional control and
+// byte that is not UTF-8 made visible (\x1b, \u202e), but those exempt
+// says to keep as they are or to drop; rest is the text after the rune.
+func escape(s string, exempt func(r rune, rest string) (keep, drop bool)) string {
 	var b strings.Builder
 	b.Grow(len(s) + 16)
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
+		keep, drop := exempt(r, s[i+size:])
 		switch {
+		case drop:
+		case keep:
+			b.WriteRune(r)
 		case r == utf8.RuneError && size == 1:
 			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case block && (r == '\n' || r == '\t'):
-			b.WriteRune(r)
-		case block && r == '\r' && strings.HasPrefix(s[i+1:], "\n"):
-			// CRLF line ends: the newline alone is enough.
 		case r < 0x20 || r == 0x7f:
 			fmt.Fprintf(&b, `\x%02x`, r)
 		case r >= 0x80 && r <= 0x9f, isBidiControl(r):
@@ -149,23 +164,5 @@ func SafeStyled(s string) string {
 	if isPlain(strings.ReplaceAll(strings.ReplaceAll(s, "\x1b", ""), "\n", "")) {
 		return s
 	}
-	var b strings.Builder
-	b.Grow(len(s) + 16)
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == '\x1b' || r == '\n':
-			b.WriteRune(r)
-		case r == utf8.RuneError && size == 1:
-			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		case r >= 0x80 && r <= 0x9f, isBidiControl(r):
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			b.WriteString(s[i : i+size])
-		}
-		i += size
-	}
-	return b.String()
+	return escape(s, func(r rune, _ string) (keep, drop bool) { return r == '\x1b' || r == '\n', false })
 }
