@@ -148,7 +148,10 @@ func checkFaultRun(t *testing.T, run *flow.Run, c faultCase) {
 	if !ok {
 		t.Fatalf("token exchange has no ID-JAG:%s", flowtest.Summary(run))
 	}
-	failed := slices.IndexFunc(jag.Checks, func(ch inspect.Check) bool { return ch.ID == c.flagged && ch.Status == inspect.StatusFail })
+	// A warning flags it too: a long lifetime fails only where Okta judges.
+	failed := slices.IndexFunc(jag.Checks, func(ch inspect.Check) bool {
+		return ch.ID == c.flagged && (ch.Status == inspect.StatusFail || ch.Status == inspect.StatusWarn)
+	})
 	if failed < 0 {
 		t.Errorf("xaa did not flag %s at the token exchange:%s", c.flagged, flowtest.Summary(run))
 	}

@@ -55,7 +55,7 @@ func (r *Runner) jwtBearer(ctx context.Context, s *wire.Client, st *Step) {
 	}
 	if jag != nil && (!in.IDJAGChecked || assertion != in.IDJAG) {
 		// A given (or changed) ID-JAG: check it as the resource AS will.
-		expect := inspect.Expect{Now: r.Env.Time(), Audience: as.Issuer, ClientID: c.ResourceAS.ClientID, TokenEndpoint: as.TokenEndpoint}
+		expect := inspect.Expect{Now: r.Env.Time(), Audience: as.Issuer, ClientID: c.ResourceAS.ClientID, TokenEndpoint: as.TokenEndpoint, Okta: c.ResourceAS.IsOkta()}
 		if in.IdP != nil {
 			expect.Issuer = in.IdP.Issuer
 		}
@@ -83,7 +83,7 @@ func (r *Runner) jwtBearer(ctx context.Context, s *wire.Client, st *Step) {
 	}
 	if _, ok := tr.Fields.Raw("refresh_token"); ok {
 		st.check("jwt_bearer.refresh_token", inspect.StatusWarn, "no refresh token is issued", "(absent)", "present",
-			"the draft says the resource AS SHOULD NOT issue a refresh token for an ID-JAG (§4.4.4); mint a new ID-JAG instead", "draft §4.4.4")
+			"the draft says the resource AS SHOULD NOT issue a refresh token for an ID-JAG (§4.4.3); mint a new ID-JAG instead", "draft §4.4.3")
 	}
 	at, err := decodeFromResponse(tr, "access_token")
 	if err != nil {

@@ -71,7 +71,7 @@ func (r *Runner) tokenExchange(ctx context.Context, s *wire.Client, st *Step) {
 		return
 	}
 	as := in.AS
-	expect := inspect.Expect{Now: r.Env.Time(), Issuer: idp.Issuer, Audience: c.ResourceAS.Issuer,
+	expect := inspect.Expect{Now: r.Env.Time(), Issuer: idp.Issuer, Audience: c.ResourceAS.Issuer, Okta: c.ResourceAS.IsOkta(),
 		ClientID: c.ResourceAS.ClientID, Resource: form.Get("resource")}
 	if as != nil {
 		expect.Audience, expect.TokenEndpoint = as.Issuer, as.TokenEndpoint

@@ -50,7 +50,12 @@ type Expect struct {
 	// Scope lists scopes that must be granted, space-separated.
 	Scope string
 	// MaxLifetime bounds exp - iat of an ID-JAG; IDJAGMaxLifetime when zero.
+	// Beyond it the lifetime check warns — the draft asks only for a short
+	// lifetime — and fails when Okta is the judge.
 	MaxLifetime time.Duration
+	// Okta says Okta's rules apply (an Okta resource authorization server,
+	// --expect-okta): a longer ID-JAG is refused there, so it fails.
+	Okta bool
 	// TokenEndpoint is the resource AS token endpoint, to recognise it when
 	// it is used as an audience by mistake.
 	TokenEndpoint string
@@ -482,9 +487,12 @@ func (c *claimChecker) lifetime() {
 	switch {
 	case life <= 0:
 		c.add("lifetime", StatusFail, "lifetime (exp - iat) is short", want, actual+" (exp is not after iat)", "exp must be later than iat")
-	case life > max:
+	case life > max && c.e.Okta:
 		c.add("lifetime", StatusFail, "lifetime (exp - iat) is short", want, actual,
 			fmt.Sprintf("Okta rejects ID-JAGs that live longer than 5 minutes (id_jag_lifetime_too_long); this one lives %s", actual))
+	case life > max:
+		c.add("lifetime", StatusWarn, "lifetime (exp - iat) is short", want, actual,
+			fmt.Sprintf("the draft asks for a short lifetime; an Okta resource AS refuses more than 5 minutes (id_jag_lifetime_too_long), others may accept %s", actual))
 	default:
 		c.add("lifetime", StatusPass, "lifetime (exp - iat) is short", want, fmt.Sprintf("%s (%ds)", actual, int(life/time.Second)), "")
 	}

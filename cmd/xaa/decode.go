@@ -43,6 +43,7 @@ type decodeFlags struct {
 	nonce    string
 	resource string
 	scope    string
+	okta     bool
 	expect   string
 	skew     time.Duration
 	json     bool
@@ -60,6 +61,7 @@ func runDecode(ctx context.Context, args []string, io stdio) int {
 	fs.StringVar(&f.nonce, "nonce", "", "expected nonce of an ID token")
 	fs.StringVar(&f.resource, "resource", "", "expected resource claim of an ID-JAG")
 	fs.StringVar(&f.scope, "scope", "", "scopes the token must grant, space-separated")
+	fs.BoolVar(&f.okta, "expect-okta", false, "judge as an Okta resource AS does: an ID-JAG living longer than 5 minutes fails (otherwise it warns)")
 	fs.StringVar(&f.expect, "expect", "", "the kind the token must be: id_token, id_jag or access_token")
 	fs.DurationVar(&f.skew, "skew", inspect.DefaultSkew, "clock skew allowed when comparing times")
 	fs.BoolVar(&f.json, "json", false, "print JSON (one object per token) instead of a report")
@@ -96,7 +98,7 @@ func runDecode(ctx context.Context, args []string, io stdio) int {
 	keys := newKeyResolver(ctx, f)
 	expect := inspect.Expect{
 		Now: io.now(), Skew: f.skew, Issuer: f.issuer, Audience: f.audience, ClientID: f.clientID,
-		Nonce: f.nonce, Resource: f.resource, Scope: f.scope,
+		Nonce: f.nonce, Resource: f.resource, Scope: f.scope, Okta: f.okta,
 	}
 	var analyses []inspect.Analysis
 	failed := false

@@ -110,6 +110,14 @@ type ResourceConfig struct {
 	MCPURL string `yaml:"mcp_url,omitempty"`
 }
 
+// IsOkta reports whether the server is an Okta authorization server, by
+// its issuer's host: Okta's own rules (an ID-JAG of at most five minutes)
+// are then the judge.
+func (cc ClientConfig) IsOkta() bool {
+	u, err := url.Parse(cc.Issuer)
+	return err == nil && OktaHost(u.Host)
+}
+
 // Client authentication methods (RFC 8414 §2, OIDC Core §9).
 const (
 	AuthClientSecretBasic = "client_secret_basic"

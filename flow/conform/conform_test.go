@@ -116,7 +116,8 @@ func TestConformPlayground(t *testing.T) {
 				if r.Case.ID == "replayed_jti" {
 					break // a valid token, sent twice
 				}
-				if c, ok := r.Sent.Checks.Find(r.Case.Rule); !ok || c.Status.String() != "fail" {
+				// Lifetime is a warning where Okta is not the judge (inspect).
+				if c, ok := r.Sent.Checks.Find(r.Case.Rule); !ok || (c.Status.String() != "fail" && !(c.ID == "id_jag.lifetime" && c.Status.String() == "warn")) {
 					t.Errorf("the token sent does not fail %s (got %+v): the case does not break its rule", r.Case.Rule, c)
 				}
 			}

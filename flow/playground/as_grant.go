@@ -64,8 +64,10 @@ func (a *resourceAS) jwtBearer(ctx context.Context, f form, c *client) (accessTo
 
 	now := a.p.now()
 	iss, _ := tok.Claims.String("iss")
+	// Okta: true — the playground's resource AS keeps Okta's five-minute
+	// bound on an ID-JAG's lifetime, where the draft asks only for a short one.
 	expect := inspect.Expect{Now: now, Audience: a.issuer, ClientID: c.id, Scope: f["scope"],
-		Resource: a.expectedResource(f["resource"], tok), TokenEndpoint: a.tokenURL, Algorithms: asAlgorithms}
+		Resource: a.expectedResource(f["resource"], tok), TokenEndpoint: a.tokenURL, Algorithms: asAlgorithms, Okta: true}
 	if faults[FaultASSkipAlg] {
 		expect.Algorithms = inspect.DefaultAlgorithms
 	}
@@ -252,7 +254,7 @@ type accessTokenResponse struct {
 }
 
 // issueAccessToken signs an RFC 9068 access token (typ at+jwt) for the
-// resource; no refresh token (draft §4.4.2).
+// resource; no refresh token (draft §4.4.3).
 func (a *resourceAS) issueAccessToken(c *client, account, audience string, scopes []string, now time.Time) (accessTokenResponse, *oauthError) {
 	key := a.keys.signer("ES256")
 	scope := strings.Join(scopes, " ")
