@@ -48,9 +48,12 @@ func FuzzParsePrivateKey(f *testing.F) {
 	for _, s := range []string{"-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n", `{"kty":"EC","crv":"P-256","d":"x"}`, "ssh-ed25519 AAAA", ""} {
 		f.Add(s)
 	}
+	// The messages' own words ("-----BEGIN PRIVATE KEY-----") are no echo.
+	_, plain := config.ParsePrivateKey([]byte("not a key"), "")
 	f.Fuzz(func(t *testing.T, data string) {
 		_, err := config.ParsePrivateKey([]byte(data), "")
-		if err != nil && len(strings.TrimSpace(data)) >= 12 && strings.Contains(err.Error(), strings.TrimSpace(data)) {
+		d := strings.TrimSpace(data)
+		if err != nil && len(d) >= 12 && strings.Contains(err.Error(), d) && !strings.Contains(plain.Error(), d) {
 			t.Fatalf("the error echoes the key file: %v", err)
 		}
 	})
