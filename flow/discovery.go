@@ -234,7 +234,7 @@ func (r *Runner) asChecks(st *Step, md *wire.Metadata) {
 	st.adopt("discovery.as", inspect.CheckASMetadata(&md.ServerMetadata, md.Format)...)
 	st.adopt("discovery.as", authMethod("resource_as.auth_method", md, r.Config.ResourceAS))
 	if r.Config.Resource.MCPURL != "" {
-		st.adopt("discovery.as", inspect.CheckASForMCPClients(&md.ServerMetadata))
+		st.adopt("discovery.as", inspect.CheckASForMCPClients(&md.ServerMetadata)...)
 	}
 }
 

@@ -199,19 +199,25 @@ func CheckASMetadata(md *ServerMetadata, format string) Report {
 }
 
 // CheckASForMCPClients judges what MCP client SDKs need of a resource AS's
-// metadata beyond RFC 8414: an authorization_endpoint, which §2 lets an AS
-// without the authorization-code grant leave out but the TypeScript MCP
-// SDK's metadata schema requires (the Go SDK does not).
-func CheckASForMCPClients(md *ServerMetadata) Check {
-	c := Check{ID: "as_metadata.mcp_authorization_endpoint", Title: "authorization_endpoint is published, as MCP client SDKs expect",
-		Expected: "an authorization_endpoint", Spec: "RFC 8414 §2"}
-	if md.AuthorizationEndpoint != "" {
-		c.Status, c.Actual = StatusPass, md.AuthorizationEndpoint
-		return c
+// metadata beyond what an ID-JAG grant uses: an authorization_endpoint,
+// which RFC 8414 §2 lets an AS without the authorization-code grant leave
+// out, and response_types_supported, which §2 requires (empty is allowed).
+// The TypeScript MCP SDK's metadata schema refuses either missing; the Go
+// SDK does not.
+func CheckASForMCPClients(md *ServerMetadata) Report {
+	authz := Check{ID: "as_metadata.mcp_authorization_endpoint", Title: "authorization_endpoint is published, as MCP client SDKs expect",
+		Expected: "an authorization_endpoint", Spec: "RFC 8414 §2", Status: StatusPass, Actual: md.AuthorizationEndpoint}
+	if md.AuthorizationEndpoint == "" {
+		authz.Status, authz.Actual = StatusWarn, "(absent)"
+		authz.Hint = "allowed by RFC 8414 §2 for an AS with no authorization-code grant, but the TypeScript MCP SDK refuses metadata without it: publish an endpoint that answers unsupported_response_type"
 	}
-	c.Status, c.Actual = StatusWarn, "(absent)"
-	c.Hint = "allowed by RFC 8414 §2 for an AS with no authorization-code grant, but the TypeScript MCP SDK refuses metadata without it: publish an endpoint that answers unsupported_response_type"
-	return c
+	types := Check{ID: "as_metadata.response_types", Title: "response_types_supported is published", Expected: "present (an empty list is allowed)",
+		Spec: "RFC 8414 §2", Status: StatusPass, Actual: "[" + strings.Join(md.ResponseTypesSupported, ", ") + "]"}
+	if md.ResponseTypesSupported == nil {
+		types.Status, types.Actual = StatusWarn, "(absent)"
+		types.Hint = "REQUIRED by RFC 8414 §2, and the TypeScript MCP SDK refuses metadata without it: publish [] when the AS has no authorization endpoint grant"
+	}
+	return Report{authz, types}
 }
 
 // CheckAuthMethod judges the client authentication method a client is

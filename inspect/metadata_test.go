@@ -52,12 +52,15 @@ func urlsOf(ms []inspect.MetadataURL) []string {
 }
 
 func TestCheckASForMCPClients(t *testing.T) {
-	with := inspect.CheckASForMCPClients(&inspect.ServerMetadata{Issuer: "https://as.example.com", AuthorizationEndpoint: "https://as.example.com/authorize"})
-	if with.Status != inspect.StatusPass {
-		t.Errorf("with an authorization endpoint: %s, want pass", with.Status)
+	with := inspect.CheckASForMCPClients(&inspect.ServerMetadata{Issuer: "https://as.example.com", AuthorizationEndpoint: "https://as.example.com/authorize", ResponseTypesSupported: []string{}})
+	if f := failing(with); len(f) != 0 {
+		t.Errorf("with an authorization endpoint and an empty response_types_supported: %v, want both to pass", f)
 	}
 	without := inspect.CheckASForMCPClients(&inspect.ServerMetadata{Issuer: "https://as.example.com"})
-	if without.Status != inspect.StatusWarn || !strings.Contains(without.Hint, "TypeScript MCP SDK refuses") || !strings.Contains(without.Hint, "RFC 8414 §2") {
-		t.Errorf("without one: %s %q; want a warning naming the SDK and that RFC 8414 allows it", without.Status, without.Hint)
+	for _, id := range []string{"as_metadata.mcp_authorization_endpoint", "as_metadata.response_types"} {
+		c, _ := without.Find(id)
+		if c.Status != inspect.StatusWarn || !strings.Contains(c.Hint, "TypeScript MCP SDK refuses") || !strings.Contains(c.Hint, "RFC 8414 §2") {
+			t.Errorf("without it, %s: %s %q; want a warning naming the SDK and RFC 8414", id, c.Status, c.Hint)
+		}
 	}
 }
