@@ -1,6 +1,7 @@
 package inspect
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -17,12 +18,13 @@ const IDJAGMaxLifetime = 300 * time.Second
 
 // Spec sections cited by the checks.
 const (
-	specOIDC    = "OIDC Core §3.1.3.7"
-	specIDJAG   = "draft-ietf-oauth-identity-assertion-authz-grant-04 §3.1"
-	specIDJAGAS = "draft-ietf-oauth-identity-assertion-authz-grant-04 §4.4.1"
-	specJWT     = "RFC 7519 §4.1"
-	specAT      = "RFC 9068 §2.2, §4"
-	specBCP     = "RFC 8725 §3.1"
+	specOIDC       = "OIDC Core §3.1.3.7"
+	specIDJAG      = "draft-ietf-oauth-identity-assertion-authz-grant-04 §3.1"
+	specIDJAGAS    = "draft-ietf-oauth-identity-assertion-authz-grant-04 §4.4.1"
+	specIDJAGSubID = "draft-ietf-oauth-identity-assertion-authz-grant-04 §3.2.1"
+	specJWT        = "RFC 7519 §4.1"
+	specAT         = "RFC 9068 §2.2, §4"
+	specBCP        = "RFC 8725 §3.1"
 )
 
 // Expect holds the values a token is compared against. Empty fields are not
@@ -158,6 +160,7 @@ func checkIDJAG(r Report, t *Token, sig Signature, e Expect) Report {
 	c.scope()
 	c.resource()
 	c.subID()
+	c.authorizationDetails()
 	return c.r
 }
 
@@ -574,21 +577,67 @@ func (c *claimChecker) resource() {
 	}
 }
 
+// subID checks a sub_id claim: a subject identifier (RFC 9493); the
+// draft's saml-nameid format needs format, issuer and nameid (§3.2.1).
 func (c *claimChecker) subID() {
 	if !c.t.Claims.Has("sub_id") {
 		return
 	}
-	v, _ := c.t.Claims.Value("sub_id").(map[string]any)
+	v, isObject := c.t.Claims.Value("sub_id").(map[string]any)
 	format, _ := v["format"].(string)
-	switch format {
-	case "saml-nameid":
-		c.add("sub_id", StatusPass, "sub_id uses the saml-nameid format", "saml-nameid", format, "")
-	case "saml_nameid":
-		c.add("sub_id", StatusWarn, "sub_id uses the saml-nameid format", "saml-nameid", format,
-			"the draft spells the format saml-nameid (hyphen); saml_nameid appears in one Okta guide table but is non-standard")
+	title := "sub_id is a subject identifier"
+	switch {
+	case !isObject:
+		c.addSpec("sub_id", StatusFail, title, "a JSON object with format", c.actual("sub_id"), "sub_id is a subject identifier object (RFC 9493 §3)", "RFC 9493 §3")
+	case format == "saml-nameid":
+		var missing []string
+		for _, m := range []string{"issuer", "nameid"} {
+			if s, _ := v[m].(string); s == "" {
+				missing = append(missing, m)
+			}
+		}
+		if len(missing) > 0 {
+			c.addSpec("sub_id", StatusFail, title, "format, issuer and nameid", "saml-nameid without "+strings.Join(missing, " and "),
+				"a saml-nameid subject identifier MUST have format, issuer and nameid", specIDJAGSubID)
+			return
+		}
+		c.addSpec("sub_id", StatusPass, title, "format, issuer and nameid", "saml-nameid", "", specIDJAGSubID)
+	case format == "saml_nameid":
+		c.addSpec("sub_id", StatusWarn, title, "saml-nameid", format,
+			"the draft spells the format saml-nameid (hyphen); saml_nameid appears in one Okta guide table but is non-standard", specIDJAGSubID)
+	case slices.Contains(subjectIdentifierFormats, format):
+		c.addSpec("sub_id", StatusPass, title, "a format of RFC 9493 or the draft", format, "", "RFC 9493 §3")
 	default:
-		c.add("sub_id", StatusWarn, "sub_id uses the saml-nameid format", "saml-nameid", orNone(format), "")
+		c.addSpec("sub_id", StatusWarn, title, "a format of RFC 9493 or the draft", orNone(format),
+			"a resource AS may not know this format: the draft defines saml-nameid, RFC 9493 §3.2 the others", "RFC 9493 §3.2")
 	}
+}
+
+// subjectIdentifierFormats are the formats of RFC 9493 §3.2.
+var subjectIdentifierFormats = []string{"account", "email", "iss_sub", "opaque", "phone_number", "did", "uri", "aliases"}
+
+// authorizationDetails checks the authorization_details claim: an array of
+// objects, each with a type (RFC 9396 §2).
+func (c *claimChecker) authorizationDetails() {
+	raw, ok := c.t.Claims.Raw("authorization_details")
+	if !ok {
+		return
+	}
+	title := "authorization_details is an array of objects with a type"
+	var details []map[string]any
+	if err := json.Unmarshal(raw, &details); err != nil || len(details) == 0 {
+		c.addSpec("authorization_details", StatusFail, title, "[{\"type\": …}, …]", string(raw),
+			"authorization_details must be a non-empty JSON array of objects", "RFC 9396 §2")
+		return
+	}
+	for i, d := range details {
+		if t, _ := d["type"].(string); t == "" {
+			c.addSpec("authorization_details", StatusFail, title, "a type in every object", fmt.Sprintf("object %d has no type", i+1),
+				"every authorization details object needs a string type", "RFC 9396 §2")
+			return
+		}
+	}
+	c.addSpec("authorization_details", StatusPass, title, "a type in every object", fmt.Sprintf("%d objects", len(details)), "", "RFC 9396 §2")
 }
 
 func orNone(s string) string {

@@ -89,6 +89,12 @@ func TestCheckIDJAGRules(t *testing.T) {
 		{name: "resource slash", change: []any{"resource", resourceID + "/"}, id: "id_jag.resource", status: inspect.StatusFail, hint: "trailing slash"},
 		{name: "resource absent", change: []any{"resource", nil}, id: "id_jag.resource", status: inspect.StatusWarn},
 		{name: "sub_id underscore", change: []any{"sub_id", map[string]string{"format": "saml_nameid"}}, id: "id_jag.sub_id", status: inspect.StatusWarn, hint: "saml-nameid (hyphen)"},
+		{name: "sub_id saml-nameid without nameid", change: []any{"sub_id", map[string]string{"format": "saml-nameid", "issuer": "https://idp.example.com"}}, id: "id_jag.sub_id", status: inspect.StatusFail, hint: "MUST have format, issuer and nameid"},
+		{name: "sub_id unknown format", change: []any{"sub_id", map[string]string{"format": "employee_number"}}, id: "id_jag.sub_id", status: inspect.StatusWarn, hint: "may not know this format"},
+		{name: "sub_id a string", change: []any{"sub_id", "alice"}, id: "id_jag.sub_id", status: inspect.StatusFail, hint: "subject identifier object"},
+		{name: "authorization_details an object", change: []any{"authorization_details", map[string]string{"type": "payment"}}, id: "id_jag.authorization_details", status: inspect.StatusFail, hint: "non-empty JSON array"},
+		{name: "authorization_details empty", change: []any{"authorization_details", []any{}}, id: "id_jag.authorization_details", status: inspect.StatusFail, hint: "non-empty JSON array"},
+		{name: "authorization_details without type", change: []any{"authorization_details", []any{map[string]string{"type": "a"}, map[string]string{"actions": "read"}}}, id: "id_jag.authorization_details", status: inspect.StatusFail, hint: "needs a string type"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -118,6 +124,21 @@ func TestCheckIDJAGRules(t *testing.T) {
 				t.Errorf("check %+v lacks spec, title or actual", c)
 			}
 		})
+	}
+}
+
+// TestCheckIDJAGSubjectFormats: the formats a resource AS knows pass.
+func TestCheckIDJAGSubjectFormats(t *testing.T) {
+	for _, v := range []any{
+		map[string]string{"format": "saml-nameid", "issuer": "https://idp.example.com", "nameid": "alice"},
+		map[string]string{"format": "email", "email": "alice@example.com"},
+	} {
+		a := analyze(t, "oauth-id-jag+jwt", override(jagClaims(), "sub_id", v, "authorization_details", []any{map[string]string{"type": "todo_access"}}), inspect.KindIDJAG, jagExpect)
+		for _, id := range []string{"id_jag.sub_id", "id_jag.authorization_details"} {
+			if c, ok := a.Checks.Find(id); !ok || c.Status != inspect.StatusPass {
+				t.Errorf("%v: %s = %+v, want pass", v, id, c)
+			}
+		}
 	}
 }
 

@@ -257,17 +257,31 @@ func Parse(data []byte, source string) (*Config, error) {
 
 // secretLine finds the value of a client_secret key in a file YAML could
 // not parse, however it is written; compiled only when a file is broken.
-var secretLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?m)^\s*client_secret\s*:\s*['"&*!]?([^'"\s#]+)`) })
+var secretLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?m)^\s*client_secret\s*:[ \t]*(.*)$`) })
+
+// quotedName is a name the parser quotes in its message ("unknown anchor
+// 'S3CRET' referenced").
+var quotedName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`'([^']{3,})'`) })
 
 // withoutSecrets keeps the client secrets of a broken file out of the
-// parser's message ("unknown anchor 'S3CRET' referenced" quotes one).
+// parser's message: the value itself, and any name the parser quotes that
+// is a piece of it (an alias "*S3CRET:x" is reported as 'S3CRET').
 func withoutSecrets(msg string, data []byte) string {
+	var values []string
 	for _, m := range secretLine().FindAllSubmatch(data, -1) {
-		if v := string(m[1]); len(v) >= 3 {
+		if v := strings.Trim(string(m[1]), " \t'\"&*!"); len(v) >= 3 {
+			values = append(values, v)
 			msg = strings.ReplaceAll(msg, v, Redacted)
 		}
 	}
-	return msg
+	return quotedName().ReplaceAllStringFunc(msg, func(q string) string {
+		for _, v := range values {
+			if strings.Contains(v, q[1:len(q)-1]) {
+				return "'" + Redacted + "'"
+			}
+		}
+		return q
+	})
 }
 
 func yamlMessage(err error) string {

@@ -31,6 +31,7 @@ func FuzzParseNeverEchoesTheSecret(f *testing.F) {
 	f.Add("S3cretValue", "*", "\n  issuer: [")
 	f.Add("S3cretValue", "&", " x\n  issuer: *nope")
 	f.Add("S3cretValue", "\"", "\n")
+	f.Add("000000", "*", ":x") // the alias is named before the colon
 	f.Fuzz(func(t *testing.T, secret, before, after string) {
 		if len(secret) < 6 || strings.ContainsAny(secret, " \t\r\n'\"#:{}[],&*!|>%@`") {
 			return
