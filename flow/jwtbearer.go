@@ -3,6 +3,7 @@ package flow
 import (
 	"cmp"
 	"context"
+	"maps"
 	"net/url"
 	"strings"
 
@@ -65,10 +66,48 @@ func (r *Runner) jwtBearer(ctx context.Context, s *wire.Client, st *Step) {
 	}
 
 	auth := wire.ClientAuth{Client: c.ResourceAS, TokenEndpoint: as.TokenEndpoint, Issuer: as.Issuer}
-	tr, err := s.PostToken(ctx, wire.PartyAS, "jwt-bearer grant", as.TokenEndpoint, form, auth)
+	for i, t := range r.grantTargets(st) {
+		if i > 0 {
+			s.CloseIdleConnections() // a token request is never retried: send it on a fresh connection
+		}
+		f := form
+		if t.mcp {
+			f = maps.Clone(form)
+			f.Set("assertion", in.MCPIDJAG)
+		}
+		n := len(st.Checks)
+		at, tt := r.grant(ctx, s, st, t, f, auth)
+		if at != nil {
+			for _, ch := range checkChain(c, as.Issuer, nil, decodeOrNil(f.Get("assertion")), at) {
+				// The ID-JAG's own chain checks ran at the token exchange already.
+				jagOnly := ch.ID == "chain.id_jag_aud" || ch.ID == "chain.id_jag_client_id"
+				if jagOnly && (i > 0 || in.IDJAGChecked && assertion == in.IDJAG) {
+					continue
+				}
+				st.Checks = append(st.Checks, ch)
+			}
+			if t.mcp {
+				st.Out.MCPAccessToken = at.Raw
+			} else {
+				st.Out.AccessToken = at.Raw
+			}
+			st.Out.AccessTokenType = cmp.Or(tt, "Bearer")
+		}
+		for i := n; i < len(st.Checks); i++ {
+			st.Checks[i].Title += t.suffix
+		}
+	}
+}
+
+// grant sends one jwt-bearer request and checks the answer; it returns the
+// access token and its type, or nil when none came (st.Err says why).
+func (r *Runner) grant(ctx context.Context, s *wire.Client, st *Step, t target, form url.Values, auth wire.ClientAuth) (*inspect.Token, string) {
+	c, as := r.Config, st.In.AS
+	fail := st.fail
+	tr, err := s.PostToken(ctx, wire.PartyAS, t.label("jwt-bearer grant"), as.TokenEndpoint, form, auth)
 	if err != nil {
-		st.Err = err
-		return
+		fail(err)
+		return nil, ""
 	}
 	responseChecks(st, "jwt_bearer", tr, specJWTBearer)
 	tt, _ := tr.Fields.String("token_type")
@@ -87,24 +126,21 @@ func (r *Runner) jwtBearer(ctx context.Context, s *wire.Client, st *Step) {
 	}
 	at, err := decodeFromResponse(tr, "access_token")
 	if err != nil {
-		st.Err = err
-		return
+		fail(err)
+		return nil, ""
+	}
+	if t.mcp {
+		at.Name = "access_token (MCP server)"
 	}
 	if at.Format == inspect.FormatJWS {
-		expect := inspect.Expect{Now: r.Env.Time(), Issuer: as.Issuer, Audience: ResourceIndicator(r.Config, in), ClientID: c.ResourceAS.ClientID}
-		a, keys := s.AnalyzeWithRefetch(ctx, at, in.ASKeys, wire.PartyAS, inspect.Options{Want: inspect.KindAccessToken, Expect: expect})
+		expect := inspect.Expect{Now: r.Env.Time(), Issuer: as.Issuer, Audience: t.audience, ClientID: c.ResourceAS.ClientID}
+		a, keys := s.AnalyzeWithRefetch(ctx, at, st.In.ASKeys, wire.PartyAS, inspect.Options{Want: inspect.KindAccessToken, Expect: expect})
 		st.Tokens = append(st.Tokens, a)
 		st.Out.ASKeys = keys
 	} else {
 		st.Tokens = append(st.Tokens, inspect.Analyze(at, inspect.Options{Expect: inspect.Expect{Now: r.Env.Time()}}))
 		st.note("the access token is opaque: only the resource can tell what it grants")
 	}
-	for _, ch := range checkChain(c, as.Issuer, nil, jag, at) {
-		// The ID-JAG's own chain checks ran at the token exchange already.
-		if in.IDJAGChecked && assertion == in.IDJAG && (ch.ID == "chain.id_jag_aud" || ch.ID == "chain.id_jag_client_id") {
-			continue
-		}
-		st.Checks = append(st.Checks, ch)
-	}
-	st.Out.AccessToken, st.Out.AccessTokenType = at.Raw, cmp.Or(tt, "Bearer")
+	scopeResponseCheck(st, "jwt_bearer", tr, form.Get("scope"), at)
+	return at, tt
 }

@@ -36,18 +36,31 @@ func TestRunFromStep(t *testing.T) {
 		}
 		return jag
 	}
+	// A given ID-JAG or access token is for one resource: those runs call
+	// only the server it is for (the other would rightly refuse it).
+	api, mcp := e.Config.Resource.APIURL, e.Config.Resource.MCPURL
 	cases := []struct {
 		from    flow.StepID
 		token   string
 		skipped []flow.StepID
+		calls   string
 	}{
-		{flow.StepTokenExchange, full.Step(flow.StepLogin).Out.IDToken, []flow.StepID{flow.StepLogin}},
-		{flow.StepTokenExchange, full.Step(flow.StepLogin).Out.RefreshToken, []flow.StepID{flow.StepLogin}},
-		{flow.StepJWTBearer, mint(), []flow.StepID{flow.StepLogin, flow.StepTokenExchange}},
-		{flow.StepResource, full.Step(flow.StepJWTBearer).Out.AccessToken, []flow.StepID{flow.StepLogin, flow.StepTokenExchange, flow.StepJWTBearer}},
+		{flow.StepTokenExchange, full.Step(flow.StepLogin).Out.IDToken, []flow.StepID{flow.StepLogin}, "both"},
+		{flow.StepTokenExchange, full.Step(flow.StepLogin).Out.RefreshToken, []flow.StepID{flow.StepLogin}, "both"},
+		{flow.StepJWTBearer, mint(), []flow.StepID{flow.StepLogin, flow.StepTokenExchange}, "api"},
+		{flow.StepResource, full.Step(flow.StepJWTBearer).Out.AccessToken, []flow.StepID{flow.StepLogin, flow.StepTokenExchange, flow.StepJWTBearer}, "api"},
+		{flow.StepResource, full.Step(flow.StepJWTBearer).Out.MCPAccessToken, []flow.StepID{flow.StepLogin, flow.StepTokenExchange, flow.StepJWTBearer}, "mcp"},
 	}
 	for _, c := range cases {
-		t.Run(c.from.String()+" "+inspect.ShortenToken(c.token), func(t *testing.T) {
+		t.Run(c.from.String()+" "+c.calls+" "+inspect.ShortenToken(c.token), func(t *testing.T) {
+			e.Config.Resource.APIURL, e.Config.Resource.MCPURL = api, mcp
+			t.Cleanup(func() { e.Config.Resource.APIURL, e.Config.Resource.MCPURL = api, mcp })
+			switch c.calls {
+			case "api":
+				e.Config.Resource.MCPURL = ""
+			case "mcp":
+				e.Config.Resource.APIURL = ""
+			}
 			run, err := e.Runner.Run(context.Background(), c.from, c.token)
 			if err != nil {
 				t.Fatal(err)
@@ -68,6 +81,48 @@ func TestRunFromStep(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestTokenForAnotherServer: a given token for the API alone calls the API
+// and skips the MCP server, naming the token it lacks.
+func TestTokenForAnotherServer(t *testing.T) {
+	e := flowtest.Start(t, playground.Options{}, "alice")
+	full := e.Run(t)
+	run, err := e.Runner.Run(context.Background(), flow.StepResource, full.Step(flow.StepJWTBearer).Out.AccessToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := run.Step(flow.StepResource)
+	for id, want := range map[string]inspect.Status{"resource.api_aud": inspect.StatusPass, "resource.mcp_aud": inspect.StatusSkip} {
+		if c, ok := st.Checks.Find(id); !ok || c.Status != want {
+			t.Errorf("%s = %+v, want %s", id, c, want)
+		}
+	}
+	if st.Resource.MCP != nil || st.Resource.API == nil || st.Status != inspect.StatusPass {
+		t.Errorf("resource step %s, API %+v, MCP %+v: want the API called alone:%s", st.Status, st.Resource.API, st.Resource.MCP, flowtest.Summary(run))
+	}
+}
+
+// TestOneIdentifierForTwoServers: resource.id set to the API's identifier
+// makes one token serve both; xaa finds the MCP server's audience wrong
+// before the call, and the playground's MCP server refuses the token, as
+// MCP authorization requires.
+func TestOneIdentifierForTwoServers(t *testing.T) {
+	e := flowtest.Start(t, playground.Options{}, "alice")
+	e.Config.Resource.ID = e.Playground.ResourceURL()
+	run := e.Run(t)
+	st := run.Step(flow.StepResource)
+	for id, want := range map[string]inspect.Status{"resource.api_aud": inspect.StatusPass, "resource.mcp_aud": inspect.StatusFail} {
+		if c, ok := st.Checks.Find(id); !ok || c.Status != want {
+			t.Errorf("%s = %+v, want %s", id, c, want)
+		}
+	}
+	if st.Explanation == nil || st.Explanation.ID != "resource.wrong_audience" {
+		t.Errorf("explanation = %+v, want resource.wrong_audience:%s", st.Explanation, flowtest.Summary(run))
+	}
+	if n := len(run.Step(flow.StepJWTBearer).Tokens); n != 1 {
+		t.Errorf("jwt_bearer got %d tokens, want one for both", n)
 	}
 }
 
@@ -134,12 +189,19 @@ func TestResend(t *testing.T) {
 			if c.explanation != "" && (again.Explanation == nil || again.Explanation.ID != c.explanation) {
 				t.Errorf("explanation = %+v, want %s", again.Explanation, c.explanation)
 			}
-			if len(again.Exchanges) != 1 {
-				t.Fatalf("resent exchanges = %d, want 1", len(again.Exchanges))
+			// One exchange per resource, unless the resource is set by hand.
+			want := 2
+			if _, set := c.set["resource"]; set {
+				want = 1
 			}
-			form, _ := url.ParseQuery(string(again.Exchanges[0].Request.Body))
-			if got := form.Get(c.param); got != c.want {
-				t.Errorf("sent %s = %q, want %q", c.param, got, c.want)
+			if len(again.Exchanges) != want {
+				t.Fatalf("resent exchanges = %d, want %d", len(again.Exchanges), want)
+			}
+			for _, ex := range again.Exchanges {
+				form, _ := url.ParseQuery(string(ex.Request.Body))
+				if got := form.Get(c.param); got != c.want {
+					t.Errorf("sent %s = %q, want %q", c.param, got, c.want)
+				}
 			}
 		})
 	}

@@ -1,8 +1,10 @@
 package flow
 
 import (
+	"cmp"
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/xaatools/xaa/flow/wire"
@@ -67,36 +69,96 @@ func (b *bearerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 // callResource is step 4: a REST GET of resource.api_url and/or an MCP
-// session with resource.mcp_url, with the access token.
+// session with resource.mcp_url, each with its access token — the MCP
+// server's own when it got one. Each token's audience is checked against
+// the server's protected resource metadata before the call.
 func (r *Runner) callResource(ctx context.Context, s *wire.Client, st *Step) {
 	c := r.Config
+	in := st.In
 	st.Resource = &ResourceResult{}
 	scheme := "Bearer"
-	if strings.EqualFold(st.In.AccessTokenType, "DPoP") {
+	if strings.EqualFold(in.AccessTokenType, "DPoP") {
 		st.note("the access token is DPoP-bound; xaa sends it as a bearer token, which the resource should refuse")
 	}
-	if st.In.AccessToken != "" {
-		if t, err := inspect.Decode(st.In.AccessToken); err == nil && st.In.IDJAG == "" {
+	if in.AccessToken != "" && in.IDJAG == "" {
+		if t, err := inspect.Decode(in.AccessToken); err == nil {
 			// A given access token: show what it is.
 			t.Name = "access_token"
-			st.Tokens = append(st.Tokens, inspect.Analyze(t, inspect.Options{Keys: st.In.ASKeys.KeySet(), KeySource: st.In.ASKeys.Source(),
-				Expect: inspect.Expect{Now: r.Env.Time(), Audience: ResourceIndicator(r.Config, st.In)}}))
+			st.Tokens = append(st.Tokens, inspect.Analyze(t, inspect.Options{Keys: in.ASKeys.KeySet(), KeySource: in.ASKeys.Source(),
+				Expect: inspect.Expect{Now: r.Env.Time(), Audience: cmp.Or(resourceFor(c, in.API), resourceFor(c, in.MCP))}}))
 		}
 	}
-	if c.Resource.APIURL != "" {
-		res, err := r.callAPI(ctx, s, scheme, st.In.AccessToken)
+	if c.Resource.APIURL != "" && !otherServersToken(st, "resource.api_aud", "the API", in.AccessToken, resourceFor(c, in.API), resourceFor(c, in.MCP)) {
+		audienceCheck(st, "resource.api_aud", "the API", "resource.api_url", in.AccessToken, in.API)
+		res, err := r.callAPI(ctx, s, scheme, in.AccessToken)
 		st.Resource.API = res
 		if err != nil && st.Err == nil {
 			st.Err = err
 		}
 	}
-	if c.Resource.MCPURL != "" {
-		res, err := r.callMCP(ctx, s, st, scheme, st.In.AccessToken)
+	if token := cmp.Or(in.MCPAccessToken, in.AccessToken); c.Resource.MCPURL != "" && !otherServersToken(st, "resource.mcp_aud", "the MCP server", token, resourceFor(c, in.MCP), resourceFor(c, in.API)) {
+		audienceCheck(st, "resource.mcp_aud", "the MCP server", "resource.mcp_url", token, in.MCP)
+		res, err := r.callMCP(ctx, s, st, scheme, token)
 		st.Resource.MCP = res
 		if err != nil && st.Err == nil {
 			st.Err = err
 		}
 	}
+}
+
+// otherServersToken reports, and records as a skip, a call that has no
+// token of its own: the servers have identifiers of their own (resource.id
+// unset) and the only token is a JWT for the other server alone — a given
+// one, or what is left when the other grant alone succeeded.
+func otherServersToken(st *Step, id, server, token, mine, theirs string) bool {
+	if mine == "" || theirs == "" || inspect.SameResource(mine, theirs) {
+		return false
+	}
+	t, err := inspect.Decode(token)
+	if err != nil || t.Format != inspect.FormatJWS {
+		return false
+	}
+	auds, _, _ := t.Claims.Strings("aud")
+	forMe := slices.ContainsFunc(auds, func(a string) bool { return inspect.SameResource(a, mine) })
+	forThem := slices.ContainsFunc(auds, func(a string) bool { return inspect.SameResource(a, theirs) })
+	if forMe || !forThem {
+		return false
+	}
+	st.check(id, inspect.StatusSkip, "the token sent to "+server+" is for it", mine, "not called",
+		"no token for "+server+": the only one is for "+theirs+" (its aud); run from the token exchange to get one for "+mine+" as well", "RFC 8707 §2")
+	st.note("%s not called: the access token is for %s only", server, theirs)
+	return true
+}
+
+// audienceCheck compares the audience of the token sent to a server with
+// the resource its protected resource metadata names: MCP authorization
+// and RFC 8707 §2 want a token issued for that server, and the server
+// must refuse others.
+func audienceCheck(st *Step, id, server, key, token string, md *wire.ResourceMetadata) {
+	const spec = "RFC 8707 §2; RFC 9728 §2; MCP authorization (token audience binding)"
+	title := "the token sent to " + server + " is for it"
+	switch {
+	case md == nil || md.Resource == "":
+		st.check(id, inspect.StatusSkip, title, inspect.NotCompared, "",
+			"not compared: "+server+" publishes no protected resource metadata naming its resource (RFC 9728 at "+key+"'s /.well-known/oauth-protected-resource)", spec)
+		return
+	case token == "":
+		return
+	}
+	t, err := inspect.Decode(token)
+	if err != nil || t.Format != inspect.FormatJWS {
+		st.check(id, inspect.StatusUnknown, title, md.Resource, "(an opaque token: its audience cannot be read here)",
+			"only "+server+" can read it; its answer shows whether it takes the token as its own", spec)
+		return
+	}
+	auds, _, _ := t.Claims.Strings("aud")
+	if slices.ContainsFunc(auds, func(a string) bool { return inspect.SameResource(a, md.Resource) }) {
+		st.check(id, inspect.StatusPass, title, md.Resource, strings.Join(auds, ", "), "", spec)
+		return
+	}
+	_, near := inspect.CompareIdentifier(md.Resource, strings.Join(auds, ", "))
+	st.check(id, inspect.StatusFail, title, md.Resource, cmp.Or(strings.Join(auds, ", "), "(no aud)"), inspect.WithNearMiss(near,
+		"the token was issued for another resource: request it for "+md.Resource+" (leave resource.id unset so each server gets a token for its own identifier, or set it to this one); a server that accepts it does not check its audience"), spec)
 }
 
 // callAPI GETs the REST URL with the token.

@@ -1,6 +1,7 @@
 package flow_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/xaatools/xaa/flow/flowtest"
@@ -23,10 +24,11 @@ func TestRunHappyPath(t *testing.T) {
 			t.Errorf("%s: status %s, want pass:%s", s.ID, s.Status, flowtest.Summary(run))
 		}
 	}
+	// The API and the MCP server each get their own ID-JAG and token.
 	wantTokens := map[flow.StepID][]inspect.Kind{
 		flow.StepLogin:         {inspect.KindIDToken},
-		flow.StepTokenExchange: {inspect.KindIDJAG},
-		flow.StepJWTBearer:     {inspect.KindAccessToken},
+		flow.StepTokenExchange: {inspect.KindIDJAG, inspect.KindIDJAG},
+		flow.StepJWTBearer:     {inspect.KindAccessToken, inspect.KindAccessToken},
 	}
 	for id, kinds := range wantTokens {
 		s := run.Step(id)
@@ -37,7 +39,7 @@ func TestRunHappyPath(t *testing.T) {
 				t.Errorf("%s: %s signature %s, want verified", id, a.Token.Kind, a.Signature.Verdict())
 			}
 		}
-		if len(got) != len(kinds) || got[0] != kinds[0] {
+		if !slices.Equal(got, kinds) {
 			t.Errorf("%s tokens = %v, want %v", id, got, kinds)
 		}
 	}
@@ -54,6 +56,22 @@ func TestRunHappyPath(t *testing.T) {
 	for _, s := range run.Steps {
 		if s.ID != flow.StepLogin && len(s.Exchanges) == 0 {
 			t.Errorf("%s recorded no exchanges", s.ID)
+		}
+	}
+	api, mcp := e.Playground.ResourceURL(), e.Config.Resource.MCPURL
+	for i, want := range []string{api, mcp} {
+		jag := run.Step(flow.StepTokenExchange).Tokens[i].Token
+		if got, _ := jag.Claims.String("resource"); got != want {
+			t.Errorf("ID-JAG %d resource = %q, want %q", i, got, want)
+		}
+		at := run.Step(flow.StepJWTBearer).Tokens[i].Token
+		if got, _ := at.Claims.String("aud"); got != want {
+			t.Errorf("access token %d aud = %q, want %q", i, got, want)
+		}
+	}
+	for _, id := range []string{"resource.api_aud", "resource.mcp_aud"} {
+		if c, ok := run.Step(flow.StepResource).Checks.Find(id); !ok || c.Status != inspect.StatusPass {
+			t.Errorf("%s = %+v, want pass", id, c)
 		}
 	}
 }

@@ -34,12 +34,18 @@ type State struct {
 	// says the token exchange step already analysed it.
 	IDJAG        string
 	IDJAGChecked bool
+	// MCPIDJAG is the MCP server's own ID-JAG when it and the API each have
+	// their own resource identifier (see target); empty otherwise.
+	MCPIDJAG string
 	// AudienceRequested is the audience the token exchange asked for: the
 	// jwt-bearer step tells an IdP that wrote another aud from a request
 	// that asked for the wrong one.
 	AudienceRequested string
 	// AccessToken and AccessTokenType are the jwt-bearer grant's result.
 	AccessToken, AccessTokenType string
+	// MCPAccessToken is the MCP server's own access token, got with
+	// MCPIDJAG; empty: AccessToken serves both.
+	MCPAccessToken string
 }
 
 // Overrides change the request parameters of one step: a value replaces

@@ -240,6 +240,14 @@ func firstFailedCheck(s *Step) error {
 	return nil
 }
 
+// fail records err as the step's error unless it has one already: the
+// first failure is the one to explain.
+func (s *Step) fail(err error) {
+	if s.Err == nil {
+		s.Err = err
+	}
+}
+
 // check appends a check to the step.
 func (s *Step) check(id string, st inspect.Status, title, expected, actual, hint, spec string) {
 	s.Checks = append(s.Checks, inspect.Check{ID: id, Status: st, Title: title, Expected: expected, Actual: actual, Hint: hint, Spec: spec})

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
 	"strings"
@@ -32,8 +33,8 @@ func (r *Runner) tokenExchange(ctx context.Context, s *wire.Client, st *Step) {
 			st.note("subject: the IdP refresh token from the login")
 		}
 	}
-	if res := form.Get("resource"); res != "" && c.Resource.ID == "" && st.Overrides["resource"] == "" {
-		st.note("resource %s comes from the protected resource metadata (resource.id is not set)", res)
+	if res := form["resource"]; len(res) > 0 && c.Resource.ID == "" && st.Overrides["resource"] == "" {
+		st.note("resource %s: each resource's own identifier, from its protected resource metadata (resource.id is not set)", strings.Join(res, " and "))
 	}
 	for _, k := range st.Overrides.keys() {
 		st.note("--set %s=%s", k, ShortIfToken(k, st.Overrides[k]))
@@ -44,10 +45,42 @@ func (r *Runner) tokenExchange(ctx context.Context, s *wire.Client, st *Step) {
 		st.Facts.ASIssuer = in.AS.Issuer
 	}
 	auth := wire.ClientAuth{Client: c.IdP.ClientConfig, TokenEndpoint: idp.TokenEndpoint, Issuer: idp.Issuer}
-	tr, err := s.PostToken(ctx, wire.PartyIdP, "token exchange", idp.TokenEndpoint, form, auth)
+	for i, t := range r.exchangeTargets(st) {
+		if i > 0 {
+			s.CloseIdleConnections() // a token request is never retried: send it on a fresh connection
+		}
+		f := form
+		if t.resource != "" {
+			f = maps.Clone(form)
+			f["resource"] = []string{t.resource}
+		}
+		n := len(st.Checks)
+		jag := r.exchange(ctx, s, st, t, f, auth)
+		for i := n; i < len(st.Checks); i++ {
+			st.Checks[i].Title += t.suffix
+		}
+		if jag == nil {
+			continue
+		}
+		if t.mcp {
+			st.Out.MCPIDJAG = jag.Raw
+		} else {
+			st.Out.IDJAG = jag.Raw
+		}
+		st.Out.IDJAGChecked = true
+	}
+	st.Out.AudienceRequested = st.Facts.AudienceRequested
+}
+
+// exchange sends one token exchange and checks the answer and the ID-JAG;
+// it returns the ID-JAG, or nil when none came (st.Err says why).
+func (r *Runner) exchange(ctx context.Context, s *wire.Client, st *Step, t target, form url.Values, auth wire.ClientAuth) *inspect.Token {
+	c, in := r.Config, st.In
+	idp := in.IdP
+	tr, err := s.PostToken(ctx, wire.PartyIdP, t.label("token exchange"), idp.TokenEndpoint, form, auth)
 	if err != nil {
-		st.Err = err
-		return
+		st.fail(err)
+		return nil
 	}
 	responseChecks(st, "token_exchange", tr, specTokenExchange)
 	if _, ok := tr.Fields.String("issued_token_type"); !ok {
@@ -67,24 +100,26 @@ func (r *Runner) tokenExchange(ctx context.Context, s *wire.Client, st *Step) {
 	}
 	jag, err := decodeFromResponse(tr, "access_token")
 	if err != nil {
-		st.Err = err
-		return
+		st.fail(err)
+		return nil
+	}
+	if t.mcp {
+		jag.Name = "access_token (MCP server)"
 	}
 	as := in.AS
 	expect := inspect.Expect{Now: r.Env.Time(), Issuer: idp.Issuer, Audience: c.ResourceAS.Issuer, Okta: c.ResourceAS.IsOkta(),
-		ClientID: c.ResourceAS.ClientID, Resource: form.Get("resource")}
+		ClientID: c.ResourceAS.ClientID, Resources: form["resource"]}
 	if as != nil {
 		expect.Audience, expect.TokenEndpoint = as.Issuer, as.TokenEndpoint
 	}
 	a, keys := s.AnalyzeWithRefetch(ctx, jag, in.IdPKeys, wire.PartyIdP, inspect.Options{Want: inspect.KindIDJAG, Expect: expect})
 	st.Tokens = append(st.Tokens, a)
+	scopeResponseCheck(st, "token_exchange", tr, form.Get("scope"), jag)
 	st.Out.IdPKeys = keys
-	st.Out.IDJAG = jag.Raw
-	st.Out.IDJAGChecked = true
-	st.Out.AudienceRequested = st.Facts.AudienceRequested
 	st.Facts.IDJAGAud, _, _ = jag.Claims.Strings("aud")
 	audienceAsRequested(st)
 	st.Checks = append(st.Checks, checkChain(c, expect.Audience, decodeOrNil(in.IDToken), jag, nil)...)
+	return jag
 }
 
 // tokenExchangeForm is the token exchange request (draft §4.3): the
@@ -109,8 +144,8 @@ func tokenExchangeForm(c *config.Config, in State, o Overrides) url.Values {
 		"subject_token_type":   {subjectType},
 		"audience":             {c.ResourceAS.Issuer},
 	}
-	if res := ResourceIndicator(c, in); res != "" {
-		form.Set("resource", res)
+	if res := ResourceIndicators(c, in); len(res) > 0 {
+		form["resource"] = res
 	}
 	if len(c.ResourceAS.Scopes) > 0 {
 		form.Set("scope", c.ResourceAS.Scopes.String())
@@ -119,17 +154,32 @@ func tokenExchangeForm(c *config.Config, in State, o Overrides) url.Values {
 	return form
 }
 
-// ResourceIndicator is the RFC 8707 resource: resource.id, else the MCP
-// server's (or API's) protected resource metadata resource — what the
-// token exchange sends and what the access token's aud should be.
-func ResourceIndicator(c *config.Config, in State) string {
+// ResourceIndicators are the RFC 8707 resources the token exchange asks
+// for: resource.id when it is set (one identifier for every resource),
+// else each configured resource's own, from its protected resource
+// metadata — the API's and the MCP server's, each once.
+func ResourceIndicators(c *config.Config, in State) []string {
+	if c.Resource.ID != "" {
+		return []string{c.Resource.ID}
+	}
+	var out []string
+	for _, md := range []*wire.ResourceMetadata{in.API, in.MCP} {
+		if md != nil && md.Resource != "" && !slices.Contains(out, md.Resource) {
+			out = append(out, md.Resource)
+		}
+	}
+	return out
+}
+
+// resourceFor is the identifier the access token for one resource must
+// carry: resource.id when it is set, else the resource's own from its
+// metadata; empty when neither is known.
+func resourceFor(c *config.Config, md *wire.ResourceMetadata) string {
 	if c.Resource.ID != "" {
 		return c.Resource.ID
 	}
-	for _, md := range []*wire.ResourceMetadata{in.MCP, in.API} {
-		if md != nil && md.Resource != "" {
-			return md.Resource
-		}
+	if md != nil {
+		return md.Resource
 	}
 	return ""
 }

@@ -47,8 +47,9 @@ type Expect struct {
 	ClientID string
 	// Nonce is the nonce sent in the authorization request (ID tokens).
 	Nonce string
-	// Resource is the expected resource claim (ID-JAG).
-	Resource string
+	// Resources are the resources the ID-JAG's resource claim must name
+	// (the token exchange's resource parameters).
+	Resources []string
 	// Scope lists scopes that must be granted, space-separated.
 	Scope string
 	// MaxLifetime bounds exp - iat of an ID-JAG; IDJAGMaxLifetime when zero.
@@ -557,24 +558,65 @@ func (c *claimChecker) scope() {
 
 func (c *claimChecker) resource() {
 	raw, present := c.t.Claims.Raw("resource")
-	res, _, ok := c.t.Claims.Strings("resource")
+	res, isArray, ok := c.t.Claims.Strings("resource")
+	want := c.e.Resources
+	title := "resource is the requested resource"
 	switch {
-	case !present && c.e.Resource == "":
+	case !present && len(want) == 0:
 		return
 	case !present:
-		c.add("resource", StatusWarn, "resource is the requested resource", c.e.Resource, "(absent)",
+		c.add("resource", StatusWarn, title, strings.Join(want, ", "), "(absent)",
 			"the IdP did not bind the grant to a resource; the resource AS will pick the audience of the access token itself")
-	case !ok:
-		c.add("resource", StatusFail, "resource is a URI or an array of URIs", "string", string(raw), "resource must be a string or an array of strings (RFC 8707)")
-	case c.e.Resource == "":
-		c.notCompared("resource", "resource is the requested resource", strings.Join(res, ", "), "resource")
-	case slices.Contains(res, c.e.Resource):
-		c.add("resource", StatusPass, "resource is the requested resource", c.e.Resource, strings.Join(res, ", "), "")
-	default:
-		_, near := CompareIdentifier(c.e.Resource, res[0])
-		c.add("resource", StatusFail, "resource is the requested resource", c.e.Resource, strings.Join(res, ", "), WithNearMiss(near,
-			"the ID-JAG was minted for another resource; request the resource exactly as the connection and the resource server name it"))
+		return
+	case !ok || isArray && len(res) == 0:
+		c.addSpec("resource_format", StatusFail, "each resource is an absolute URI, named once", "a string or a non-empty array of strings", string(raw),
+			"resource must be one absolute URI or a non-empty array of them", specResourceIndicator)
+		return
 	}
+	c.resourceFormat(res)
+	got := strings.Join(res, ", ")
+	if len(want) == 0 {
+		c.notCompared("resource", title, got, "resource")
+		return
+	}
+	normalized := false
+	for _, w := range want {
+		i := slices.IndexFunc(res, func(r string) bool { return SameResource(w, r) })
+		if i < 0 {
+			_, near := CompareIdentifier(w, res[0])
+			c.add("resource", StatusFail, title, strings.Join(want, ", "), got, WithNearMiss(near,
+				"the ID-JAG was minted for another resource ("+w+" is missing); request the resource exactly as the connection and the resource server name it"))
+			return
+		}
+		normalized = normalized || res[i] != w
+	}
+	if normalized {
+		got += " (the same after RFC 3986 §6.2.2 normalization)"
+	}
+	c.add("resource", StatusPass, title, strings.Join(want, ", "), got, "")
+}
+
+// resourceFormat checks the form of each resource the claim names: an
+// absolute URI without a fragment, better without a query, each once
+// (RFC 8707 §2).
+func (c *claimChecker) resourceFormat(res []string) {
+	title := "each resource is an absolute URI, named once"
+	worst, why := StatusPass, ""
+	for i, r := range res {
+		if slices.ContainsFunc(res[:i], func(o string) bool { return SameResource(o, r) }) {
+			worst, why = StatusFail, r+" is named twice"
+			break
+		}
+		if p, st := ResourceProblem(r); st > worst {
+			worst, why = st, r+" "+p
+		}
+	}
+	if worst == StatusPass {
+		c.addSpec("resource_format", StatusPass, title, "absolute URIs, no fragment, no query, each once", strings.Join(res, ", "), "", specResourceIndicator)
+		return
+	}
+	c.addSpec("resource_format", worst, title, "absolute URIs, no fragment, no query, each once", why,
+		"a resource indicator is an absolute URI that MUST NOT have a fragment and SHOULD NOT have a query", specResourceIndicator)
 }
 
 // subID checks a sub_id claim: a subject identifier (RFC 9493); the

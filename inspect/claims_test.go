@@ -29,7 +29,7 @@ func failing(r inspect.Report) map[string]inspect.Status {
 }
 
 var jagExpect = inspect.Expect{
-	Issuer: idpIssuer, Audience: asIssuer, ClientID: asClient, Resource: resourceID,
+	Issuer: idpIssuer, Audience: asIssuer, ClientID: asClient, Resources: []string{resourceID},
 	Scope: "todos.read", TokenEndpoint: asToken,
 }
 
@@ -42,7 +42,7 @@ func TestCheckIDJAGValid(t *testing.T) {
 	for _, c := range a.Checks {
 		ids = append(ids, c.ID)
 	}
-	want := "decode kind id_jag.kind id_jag.typ id_jag.alg id_jag.iss id_jag.signature id_jag.aud id_jag.exp id_jag.iat id_jag.lifetime id_jag.jti id_jag.client_id id_jag.sub id_jag.scope id_jag.resource"
+	want := "decode kind id_jag.kind id_jag.typ id_jag.alg id_jag.iss id_jag.signature id_jag.aud id_jag.exp id_jag.iat id_jag.lifetime id_jag.jti id_jag.client_id id_jag.sub id_jag.scope id_jag.resource_format id_jag.resource"
 	if got := strings.Join(ids, " "); got != want {
 		t.Errorf("check order:\n got %s\nwant %s", got, want)
 	}
@@ -88,6 +88,13 @@ func TestCheckIDJAGRules(t *testing.T) {
 		{name: "resource other", change: []any{"resource", "https://api.example.com/other"}, id: "id_jag.resource", status: inspect.StatusFail, hint: "minted for another resource"},
 		{name: "resource slash", change: []any{"resource", resourceID + "/"}, id: "id_jag.resource", status: inspect.StatusFail, hint: "trailing slash"},
 		{name: "resource absent", change: []any{"resource", nil}, id: "id_jag.resource", status: inspect.StatusWarn},
+		{name: "resource with a fragment", change: []any{"resource", []string{resourceID, "https://api.example.com/x#frag"}}, id: "id_jag.resource_format", status: inspect.StatusFail, hint: "MUST NOT have a fragment"},
+		{name: "resource with a query", change: []any{"resource", []string{resourceID, "https://api.example.com/x?v=1"}}, id: "id_jag.resource_format", status: inspect.StatusWarn, hint: "SHOULD NOT have a query"},
+		{name: "resource twice", change: []any{"resource", []string{resourceID, resourceID}}, id: "id_jag.resource_format", status: inspect.StatusFail, hint: "absolute URI"},
+		{name: "resource relative", change: []any{"resource", []string{resourceID, "/todos"}}, id: "id_jag.resource_format", status: inspect.StatusFail, hint: "absolute URI"},
+		{name: "resource empty array", change: []any{"resource", []string{}}, id: "id_jag.resource_format", status: inspect.StatusFail, hint: "non-empty array"},
+		{name: "resource a number", change: []any{"resource", 7}, id: "id_jag.resource_format", status: inspect.StatusFail, hint: "non-empty array"},
+		{name: "resource one of two missing", change: []any{"resource", "https://api.example.com/other"}, expect: func(e *inspect.Expect) { e.Resources = append(e.Resources, "https://api.example.com/other") }, id: "id_jag.resource", status: inspect.StatusFail, hint: "is missing"},
 		{name: "sub_id underscore", change: []any{"sub_id", map[string]string{"format": "saml_nameid"}}, id: "id_jag.sub_id", status: inspect.StatusWarn, hint: "saml-nameid (hyphen)"},
 		{name: "sub_id saml-nameid without nameid", change: []any{"sub_id", map[string]string{"format": "saml-nameid", "issuer": "https://idp.example.com"}}, id: "id_jag.sub_id", status: inspect.StatusFail, hint: "MUST have format, issuer and nameid"},
 		{name: "sub_id unknown format", change: []any{"sub_id", map[string]string{"format": "employee_number"}}, id: "id_jag.sub_id", status: inspect.StatusWarn, hint: "may not know this format"},
@@ -124,6 +131,17 @@ func TestCheckIDJAGRules(t *testing.T) {
 				t.Errorf("check %+v lacks spec, title or actual", c)
 			}
 		})
+	}
+}
+
+// TestCheckIDJAGResourceNormalized: a resource that differs from the one
+// requested only as RFC 3986 §6.2.2 allows is the same resource.
+func TestCheckIDJAGResourceNormalized(t *testing.T) {
+	upper := strings.Replace(resourceID, "https://api.example.com", "HTTPS://API.EXAMPLE.COM", 1)
+	a := analyze(t, "oauth-id-jag+jwt", override(jagClaims(), "resource", []string{upper, "https://api.example.com/mcp"}), inspect.KindIDJAG, jagExpect)
+	c, _ := a.Checks.Find("id_jag.resource")
+	if c.Status != inspect.StatusPass || !strings.Contains(c.Actual, "normalization") {
+		t.Errorf("id_jag.resource = %+v, want pass after normalization", c)
 	}
 }
 

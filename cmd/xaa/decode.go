@@ -41,7 +41,7 @@ type decodeFlags struct {
 	audience string
 	clientID string
 	nonce    string
-	resource string
+	resource []string
 	scope    string
 	okta     bool
 	expect   string
@@ -59,7 +59,10 @@ func runDecode(ctx context.Context, args []string, io stdio) int {
 	fs.StringVar(&f.audience, "audience", "", "expected aud: the resource AS issuer for an ID-JAG, the resource for an access token")
 	fs.StringVar(&f.clientID, "client-id", "", "expected client: aud/azp of an ID token, client_id of an ID-JAG or access token")
 	fs.StringVar(&f.nonce, "nonce", "", "expected nonce of an ID token")
-	fs.StringVar(&f.resource, "resource", "", "expected resource claim of an ID-JAG")
+	fs.Func("resource", "expected resource of an ID-JAG (repeat for each resource requested)", func(v string) error {
+		f.resource = append(f.resource, v)
+		return nil
+	})
 	fs.StringVar(&f.scope, "scope", "", "scopes the token must grant, space-separated")
 	fs.BoolVar(&f.okta, "expect-okta", false, "judge as an Okta resource AS does: an ID-JAG living longer than 5 minutes fails (otherwise it warns)")
 	fs.StringVar(&f.expect, "expect", "", "the kind the token must be: id_token, id_jag or access_token")
@@ -98,7 +101,7 @@ func runDecode(ctx context.Context, args []string, io stdio) int {
 	keys := newKeyResolver(ctx, f)
 	expect := inspect.Expect{
 		Now: io.now(), Skew: f.skew, Issuer: f.issuer, Audience: f.audience, ClientID: f.clientID,
-		Nonce: f.nonce, Resource: f.resource, Scope: f.scope, Okta: f.okta,
+		Nonce: f.nonce, Resources: f.resource, Scope: f.scope, Okta: f.okta,
 	}
 	var analyses []inspect.Analysis
 	failed := false

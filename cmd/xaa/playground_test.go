@@ -112,7 +112,7 @@ func TestPlaygroundCommand(t *testing.T) {
 			t.Errorf("output lacks %q", want)
 		}
 	}
-	if cfg.IdP.RedirectURI != "http://127.0.0.1:7777/cb" || cfg.Resource.APIURL != cfg.Resource.ID+"/todos" {
+	if cfg.IdP.RedirectURI != "http://127.0.0.1:7777/cb" || cfg.Resource.ID != "" || strings.TrimSuffix(cfg.Resource.APIURL, "/todos") != strings.TrimSuffix(cfg.Resource.MCPURL, "/mcp") {
 		t.Errorf("config %+v: wrong redirect URI or API URL", cfg)
 	}
 	for _, f := range []string{config, playground.ConfigFilesFor(config).PrivateKeyJWTConfig, playground.ConfigFilesFor(config).ClientKey} {

@@ -102,7 +102,9 @@ func (c IdPConfig) UsesRefreshToken() bool { return c.Subject == SubjectRefreshT
 
 // ResourceConfig is the API or MCP server the access token is for.
 type ResourceConfig struct {
-	// ID is the RFC 8707 resource indicator sent in the token exchange.
+	// ID is one RFC 8707 resource indicator for every resource. Unset,
+	// each server's own (its protected resource metadata's) is used, and
+	// the API and the MCP server each get their own tokens.
 	ID string `yaml:"id,omitempty"`
 	// APIURL is a REST URL to GET with the token.
 	APIURL string `yaml:"api_url,omitempty"`

@@ -93,8 +93,10 @@ type Case struct {
 
 // caseInput is what a case builds its token from.
 type caseInput struct {
-	idps          *IdPs
-	cfg           *config.Config
+	idps *IdPs
+	cfg  *config.Config
+	// resource is what the ID-JAGs name (Setup.Resource).
+	resource      string
 	tokenEndpoint string
 }
 
@@ -283,7 +285,7 @@ func (in *caseInput) template(idp *playground.Playground, user string) (playgrou
 	}
 	as := in.cfg.ResourceAS
 	m.Claims["aud"], m.Claims["client_id"] = as.Issuer, as.ClientID
-	m.Claims["resource"] = nilIfEmpty(in.cfg.Resource.ID)
+	m.Claims["resource"] = nilIfEmpty(in.resource)
 	m.Claims["scope"] = nilIfEmpty(as.Scopes.String())
 	return m, nil
 }
@@ -385,6 +387,14 @@ func slashVariant(issuer string) string {
 		return strings.TrimSuffix(issuer, "/")
 	}
 	return issuer + "/"
+}
+
+// nonEmpty is s as a list of one, or none.
+func nonEmpty(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{s}
 }
 
 func nilIfEmpty(s string) any {

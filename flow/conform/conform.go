@@ -181,7 +181,7 @@ func (c *Runner) Prepare(ctx context.Context) *Scorecard {
 	conf.Setup = Setup{
 		Issuer: c.IdPs.Trusted.IdPURL(), Algorithms: slices.Clone(conformAlgorithms),
 		ClientID: as.ClientID, Audience: as.Issuer,
-		Resource: c.Config.Resource.ID, Scopes: as.Scopes,
+		Resource: c.resource(ctx), Scopes: as.Scopes,
 		UntrustedIssuer: c.IdPs.Untrusted.IdPURL(),
 	}
 	for _, u := range c.IdPs.Trusted.Users() {
@@ -197,6 +197,27 @@ func (c *Runner) Prepare(ctx context.Context) *Scorecard {
 	}
 	conf.Target = c.discoverTarget(ctx)
 	return conf
+}
+
+// resource is the resource the minted ID-JAGs name: resource.id, else the
+// API's (or the MCP server's) own, from its protected resource metadata.
+func (c *Runner) resource(ctx context.Context) string {
+	if id := c.Config.Resource.ID; id != "" {
+		return id
+	}
+	s := c.Env.Client(nil)
+	for _, u := range []struct {
+		url string
+		mcp bool
+	}{{c.Config.Resource.APIURL, false}, {c.Config.Resource.MCPURL, true}} {
+		if u.url == "" {
+			continue
+		}
+		if md, err := s.DiscoverProtectedResource(ctx, u.url, u.mcp); err == nil && md.Resource != "" {
+			return md.Resource
+		}
+	}
+	return ""
 }
 
 // discoverTarget fetches the AS's metadata (RFC 8414, then OIDC) unless the
@@ -299,7 +320,7 @@ func (c *Runner) RunCase(ctx context.Context, conf *Scorecard, cc Case) *CaseRes
 		r.inconclusive("not sent: the resource AS's token endpoint is unknown — discovery failed (the resource AS's error above; --token-endpoint gives it)")
 		return r
 	}
-	req, err := cc.build(&caseInput{idps: c.IdPs, cfg: c.Config, tokenEndpoint: conf.Target.TokenEndpoint})
+	req, err := cc.build(&caseInput{idps: c.IdPs, cfg: c.Config, resource: conf.Setup.Resource, tokenEndpoint: conf.Target.TokenEndpoint})
 	switch {
 	case err != nil:
 		r.inconclusive("not sent: minting the token failed: %v", err)
@@ -358,7 +379,7 @@ func (c *Runner) analyzeSent(conf *Scorecard, req caseRequest) *inspect.Analysis
 	t.Name = "assertion"
 	o := inspect.Options{Want: inspect.KindIDJAG, Expect: inspect.Expect{
 		Now: c.Env.Time(), Issuer: conf.Setup.Issuer, Audience: c.Config.ResourceAS.Issuer,
-		ClientID: c.Config.ResourceAS.ClientID, Resource: c.Config.Resource.ID, Scope: req.scope,
+		ClientID: c.Config.ResourceAS.ClientID, Resources: nonEmpty(conf.Setup.Resource), Scope: req.scope,
 		TokenEndpoint: conf.Target.TokenEndpoint, Algorithms: conformAlgorithms,
 	}}
 	if conf.keys != nil {

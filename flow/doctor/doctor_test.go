@@ -233,7 +233,11 @@ func TestDoctorConfigMistakes(t *testing.T) {
 			fails:  []string{"org.url.authorization_server"}, hint: "cannot issue ID-JAGs"},
 		{name: "resource indicator not in the connection", profile: playground.ProfileOkta, signedIn: true,
 			change: func(c *config.Config) { c.Resource.ID = "https://api.other.example" },
-			fails:  []string{"resource_app.resource_indicator", "resource.api.resource"}, hint: "byte for byte"},
+			fails:  []string{"resource_app.resource_indicator", "resource.api.resource", "resource.mcp.resource"}, hint: "byte for byte"},
+		// One identifier for two servers: the MCP server takes only its own.
+		{name: "resource.id is the API's", signedIn: true,
+			change: func(c *config.Config) { c.Resource.ID = strings.TrimSuffix(c.Resource.APIURL, "/todos") },
+			fails:  []string{"resource.mcp.resource"}, hint: "leave resource.id unset"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

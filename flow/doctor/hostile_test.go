@@ -234,8 +234,13 @@ func TestDoctorJSON(t *testing.T) {
 			t.Errorf("check %+v lacks id, party, status or title", c)
 		}
 		if c.ID == "requesting_app.connection" {
-			if c.Status != "fail" || !strings.Contains(c.Console, "Manage Connections") || len(c.Evidence) != 1 || c.Evidence[0].Response == nil || c.Evidence[0].Response.Status != 400 {
-				t.Errorf("requesting_app.connection = %+v, want fail, Manage Connections, the 400 exchange as evidence", c)
+			// One token exchange per resource: the API's and the MCP server's.
+			refused := len(c.Evidence) == 2
+			for _, ev := range c.Evidence {
+				refused = refused && ev.Response != nil && ev.Response.Status == 400
+			}
+			if c.Status != "fail" || !strings.Contains(c.Console, "Manage Connections") || !refused {
+				t.Errorf("requesting_app.connection = %+v, want fail, Manage Connections, the two 400 exchanges as evidence", c)
 			}
 		}
 	}

@@ -70,7 +70,7 @@ func newResourceItems(prefix, label string) resourceItems {
 	return resourceItems{
 		challenge: item{prefix + ".challenge", Resource, "The " + label + " answers 401 with resource_metadata", "RFC 9728 §5.1; MCP authorization", ""},
 		metadata:  item{prefix + ".metadata", Resource, "The " + label + " publishes protected resource metadata", "RFC 9728 §3", ""},
-		resource:  item{prefix + ".resource", Resource, "Its resource is the configured identifier, byte for byte", inspect.SpecResourceMetadata, explain.OktaConnection},
+		resource:  item{prefix + ".resource", Resource, "Tokens for it are requested for its own resource identifier", inspect.SpecResourceMetadata, explain.OktaConnection},
 		servers:   item{prefix + ".authorization_servers", Resource, "Its authorization_servers lists resource_as.issuer", "RFC 9728 §2", ""},
 	}
 }

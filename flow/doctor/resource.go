@@ -86,16 +86,21 @@ func (r *run) protectedResource(ctx context.Context, items resourceItems, resour
 	}
 	r.pass(items.metadata, "RFC 9728 metadata", md.URL+" ("+how+")", ev)
 
+	// Tokens for this server are requested for resource.id when it is set,
+	// else for the metadata's resource; an MCP server's metadata must name
+	// the server's own URL (MCP authorization, RFC 9728 §3.3).
 	want, what := r.cfg.Resource.ID, "resource.id"
-	if mcp {
-		// MCP authorization: the metadata's resource is the server's URL.
+	if want == "" && mcp {
 		want, what = resourceURL, "resource.mcp_url"
 	}
 	switch equal, near := inspect.CompareIdentifier(want, md.Resource); {
 	case want == "":
-		r.pass(items.resource, "a resource identifier", md.Resource+" (resource.id is not set: the token exchange sends this)", ev)
+		r.pass(items.resource, "a resource identifier", md.Resource+" (resource.id is not set: tokens for it are requested for this)", ev)
 	case equal:
 		r.pass(items.resource, want, md.Resource, ev)
+	case what == "resource.id":
+		r.fail(items.resource, want+" ("+what+")", md.Resource, inspect.WithNearMiss(near,
+			"tokens for this server are requested for resource.id, but it names itself "+md.Resource+" and takes only tokens for that: leave resource.id unset so each server gets a token for its own identifier, or set it to "+md.Resource+" (and the connection's resource indicator with it)"), ev)
 	default:
 		r.fail(items.resource, want+" ("+what+")", md.Resource,
 			inspect.WithNearMiss(near, "RFC 9728 §3.3 says not to use metadata for another resource; set "+what+" to "+md.Resource+", and use the same string as the connection's resource indicator"), ev)

@@ -71,9 +71,10 @@ var exchangeGates = []exchangeGate{
 // audience is what the token exchange sends: the resource AS issuer.
 func (r *run) audience() string { return r.cfg.ResourceAS.Issuer }
 
-// resourceID is what the token exchange sends as resource.
+// resourceID is what the token exchange sends as resource (each one when
+// the API and the MCP server have their own).
 func (r *run) resourceID() string {
-	return flow.ResourceIndicator(r.cfg, flow.State{API: r.api, MCP: r.mcp})
+	return strings.Join(flow.ResourceIndicators(r.cfg, flow.State{API: r.api, MCP: r.mcp}), " ")
 }
 
 // userChecks checks, for a signed-in user, everything the org checks

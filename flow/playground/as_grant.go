@@ -54,6 +54,9 @@ func (a *resourceAS) jwtBearer(ctx context.Context, f form, c *client) (accessTo
 	if assertion == "" {
 		return accessTokenResponse{}, newError("invalid_request", "the assertion parameter is missing; send the ID-JAG (the access_token of the token-exchange response) as assertion (RFC 7523 §2.1)")
 	}
+	if len(f.list("resource")) > 1 {
+		return accessTokenResponse{}, newError("invalid_target", "this authorization server issues an access token for one resource at a time (RFC 8707 §2.2); request one token per resource")
+	}
 	if res := f["resource"]; res != "" && !slices.Contains(a.resources, res) {
 		return accessTokenResponse{}, newError("invalid_target", "resource %q is not served by this authorization server (it serves %s)", res, strings.Join(a.resources, ", "))
 	}
@@ -67,7 +70,7 @@ func (a *resourceAS) jwtBearer(ctx context.Context, f form, c *client) (accessTo
 	// Okta: true — the playground's resource AS keeps Okta's five-minute
 	// bound on an ID-JAG's lifetime, where the draft asks only for a short one.
 	expect := inspect.Expect{Now: now, Audience: a.issuer, ClientID: c.id, Scope: f["scope"],
-		Resource: a.expectedResource(f["resource"], tok), TokenEndpoint: a.tokenURL, Algorithms: asAlgorithms, Okta: true}
+		Resources: []string{a.expectedResource(f["resource"], tok)}, TokenEndpoint: a.tokenURL, Algorithms: asAlgorithms, Okta: true}
 	if faults[FaultASSkipAlg] {
 		expect.Algorithms = inspect.DefaultAlgorithms
 	}

@@ -157,7 +157,7 @@ func TestASStateRules(t *testing.T) {
 		wantError(t, e.bearer(mint(t, template(t, "alice")), url.Values{"resource": {"https://api.other.example"}}), http.StatusBadRequest, "invalid_target", "not served")
 	})
 	t.Run("resource parameter narrows the token", func(t *testing.T) {
-		r := e.bearer(mint(t, template(t, "alice")), url.Values{"resource": {e.cfg.Resource.ID}, "scope": {"todos.read"}})
+		r := e.bearer(mint(t, template(t, "alice")), url.Values{"resource": {e.p.ResourceURL()}, "scope": {"todos.read"}})
 		if r.status != http.StatusOK || r.str("scope") != "todos.read" {
 			t.Errorf("got HTTP %d %s, want todos.read granted", r.status, r.raw)
 		}

@@ -26,7 +26,7 @@ func (p *Playground) Config() *config.Config {
 			Issuer: p.asURL, ClientID: ASClientID, ClientSecret: config.Secret(p.credentials.ASClientSecret),
 			AuthMethod: config.AuthClientSecretBasic, Scopes: config.Scopes{ScopeTodosRead, ScopeTodosWrite},
 		},
-		Resource: config.ResourceConfig{ID: p.rsURL, APIURL: p.rsURL + "/todos", MCPURL: p.rsURL + mcpPath},
+		Resource: config.ResourceConfig{APIURL: p.rsURL + "/todos", MCPURL: p.rsURL + mcpPath},
 	}
 }
 

@@ -49,7 +49,7 @@ func TestFullFlow(t *testing.T) {
 	jag, _ := inspect.Decode(ex.str("access_token"))
 	a = inspect.Analyze(jag, inspect.Options{Want: inspect.KindIDJAG, Keys: idpKeys, Expect: inspect.Expect{
 		Issuer: e.cfg.IdP.Issuer, Audience: e.cfg.ResourceAS.Issuer, ClientID: e.cfg.ResourceAS.ClientID,
-		Scope: "todos.read todos.write", Resource: e.cfg.Resource.ID}})
+		Scope: "todos.read todos.write", Resources: []string{e.p.ResourceURL()}}})
 	if f, bad := a.Checks.FirstFailure(); bad || !a.Signature.Verified() {
 		t.Errorf("ID-JAG: %+v, signature %s", f, a.Signature.Verdict())
 	}
@@ -68,7 +68,7 @@ func TestFullFlow(t *testing.T) {
 	atTok, _ := inspect.Decode(at)
 	asKeys, _ := inspect.ParseJWKS([]byte(e.get(e.cfg.ResourceAS.Issuer+"/jwks", "").raw))
 	a = inspect.Analyze(atTok, inspect.Options{Want: inspect.KindAccessToken, Keys: asKeys,
-		Expect: inspect.Expect{Issuer: e.cfg.ResourceAS.Issuer, Audience: e.cfg.Resource.ID}})
+		Expect: inspect.Expect{Issuer: e.cfg.ResourceAS.Issuer, Audience: e.p.ResourceURL()}})
 	if f, bad := a.Checks.FirstFailure(); bad || a.Checks.Worst() != inspect.StatusPass {
 		t.Errorf("access token: %+v (worst %s)", f, a.Checks.Worst())
 	}

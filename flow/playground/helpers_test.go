@@ -202,7 +202,7 @@ func (e *env) exchange(idToken string, extra url.Values) response {
 		"subject_token":        {idToken},
 		"subject_token_type":   {inspect.TokenTypeIDToken},
 		"audience":             {e.cfg.ResourceAS.Issuer},
-		"resource":             {e.cfg.Resource.ID},
+		"resource":             {e.p.ResourceURL()},
 		"scope":                {"todos.read todos.write"},
 	}
 	for k, v := range extra {

@@ -100,9 +100,9 @@ func TestHostileTokenRequests(t *testing.T) {
 // challenges carrying RFC 9728 resource_metadata.
 func TestResourceProtection(t *testing.T) {
 	e := start(t, playground.Options{})
-	apiToken := e.accessToken(e.cfg.Resource.ID, "todos.read")
+	apiToken := e.accessToken(e.p.ResourceURL(), "todos.read")
 	mcpToken := e.accessToken(e.cfg.Resource.MCPURL, "todos.read todos.write")
-	prm := e.cfg.Resource.ID + "/.well-known/oauth-protected-resource"
+	prm := e.p.ResourceURL() + "/.well-known/oauth-protected-resource"
 	cases := []struct {
 		name, method, url, auth, contentType, body string
 		status                                     int
@@ -118,9 +118,11 @@ func TestResourceProtection(t *testing.T) {
 		{name: "garbage token", method: "GET", url: e.cfg.Resource.APIURL, auth: "Bearer abc", status: 401, challenge: []string{`error="invalid_token"`}},
 		{name: "ID-JAG as access token", method: "GET", url: e.cfg.Resource.APIURL, auth: "Bearer " + e.idJAG(), status: 401, want: "redeem it at the resource AS"},
 		{name: "MCP token at the REST API", method: "GET", url: e.cfg.Resource.APIURL, auth: "Bearer " + mcpToken, status: 401, want: "access_token.aud failed"},
+		// MCP authorization: the server accepts only tokens issued for it.
+		{name: "REST token at the MCP server", method: "POST", url: e.cfg.Resource.MCPURL, auth: "Bearer " + apiToken, contentType: "application/json", body: "{}", status: 401, want: "access_token.aud failed"},
 		{name: "read-only token adds", method: "POST", url: e.cfg.Resource.APIURL, auth: "Bearer " + apiToken, contentType: "application/json", body: `{"title":"x"}`, status: 403,
 			challenge: []string{`error="insufficient_scope"`, `scope="todos.read todos.write"`}},
-		{name: "wrong content type", method: "POST", url: e.cfg.Resource.APIURL, auth: "Bearer " + e.accessToken(e.cfg.Resource.ID, "todos.write"), contentType: "text/plain", body: "x", status: 415},
+		{name: "wrong content type", method: "POST", url: e.cfg.Resource.APIURL, auth: "Bearer " + e.accessToken(e.p.ResourceURL(), "todos.write"), contentType: "text/plain", body: "x", status: 415},
 		{name: "DELETE", method: "DELETE", url: e.cfg.Resource.APIURL, auth: "Bearer " + apiToken, status: 405},
 	}
 	for _, c := range cases {
@@ -146,7 +148,7 @@ func TestResourceProtection(t *testing.T) {
 			}
 		})
 	}
-	write := e.accessToken(e.cfg.Resource.ID, "todos.write")
+	write := e.accessToken(e.p.ResourceURL(), "todos.write")
 	bodies := []struct {
 		name, body string
 		status     int

@@ -71,7 +71,7 @@ func (s *authServer) tokenExchange(w http.ResponseWriter, r *http.Request, f for
 		return cat.refuse(errIDJAGNotGenerated, &oauthError{status: http.StatusInternalServerError, code: "server_error", description: "the IdP failed to create the ID-JAG (fault idp-500)"})
 	}
 	now := p.now()
-	jag, err := s.mintIDJAG(c, sub, conn, f["resource"], scopes, now)
+	jag, err := s.mintIDJAG(c, sub, conn, f.list("resource"), scopes, now)
 	if err != nil {
 		return cat.refuse(errIDJAGNotGenerated, &oauthError{status: http.StatusInternalServerError, code: "server_error", description: "signing the ID-JAG failed: " + err.Error()})
 	}
@@ -166,7 +166,7 @@ func (s *authServer) checkAssigned(sub subject) (subject, *oauthError) {
 func (s *authServer) findConnection(f form, c *client) (connection, *oauthError) {
 	p := s.idp.p
 	cat := p.errors
-	aud, resource := f["audience"], f["resource"]
+	aud := f["audience"]
 	var known []string
 	for _, conn := range s.idp.connections {
 		known = append(known, conn.audience)
@@ -190,7 +190,10 @@ func (s *authServer) findConnection(f form, c *client) (connection, *oauthError)
 		return connection{}, cat.refuse(errInvalidAudience, newError("invalid_target",
 			"client %s has no connection to %s: an IdP administrator must connect the requesting app to the resource app", c.id, aud))
 	}
-	if resource != "" && !slices.Contains(conn.resources, resource) {
+	for _, resource := range f.list("resource") {
+		if slices.Contains(conn.resources, resource) {
+			continue
+		}
 		desc := fmt.Sprintf("resource %q is not allowed by the connection to %s (allowed: %s)", resource, aud, strings.Join(conn.resources, ", "))
 		for _, k := range conn.resources {
 			if _, near := inspect.CompareIdentifier(k, resource); near != "" {

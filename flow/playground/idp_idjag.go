@@ -11,7 +11,7 @@ import (
 // oauth-id-jag+jwt; iss, sub, aud (the resource AS), client_id (the client
 // at that AS, from the connection), jti, iat, exp (5 minutes), resource,
 // scope and email. The IdP faults bend exactly one of these.
-func (s *authServer) mintIDJAG(c *client, sub subject, conn connection, resource string, scopes []string, now time.Time) (string, error) {
+func (s *authServer) mintIDJAG(c *client, sub subject, conn connection, resources []string, scopes []string, now time.Time) (string, error) {
 	faults := s.idp.p.faults
 	key := s.keys.signer("RS256")
 	header := map[string]any{"alg": "RS256", "kid": key.kid, "typ": inspect.TypIDJAG}
@@ -25,8 +25,12 @@ func (s *authServer) mintIDJAG(c *client, sub subject, conn connection, resource
 		"exp":       now.Add(IDJAGLifetime).Unix(),
 		"scope":     strings.Join(scopes, " "),
 	}
-	if resource != "" {
-		claims["resource"] = resource
+	switch len(resources) {
+	case 0:
+	case 1:
+		claims["resource"] = resources[0]
+	default:
+		claims["resource"] = resources
 	}
 	if sub.email {
 		claims["email"] = sub.user.Email

@@ -56,7 +56,7 @@ func TestIdPMetadata(t *testing.T) {
 	if res.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "unsupported_response_type") {
 		t.Errorf("AS /authorize = %d %s, want 400 unsupported_response_type", res.StatusCode, body)
 	}
-	prm := e.metadata(e.cfg.Resource.ID + "/.well-known/oauth-protected-resource/mcp")
+	prm := e.metadata(e.p.ResourceURL() + "/.well-known/oauth-protected-resource/mcp")
 	if prm["resource"] != e.cfg.Resource.MCPURL || flat(prm["authorization_servers"]) != "["+e.cfg.ResourceAS.Issuer+"]" {
 		t.Errorf("MCP protected resource metadata = %v, want resource %s at %s", prm, e.cfg.Resource.MCPURL, e.cfg.ResourceAS.Issuer)
 	}
@@ -266,7 +266,7 @@ func TestTokenExchangeRules(t *testing.T) {
 		{"refresh token typed as ID token", url.Values{"subject_token": {login.str("refresh_token")}}, "invalid_request", "its subject_token_type is " + inspect.TokenTypeRefreshToken},
 		{"ID token typed as refresh token", url.Values{"subject_token_type": {inspect.TokenTypeRefreshToken}}, "invalid_grant", "looks like a JWT"},
 		{"audience with a trailing slash", url.Values{"audience": {e.cfg.ResourceAS.Issuer + "/"}}, "invalid_target", "trailing slash"},
-		{"resource sent as audience", url.Values{"audience": {e.cfg.Resource.ID}}, "invalid_target", "that is the resource"},
+		{"resource sent as audience", url.Values{"audience": {e.p.ResourceURL()}}, "invalid_target", "that is the resource"},
 		{"resource not in the connection", url.Values{"resource": {"https://api.other.example"}}, "invalid_target", "not allowed by the connection"},
 		{"scope not in the connection", url.Values{"scope": {"todos.delete"}}, "invalid_scope", "not allowed by the connection"},
 		{"login scope in the exchange", url.Values{"scope": {"openid todos.read"}}, "invalid_scope", "belong in the authorization request"},

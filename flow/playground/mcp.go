@@ -45,7 +45,7 @@ func (rs *resourceServer) mcpHandler() http.Handler {
 	sdk := sync.OnceValue(rs.mcpServer)
 	go sdk()
 	pr := protection{
-		audiences:      []string{rs.p.rsURL + mcpPath, rs.p.rsURL},
+		audiences:      []string{rs.p.rsURL + mcpPath},
 		metadataURL:    rs.p.rsURL + prmPath + mcpPath,
 		scopeFor:       mcpScope,
 		challengeScope: ScopeTodosRead + " " + ScopeTodosWrite,

@@ -92,7 +92,7 @@ func TestMCPWithSDKClient(t *testing.T) {
 func TestMCPInsufficientScope(t *testing.T) {
 	e := start(t, playground.Options{})
 	ctx := context.Background()
-	at := e.accessToken(e.cfg.Resource.ID, "todos.read")
+	at := e.accessToken(e.cfg.Resource.MCPURL, "todos.read")
 	cs := connectMCP(t, e.cfg.Resource.MCPURL, &mcp.StreamableClientTransport{HTTPClient: &http.Client{Transport: bearerTransport{at}}, MaxRetries: -1})
 	if _, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "list_todos", Arguments: map[string]any{}}); err != nil {
 		t.Fatalf("list_todos with todos.read: %v", err)

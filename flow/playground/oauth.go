@@ -8,7 +8,9 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/xaatools/xaa/inspect"
 )
@@ -102,13 +104,24 @@ func readTokenForm(w http.ResponseWriter, r *http.Request) (form, *oauthError) {
 	}
 	f := form{}
 	for name, vs := range values {
-		if len(vs) > 1 {
+		switch {
+		case name == "resource" && slices.ContainsFunc(vs, func(v string) bool { return strings.ContainsFunc(v, unicode.IsSpace) }):
+			return nil, newError("invalid_target", "a resource is an absolute URI, without spaces (RFC 8707 §2)")
+		case name == "resource":
+			// One resource parameter per resource (RFC 8707 §2, RFC 8693
+			// §2.1); kept space-separated, read with list.
+			f[name] = strings.Join(vs, " ")
+		case len(vs) > 1:
 			return nil, newError("invalid_request", "parameter %s is sent %d times; send each parameter once (RFC 6749 §3.2)", name, len(vs))
+		default:
+			f[name] = vs[0]
 		}
-		f[name] = vs[0]
 	}
 	return f, nil
 }
+
+// list returns the values of a parameter that may be repeated (resource).
+func (f form) list(name string) []string { return strings.Fields(f[name]) }
 
 // readBody reads a request body, into a buffer of the declared length when
 // there is one (within limit), rather than growing one from 512 bytes.

@@ -22,7 +22,7 @@ func TestTrustIssuer(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		m.Claims["aud"], m.Claims["resource"] = e.cfg.ResourceAS.Issuer, e.cfg.Resource.ID
+		m.Claims["aud"], m.Claims["resource"] = e.cfg.ResourceAS.Issuer, e.p.ResourceURL()
 		tok, err := from.p.Mint(m)
 		if err != nil {
 			t.Fatal(err)

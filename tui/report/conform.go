@@ -70,7 +70,7 @@ func ConformSetup(s Styles, conf *conform.Scorecard, o ConformOptions) string {
 	if t.Err != nil {
 		w.wrapped("  "+s.Glyph(inspect.StatusFail)+" ", s.Fail.Render(Safe(t.Err.Error())))
 		if ex := t.Explanation; ex != nil {
-			w.wrapped("    "+s.Faint.Render("fix  "), ex.Fix)
+			w.wrapped("    "+s.Faint.Render("fix  "), Safe(ex.Fix))
 		}
 	}
 	return b.String()
@@ -345,7 +345,7 @@ func answer(w *writer, r *conform.CaseResult, o ConformOptions, field func(strin
 	}
 	if ex := r.Explanation; ex != nil && (r.Verdict == conform.VerdictInconclusive || r.Verdict == conform.VerdictRefused) {
 		field("means", ex.Meaning)
-		field("fix", s.Title.Render(ex.Fix))
+		field("fix", s.Title.Render(Safe(ex.Fix)))
 	}
 }
 

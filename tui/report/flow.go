@@ -117,15 +117,17 @@ func stepError(w *writer, st *flow.Step, o RunOptions) {
 	if ex == nil {
 		return
 	}
-	w.wrapped("    "+s.Faint.Render("means   "), ex.Meaning)
+	// A check's explanation carries its title and hint, which may quote
+	// what a party sent.
+	w.wrapped("    "+s.Faint.Render("means   "), Safe(ex.Meaning))
 	for i, c := range ex.Causes {
 		label := "        "
 		if i == 0 {
 			label = "causes  "
 		}
-		w.wrapped("    "+s.Faint.Render(label)+"- ", c)
+		w.wrapped("    "+s.Faint.Render(label)+"- ", Safe(c))
 	}
-	w.wrapped("    "+s.Faint.Render("fix     "), s.Title.Render(ex.Fix))
+	w.wrapped("    "+s.Faint.Render("fix     "), s.Title.Render(Safe(ex.Fix)))
 	if ex.Spec != "" {
 		w.wrapped("    "+s.Faint.Render("spec    "), s.Faint.Render(ex.Spec))
 	}

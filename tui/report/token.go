@@ -224,6 +224,12 @@ func (w *writer) blank()        { w.b.WriteByte('\n') }
 // wrapped writes prefix then text, wrapping text under itself.
 func (w *writer) wrapped(prefix, text string) {
 	indent := lipgloss.Width(prefix)
+	if w.width > 0 && indent+lipgloss.Width(text) > w.width && w.width-indent < 20 && indent > 4 && w.width >= 24 {
+		// Too little room beside the prefix: the text goes underneath.
+		w.line(strings.TrimRight(prefix, " "))
+		w.wrapped("    ", text)
+		return
+	}
 	if w.width <= 0 || indent+lipgloss.Width(text) <= w.width || w.width-indent < 20 {
 		w.b.WriteString(prefix) // not prefix + text: text can be a megabyte claim
 		w.line(text)

@@ -1,0 +1,79 @@
+package flow
+
+// target is a resource that gets tokens of its own. When the API and the
+// MCP server each have their own identifier (their protected resource
+// metadata's resource, resource.id unset), each gets its own ID-JAG and
+// access token, restricted to it: MCP authorization requires a token issued
+// for the server itself, and an ID-JAG is redeemed once (draft §4.4.1).
+// Otherwise one target serves both.
+type target struct {
+	// resource is the RFC 8707 resource the token exchange sends for this
+	// target alone; empty when one target serves every resource.
+	resource string
+	// audience is what the access token's aud must be; empty when unknown.
+	audience string
+	// mcp marks the MCP server's own target.
+	mcp bool
+	// suffix tells the target's checks apart (" (the MCP server's token)").
+	suffix string
+}
+
+// label names an exchange of the target: "token exchange for the API".
+func (t target) label(what string) string {
+	switch {
+	case t.suffix == "":
+		return what
+	case t.mcp:
+		return what + " for the MCP server"
+	}
+	return what + " for the API"
+}
+
+// ownTargets are the API's and the MCP server's targets when each has an
+// identifier of its own, else nil.
+func ownTargets(api, mcp string) []target {
+	if api == "" || mcp == "" || api == mcp {
+		return nil
+	}
+	return []target{
+		{resource: api, audience: api, suffix: " (the API's)"},
+		{resource: mcp, audience: mcp, mcp: true, suffix: " (the MCP server's)"},
+	}
+}
+
+// exchangeTargets are the token exchanges of step 2: one per resource with
+// its own identifier, unless the request is overridden by hand.
+func (r *Runner) exchangeTargets(st *Step) []target {
+	in := st.In
+	api, mcp := resourceFor(r.Config, in.API), resourceFor(r.Config, in.MCP)
+	if _, set := st.Overrides["resource"]; !set {
+		if ts := ownTargets(api, mcp); ts != nil {
+			return ts
+		}
+	}
+	return []target{r.oneTarget(in, st.Overrides)}
+}
+
+// grantTargets are the jwt-bearer grants of step 3: one per ID-JAG the
+// token exchange got, unless the assertion is given or overridden.
+func (r *Runner) grantTargets(st *Step) []target {
+	in := st.In
+	if _, set := st.Overrides["assertion"]; !set && in.MCPIDJAG != "" {
+		if ts := ownTargets(resourceFor(r.Config, in.API), resourceFor(r.Config, in.MCP)); ts != nil {
+			return ts
+		}
+	}
+	return []target{r.oneTarget(in, st.Overrides)}
+}
+
+// oneTarget serves every resource: its audience is the resource asked for
+// (by hand, resource.id, or the first resource known).
+func (r *Runner) oneTarget(in State, o Overrides) target {
+	if res := o["resource"]; res != "" {
+		return target{audience: res}
+	}
+	if res := ResourceIndicators(r.Config, in); len(res) > 0 {
+		return target{audience: res[0]}
+	}
+	return target{}
+}
