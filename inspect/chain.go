@@ -98,23 +98,29 @@ func CheckChain(ch Chain) Report {
 	if jag != nil && at != nil {
 		res, _, hasRes := jag.Claims.Strings("resource")
 		atAud, _, _ := at.Claims.Strings("aud")
+		const title = "access token aud is within the ID-JAG's resources"
 		switch {
 		case hasRes && at.Format == FormatOpaque:
 			// Only the resource server can read an opaque token's audience.
-			add("access_token_aud", StatusUnknown, "access token aud is the ID-JAG's resource", strings.Join(res, ", "), "(an opaque token: its audience cannot be read here)",
+			add("access_token_aud", StatusUnknown, title, strings.Join(res, ", "), "(an opaque token: its audience cannot be read here)",
 				"the resource server is the one to check it; a call with the token shows whether it is accepted")
 		case hasRes:
-			missing := ""
-			for _, r := range res {
-				if !slices.Contains(atAud, r) {
-					missing = r
-				}
+			// A token for some of the ID-JAG's resources is fine (a grant
+			// narrowed to one server); one for a resource it does not name
+			// is not.
+			inGrant := func(a string) bool {
+				return slices.ContainsFunc(res, func(r string) bool { return SameResource(r, a) })
 			}
-			if missing == "" {
-				add("access_token_aud", StatusPass, "access token aud is the ID-JAG's resource", strings.Join(res, ", "), strings.Join(atAud, ", "), "")
-			} else {
-				add("access_token_aud", StatusFail, "access token aud is the ID-JAG's resource", strings.Join(res, ", "), orNone(strings.Join(atAud, ", ")),
-					"the resource AS must restrict the access token to the resource the ID-JAG was minted for (EMA §5.1)")
+			extra := slices.DeleteFunc(slices.Clone(atAud), inGrant)
+			switch {
+			case len(atAud) > 0 && len(extra) == 0:
+				add("access_token_aud", StatusPass, title, strings.Join(res, ", "), strings.Join(atAud, ", "), "")
+			case len(atAud) == 0:
+				add("access_token_aud", StatusFail, title, strings.Join(res, ", "), "(no aud)",
+					"the resource AS must restrict the access token to the resource the ID-JAG was minted for (RFC 9068 §3, RFC 8707 §2.2)")
+			default:
+				add("access_token_aud", StatusFail, title, strings.Join(res, ", "), strings.Join(atAud, ", "),
+					"the access token is for "+strings.Join(extra, ", ")+", which the ID-JAG does not grant: the resource AS must restrict it to the ID-JAG's resources (RFC 8707 §2.2)")
 			}
 		}
 		if jagScope, ok := jag.Claims.String("scope"); ok {

@@ -27,6 +27,14 @@ func TestCheckChain(t *testing.T) {
 		t.Errorf("good chain ran %d checks, want 9: %+v", len(r), r)
 	}
 
+	// An access token for one of the ID-JAG's two resources is a narrowed
+	// grant, not a fault.
+	narrowed := good()
+	narrowed.IDJAG = mint("oauth-id-jag+jwt", override(jagClaims(), "resource", []string{resourceID, "https://api.example.com/mcp"}))
+	if c, _ := inspect.CheckChain(narrowed).Find("chain.access_token_aud"); c.Status != inspect.StatusPass {
+		t.Errorf("access token for one of two resources: %+v, want pass", c)
+	}
+
 	tests := []struct {
 		name   string
 		change func(*inspect.Chain)
@@ -46,7 +54,10 @@ func TestCheckChain(t *testing.T) {
 		{"ID-JAG client_id is the IdP client", func(c *inspect.Chain) { c.ASClientID = "registered-at-as"; c.IdPClientID = asClient }, "chain.id_jag_client_id", inspect.StatusFail, "IdP client id"},
 		{"access token for another resource", func(c *inspect.Chain) {
 			c.AccessToken = mint("at+jwt", override(accessTokenClaims(), "aud", "https://api.example.com/"))
-		}, "chain.access_token_aud", inspect.StatusFail, "restrict the access token to the resource"},
+		}, "chain.access_token_aud", inspect.StatusFail, "restrict it to the ID-JAG's resources"},
+		{"access token with no aud", func(c *inspect.Chain) {
+			c.AccessToken = mint("at+jwt", override(accessTokenClaims(), "aud", nil))
+		}, "chain.access_token_aud", inspect.StatusFail, "restrict the access token"},
 		{"opaque access token", func(c *inspect.Chain) { c.AccessToken = mustDecode(t, "test-token-1796000000000") },
 			"chain.access_token_aud", inspect.StatusUnknown, "the resource server is the one to check it"},
 		{"access token scope beyond the grant", func(c *inspect.Chain) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -13,6 +14,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/xaatools/xaa/flow/playground"
+	"github.com/xaatools/xaa/inspect"
 )
 
 // bearerTransport adds an access token to every request.
@@ -134,5 +136,29 @@ func TestMCPEnterpriseHandler(t *testing.T) {
 	res, err := cs.CallTool(context.Background(), &mcp.CallToolParams{Name: "add_todo", Arguments: map[string]any{"title": "via the SDK's enterprise handler"}})
 	if err != nil || res.IsError {
 		t.Fatalf("add_todo: %v %+v", err, res)
+	}
+}
+
+// TestTwoResources: one token exchange may name several resources (RFC 8707
+// §2); the ID-JAG then lists them, and the resource AS issues a token for
+// one at a time, each accepted only by its own server.
+func TestTwoResources(t *testing.T) {
+	e := start(t, playground.Options{})
+	api, mcpURL := e.p.ResourceURL(), e.cfg.Resource.MCPURL
+	ex := e.exchange(e.login("alice").str("id_token"), url.Values{"resource": {api, mcpURL}})
+	if ex.status != http.StatusOK {
+		t.Fatalf("token exchange with two resources: HTTP %d %s", ex.status, ex.raw)
+	}
+	jag, _ := inspect.Decode(ex.str("access_token"))
+	if got, isArray, _ := jag.Claims.Strings("resource"); !isArray || !slices.Equal(got, []string{api, mcpURL}) {
+		t.Errorf("ID-JAG resource = %v, want [%s %s]", got, api, mcpURL)
+	}
+	if r := e.bearer(ex.str("access_token"), url.Values{"resource": {api, mcpURL}}); r.status != http.StatusBadRequest || r.str("error") != "invalid_target" {
+		t.Errorf("jwt-bearer for two resources at once: HTTP %d %s, want invalid_target", r.status, r.raw)
+	}
+	r := e.bearer(ex.str("access_token"), url.Values{"resource": {mcpURL}})
+	at, _ := inspect.Decode(r.str("access_token"))
+	if aud, _ := at.Claims.String("aud"); r.status != http.StatusOK || aud != mcpURL {
+		t.Errorf("jwt-bearer for the MCP server: HTTP %d aud %q, want 200 and %s", r.status, aud, mcpURL)
 	}
 }
