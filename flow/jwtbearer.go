@@ -142,5 +142,14 @@ func (r *Runner) grant(ctx context.Context, s *wire.Client, st *Step, t target, 
 		st.note("the access token is opaque: only the resource can tell what it grants")
 	}
 	scopeResponseCheck(st, "jwt_bearer", tr, form.Get("scope"), at)
+	requested := form["resource"]
+	if jag, err := inspect.Decode(form.Get("assertion")); err == nil && len(requested) == 0 {
+		requested, _, _ = jag.Claims.Strings("resource")
+	}
+	var restricted []string
+	if at.Format == inspect.FormatJWS {
+		restricted, _, _ = at.Claims.Strings("aud")
+	}
+	resourceResponseCheck(st, "jwt_bearer", tr, requested, restricted)
 	return at, tt
 }

@@ -115,6 +115,8 @@ func (r *Runner) exchange(ctx context.Context, s *wire.Client, st *Step, t targe
 	a, keys := s.AnalyzeWithRefetch(ctx, jag, in.IdPKeys, wire.PartyIdP, inspect.Options{Want: inspect.KindIDJAG, Expect: expect})
 	st.Tokens = append(st.Tokens, a)
 	scopeResponseCheck(st, "token_exchange", tr, form.Get("scope"), jag)
+	restricted, _, _ := jag.Claims.Strings("resource")
+	resourceResponseCheck(st, "token_exchange", tr, form["resource"], restricted)
 	st.Out.IdPKeys = keys
 	st.Facts.IDJAGAud, _, _ = jag.Claims.Strings("aud")
 	audienceAsRequested(st)

@@ -55,6 +55,42 @@ func scopeResponseCheck(st *Step, prefix string, tr *wire.TokenResponse, request
 	}
 }
 
+// specResourceResponse is the source of the resource response parameter:
+// the working group's editor's copy, not yet a published draft, so its
+// rule warns and never fails.
+const specResourceResponse = "draft-ietf-oauth-identity-assertion-authz-grant editor's copy (changes for -05)"
+
+// resourceResponseCheck checks the resource member of a token response:
+// REQUIRED when the token is restricted to resources, and a non-empty
+// subset of those requested (requested: the request's resource
+// parameters, else what the presented ID-JAG names). restrictedTo is the
+// token's own restriction: the ID-JAG's resource claim, the access
+// token's aud; nil when the token is opaque or names none.
+func resourceResponseCheck(st *Step, prefix string, tr *wire.TokenResponse, requested, restrictedTo []string) {
+	id, title := prefix+".resource_response", "resource is in the response (editor's copy)"
+	_, present := tr.Fields.Raw("resource")
+	answered, _, ok := tr.Fields.Strings("resource")
+	outside := slices.DeleteFunc(slices.Clone(answered), func(a string) bool {
+		return len(requested) == 0 || slices.ContainsFunc(requested, func(r string) bool { return inspect.SameResource(r, a) })
+	})
+	want := cmp.Or(strings.Join(requested, ", "), "the resources the token is for")
+	switch {
+	case !present && len(restrictedTo) == 0:
+		return
+	case !present:
+		st.check(id, inspect.StatusWarn, title, want, "(absent)",
+			"the token is restricted to "+strings.Join(restrictedTo, ", ")+"; the editor's copy of the draft makes resource REQUIRED then, so the client can check it — -04 does not have it yet", specResourceResponse)
+	case !ok || len(answered) == 0:
+		st.check(id, inspect.StatusWarn, title, "a string or a non-empty array of strings", tr.Str("resource"),
+			"resource must name the resources the token is restricted to", specResourceResponse)
+	case len(outside) > 0:
+		st.check(id, inspect.StatusWarn, title, "a subset of: "+want, strings.Join(answered, ", "),
+			strings.Join(outside, ", ")+" was not requested: the client must not use a token restricted to resources it did not ask for", specResourceResponse)
+	default:
+		st.check(id, inspect.StatusPass, title, want, strings.Join(answered, ", "), "", specResourceResponse)
+	}
+}
+
 // sameScopes compares two space-separated scope lists as sets.
 func sameScopes(a, b string) bool {
 	x, y := strings.Fields(a), strings.Fields(b)

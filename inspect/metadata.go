@@ -195,6 +195,12 @@ func CheckASMetadata(md *ServerMetadata, format string) Report {
 			profile.Hint = "this is the openid-configuration document, where some servers omit the member; " + profile.Hint
 		}
 	}
+	if profile.Status == StatusPass && grant.Status != StatusPass {
+		// §7.2: an AS that lists the profile MUST list the grant; absent,
+		// grant_types_supported defaults to authorization_code and implicit.
+		grant.Status, grant.Hint = StatusFail,
+			"the metadata lists the ID-JAG grant profile, so grant_types_supported MUST list "+GrantTypeJWTBearer+" too (without the member, RFC 8414 §2 defaults it to authorization_code and implicit)"
+	}
 	return Report{grant, profile}
 }
 

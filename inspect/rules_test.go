@@ -51,6 +51,8 @@ func TestCheckMetadata(t *testing.T) {
 		{"AS lists other grants", inspect.CheckASMetadata(other, inspect.MetadataRFC8414), "as_metadata.jwt_bearer", inspect.StatusWarn},
 		{"AS says nothing of grants", inspect.CheckASMetadata(empty, inspect.MetadataRFC8414), "as_metadata.jwt_bearer", inspect.StatusUnknown},
 		{"AS lists the profile", inspect.CheckASMetadata(full, inspect.MetadataRFC8414), "as_metadata.grant_profile", inspect.StatusPass},
+		{"AS lists the profile but not the grant", inspect.CheckASMetadata(&inspect.ServerMetadata{GrantTypesSupported: []string{"authorization_code"}, AuthorizationGrantProfilesSupported: []string{inspect.GrantProfileIDJAG}}, inspect.MetadataRFC8414), "as_metadata.jwt_bearer", inspect.StatusFail},
+		{"AS lists the profile and no grants", inspect.CheckASMetadata(&inspect.ServerMetadata{AuthorizationGrantProfilesSupported: []string{inspect.GrantProfileIDJAG}}, inspect.MetadataRFC8414), "as_metadata.jwt_bearer", inspect.StatusFail},
 		{"AS lists another profile", inspect.CheckASMetadata(other, inspect.MetadataRFC8414), "as_metadata.grant_profile", inspect.StatusWarn},
 		{"AS without the member", inspect.CheckASMetadata(empty, inspect.MetadataOIDC), "as_metadata.grant_profile", inspect.StatusWarn},
 		{"default method absent member", inspect.Report{inspect.CheckAuthMethod(empty, "client_secret_basic")}, "metadata.auth_method", inspect.StatusPass},

@@ -8,7 +8,7 @@
 // It exits 0 when the tool call succeeded.
 import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer } from "node:net";
@@ -40,7 +40,8 @@ try {
   const idpUrl = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     try {
-      if ((await fetch(`${idpUrl}/.well-known/openid-configuration`)).ok) break;
+      // The config is written (whole, by a rename) after the servers listen.
+      if ((await fetch(`${idpUrl}/.well-known/openid-configuration`)).ok && existsSync(configPath)) break;
     } catch {}
     if (i > 100) throw new Error("the playground did not start");
     await new Promise((r) => setTimeout(r, 100));

@@ -254,6 +254,9 @@ type accessTokenResponse struct {
 	ExpiresIn   int    `json:"expires_in"`
 	Scope       string `json:"scope"`
 	TokenType   string `json:"token_type"`
+	// Resource is the resource the token is restricted to (the editor's
+	// copy of the draft, for -05).
+	Resource string `json:"resource,omitempty"`
 }
 
 // issueAccessToken signs an RFC 9068 access token (typ at+jwt) for the
@@ -267,5 +270,5 @@ func (a *resourceAS) issueAccessToken(c *client, account, audience string, scope
 	if err != nil {
 		return accessTokenResponse{}, &oauthError{status: http.StatusInternalServerError, code: "server_error", description: fmt.Sprintf("signing the access token failed: %v", err)}
 	}
-	return accessTokenResponse{AccessToken: at, TokenType: "Bearer", ExpiresIn: int(AccessTokenLifetime / time.Second), Scope: scope}, nil
+	return accessTokenResponse{AccessToken: at, TokenType: "Bearer", ExpiresIn: int(AccessTokenLifetime / time.Second), Scope: scope, Resource: audience}, nil
 }

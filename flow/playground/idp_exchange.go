@@ -75,13 +75,19 @@ func (s *authServer) tokenExchange(w http.ResponseWriter, r *http.Request, f for
 	if err != nil {
 		return cat.refuse(errIDJAGNotGenerated, &oauthError{status: http.StatusInternalServerError, code: "server_error", description: "signing the ID-JAG failed: " + err.Error()})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{
+	answer := map[string]any{
 		"access_token":      jag,
 		"issued_token_type": inspect.TokenTypeIDJAG,
 		"token_type":        "N_A",
 		"expires_in":        int(IDJAGLifetime / time.Second),
 		"scope":             strings.Join(scopes, " "),
-	})
+	}
+	// The working group's editor's copy (for -05) returns the resources an
+	// ID-JAG is restricted to.
+	if res := f.list("resource"); len(res) > 0 {
+		answer["resource"] = res
+	}
+	writeJSON(w, http.StatusOK, answer)
 	return nil
 }
 
