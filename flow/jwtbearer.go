@@ -129,9 +129,7 @@ func (r *Runner) grant(ctx context.Context, s *wire.Client, st *Step, t target, 
 		fail(err)
 		return nil, ""
 	}
-	if t.mcp {
-		at.Name = "access_token (MCP server)"
-	}
+	at.Name = t.name(at.Name)
 	if at.Format == inspect.FormatJWS {
 		expect := inspect.Expect{Now: r.Env.Time(), Issuer: as.Issuer, Audience: t.audience, ClientID: c.ResourceAS.ClientID}
 		a, keys := s.AnalyzeWithRefetch(ctx, at, st.In.ASKeys, wire.PartyAS, inspect.Options{Want: inspect.KindAccessToken, Expect: expect})

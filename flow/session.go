@@ -311,24 +311,39 @@ func (r *Runner) Execute(ctx context.Context, p Plan) *Step {
 type Chain struct {
 	IDToken, IDJAG, AccessToken *inspect.Token
 	Checks                      inspect.Report
+	// MCP is the MCP server's own chain, when it got its own ID-JAG and
+	// access token (see target); nil otherwise.
+	MCP *Chain
 }
 
 // Chain returns the tokens the steps received and the chain checks.
 func (s *Session) Chain() Chain {
-	get := func(id StepID, kind inspect.Kind) *inspect.Token {
-		if st := s.records[id]; st != nil {
-			if a, ok := st.Token(kind); ok {
+	// get finds the token of a kind the step received for server ("" for
+	// the first, the API's when each server has its own).
+	get := func(id StepID, kind inspect.Kind, server string) *inspect.Token {
+		st := s.records[id]
+		if st == nil {
+			return nil
+		}
+		for _, a := range st.Tokens {
+			if a.Token.Kind == kind && (server == "" || strings.HasSuffix(a.Token.Name, "("+server+")")) {
 				return a.Token
 			}
 		}
 		return nil
 	}
-	c := Chain{IDToken: get(StepLogin, inspect.KindIDToken), IDJAG: get(StepTokenExchange, inspect.KindIDJAG), AccessToken: get(StepJWTBearer, inspect.KindAccessToken)}
 	asIssuer := s.Runner.Config.ResourceAS.Issuer
 	if in := s.Input(StepJWTBearer); in.AS != nil {
 		asIssuer = in.AS.Issuer
 	}
+	idt := get(StepLogin, inspect.KindIDToken, "")
+	c := Chain{IDToken: idt, IDJAG: get(StepTokenExchange, inspect.KindIDJAG, ""), AccessToken: get(StepJWTBearer, inspect.KindAccessToken, "")}
 	c.Checks = checkChain(s.Runner.Config, asIssuer, c.IDToken, c.IDJAG, c.AccessToken)
+	if jag, at := get(StepTokenExchange, inspect.KindIDJAG, serverMCP), get(StepJWTBearer, inspect.KindAccessToken, serverMCP); jag != nil || at != nil {
+		m := Chain{IDToken: idt, IDJAG: jag, AccessToken: at}
+		m.Checks = checkChain(s.Runner.Config, asIssuer, idt, jag, at)
+		c.MCP = &m
+	}
 	return c
 }
 

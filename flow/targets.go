@@ -18,15 +18,38 @@ type target struct {
 	suffix string
 }
 
-// label names an exchange of the target: "token exchange for the API".
-func (t target) label(what string) string {
+// The servers as token names and labels call them.
+const (
+	serverAPI = "the API"
+	serverMCP = "the MCP server"
+)
+
+// server names the target's server, "" when one target serves both.
+func (t target) server() string {
 	switch {
 	case t.suffix == "":
-		return what
+		return ""
 	case t.mcp:
-		return what + " for the MCP server"
+		return serverMCP
 	}
-	return what + " for the API"
+	return serverAPI
+}
+
+// label names an exchange of the target: "token exchange for the API".
+func (t target) label(what string) string {
+	if s := t.server(); s != "" {
+		return what + " for " + s
+	}
+	return what
+}
+
+// name is the name of a token the target received: "access_token (the
+// API)"; the bare field name when one target serves both.
+func (t target) name(field string) string {
+	if s := t.server(); s != "" {
+		return field + " (" + s + ")"
+	}
+	return field
 }
 
 // ownTargets are the API's and the MCP server's targets when each has an

@@ -103,9 +103,7 @@ func (r *Runner) exchange(ctx context.Context, s *wire.Client, st *Step, t targe
 		st.fail(err)
 		return nil
 	}
-	if t.mcp {
-		jag.Name = "access_token (MCP server)"
-	}
+	jag.Name = t.name(jag.Name)
 	as := in.AS
 	expect := inspect.Expect{Now: r.Env.Time(), Issuer: idp.Issuer, Audience: c.ResourceAS.Issuer, Okta: c.ResourceAS.IsOkta(),
 		ClientID: c.ResourceAS.ClientID, Resources: form["resource"]}

@@ -37,19 +37,35 @@ func chainView(c *shared, ch flow.Chain, width int) string {
 	if ch.IDToken == nil && ch.IDJAG == nil && ch.AccessToken == nil {
 		return s.faint.Render("No tokens yet: run the login, the token exchange and the jwt-bearer grant, and the chain of tokens shows here — who issued each one, for whom (aud), about whom (sub), for which client and resource, and until when.")
 	}
-	t := chainTable{c: c, hops: hs, bad: mismatchedClaims(ch.Checks)}
 	var b strings.Builder
+	if ch.MCP != nil {
+		b.WriteString(s.report.Heading.Render("The API's tokens") + "\n")
+	}
+	chainSection(&b, c, hs, ch.Checks, width, true)
+	if m := ch.MCP; m != nil {
+		b.WriteString("\n" + s.report.Heading.Render("The MCP server's tokens") + s.faint.Render("  its own ID-JAG and access token, for its own resource") + "\n")
+		chainSection(&b, c, hops(*m), m.Checks, width, false)
+	}
+	return b.String()
+}
+
+// chainSection writes one chain: its hops, what an audience shift means
+// (the first time), and its checks.
+func chainSection(b *strings.Builder, c *shared, hs []hop, checks inspect.Report, width int, explain bool) {
+	s := c.styles
+	t := chainTable{c: c, hops: hs, bad: mismatchedClaims(checks)}
 	if width >= 110 {
 		b.WriteString(t.rows(width))
 	} else {
 		b.WriteString(t.cards(width))
 	}
-	b.WriteString("\n" + s.faint.Render("The audience shifts at every hop: the ID token is for the IdP client, the ID-JAG for the resource AS (draft §4.3), the access token for the resource.") + "\n")
-	if len(ch.Checks) > 0 {
-		b.WriteString("\n" + s.report.Heading.Render("Chain checks") + "  " + report.Summary(s.report, ch.Checks) + "\n")
-		b.WriteString(report.Checks(s.report, ch.Checks, width))
+	if explain {
+		b.WriteString("\n" + s.faint.Render("The audience shifts at every hop: the ID token is for the IdP client, the ID-JAG for the resource AS (draft §4.3), the access token for the resource.") + "\n")
 	}
-	return b.String()
+	if len(checks) > 0 {
+		b.WriteString("\n" + s.report.Heading.Render("Chain checks") + "  " + report.Summary(s.report, checks) + "\n")
+		b.WriteString(report.Checks(s.report, checks, width))
+	}
 }
 
 // chainTable renders the hops of a chain, marking the claims the chain

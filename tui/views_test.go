@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/xaatools/xaa/flow"
@@ -122,6 +123,21 @@ func TestFlowViews(t *testing.T) {
 		}},
 		{"chain-table", 160, 40, func(t *testing.T, m Model) Model {
 			m = withSteps(m, pass[:]...)
+			return press(t, m, "up")
+		}},
+		{"chain-two-servers", 160, 60, func(t *testing.T, m Model) Model {
+			// The MCP server got its own ID-JAG and access token.
+			steps := slices.Clone(pass[:])
+			for _, i := range []int{2, 3} {
+				st := *steps[i]
+				mcp := st.Tokens[0]
+				tok := *mcp.Token
+				tok.Name += " (the MCP server)"
+				mcp.Token = &tok
+				st.Tokens = append(slices.Clone(st.Tokens), mcp)
+				steps[i] = &st
+			}
+			m = withSteps(m, steps...)
 			return press(t, m, "up")
 		}},
 		{"chain-empty", 80, 24, func(t *testing.T, m Model) Model {

@@ -91,7 +91,11 @@ func step(w *writer, st *flow.Step, o RunOptions) {
 		if o.Reveal {
 			raw = a.Token.Raw
 		}
-		w.line("  " + s.Heading.Render(a.Token.Kind.Title()) + s.Faint.Render("  "+Safe(raw)))
+		title := a.Token.Kind.Title()
+		if _, forWhom, ok := strings.Cut(a.Token.Name, " ("); ok {
+			title += " (" + forWhom // one of two: "(the MCP server)"
+		}
+		w.line("  " + s.Heading.Render(Safe(title)) + s.Faint.Render("  "+Safe(raw)))
 		w.line("    " + SignatureLine(s, a.Signature))
 		w.line("    " + s.Faint.Render("checks  ") + Summary(s, a.Checks))
 		bad := notPassed(a.Checks)
