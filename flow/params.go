@@ -3,6 +3,7 @@ package flow
 import (
 	"net/url"
 	"slices"
+	"strings"
 
 	"github.com/xaatools/xaa/flow/wire"
 )
@@ -76,7 +77,7 @@ func (p Plan) Params() map[string]string {
 	out := map[string]string{}
 	for k := range form {
 		if !wire.IsTokenParam(k) {
-			out[k] = form.Get(k)
+			out[k] = strings.Join(form[k], " ") // several resources: space-separated, as --set takes them
 		}
 	}
 	return out
