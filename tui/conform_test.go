@@ -32,7 +32,7 @@ func TestJourneyConformance(t *testing.T) {
 	tm.Send(keyMsg("enter"))
 	waitFor(t, tm, "0 Discovery")
 	tm.Send(keyMsg("C"))
-	waitFor(t, tm, "Conformance", "enter runs the 28 cases", "never trust")
+	waitFor(t, tm, "Conformance", "enter runs the 29 cases", "never trust")
 	tm.Send(keyMsg("enter"))
 	waitFor(t, tm, "✗ vulnerable: 4 broken ID-JAGs accepted", "✗ wrong_aud", "enter runs again")
 	tm.Send(keyMsg("esc"))
@@ -128,7 +128,7 @@ func fits(t *testing.T, view string, width, height int) {
 func TestConformScreenConfig(t *testing.T) {
 	m := openConformOn(t, 100, 30)
 	view := ansi.Strip(m.View())
-	for _, want := range []string{"Conformance", "issuer  ", m.conform.conf.Setup.Issuer, "enter runs the 28 cases", "▸  Scorecard", "· baseline"} {
+	for _, want := range []string{"Conformance", "issuer  ", m.conform.conf.Setup.Issuer, "enter runs the 29 cases", "▸  Scorecard", "· baseline"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("view lacks %q:\n%s", want, view)
 		}
@@ -145,10 +145,10 @@ func TestConformScreenConfig(t *testing.T) {
 		t.Fatalf("after the run: running %d, %d results", m.conform.running, len(m.conform.conf.Results))
 	}
 	view = ansi.Strip(m.View())
-	if !strings.Contains(view, "✓ every broken ID-JAG rejected (25 strict rules)") || !strings.Contains(view, "25 of 25 strict handled") {
+	if !strings.Contains(view, "✓ every broken ID-JAG rejected (26 strict rules)") || !strings.Contains(view, "26 of 26 strict handled") {
 		t.Errorf("view after the run:\n%s", view)
 	}
-	m = press(t, m, "down", "down", "down", "down", "down") // scorecard, baseline, id_token, wrong_typ, missing_typ, alg_none
+	m = press(t, m, "down", "down", "down", "down", "down", "down") // scorecard, baseline, repeated_assertion, id_token, wrong_typ, missing_typ, alg_none
 	view = ansi.Strip(m.View())
 	for _, want := range []string{"▸✓ alg_none", "verdict  rejected as it should: invalid_grant", "rule     id_jag.alg"} {
 		if !strings.Contains(view, want) {

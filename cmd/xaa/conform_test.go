@@ -83,7 +83,7 @@ func TestConformCommand(t *testing.T) {
 			"issuer        http://" + as.listen,
 			"JWKS          http://" + as.listen + "/jwks",
 			"keys kept in  " + keys,
-			"✓ every broken ID-JAG rejected (25 strict rules), the valid one accepted",
+			"✓ every broken ID-JAG rejected (26 strict rules), the valid one accepted",
 			// The playground provisions the users of an issuer it trusts
 			// on first use: the policy probe says so.
 			"✓ unknown_user", "accepted: the AS admits a user it has not provisioned",
@@ -148,7 +148,7 @@ func TestConformCommandASDown(t *testing.T) {
 	if r.code != exitFailed {
 		t.Fatalf("exit %d, want 1\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
-	for _, want := range []string{"nothing is listening", "! cannot judge: the valid ID-JAG was not accepted", "more with the same answer: id_token, wrong_typ", "token endpoint is unknown"} {
+	for _, want := range []string{"nothing is listening", "! cannot judge: the valid ID-JAG was not accepted", "more with the same answer: repeated_assertion, id_token, wrong_typ", "token endpoint is unknown"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
 		}

@@ -61,6 +61,11 @@ const (
 // for ID-JAGs; its JWKS also holds an ES256 key.
 var conformAlgorithms = []string{"RS256", "ES256"}
 
+// ruleSingleAssertion is the rule of the request that it carries one
+// assertion (RFC 7521 §4.1); the playground's as-skip-single-assertion
+// fault names it.
+const ruleSingleAssertion = "request.single_assertion"
+
 const (
 	draft   = "draft-ietf-oauth-identity-assertion-authz-grant-04"
 	draftAS = draft + " §4.4.1"
@@ -74,8 +79,9 @@ type Case struct {
 	// Title says what is wrong with the token, in a few words.
 	Title string   `json:"title"`
 	Kind  CaseKind `json:"kind"`
-	// Rule is the inspect check the token breaks ("id_jag.alg"); the
-	// playground's as-skip-* faults name the same checks.
+	// Rule is the inspect check the token breaks ("id_jag.alg"), or a rule
+	// of the request itself (request.single_assertion); the playground's
+	// as-skip-* faults name the same rules.
 	Rule string `json:"rule,omitempty"`
 	// Spec cites the rule.
 	Spec string `json:"spec,omitempty"`
@@ -108,6 +114,9 @@ type caseRequest struct {
 	withheld string
 	// replay sends the assertion twice and judges the second answer.
 	replay bool
+	// extra are further assertion parameters, sent after the first in the
+	// same request.
+	extra []string
 	// skip says why the case cannot run with this config.
 	skip string
 }
@@ -120,6 +129,11 @@ var conformCases = withExpectedErrors([]Case{
 	{ID: "baseline", Title: "valid ID-JAG (baseline)", Kind: CaseBaseline, Spec: draft + " §3.1, §4.4",
 		Risk:  "none: it must be accepted, or the rejections below prove nothing",
 		build: func(in *caseInput) (caseRequest, error) { return in.mint(nil) }},
+
+	{ID: "repeated_assertion", Title: "two assertion parameters in one request", Rule: ruleSingleAssertion, Spec: "RFC 7521 §4.1 (a single assertion); RFC 6749 §3.2 (no parameter more than once)",
+		ExpectedErrors: []string{"invalid_request", "invalid_grant"},
+		Risk:           "the AS picks one of several assertions, so the one a gateway or log checked need not be the one that is redeemed",
+		build:          func(in *caseInput) (caseRequest, error) { return in.twoAssertions() }},
 
 	{ID: "id_token", Title: "the ID token sent instead of an ID-JAG", Rule: "kind", Spec: draft + " §3.1; RFC 8725 §3.11",
 		Risk:  "the user's ID token, which the requesting app and others hold, works as a grant to this resource",
@@ -361,6 +375,20 @@ func (in *caseInput) idToken() (caseRequest, error) {
 	}
 	tok, err := in.idps.Trusted.Mint(m)
 	return caseRequest{assertion: tok, scope: in.cfg.ResourceAS.Scopes.String()}, err
+}
+
+// twoAssertions sends two valid ID-JAGs for the demo user (each its own
+// jti) as two assertion parameters. Both are valid so that an AS that takes
+// the first and one that takes the last both issue a token: only refusing
+// the request passes.
+func (in *caseInput) twoAssertions() (caseRequest, error) {
+	r, err := in.mint(nil)
+	if err != nil {
+		return r, err
+	}
+	second, err := in.mint(nil)
+	r.extra = []string{second.assertion}
+	return r, err
 }
 
 // withheldScope grants every configured scope but the last in the ID-JAG

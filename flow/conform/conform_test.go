@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -116,6 +117,10 @@ func TestConformPlayground(t *testing.T) {
 				if r.Case.ID == "replayed_jti" {
 					break // a valid token, sent twice
 				}
+				if r.Case.ID == "repeated_assertion" {
+					wantTwoValidAssertions(t, r)
+					break
+				}
 				// Lifetime is a warning where Okta is not the judge (inspect).
 				if c, ok := r.Sent.Checks.Find(r.Case.Rule); !ok || (c.Status.String() != "fail" && !(c.ID == "id_jag.lifetime" && c.Status.String() == "warn")) {
 					t.Errorf("the token sent does not fail %s (got %+v): the case does not break its rule", r.Case.Rule, c)
@@ -139,20 +144,21 @@ func TestConformPlayground(t *testing.T) {
 // that must turn into "accepted: vulnerable" — and the policy probes that
 // turn into "accepted" — when the fault switches its rule off.
 var faultOpens = map[string]struct{ vulnerable, accepted []string }{
-	playground.FaultASSkipTyp:       {vulnerable: []string{"wrong_typ", "missing_typ"}},
-	playground.FaultASSkipAlg:       {vulnerable: []string{"alg_not_allowed"}},
-	playground.FaultASSkipIss:       {vulnerable: []string{"iss_not_bound"}},
-	playground.FaultASSkipSignature: {vulnerable: []string{"bad_signature", "unknown_key_same_kid", "unknown_kid"}},
-	playground.FaultASSkipAud:       {vulnerable: []string{"wrong_aud", "aud_token_endpoint", "aud_two_values", "aud_trailing_slash"}},
-	playground.FaultASSkipExp:       {vulnerable: []string{"expired"}},
-	playground.FaultASSkipIat:       {vulnerable: []string{"iat_future"}},
-	playground.FaultASSkipNbf:       {vulnerable: []string{"nbf_future"}},
-	playground.FaultASSkipLifetime:  {vulnerable: []string{"lifetime_too_long"}},
-	playground.FaultASSkipJTI:       {vulnerable: []string{"missing_jti", "replayed_jti"}},
-	playground.FaultASSkipClientID:  {vulnerable: []string{"other_client"}},
-	playground.FaultASSkipSub:       {vulnerable: []string{"missing_sub"}, accepted: []string{"unknown_user"}},
-	playground.FaultASSkipScope:     {vulnerable: []string{"scope_not_granted", "trimmed_scopes"}},
-	playground.FaultASSkipResource:  {vulnerable: []string{"resource_mismatch"}},
+	playground.FaultASSkipTyp:             {vulnerable: []string{"wrong_typ", "missing_typ"}},
+	playground.FaultASSkipAlg:             {vulnerable: []string{"alg_not_allowed"}},
+	playground.FaultASSkipIss:             {vulnerable: []string{"iss_not_bound"}},
+	playground.FaultASSkipSignature:       {vulnerable: []string{"bad_signature", "unknown_key_same_kid", "unknown_kid"}},
+	playground.FaultASSkipAud:             {vulnerable: []string{"wrong_aud", "aud_token_endpoint", "aud_two_values", "aud_trailing_slash"}},
+	playground.FaultASSkipExp:             {vulnerable: []string{"expired"}},
+	playground.FaultASSkipIat:             {vulnerable: []string{"iat_future"}},
+	playground.FaultASSkipNbf:             {vulnerable: []string{"nbf_future"}},
+	playground.FaultASSkipLifetime:        {vulnerable: []string{"lifetime_too_long"}},
+	playground.FaultASSkipJTI:             {vulnerable: []string{"missing_jti", "replayed_jti"}},
+	playground.FaultASSkipClientID:        {vulnerable: []string{"other_client"}},
+	playground.FaultASSkipSub:             {vulnerable: []string{"missing_sub"}, accepted: []string{"unknown_user"}},
+	playground.FaultASSkipScope:           {vulnerable: []string{"scope_not_granted", "trimmed_scopes"}},
+	playground.FaultASSkipResource:        {vulnerable: []string{"resource_mismatch"}},
+	playground.FaultASSkipSingleAssertion: {vulnerable: []string{"repeated_assertion"}},
 }
 
 // TestConformFaults: with each as-skip-* fault exactly the cases of the
@@ -191,6 +197,22 @@ func TestConformFaults(t *testing.T) {
 				t.Errorf("score %+v: want vulnerable", conf.Score())
 			}
 		})
+	}
+}
+
+// wantTwoValidAssertions: the repeated_assertion case sent one request
+// with two assertion parameters, two different ID-JAGs, the first valid.
+func wantTwoValidAssertions(t *testing.T, r *conform.CaseResult) {
+	t.Helper()
+	if failed, bad := r.Sent.Checks.FirstFailure(); bad {
+		t.Errorf("the first assertion fails %s (%s): both must be valid ID-JAGs", failed.ID, failed.Actual)
+	}
+	if len(r.Exchanges) != 1 {
+		t.Fatalf("%d requests, want one with both assertions", len(r.Exchanges))
+	}
+	form, err := url.ParseQuery(string(r.Exchanges[0].Request.Body))
+	if as := form["assertion"]; err != nil || len(as) != 2 || as[0] == as[1] {
+		t.Errorf("sent %d assertion parameters (%v), want two different ones", len(as), err)
 	}
 }
 

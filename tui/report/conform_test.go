@@ -54,7 +54,7 @@ func TestConformanceReport(t *testing.T) {
 	plain := report.Conformance(styles(false), conf, report.ConformOptions{})
 	for _, want := range []string{
 		"✗ vulnerable: 2 broken ID-JAGs accepted",
-		"Strict rules  23 of 25 handled · 2 vulnerable",
+		"Strict rules  24 of 26 handled · 2 vulnerable",
 		"✓ alg_none ", "rejected as it should: invalid_grant (HTTP 400)",
 		"✗ alg_not_allowed", "accepted: vulnerable",
 		"Policy probes", "✓ unknown_user", "accepted: the AS admits a user it has not provisioned",
@@ -104,7 +104,7 @@ func TestConformanceReport(t *testing.T) {
 func TestConformanceReportNoCaseList(t *testing.T) {
 	conf, _ := conformance(t, playground.FaultASSkipSub)
 	out := report.Conformance(styles(false), conf, report.ConformOptions{NoCaseList: true})
-	for _, want := range []string{"✗ vulnerable: 1 broken ID-JAG accepted", "Strict rules  24 of 25 handled · 1 vulnerable", "Policy probes  1 of 2 accepted", "✗ missing_sub — no sub"} {
+	for _, want := range []string{"✗ vulnerable: 1 broken ID-JAG accepted", "Strict rules  25 of 26 handled · 1 vulnerable", "Policy probes  1 of 2 accepted", "✗ missing_sub — no sub"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("report lacks %q:\n%s", want, out)
 		}
@@ -119,7 +119,7 @@ func TestConformanceReportNoCaseList(t *testing.T) {
 func TestConformanceReportPass(t *testing.T) {
 	conf, _ := conformance(t)
 	plain := report.Conformance(styles(false), conf, report.ConformOptions{})
-	if !strings.Contains(plain, "✓ every broken ID-JAG rejected (25 strict rules), the valid one accepted") || strings.Contains(plain, "Needs attention") {
+	if !strings.Contains(plain, "✓ every broken ID-JAG rejected (26 strict rules), the valid one accepted") || strings.Contains(plain, "Needs attention") {
 		t.Errorf("pass report:\n%s", plain)
 	}
 }
