@@ -18,22 +18,28 @@ import (
 type CaseKind int
 
 // The kinds of case: a strict rule (a broken ID-JAG that must be
-// rejected), the valid baseline (must be accepted), and a policy probe (the
+// rejected), the valid baseline (must be accepted), a policy probe (the
 // draft leaves the answer to the resource app; both answers are reported,
-// only a grant beyond the ID-JAG counts as vulnerable).
+// only a grant beyond the ID-JAG counts as vulnerable), and a strictness
+// case (an RFC's exact rule that widely used implementations relax:
+// accepting is a finding, lenient, scored apart from the security cases).
 const (
 	CaseStrict CaseKind = iota
 	CaseBaseline
 	CasePolicy
+	CaseStrictness
 )
 
-// String returns the identifier used in JSON: baseline, strict, policy.
+// String returns the identifier used in JSON: baseline, strict, policy,
+// strictness.
 func (k CaseKind) String() string {
 	switch k {
 	case CaseBaseline:
 		return "baseline"
 	case CasePolicy:
 		return "policy"
+	case CaseStrictness:
+		return "strictness"
 	}
 	return "strict"
 }
@@ -92,8 +98,8 @@ type Case struct {
 
 	build func(*caseInput) (caseRequest, error)
 	// onAccept and onReject say what an answer means where accepting is
-	// not a vulnerability (policy probes, a scope case that grants nothing
-	// withheld).
+	// not a vulnerability (policy probes, strictness cases, a scope case
+	// that grants nothing withheld).
 	onAccept, onReject string
 }
 
@@ -122,7 +128,8 @@ type caseRequest struct {
 }
 
 // Cases returns every case, baseline first, in the order the
-// resource AS applies its rules (draft §4.4.1), then the policy probes.
+// resource AS applies its rules (draft §4.4.1), then the strictness cases,
+// then the policy probes.
 func Cases() []Case { return slices.Clone(conformCases) }
 
 var conformCases = withExpectedErrors([]Case{
@@ -191,11 +198,6 @@ var conformCases = withExpectedErrors([]Case{
 				m.Claims["aud"] = []string{in.cfg.ResourceAS.Issuer, conformOtherAudience}
 			})
 		}},
-	{ID: "aud_trailing_slash", Title: "aud differs by a trailing slash", Rule: "id_jag.aud", Spec: draftAS + " (byte-for-byte comparison)",
-		Risk: "aud is compared loosely, so look-alike audiences of other servers pass",
-		build: func(in *caseInput) (caseRequest, error) {
-			return in.mint(func(m *playground.MintRequest) { m.Claims["aud"] = slashVariant(in.cfg.ResourceAS.Issuer) })
-		}},
 
 	{ID: "expired", Title: "expired ten minutes ago", Rule: "id_jag.exp", Spec: "RFC 7523 §3 item 4; " + draftAS,
 		Risk: "a leaked or logged ID-JAG stays usable forever",
@@ -244,6 +246,15 @@ var conformCases = withExpectedErrors([]Case{
 		ExpectedErrors: []string{"invalid_grant", "invalid_target"},
 		Risk:           "an ID-JAG granted for another API becomes an access token for this one",
 		build:          mutate(func(m *playground.MintRequest) { m.Claims["resource"] = conformOtherResource })},
+
+	{ID: "aud_trailing_slash", Title: "aud differs by a trailing slash (strict, RFC 7523 §3)", Kind: CaseStrictness, Rule: "id_jag.aud",
+		Spec: "RFC 7523 §3 item 3 (aud compared exactly); " + draftAS + "; the MCP conformance suite and the official MCP Go SDK treat a trailing slash as insignificant",
+		Risk: "strictness: the aud is this AS's own issuer with a trailing slash added or taken away; accepting it is common, but RFC 7523 §3 asks for an exact match",
+		build: func(in *caseInput) (caseRequest, error) {
+			return in.mint(func(m *playground.MintRequest) { m.Claims["aud"] = slashVariant(in.cfg.ResourceAS.Issuer) })
+		},
+		onAccept: "an aud that differs by a trailing slash passed, as the MCP conformance suite and the MCP Go SDK allow; RFC 7523 §3 compares exactly",
+		onReject: "the AS refuses an aud that differs by a trailing slash, as RFC 7523 §3's exact comparison asks"},
 
 	{ID: "unknown_user", Title: "unknown user (a sub the resource app has not provisioned)", Kind: CasePolicy, Rule: "id_jag.sub", Spec: draft + " §3.1, §4.4.1 (sub resolved to a local user; email for just-in-time provisioning)",
 		ExpectedErrors: []string{"invalid_grant", "access_denied"},

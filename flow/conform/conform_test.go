@@ -113,7 +113,7 @@ func TestConformPlayground(t *testing.T) {
 				if r.AccessToken == nil || !strings.Contains(r.GrantedScope, "todos.read") {
 					t.Errorf("got access token %v, granted %q; want a decoded access token granting todos.read", r.AccessToken != nil, r.GrantedScope)
 				}
-			case conform.CaseStrict:
+			case conform.CaseStrict, conform.CaseStrictness:
 				if r.Case.ID == "replayed_jti" {
 					break // a valid token, sent twice
 				}
@@ -142,13 +142,14 @@ func TestConformPlayground(t *testing.T) {
 
 // faultOpens is, for each resource AS fault of the playground, the cases
 // that must turn into "accepted: vulnerable" — and the policy probes that
-// turn into "accepted" — when the fault switches its rule off.
-var faultOpens = map[string]struct{ vulnerable, accepted []string }{
+// turn into "accepted", the strictness cases into "lenient" — when the
+// fault switches its rule off.
+var faultOpens = map[string]struct{ vulnerable, accepted, lenient []string }{
 	playground.FaultASSkipTyp:             {vulnerable: []string{"wrong_typ", "missing_typ"}},
 	playground.FaultASSkipAlg:             {vulnerable: []string{"alg_not_allowed"}},
 	playground.FaultASSkipIss:             {vulnerable: []string{"iss_not_bound"}},
 	playground.FaultASSkipSignature:       {vulnerable: []string{"bad_signature", "unknown_key_same_kid", "unknown_kid"}},
-	playground.FaultASSkipAud:             {vulnerable: []string{"wrong_aud", "aud_token_endpoint", "aud_two_values", "aud_trailing_slash"}},
+	playground.FaultASSkipAud:             {vulnerable: []string{"wrong_aud", "aud_token_endpoint", "aud_two_values"}, lenient: []string{"aud_trailing_slash"}},
 	playground.FaultASSkipExp:             {vulnerable: []string{"expired"}},
 	playground.FaultASSkipIat:             {vulnerable: []string{"iat_future"}},
 	playground.FaultASSkipNbf:             {vulnerable: []string{"nbf_future"}},
@@ -184,6 +185,9 @@ func TestConformFaults(t *testing.T) {
 			}
 			for _, id := range opens.accepted {
 				want[id] = "accepted"
+			}
+			for _, id := range opens.lenient {
+				want[id] = "lenient"
 			}
 			if diff := cmp.Diff(verdicts(conf), want); diff != "" {
 				t.Errorf("verdicts with %s (-got +want):\n%s%s", f.Name, diff, describe(conf))
@@ -369,6 +373,8 @@ func TestConformCredulousAS(t *testing.T) {
 				switch {
 				case c.scopeIDs[r.Case.ID] != "":
 					want = c.scopeIDs[r.Case.ID]
+				case r.Case.Kind == conform.CaseStrictness:
+					want = "lenient"
 				case r.Case.Kind != conform.CaseStrict:
 					want = "accepted"
 				}
@@ -380,6 +386,40 @@ func TestConformCredulousAS(t *testing.T) {
 				t.Errorf("score %+v: want vulnerable", s)
 			}
 		})
+	}
+}
+
+// TestConformStrictness: an AS that accepts an aud off by a trailing slash (as
+// the MCP conformance suite and Go SDK do) is lenient on aud_trailing_slash
+// — a finding in its own tally, kind and verdict — and still passes; one
+// that compares exactly rejects it.
+func TestConformStrictness(t *testing.T) {
+	keys := t.TempDir()
+	exact := startConform(t, keys).run(t, "aud_trailing_slash")
+	if r := exact.Result("aud_trailing_slash"); r.Verdict != conform.VerdictRejected || r.Status().String() != "pass" || !strings.Contains(r.Summary, "exact comparison") {
+		t.Errorf("exact AS: %s (%s), status %s; want rejected, pass", r.Verdict, r.Summary, r.Status())
+	}
+	if s := exact.Score(); s.Strictness != 1 || s.Lenient != 0 || s.Strict != 0 || !exact.OK() {
+		t.Errorf("exact AS: score %+v, OK %v", s, exact.OK())
+	}
+
+	conf := startConform(t, keys, playground.FaultASSkipAud).run(t, "aud_trailing_slash")
+	r := conf.Result("aud_trailing_slash")
+	if r.Verdict != conform.VerdictLenient || r.Status().String() != "warn" || !strings.Contains(r.Summary, "accepted: lenient") || !strings.Contains(r.Case.Title, "strict, RFC 7523 §3") {
+		t.Errorf("lenient AS: %s (%s), status %s, title %q", r.Verdict, r.Summary, r.Status(), r.Case.Title)
+	}
+	s := conf.Score()
+	if s.Verdict != "pass" || !conf.OK() || s.Vulnerable != 0 || s.Lenient != 1 || s.Strictness != 1 {
+		t.Errorf("lenient AS: score %+v, OK %v; want a pass with one lenient strictness case", s, conf.OK())
+	}
+	b, err := json.Marshal(conf.JSON(false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"strictness":1`, `"lenient":1`, `"kind":"strictness"`, `"verdict":"lenient"`, `"status":"warn"`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("JSON lacks %s: %s", want, b)
+		}
 	}
 }
 
