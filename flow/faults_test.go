@@ -51,6 +51,9 @@ var faultCases = map[string]faultCase{
 	playground.FaultIdPSlow:            {failStep: flow.StepTokenExchange, explanation: "network.timeout", timeout: time.Second},
 	playground.FaultIdP500:             {failStep: flow.StepTokenExchange, explanation: "token_exchange.not_generated"},
 
+	// xaa sends one assertion, so an AS that takes the first of several passes.
+	playground.FaultASSkipSingleAssertion: {failStep: passes},
+
 	// A resource AS that skips a rule accepts a good ID-JAG like any other.
 	playground.FaultASSkipAlg:      {failStep: passes},
 	playground.FaultASSkipIss:      {failStep: passes},

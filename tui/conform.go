@@ -319,7 +319,11 @@ func (s conformScreen) footer(w int) string {
 		lines = append(lines, st.faint.Render("esc stops the run"))
 	case s.conf != nil && len(s.conf.Results) > 0:
 		sc := s.conf.Score()
-		lines = append(lines, fmt.Sprintf("%d of %d strict handled", sc.Passed, sc.Strict), st.faint.Render("enter runs again"))
+		lines = append(lines, fmt.Sprintf("%d of %d strict handled", sc.Passed, sc.Strict))
+		if sc.Strictness > 0 {
+			lines = append(lines, fmt.Sprintf("%d of %d lenient (strictness)", sc.Lenient, sc.Strictness))
+		}
+		lines = append(lines, st.faint.Render("enter runs again"))
 	case s.conf != nil:
 		lines = append(lines, st.faint.Render("enter runs every case"))
 	}

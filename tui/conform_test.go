@@ -19,8 +19,8 @@ import (
 
 // TestJourneyConformance: on the built-in playground, with its resource AS
 // skipping the aud check, C opens the conformance screen, enter runs every
-// case, and the scorecard names the four aud cases vulnerable; esc goes
-// back to the flow.
+// case, and the scorecard names three aud cases vulnerable and the
+// trailing slash lenient, a strictness finding; esc goes back to the flow.
 func TestJourneyConformance(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -32,9 +32,9 @@ func TestJourneyConformance(t *testing.T) {
 	tm.Send(keyMsg("enter"))
 	waitFor(t, tm, "0 Discovery")
 	tm.Send(keyMsg("C"))
-	waitFor(t, tm, "Conformance", "enter runs the 28 cases", "never trust")
+	waitFor(t, tm, "Conformance", "enter runs the 29 cases", "never trust")
 	tm.Send(keyMsg("enter"))
-	waitFor(t, tm, "✗ vulnerable: 4 broken ID-JAGs accepted", "✗ wrong_aud", "enter runs again")
+	waitFor(t, tm, "✗ vulnerable: 3 broken ID-JAGs accepted", "✗ wrong_aud", "! aud_trailing_slash", "1 of 1 lenient (strictness)", "enter runs again")
 	tm.Send(keyMsg("esc"))
 	waitFor(t, tm, "Flow", "enter runs Discovery")
 
@@ -51,10 +51,13 @@ func TestJourneyConformance(t *testing.T) {
 	if len(got) != len(conform.Cases()) {
 		t.Fatalf("got %d results, want %d", len(got), len(conform.Cases()))
 	}
-	for _, id := range []string{"wrong_aud", "aud_token_endpoint", "aud_two_values", "aud_trailing_slash"} {
+	for _, id := range []string{"wrong_aud", "aud_token_endpoint", "aud_two_values"} {
 		if got[id] != "vulnerable" {
 			t.Errorf("%s: %s, want vulnerable", id, got[id])
 		}
+	}
+	if got["aud_trailing_slash"] != "lenient" {
+		t.Errorf("aud_trailing_slash: %s, want lenient (strictness, not vulnerable)", got["aud_trailing_slash"])
 	}
 	if got["baseline"] != "accepted" || got["alg_none"] != "rejected" {
 		t.Errorf("baseline %s, alg_none %s; want accepted, rejected", got["baseline"], got["alg_none"])
@@ -128,7 +131,7 @@ func fits(t *testing.T, view string, width, height int) {
 func TestConformScreenConfig(t *testing.T) {
 	m := openConformOn(t, 100, 30)
 	view := ansi.Strip(m.View())
-	for _, want := range []string{"Conformance", "issuer  ", m.conform.conf.Setup.Issuer, "enter runs the 28 cases", "▸  Scorecard", "· baseline"} {
+	for _, want := range []string{"Conformance", "issuer  ", m.conform.conf.Setup.Issuer, "enter runs the 29 cases", "▸  Scorecard", "· baseline"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("view lacks %q:\n%s", want, view)
 		}
@@ -145,10 +148,10 @@ func TestConformScreenConfig(t *testing.T) {
 		t.Fatalf("after the run: running %d, %d results", m.conform.running, len(m.conform.conf.Results))
 	}
 	view = ansi.Strip(m.View())
-	if !strings.Contains(view, "✓ every broken ID-JAG rejected (25 strict rules)") || !strings.Contains(view, "25 of 25 strict handled") {
+	if !strings.Contains(view, "✓ every broken ID-JAG rejected (25 strict rules)") || !strings.Contains(view, "25 of 25 strict handled") || !strings.Contains(view, "0 of 1 lenient (strictness)") {
 		t.Errorf("view after the run:\n%s", view)
 	}
-	m = press(t, m, "down", "down", "down", "down", "down") // scorecard, baseline, id_token, wrong_typ, missing_typ, alg_none
+	m = press(t, m, "down", "down", "down", "down", "down", "down") // scorecard, baseline, repeated_assertion, id_token, wrong_typ, missing_typ, alg_none
 	view = ansi.Strip(m.View())
 	for _, want := range []string{"▸✓ alg_none", "verdict  rejected as it should: invalid_grant", "rule     id_jag.alg"} {
 		if !strings.Contains(view, want) {

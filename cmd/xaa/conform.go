@@ -33,9 +33,14 @@ resource.id are used; the idp section is not. --serve starts the IdP and
 prints the setup without running the cases, so the AS can be configured
 while the IdP answers.
 
-Exit status: 0 every broken ID-JAG rejected and the valid one accepted,
-1 a broken ID-JAG was accepted — or the run could not judge (the valid one
-refused, the AS down, slow or answering garbage) — 2 bad flags or config.
+A strictness case (aud_trailing_slash: RFC 7523 §3 compares aud exactly,
+where the MCP conformance suite and the MCP Go SDK ignore a trailing slash)
+is reported apart: accepting it is "lenient", not vulnerable.
+
+Exit status: 0 every broken ID-JAG rejected and the valid one accepted
+(lenient strictness cases included), 1 a broken ID-JAG was accepted — or
+the run could not judge (the valid one refused, the AS down, slow or
+answering garbage) — 2 bad flags or config.
 
 Examples:
   xaa conform --config xaa.yaml

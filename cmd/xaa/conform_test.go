@@ -110,6 +110,8 @@ func TestConformCommand(t *testing.T) {
 			Score struct {
 				Verdict    string `json:"verdict"`
 				Vulnerable int    `json:"vulnerable"`
+				Strictness int    `json:"strictness"`
+				Lenient    int    `json:"lenient"`
 			} `json:"score"`
 			Setup struct {
 				Issuer string `json:"issuer"`
@@ -122,18 +124,38 @@ func TestConformCommand(t *testing.T) {
 		if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
 			t.Fatalf("stdout is not JSON: %v\n%s", err, r.stdout)
 		}
-		var vulnerable []string
+		var vulnerable, lenient []string
 		for _, c := range out.Cases {
-			if c.Verdict == "vulnerable" {
+			switch c.Verdict {
+			case "vulnerable":
 				vulnerable = append(vulnerable, c.ID)
+			case "lenient":
+				lenient = append(lenient, c.ID)
 			}
 		}
-		want := []string{"wrong_aud", "aud_token_endpoint", "aud_two_values", "aud_trailing_slash"}
+		want := []string{"wrong_aud", "aud_token_endpoint", "aud_two_values"}
 		if diff := cmp.Diff(vulnerable, want); diff != "" || out.OK || out.Score.Verdict != "vulnerable" || out.Setup.Issuer != "http://"+as.listen {
 			t.Errorf("vulnerable (-got +want):\n%s\nok %v, score %+v, setup issuer %q", diff, out.OK, out.Score, out.Setup.Issuer)
 		}
+		if !slices.Equal(lenient, []string{"aud_trailing_slash"}) || out.Score.Lenient != 1 || out.Score.Strictness != 1 || out.Score.Vulnerable != 3 {
+			t.Errorf("lenient %v, score %+v; want aud_trailing_slash lenient apart from the 3 vulnerable", lenient, out.Score)
+		}
 		if strings.Contains(r.stdout+r.stderr, as.secret) {
 			t.Error("the client secret was printed, even with --reveal")
+		}
+	})
+	t.Run("AS lenient only", func(t *testing.T) {
+		// Accepting a trailing slash in aud is a strictness finding, not a
+		// vulnerability: reported, and the run still passes.
+		as := startASUnderTest(t, playground.FaultASSkipAud)
+		r := runConformCmd(t, context.Background(), nil, "--config", as.config, "--listen", as.listen, "--key-dir", t.TempDir(), "--case", "aud_trailing_slash")
+		if r.code != exitOK {
+			t.Fatalf("exit %d, want 0\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+		}
+		for _, want := range []string{"· 1 lenient (strictness)", "Strictness  1 of 1 lenient", "! aud_trailing_slash", "accepted: lenient"} {
+			if !strings.Contains(r.stdout, want) {
+				t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
+			}
 		}
 	})
 }
@@ -148,7 +170,7 @@ func TestConformCommandASDown(t *testing.T) {
 	if r.code != exitFailed {
 		t.Fatalf("exit %d, want 1\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
-	for _, want := range []string{"nothing is listening", "! cannot judge: the valid ID-JAG was not accepted", "more with the same answer: id_token, wrong_typ", "token endpoint is unknown"} {
+	for _, want := range []string{"nothing is listening", "! cannot judge: the valid ID-JAG was not accepted", "more with the same answer: repeated_assertion, id_token, wrong_typ", "token endpoint is unknown"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
 		}
@@ -196,9 +218,11 @@ func TestConformCommandUsage(t *testing.T) {
 	}
 	t.Run("every case listed", func(t *testing.T) {
 		r := runConformCmd(t, context.Background(), nil, "--list-cases")
+		lines := strings.Split(r.stdout, "\n")
 		for _, c := range conform.Cases() {
-			if !strings.Contains(r.stdout, c.ID) {
-				t.Errorf("--list-cases lacks %s", c.ID)
+			i := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, c.ID+" ") })
+			if i < 0 || !slices.Contains(strings.Fields(lines[i]), c.Kind.String()) {
+				t.Errorf("--list-cases lacks %s with its kind %s", c.ID, c.Kind)
 			}
 		}
 	})

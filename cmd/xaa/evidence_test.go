@@ -37,7 +37,7 @@ func TestEvidence(t *testing.T) {
 	if !strings.HasPrefix(doc, "# Cross App Access test evidence") || run < 0 || conf < run {
 		t.Fatalf("the document lacks its title, or the run and then the conformance section:\n%s", doc)
 	}
-	for _, want := range []string{"Made with xaa ", "| IdP | " + e.p.IdPURL(), "Metadata and keys read:", "| `alg_none` | strict |"} {
+	for _, want := range []string{"Made with xaa ", "| IdP | " + e.p.IdPURL(), "Metadata and keys read:", "| `alg_none` | strict |", "0 of 1 strictness cases lenient", "| `aud_trailing_slash` | strictness |"} {
 		if !strings.Contains(doc, want) {
 			t.Errorf("the document lacks %q", want)
 		}

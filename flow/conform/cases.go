@@ -18,22 +18,28 @@ import (
 type CaseKind int
 
 // The kinds of case: a strict rule (a broken ID-JAG that must be
-// rejected), the valid baseline (must be accepted), and a policy probe (the
+// rejected), the valid baseline (must be accepted), a policy probe (the
 // draft leaves the answer to the resource app; both answers are reported,
-// only a grant beyond the ID-JAG counts as vulnerable).
+// only a grant beyond the ID-JAG counts as vulnerable), and a strictness
+// case (an RFC's exact rule that widely used implementations relax:
+// accepting is a finding, lenient, scored apart from the security cases).
 const (
 	CaseStrict CaseKind = iota
 	CaseBaseline
 	CasePolicy
+	CaseStrictness
 )
 
-// String returns the identifier used in JSON: baseline, strict, policy.
+// String returns the identifier used in JSON: baseline, strict, policy,
+// strictness.
 func (k CaseKind) String() string {
 	switch k {
 	case CaseBaseline:
 		return "baseline"
 	case CasePolicy:
 		return "policy"
+	case CaseStrictness:
+		return "strictness"
 	}
 	return "strict"
 }
@@ -61,6 +67,11 @@ const (
 // for ID-JAGs; its JWKS also holds an ES256 key.
 var conformAlgorithms = []string{"RS256", "ES256"}
 
+// ruleSingleAssertion is the rule of the request that it carries one
+// assertion (RFC 7521 §4.1); the playground's as-skip-single-assertion
+// fault names it.
+const ruleSingleAssertion = "request.single_assertion"
+
 const (
 	draft   = "draft-ietf-oauth-identity-assertion-authz-grant-04"
 	draftAS = draft + " §4.4.1"
@@ -74,8 +85,9 @@ type Case struct {
 	// Title says what is wrong with the token, in a few words.
 	Title string   `json:"title"`
 	Kind  CaseKind `json:"kind"`
-	// Rule is the inspect check the token breaks ("id_jag.alg"); the
-	// playground's as-skip-* faults name the same checks.
+	// Rule is the inspect check the token breaks ("id_jag.alg"), or a rule
+	// of the request itself (request.single_assertion); the playground's
+	// as-skip-* faults name the same rules.
 	Rule string `json:"rule,omitempty"`
 	// Spec cites the rule.
 	Spec string `json:"spec,omitempty"`
@@ -86,8 +98,8 @@ type Case struct {
 
 	build func(*caseInput) (caseRequest, error)
 	// onAccept and onReject say what an answer means where accepting is
-	// not a vulnerability (policy probes, a scope case that grants nothing
-	// withheld).
+	// not a vulnerability (policy probes, strictness cases, a scope case
+	// that grants nothing withheld).
 	onAccept, onReject string
 }
 
@@ -110,18 +122,27 @@ type caseRequest struct {
 	withheld string
 	// replay sends the assertion twice and judges the second answer.
 	replay bool
+	// extra are further assertion parameters, sent after the first in the
+	// same request.
+	extra []string
 	// skip says why the case cannot run with this config.
 	skip string
 }
 
 // Cases returns every case, baseline first, in the order the
-// resource AS applies its rules (draft §4.4.1), then the policy probes.
+// resource AS applies its rules (draft §4.4.1), then the strictness cases,
+// then the policy probes.
 func Cases() []Case { return slices.Clone(conformCases) }
 
 var conformCases = withExpectedErrors([]Case{
 	{ID: "baseline", Title: "valid ID-JAG (baseline)", Kind: CaseBaseline, Spec: draft + " §3.1, §4.4",
 		Risk:  "none: it must be accepted, or the rejections below prove nothing",
 		build: func(in *caseInput) (caseRequest, error) { return in.mint(nil) }},
+
+	{ID: "repeated_assertion", Title: "two assertion parameters in one request", Rule: ruleSingleAssertion, Spec: "RFC 7521 §4.1 (a single assertion); RFC 6749 §3.2 (no parameter more than once)",
+		ExpectedErrors: []string{"invalid_request", "invalid_grant"},
+		Risk:           "the AS picks one of several assertions, so the one a gateway or log checked need not be the one that is redeemed",
+		build:          func(in *caseInput) (caseRequest, error) { return in.twoAssertions() }},
 
 	{ID: "id_token", Title: "the ID token sent instead of an ID-JAG", Rule: "kind", Spec: draft + " §3.1; RFC 8725 §3.11",
 		Risk:  "the user's ID token, which the requesting app and others hold, works as a grant to this resource",
@@ -179,11 +200,6 @@ var conformCases = withExpectedErrors([]Case{
 				m.Claims["aud"] = []string{in.cfg.ResourceAS.Issuer, conformOtherAudience}
 			})
 		}},
-	{ID: "aud_trailing_slash", Title: "aud differs by a trailing slash", Rule: "id_jag.aud", Spec: draftAS + " (byte-for-byte comparison)",
-		Risk: "aud is compared loosely, so look-alike audiences of other servers pass",
-		build: func(in *caseInput) (caseRequest, error) {
-			return in.mint(func(m *playground.MintRequest) { m.Claims["aud"] = slashVariant(in.cfg.ResourceAS.Issuer) })
-		}},
 
 	{ID: "expired", Title: "expired ten minutes ago", Rule: "id_jag.exp", Spec: "RFC 7523 §3 item 4; " + draftAS,
 		Risk: "a leaked or logged ID-JAG stays usable forever",
@@ -232,6 +248,15 @@ var conformCases = withExpectedErrors([]Case{
 		ExpectedErrors: []string{"invalid_grant", "invalid_target"},
 		Risk:           "an ID-JAG granted for another API becomes an access token for this one",
 		build:          mutate(func(m *playground.MintRequest) { m.Claims["resource"] = conformOtherResource })},
+
+	{ID: "aud_trailing_slash", Title: "aud differs by a trailing slash (strict, RFC 7523 §3)", Kind: CaseStrictness, Rule: "id_jag.aud",
+		Spec: "RFC 7523 §3 item 3 (aud compared exactly); " + draftAS + "; the MCP conformance suite and the official MCP Go SDK treat a trailing slash as insignificant",
+		Risk: "strictness: the aud is this AS's own issuer with a trailing slash added or taken away; accepting it is common, but RFC 7523 §3 asks for an exact match",
+		build: func(in *caseInput) (caseRequest, error) {
+			return in.mint(func(m *playground.MintRequest) { m.Claims["aud"] = slashVariant(in.cfg.ResourceAS.Issuer) })
+		},
+		onAccept: "an aud that differs by a trailing slash passed, as the MCP conformance suite and the MCP Go SDK allow; RFC 7523 §3 compares exactly",
+		onReject: "the AS refuses an aud that differs by a trailing slash, as RFC 7523 §3's exact comparison asks"},
 
 	{ID: "unknown_user", Title: "unknown user (a sub the resource app has not provisioned)", Kind: CasePolicy, Rule: "id_jag.sub", Spec: draft + " §3.1, §4.4.1 (sub resolved to a local user; email for just-in-time provisioning)",
 		ExpectedErrors: []string{"invalid_grant", "access_denied"},
@@ -363,6 +388,20 @@ func (in *caseInput) idToken() (caseRequest, error) {
 	}
 	tok, err := in.idps.Trusted.Mint(m)
 	return caseRequest{assertion: tok, scope: in.cfg.ResourceAS.Scopes.String()}, err
+}
+
+// twoAssertions sends two valid ID-JAGs for the demo user (each its own
+// jti) as two assertion parameters. Both are valid so that an AS that takes
+// the first and one that takes the last both issue a token: only refusing
+// the request passes.
+func (in *caseInput) twoAssertions() (caseRequest, error) {
+	r, err := in.mint(nil)
+	if err != nil {
+		return r, err
+	}
+	second, err := in.mint(nil)
+	r.extra = []string{second.assertion}
+	return r, err
 }
 
 // withheldScope grants every configured scope but the last in the ID-JAG

@@ -334,7 +334,10 @@ func (c *Runner) RunCase(ctx context.Context, conf *Scorecard, cc Case) *CaseRes
 
 	s := c.Env.Client(c.Config.Secrets())
 	defer func() { r.Exchanges = s.Exchanges() }()
-	form := url.Values{"grant_type": {inspect.GrantTypeJWTBearer}, "assertion": {req.assertion}}
+	form := url.Values{"grant_type": {inspect.GrantTypeJWTBearer}, "assertion": append([]string{req.assertion}, req.extra...)}
+	if n := len(form["assertion"]); n > 1 {
+		r.Notes = append(r.Notes, fmt.Sprintf("%d assertion parameters in one request, each a valid ID-JAG with its own jti; the one shown is the first", n))
+	}
 	if req.scope != "" {
 		form.Set("scope", req.scope)
 	}

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -112,9 +113,13 @@ func TestConformPlayground(t *testing.T) {
 				if r.AccessToken == nil || !strings.Contains(r.GrantedScope, "todos.read") {
 					t.Errorf("got access token %v, granted %q; want a decoded access token granting todos.read", r.AccessToken != nil, r.GrantedScope)
 				}
-			case conform.CaseStrict:
+			case conform.CaseStrict, conform.CaseStrictness:
 				if r.Case.ID == "replayed_jti" {
 					break // a valid token, sent twice
+				}
+				if r.Case.ID == "repeated_assertion" {
+					wantTwoValidAssertions(t, r)
+					break
 				}
 				// Lifetime is a warning where Okta is not the judge (inspect).
 				if c, ok := r.Sent.Checks.Find(r.Case.Rule); !ok || (c.Status.String() != "fail" && !(c.ID == "id_jag.lifetime" && c.Status.String() == "warn")) {
@@ -137,22 +142,24 @@ func TestConformPlayground(t *testing.T) {
 
 // faultOpens is, for each resource AS fault of the playground, the cases
 // that must turn into "accepted: vulnerable" — and the policy probes that
-// turn into "accepted" — when the fault switches its rule off.
-var faultOpens = map[string]struct{ vulnerable, accepted []string }{
-	playground.FaultASSkipTyp:       {vulnerable: []string{"wrong_typ", "missing_typ"}},
-	playground.FaultASSkipAlg:       {vulnerable: []string{"alg_not_allowed"}},
-	playground.FaultASSkipIss:       {vulnerable: []string{"iss_not_bound"}},
-	playground.FaultASSkipSignature: {vulnerable: []string{"bad_signature", "unknown_key_same_kid", "unknown_kid"}},
-	playground.FaultASSkipAud:       {vulnerable: []string{"wrong_aud", "aud_token_endpoint", "aud_two_values", "aud_trailing_slash"}},
-	playground.FaultASSkipExp:       {vulnerable: []string{"expired"}},
-	playground.FaultASSkipIat:       {vulnerable: []string{"iat_future"}},
-	playground.FaultASSkipNbf:       {vulnerable: []string{"nbf_future"}},
-	playground.FaultASSkipLifetime:  {vulnerable: []string{"lifetime_too_long"}},
-	playground.FaultASSkipJTI:       {vulnerable: []string{"missing_jti", "replayed_jti"}},
-	playground.FaultASSkipClientID:  {vulnerable: []string{"other_client"}},
-	playground.FaultASSkipSub:       {vulnerable: []string{"missing_sub"}, accepted: []string{"unknown_user"}},
-	playground.FaultASSkipScope:     {vulnerable: []string{"scope_not_granted", "trimmed_scopes"}},
-	playground.FaultASSkipResource:  {vulnerable: []string{"resource_mismatch"}},
+// turn into "accepted", the strictness cases into "lenient" — when the
+// fault switches its rule off.
+var faultOpens = map[string]struct{ vulnerable, accepted, lenient []string }{
+	playground.FaultASSkipTyp:             {vulnerable: []string{"wrong_typ", "missing_typ"}},
+	playground.FaultASSkipAlg:             {vulnerable: []string{"alg_not_allowed"}},
+	playground.FaultASSkipIss:             {vulnerable: []string{"iss_not_bound"}},
+	playground.FaultASSkipSignature:       {vulnerable: []string{"bad_signature", "unknown_key_same_kid", "unknown_kid"}},
+	playground.FaultASSkipAud:             {vulnerable: []string{"wrong_aud", "aud_token_endpoint", "aud_two_values"}, lenient: []string{"aud_trailing_slash"}},
+	playground.FaultASSkipExp:             {vulnerable: []string{"expired"}},
+	playground.FaultASSkipIat:             {vulnerable: []string{"iat_future"}},
+	playground.FaultASSkipNbf:             {vulnerable: []string{"nbf_future"}},
+	playground.FaultASSkipLifetime:        {vulnerable: []string{"lifetime_too_long"}},
+	playground.FaultASSkipJTI:             {vulnerable: []string{"missing_jti", "replayed_jti"}},
+	playground.FaultASSkipClientID:        {vulnerable: []string{"other_client"}},
+	playground.FaultASSkipSub:             {vulnerable: []string{"missing_sub"}, accepted: []string{"unknown_user"}},
+	playground.FaultASSkipScope:           {vulnerable: []string{"scope_not_granted", "trimmed_scopes"}},
+	playground.FaultASSkipResource:        {vulnerable: []string{"resource_mismatch"}},
+	playground.FaultASSkipSingleAssertion: {vulnerable: []string{"repeated_assertion"}},
 }
 
 // TestConformFaults: with each as-skip-* fault exactly the cases of the
@@ -179,6 +186,9 @@ func TestConformFaults(t *testing.T) {
 			for _, id := range opens.accepted {
 				want[id] = "accepted"
 			}
+			for _, id := range opens.lenient {
+				want[id] = "lenient"
+			}
 			if diff := cmp.Diff(verdicts(conf), want); diff != "" {
 				t.Errorf("verdicts with %s (-got +want):\n%s%s", f.Name, diff, describe(conf))
 			}
@@ -191,6 +201,22 @@ func TestConformFaults(t *testing.T) {
 				t.Errorf("score %+v: want vulnerable", conf.Score())
 			}
 		})
+	}
+}
+
+// wantTwoValidAssertions: the repeated_assertion case sent one request
+// with two assertion parameters, two different ID-JAGs, the first valid.
+func wantTwoValidAssertions(t *testing.T, r *conform.CaseResult) {
+	t.Helper()
+	if failed, bad := r.Sent.Checks.FirstFailure(); bad {
+		t.Errorf("the first assertion fails %s (%s): both must be valid ID-JAGs", failed.ID, failed.Actual)
+	}
+	if len(r.Exchanges) != 1 {
+		t.Fatalf("%d requests, want one with both assertions", len(r.Exchanges))
+	}
+	form, err := url.ParseQuery(string(r.Exchanges[0].Request.Body))
+	if as := form["assertion"]; err != nil || len(as) != 2 || as[0] == as[1] {
+		t.Errorf("sent %d assertion parameters (%v), want two different ones", len(as), err)
 	}
 }
 
@@ -347,6 +373,8 @@ func TestConformCredulousAS(t *testing.T) {
 				switch {
 				case c.scopeIDs[r.Case.ID] != "":
 					want = c.scopeIDs[r.Case.ID]
+				case r.Case.Kind == conform.CaseStrictness:
+					want = "lenient"
 				case r.Case.Kind != conform.CaseStrict:
 					want = "accepted"
 				}
@@ -358,6 +386,40 @@ func TestConformCredulousAS(t *testing.T) {
 				t.Errorf("score %+v: want vulnerable", s)
 			}
 		})
+	}
+}
+
+// TestConformStrictness: an AS that accepts an aud off by a trailing slash (as
+// the MCP conformance suite and Go SDK do) is lenient on aud_trailing_slash
+// — a finding in its own tally, kind and verdict — and still passes; one
+// that compares exactly rejects it.
+func TestConformStrictness(t *testing.T) {
+	keys := t.TempDir()
+	exact := startConform(t, keys).run(t, "aud_trailing_slash")
+	if r := exact.Result("aud_trailing_slash"); r.Verdict != conform.VerdictRejected || r.Status().String() != "pass" || !strings.Contains(r.Summary, "exact comparison") {
+		t.Errorf("exact AS: %s (%s), status %s; want rejected, pass", r.Verdict, r.Summary, r.Status())
+	}
+	if s := exact.Score(); s.Strictness != 1 || s.Lenient != 0 || s.Strict != 0 || !exact.OK() {
+		t.Errorf("exact AS: score %+v, OK %v", s, exact.OK())
+	}
+
+	conf := startConform(t, keys, playground.FaultASSkipAud).run(t, "aud_trailing_slash")
+	r := conf.Result("aud_trailing_slash")
+	if r.Verdict != conform.VerdictLenient || r.Status().String() != "warn" || !strings.Contains(r.Summary, "accepted: lenient") || !strings.Contains(r.Case.Title, "strict, RFC 7523 §3") {
+		t.Errorf("lenient AS: %s (%s), status %s, title %q", r.Verdict, r.Summary, r.Status(), r.Case.Title)
+	}
+	s := conf.Score()
+	if s.Verdict != "pass" || !conf.OK() || s.Vulnerable != 0 || s.Lenient != 1 || s.Strictness != 1 {
+		t.Errorf("lenient AS: score %+v, OK %v; want a pass with one lenient strictness case", s, conf.OK())
+	}
+	b, err := json.Marshal(conf.JSON(false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"strictness":1`, `"lenient":1`, `"kind":"strictness"`, `"verdict":"lenient"`, `"status":"warn"`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("JSON lacks %s: %s", want, b)
+		}
 	}
 }
 

@@ -19,7 +19,8 @@ type Verdict int
 
 // The verdicts. Accepted is right for the baseline, a policy choice for a
 // probe, and harmless for a scope case that granted nothing the ID-JAG
-// withholds; Vulnerable is a broken ID-JAG turned into an access token;
+// withholds; Lenient is a strictness case accepted (looser than the RFC,
+// not a vulnerability); Vulnerable is a broken ID-JAG turned into an access token;
 // Refused is the baseline rejected (nothing else can then be judged);
 // Inconclusive means no usable answer came back (down, slow, garbage, a
 // server error); Skipped means the config cannot express the case.
@@ -30,6 +31,7 @@ const (
 	VerdictRefused
 	VerdictInconclusive
 	VerdictSkipped
+	VerdictLenient
 )
 
 // String returns the identifier used in JSON.
@@ -45,6 +47,8 @@ func (v Verdict) String() string {
 		return "refused"
 	case VerdictInconclusive:
 		return "inconclusive"
+	case VerdictLenient:
+		return "lenient"
 	}
 	return "skipped"
 }
@@ -85,7 +89,7 @@ type CaseResult struct {
 
 // Status maps the verdict to a check status, for glyphs and colours:
 // accepted and rejected pass (rejected with an unexpected error warns),
-// vulnerable and refused fail, inconclusive warns.
+// vulnerable and refused fail, inconclusive and lenient warn.
 func (r *CaseResult) Status() inspect.Status {
 	switch r.Verdict {
 	case VerdictAccepted:
@@ -97,7 +101,7 @@ func (r *CaseResult) Status() inspect.Status {
 		return inspect.StatusPass
 	case VerdictVulnerable, VerdictRefused:
 		return inspect.StatusFail
-	case VerdictInconclusive:
+	case VerdictInconclusive, VerdictLenient:
 		return inspect.StatusWarn
 	}
 	return inspect.StatusSkip
@@ -143,6 +147,8 @@ func (r *CaseResult) judge(tr *wire.TokenResponse, err error, now time.Time) {
 		r.Summary = fmt.Sprintf("accepted, granting only %q: %s", r.GrantedScope, r.Case.onAccept)
 	case r.Case.Kind == CasePolicy:
 		r.Verdict, r.Summary = VerdictAccepted, "accepted: "+r.Case.onAccept
+	case r.Case.Kind == CaseStrictness:
+		r.Verdict, r.Summary = VerdictLenient, "accepted: lenient — "+r.Case.onAccept
 	default:
 		r.Verdict, r.Summary = VerdictVulnerable, "accepted: vulnerable — the AS issued an access token for it"
 	}
@@ -180,7 +186,7 @@ func (r *CaseResult) refused(code string, status int) {
 		r.Verdict = VerdictRefused
 		r.Summary = "refused the valid ID-JAG: " + what + " — configure the AS as the setup says; until it accepts this token the other verdicts prove nothing"
 		return
-	case r.Case.Kind == CasePolicy:
+	case r.Case.Kind == CasePolicy || r.Case.Kind == CaseStrictness:
 		r.Verdict, r.Summary = VerdictRejected, "rejected with "+what+": "+r.Case.onReject
 	default:
 		r.Verdict, r.Summary = VerdictRejected, "rejected as it should: "+what
@@ -188,7 +194,7 @@ func (r *CaseResult) refused(code string, status int) {
 	if !slices.Contains(r.Case.ExpectedErrors, code) {
 		r.UnexpectedError = true
 		r.Summary = "rejected with " + what + ", but " + strings.Join(r.Case.ExpectedErrors, " or ") + " is expected (" + draftAS + ", RFC 7523 §3.1)"
-		if r.Case.Kind == CasePolicy {
+		if r.Case.Kind == CasePolicy || r.Case.Kind == CaseStrictness {
 			r.Summary += ": " + r.Case.onReject
 		}
 	}
@@ -216,6 +222,10 @@ type Score struct {
 	// Policy counts the policy probes, PolicyAccepted those accepted.
 	Policy         int `json:"policy"`
 	PolicyAccepted int `json:"policy_accepted"`
+	// Strictness counts the strictness cases, Lenient those accepted: a
+	// finding apart from the security score, which it leaves as it is.
+	Strictness int `json:"strictness"`
+	Lenient    int `json:"lenient"`
 }
 
 // Score sums up the results.
@@ -234,6 +244,11 @@ func (c *Scorecard) Score() Score {
 			s.Policy++
 			if r.Verdict == VerdictAccepted {
 				s.PolicyAccepted++
+			}
+		case CaseStrictness:
+			s.Strictness++
+			if r.Verdict == VerdictLenient {
+				s.Lenient++
 			}
 		}
 		if r.UnexpectedError {
@@ -260,7 +275,8 @@ func (c *Scorecard) Score() Score {
 }
 
 // OK reports whether the AS passed: the baseline accepted, every broken
-// ID-JAG rejected, every case answered.
+// ID-JAG rejected, every case answered (a lenient strictness case is
+// reported, and does not count).
 func (c *Scorecard) OK() bool { return c.Score().Verdict == "pass" }
 
 // Result returns the result of the case with the given ID, or nil.

@@ -1,9 +1,12 @@
 package playground
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -13,6 +16,9 @@ import (
 
 // serveToken is the resource AS token endpoint: the jwt-bearer grant only.
 func (a *resourceAS) serveToken(w http.ResponseWriter, r *http.Request) {
+	if a.p.faults[FaultASSkipSingleAssertion] {
+		firstAssertionOnly(r)
+	}
 	f, e := readTokenForm(w, r)
 	if e != nil {
 		writeError(w, e)
@@ -41,6 +47,25 @@ func (a *resourceAS) serveToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, resp)
+}
+
+// firstAssertionOnly drops every assertion parameter of the body but the
+// first, the way a server that reads the form with r.FormValue sees it (the
+// as-skip-single-assertion fault). A body it cannot parse, or a large one,
+// is left for readTokenForm to judge.
+func firstAssertionOnly(r *http.Request) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxFormBytes+1))
+	r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), r.Body))
+	if err != nil || len(body) > maxFormBytes {
+		return
+	}
+	values, err := url.ParseQuery(string(body))
+	if err != nil || len(values["assertion"]) < 2 {
+		return
+	}
+	values["assertion"] = values["assertion"][:1]
+	enc := values.Encode()
+	r.Body, r.ContentLength = io.NopCloser(strings.NewReader(enc)), int64(len(enc))
 }
 
 // jwtBearer validates the ID-JAG and issues an access token, applying the

@@ -55,6 +55,9 @@ const (
 	FaultASSkipSub       = "as-skip-sub"
 	FaultASSkipScope     = "as-skip-scope"
 	FaultASSkipResource  = "as-skip-resource"
+	// FaultASSkipSingleAssertion switches off a rule of the request, not
+	// of the ID-JAG: its check ID is request.single_assertion.
+	FaultASSkipSingleAssertion = "as-skip-single-assertion"
 )
 
 // Okta profile misconfigurations: each makes the IdP answer the way an Okta
@@ -89,7 +92,8 @@ type FaultInfo struct {
 	Party string `json:"party"`
 	// Step is the step of the flow that shows it (the step ids of docs/formats.md).
 	Step string `json:"step"`
-	// CheckID is the inspect check an AS fault switches off.
+	// CheckID is the inspect check an AS fault switches off, or a rule of
+	// the token request (request.single_assertion).
 	CheckID string `json:"check_id,omitempty"`
 	// Profile is "okta" for faults that need the Okta profile.
 	Profile     string `json:"profile,omitempty"`
@@ -124,6 +128,7 @@ var faultTable = []FaultInfo{
 	{Name: FaultASSkipSub, Party: PartyAS, Step: StepJWTBearer, CheckID: "id_jag.sub", Description: "the resource AS neither requires sub nor maps it to a local user"},
 	{Name: FaultASSkipScope, Party: PartyAS, Step: StepJWTBearer, CheckID: "id_jag.scope", Description: "the resource AS grants requested scopes the ID-JAG does not carry"},
 	{Name: FaultASSkipResource, Party: PartyAS, Step: StepJWTBearer, CheckID: "id_jag.resource", Description: "the resource AS does not check the ID-JAG's resource claim"},
+	{Name: FaultASSkipSingleAssertion, Party: PartyAS, Step: StepJWTBearer, CheckID: "request.single_assertion", Description: "the resource AS accepts a token request with the assertion parameter repeated and uses the first one (RFC 7521 §4.1 allows one assertion, RFC 6749 §3.2 no repeated parameter)"},
 
 	{Name: FaultOktaXAADisabled, Party: PartyIdP, Step: StepTokenExchange, Profile: ProfileOkta, Description: "Cross App Access is not enabled for the org: the token exchange answers unsupported_grant_type"},
 	{Name: FaultOktaGrantNotEnabled, Party: PartyIdP, Step: StepTokenExchange, Profile: ProfileOkta, Description: "the Token Exchange grant is not enabled on the requesting app: unauthorized_client"},

@@ -95,12 +95,16 @@ func Conformance(s Styles, conf *conform.Scorecard, o ConformOptions) string {
 		title, note string
 	}{
 		{conform.CaseStrict, "Strict rules", strictSummary(s, score)},
+		{conform.CaseStrictness, "Strictness", strictnessSummary(s, score)},
 		{conform.CasePolicy, "Policy probes", s.Faint.Render("the draft leaves these to the resource app")},
 	}
 	if o.NoCaseList {
-		sections[1].note = fmt.Sprintf("%d of %d accepted", score.PolicyAccepted, score.Policy) + s.Faint.Render(" · the draft leaves these to the resource app")
+		sections[2].note = fmt.Sprintf("%d of %d accepted", score.PolicyAccepted, score.Policy) + s.Faint.Render(" · the draft leaves these to the resource app")
 	}
 	for _, sec := range sections {
+		if sec.kind == conform.CaseStrictness && score.Strictness == 0 {
+			continue
+		}
 		w.wrapped(s.Heading.Render(sec.title)+"  ", sec.note)
 		if o.NoCaseList {
 			continue
@@ -174,7 +178,11 @@ func caseIDs(rs []*conform.CaseResult) string {
 func ConformVerdict(s Styles, score conform.Score) string {
 	switch score.Verdict {
 	case "pass":
-		return s.Pass.Render(fmt.Sprintf("✓ every broken ID-JAG rejected (%d strict rules), the valid one accepted", score.Strict))
+		v := s.Pass.Render(fmt.Sprintf("✓ every broken ID-JAG rejected (%d strict rules), the valid one accepted", score.Strict))
+		if score.Lenient > 0 {
+			v += s.Faint.Render(" · ") + s.Warn.Render(fmt.Sprintf("%d lenient (strictness)", score.Lenient))
+		}
+		return v
 	case "vulnerable":
 		return s.Fail.Render(fmt.Sprintf("✗ vulnerable: %s accepted", plural(score.Vulnerable, "broken ID-JAG")))
 	}
@@ -218,6 +226,17 @@ func strictSummary(s Styles, score conform.Score) string {
 		parts = append(parts, s.Skip.Render(fmt.Sprintf("%d skipped", score.Skipped)))
 	}
 	return strings.Join(parts, s.Faint.Render(" · "))
+}
+
+// strictnessSummary tallies the strictness cases apart from the security
+// score: how many of those run the AS accepted (lenient). It claims
+// nothing of the others, which may be inconclusive.
+func strictnessSummary(s Styles, score conform.Score) string {
+	tally := fmt.Sprintf("%d of %d lenient", score.Lenient, score.Strictness)
+	if score.Lenient > 0 {
+		tally = s.Warn.Render(tally)
+	}
+	return tally + s.Faint.Render(" · the RFCs' exact rules that common implementations relax; not part of the security score")
 }
 
 // caseSummary is a case's title and verdict, coloured by its status.

@@ -119,8 +119,39 @@ func TestConformanceReportNoCaseList(t *testing.T) {
 func TestConformanceReportPass(t *testing.T) {
 	conf, _ := conformance(t)
 	plain := report.Conformance(styles(false), conf, report.ConformOptions{})
-	if !strings.Contains(plain, "✓ every broken ID-JAG rejected (25 strict rules), the valid one accepted") || strings.Contains(plain, "Needs attention") {
+	if !strings.Contains(plain, "✓ every broken ID-JAG rejected (25 strict rules), the valid one accepted") || !strings.Contains(plain, "Strictness  0 of 1 lenient") || strings.Contains(plain, "lenient (strictness)") || strings.Contains(plain, "Needs attention") {
 		t.Errorf("pass report:\n%s", plain)
+	}
+}
+
+// TestConformanceReportStrictness: a trailing slash accepted in aud is a
+// strictness finding — its own section and tally, a warning, not counted
+// as vulnerable — with the case list and without it.
+func TestConformanceReportStrictness(t *testing.T) {
+	conf, _ := conformance(t, playground.FaultASSkipAud)
+	plain := report.Conformance(styles(false), conf, report.ConformOptions{})
+	for _, want := range []string{
+		"✗ vulnerable: 3 broken ID-JAGs accepted",
+		"Strict rules  22 of 25 handled · 3 vulnerable",
+		"Strictness  1 of 1 lenient · the RFCs' exact rules that common implementations relax; not part of the security score",
+		"! aud_trailing_slash", "aud differs by a trailing slash (strict, RFC 7523 §3) — accepted: lenient",
+		"rule     id_jag.aud  RFC 7523 §3 item 3 (aud compared exactly)",
+	} {
+		if !strings.Contains(plain, want) {
+			t.Errorf("report lacks %q:\n%s", want, plain)
+		}
+	}
+	if strings.Contains(plain, "✓ aud_trailing_slash") || strings.Contains(plain, "✗ aud_trailing_slash") {
+		t.Errorf("aud_trailing_slash is not shown as a warning:\n%s", plain)
+	}
+	short := report.Conformance(styles(false), conf, report.ConformOptions{NoCaseList: true})
+	if !strings.Contains(short, "Strictness  1 of 1 lenient") {
+		t.Errorf("the report without the case list lacks the strictness tally:\n%s", short)
+	}
+	score := conf.Score()
+	score.Verdict, score.Vulnerable = "pass", 0
+	if v := report.ConformVerdict(styles(false), score); !strings.Contains(v, "✓ every broken ID-JAG rejected") || !strings.Contains(v, "1 lenient (strictness)") {
+		t.Errorf("pass verdict with a lenient case: %q", v)
 	}
 }
 

@@ -135,8 +135,8 @@ func ConformEvidence(sc *conform.Scorecard, version string, now time.Time) strin
 	var b strings.Builder
 	score := sc.Score()
 	fmt.Fprintf(&b, "# Resource authorization server conformance — %s\n\n", score.Verdict)
-	fmt.Fprintf(&b, "Run with xaa %s at %s, in %s: %d cases; %d of %d strict cases handled as required, %d vulnerable, %d inconclusive, %d skipped; %d of %d policy probes accepted.\n\n",
-		version, inspect.FormatTime(now), millis(wire.DurationMS(sc.Duration)), len(sc.Results), score.Passed, score.Strict, score.Vulnerable, score.Inconclusive, score.Skipped, score.PolicyAccepted, score.Policy)
+	fmt.Fprintf(&b, "Run with xaa %s at %s, in %s: %d cases; %d of %d strict cases handled as required, %d vulnerable, %d inconclusive, %d skipped; %d of %d policy probes accepted; %d of %d strictness cases lenient (the RFCs' exact rules that common implementations relax, apart from the security score).\n\n",
+		version, inspect.FormatTime(now), millis(wire.DurationMS(sc.Duration)), len(sc.Results), score.Passed, score.Strict, score.Vulnerable, score.Inconclusive, score.Skipped, score.PolicyAccepted, score.Policy, score.Lenient, score.Strictness)
 	t := sc.Target
 	b.WriteString("| | |\n|---|---|\n")
 	fmt.Fprintf(&b, "| resource AS | %s |\n| token endpoint | %s |\n| client | %s (%s) |\n| trusted IdP (xaa's) | %s |\n| untrusted IdP (xaa's) | %s |\n\n",
