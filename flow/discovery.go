@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -61,6 +62,8 @@ func (r *Runner) discover(ctx context.Context, s *wire.Client, st *Step) {
 			"access tokens cannot be verified; fine for opaque access tokens (or set resource_as.jwks_uri)", inspect.SpecServerMetadata)
 	}
 
+	r.clientMetadata(ctx, s, st)
+
 	for _, res := range []struct {
 		url   string
 		mcp   bool
@@ -81,6 +84,37 @@ func (r *Runner) discover(ctx context.Context, s *wire.Client, st *Step) {
 		res.set(md)
 	}
 	r.resourceIDCheck(st)
+}
+
+// clientMetadata fetches and checks the metadata documents of clients
+// whose client ID is one (an https URL: a client ID metadata document):
+// a client listing the ID-JAG profile must list both its grants (draft §8).
+func (r *Runner) clientMetadata(ctx context.Context, s *wire.Client, st *Step) {
+	for _, cl := range []struct{ key, id, party, prefix string }{
+		{"idp.client_id", r.Config.IdP.ClientID, wire.PartyIdP, "discovery.idp_client"},
+		{"resource_as.client_id", r.Config.ResourceAS.ClientID, wire.PartyAS, "discovery.as_client"},
+	} {
+		if !isMetadataDocumentURL(cl.id) {
+			continue
+		}
+		var md inspect.ClientMetadata
+		if _, err := s.GetJSON(wire.WithLabel(ctx, cl.party, "client metadata"), cl.id, "the client metadata document", &md); err != nil {
+			st.check(cl.prefix+".metadata", inspect.StatusUnknown, cl.key+" names a client metadata document", "a JSON document", "not read",
+				err.Error(), "draft-ietf-oauth-client-id-metadata-document")
+			continue
+		}
+		st.adopt(cl.prefix, inspect.CheckClientMetadata(&md)...)
+	}
+}
+
+// isMetadataDocumentURL says whether a client ID is a URL to fetch its
+// metadata from: https with a path, or http on loopback (a local test).
+func isMetadataDocumentURL(id string) bool {
+	u, err := url.Parse(id)
+	if err != nil || u.Path == "" || u.Path == "/" {
+		return false
+	}
+	return u.Scheme == "https" || u.Scheme == "http" && (u.Hostname() == "127.0.0.1" || u.Hostname() == "localhost" || u.Hostname() == "::1")
 }
 
 // resourceIDCheck checks that resource.id is the resource of one of the

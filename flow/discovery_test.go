@@ -2,7 +2,11 @@ package flow_test
 
 import (
 	"context"
+	"fmt"
 	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/xaatools/xaa/flow/flowtest"
@@ -67,5 +71,27 @@ func TestDiscoveryChecksWhatMCPClientsNeed(t *testing.T) {
 	st = e.Runner.RunStep(context.Background(), flow.StepDiscovery, flow.State{}, nil)
 	if c, ok := st.Checks.Find("discovery.as.mcp_authorization_endpoint"); ok {
 		t.Errorf("without an MCP server the MCP check ran: %+v", c)
+	}
+}
+
+// TestClientMetadataDocument: a client ID that is a metadata document's
+// URL is fetched, and a client that lists the ID-JAG profile without both
+// its grants fails draft §8.
+func TestClientMetadataDocument(t *testing.T) {
+	e := flowtest.Start(t, playground.Options{}, "alice")
+	doc := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"client_id":"http://%s/client.json","grant_types":[%q],"authorization_grant_profiles_supported":[%q]}`,
+			r.Host, inspect.GrantTypeJWTBearer, inspect.GrantProfileIDJAG)
+	}))
+	t.Cleanup(doc.Close)
+	e.Config.ResourceAS.ClientID = doc.URL + "/client.json"
+	run, err := e.Runner.Run(context.Background(), flow.StepDiscovery, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, ok := run.Step(flow.StepDiscovery).Checks.Find("discovery.as_client.grant_types")
+	if !ok || c.Status != inspect.StatusFail || !strings.Contains(c.Hint, inspect.GrantTypeTokenExchange) {
+		t.Errorf("discovery.as_client.grant_types = %+v, want fail naming the token exchange grant", c)
 	}
 }

@@ -242,3 +242,36 @@ func CheckAuthMethod(md *ServerMetadata, method string) Check {
 	c.Status, c.Hint = StatusWarn, "the server may refuse "+method+" with invalid_client: set auth_method to one it lists"
 	return c
 }
+
+// ClientMetadata is what a client's metadata (a client ID metadata
+// document, or a dynamic registration) says about the grants it uses.
+type ClientMetadata struct {
+	ClientID                            string   `json:"client_id"`
+	GrantTypes                          []string `json:"grant_types"`
+	AuthorizationGrantProfilesSupported []string `json:"authorization_grant_profiles_supported"`
+}
+
+// CheckClientMetadata judges a client's metadata for the ID-JAG profile: a
+// client that lists the profile MUST list both grants it uses, the token
+// exchange at the IdP and the jwt-bearer grant at the resource AS (draft
+// §8). A client that does not list the profile gets no check: the rule
+// does not apply.
+func CheckClientMetadata(md *ClientMetadata) Report {
+	if has, _ := Advertises(md.AuthorizationGrantProfilesSupported, GrantProfileIDJAG); !has {
+		return nil
+	}
+	c := Check{ID: "client_metadata.grant_types", Title: "a client using the ID-JAG profile lists both its grants",
+		Expected: GrantTypeTokenExchange + ", " + GrantTypeJWTBearer, Spec: SpecDraft + " §8", Status: StatusPass}
+	c.Actual = "[" + strings.Join(md.GrantTypes, ", ") + "]"
+	var missing []string
+	for _, g := range []string{GrantTypeTokenExchange, GrantTypeJWTBearer} {
+		if !slices.Contains(md.GrantTypes, g) {
+			missing = append(missing, g)
+		}
+	}
+	if len(missing) > 0 {
+		c.Status = StatusFail
+		c.Hint = "the client metadata lists the ID-JAG grant profile, so grant_types MUST list " + strings.Join(missing, " and ") + " too (without grant_types, RFC 7591 §2 defaults it to authorization_code)"
+	}
+	return Report{c}
+}

@@ -21,6 +21,14 @@ func statusOf(t *testing.T, r inspect.Report, id string) inspect.Status {
 	return c.Status
 }
 
+// TestClientWithoutTheProfile: the rule of draft §8 binds only a client
+// that lists the profile (the TypeScript MCP SDK lists jwt-bearer alone).
+func TestClientWithoutTheProfile(t *testing.T) {
+	if r := inspect.CheckClientMetadata(&inspect.ClientMetadata{GrantTypes: []string{inspect.GrantTypeJWTBearer}}); len(r) != 0 {
+		t.Errorf("client without the profile: %+v, want no check", r)
+	}
+}
+
 func TestCheckMetadata(t *testing.T) {
 	full := &inspect.ServerMetadata{
 		GrantTypesSupported:                          []string{inspect.GrantTypeTokenExchange, inspect.GrantTypeJWTBearer},
@@ -51,6 +59,8 @@ func TestCheckMetadata(t *testing.T) {
 		{"AS lists other grants", inspect.CheckASMetadata(other, inspect.MetadataRFC8414), "as_metadata.jwt_bearer", inspect.StatusWarn},
 		{"AS says nothing of grants", inspect.CheckASMetadata(empty, inspect.MetadataRFC8414), "as_metadata.jwt_bearer", inspect.StatusUnknown},
 		{"AS lists the profile", inspect.CheckASMetadata(full, inspect.MetadataRFC8414), "as_metadata.grant_profile", inspect.StatusPass},
+		{"client lists the profile and both grants", inspect.CheckClientMetadata(&inspect.ClientMetadata{GrantTypes: []string{inspect.GrantTypeTokenExchange, inspect.GrantTypeJWTBearer}, AuthorizationGrantProfilesSupported: []string{inspect.GrantProfileIDJAG}}), "client_metadata.grant_types", inspect.StatusPass},
+		{"client lists the profile and jwt-bearer only", inspect.CheckClientMetadata(&inspect.ClientMetadata{GrantTypes: []string{inspect.GrantTypeJWTBearer}, AuthorizationGrantProfilesSupported: []string{inspect.GrantProfileIDJAG}}), "client_metadata.grant_types", inspect.StatusFail},
 		{"AS lists the profile but not the grant", inspect.CheckASMetadata(&inspect.ServerMetadata{GrantTypesSupported: []string{"authorization_code"}, AuthorizationGrantProfilesSupported: []string{inspect.GrantProfileIDJAG}}, inspect.MetadataRFC8414), "as_metadata.jwt_bearer", inspect.StatusFail},
 		{"AS lists the profile and no grants", inspect.CheckASMetadata(&inspect.ServerMetadata{AuthorizationGrantProfilesSupported: []string{inspect.GrantProfileIDJAG}}, inspect.MetadataRFC8414), "as_metadata.jwt_bearer", inspect.StatusFail},
 		{"AS lists another profile", inspect.CheckASMetadata(other, inspect.MetadataRFC8414), "as_metadata.grant_profile", inspect.StatusWarn},
