@@ -53,7 +53,7 @@ func Rules() []Rule {
 	add("urn.client_assertion_type", "client_assertion_type is a registered identifier, byte for byte", specURN, fail, testVerdicts)
 
 	// The ID token, as the requesting app and the IdP judge it.
-	add("id_token.alg", "alg is on the allow-list (asymmetric, never none or HS*)", specBCP, fail, testVerdicts)
+	add("id_token.alg", "alg is on the allow-list (asymmetric, never none or HMAC)", specBCP, fail, testVerdicts)
 	add("id_token.signature", "the signature verifies with the IdP's keys", specOIDC, fail, testVerdicts)
 	add("id_token.iss", "iss is the IdP's issuer", specOIDC, fail, "TestCheckIDToken")
 	add("id_token.aud", "aud contains the IdP client id", specOIDC, fail, "TestCheckIDToken")
@@ -66,7 +66,7 @@ func Rules() []Rule {
 	// The ID-JAG, as the resource AS judges it (§3.1, §4.4.1).
 	add("id_jag.kind", "no ID token claims (nonce, at_hash, c_hash)", specIDJAG, fail, "TestCheckIDJAGRules")
 	add("id_jag.typ", "typ is oauth-id-jag+jwt", specIDJAG, fail, "TestCheckIDJAGRules")
-	add("id_jag.alg", "alg is on the allow-list (asymmetric, never none or HS*)", specBCP, fail, "TestCheckIDJAGSignature")
+	add("id_jag.alg", "alg is on the allow-list (asymmetric, never none or HMAC)", specBCP, fail, "TestCheckIDJAGSignature")
 	add("id_jag.iss", "iss is the trusted IdP's issuer", specIDJAG, fail, "TestCheckIDJAGRules")
 	add("id_jag.signature", "the signature verifies with the trusted IdP's keys", specIDJAG, fail, "TestCheckIDJAGSignature")
 	add("id_jag.aud", "aud is one value, the resource AS issuer byte for byte", specIDJAGAS, fail, "TestCheckIDJAGRules", specIDJAG)
@@ -85,7 +85,7 @@ func Rules() []Rule {
 
 	// The access token, as the resource judges it (RFC 9068).
 	add("access_token.typ", "typ is at+jwt", specAT, warn, "TestCheckAccessToken")
-	add("access_token.alg", "alg is on the allow-list (asymmetric, never none or HS*)", specBCP, fail, testVerdicts)
+	add("access_token.alg", "alg is on the allow-list (asymmetric, never none or HMAC)", specBCP, fail, testVerdicts)
 	add("access_token.signature", "the signature verifies with the resource AS's keys", specAT, fail, testVerdicts)
 	add("access_token.iss", "iss is the resource AS issuer", specAT, fail, "TestCheckAccessToken")
 	add("access_token.aud", "aud contains the resource", specAT, fail, "TestCheckAccessToken")
@@ -98,7 +98,7 @@ func Rules() []Rule {
 	add("access_token.scope", "scope grants the requested scopes", specAT, fail, "TestCheckAccessToken")
 
 	// A JWT of no known kind.
-	add("jwt.alg", "alg is on the allow-list (asymmetric, never none or HS*)", specBCP, fail, testVerdicts)
+	add("jwt.alg", "alg is on the allow-list (asymmetric, never none or HMAC)", specBCP, fail, testVerdicts)
 	add("jwt.signature", "the signature verifies with the issuer's keys", specJWT, fail, testVerdicts)
 	add("jwt.exp", "exp, when present, is in the future", specJWT, fail, "TestAnalyzeOpaqueAndGeneric")
 	add("jwt.iat", "iat, when present, is not in the future", specJWT, fail, testVerdicts)

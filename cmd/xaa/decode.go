@@ -32,7 +32,8 @@ Examples:
   xaa decode eyJhbGciOi...
   pbpaste | xaa decode -
   xaa decode @token.txt --jwks keys.json --audience https://auth.example.com
-  xaa decode @id-jag.txt --expect id_jag --audience https://auth.example.com --client-id agent-at-todo`
+  xaa decode @id-jag.txt --expect id_jag --audience https://auth.example.com --client-id agent-at-todo
+  xaa decode --list-checks              # every rule xaa checks: docs/rules.md`
 
 // decodeFlags are the flags of xaa decode.
 type decodeFlags struct {
@@ -49,6 +50,8 @@ type decodeFlags struct {
 	json     bool
 	offline  bool
 	reveal   bool
+	// listChecks prints every rule xaa checks (docs/rules.md) instead.
+	listChecks bool
 }
 
 func runDecode(ctx context.Context, args []string, io stdio) int {
@@ -70,9 +73,20 @@ func runDecode(ctx context.Context, args []string, io stdio) int {
 	fs.BoolVar(&f.json, "json", false, "print JSON (one object per token) instead of a report")
 	fs.BoolVar(&f.offline, "offline", false, "never use the network: no key discovery, no JWKS URL")
 	fs.BoolVar(&f.reveal, "reveal", false, "print tokens in full instead of shortened")
+	fs.BoolVar(&f.listChecks, "list-checks", false, "print every rule xaa checks, with its source, worst verdict and test, as Markdown (docs/rules.md), and exit")
 	positional, err := parseInterleaved(fs, args)
 	if err != nil {
 		return usageError(io.err, err)
+	}
+	if f.listChecks {
+		if len(positional) > 0 {
+			return usageError(io.err, errors.New("--list-checks takes no token"))
+		}
+		if err := writeRules(io.out); err != nil {
+			fmt.Fprintln(io.err, "xaa:", err)
+			return exitFailed
+		}
+		return exitOK
 	}
 	if len(positional) > 1 {
 		return usageError(io.err, fmt.Errorf("decode takes one token, got %d arguments (quote the token, or use @FILE)", len(positional)))
