@@ -88,6 +88,10 @@ func TestLoginCallback(t *testing.T) {
 		if !errors.Is(st.Err, wire.ErrLoginTimeout) || !strings.Contains(st.Err.Error(), "1 callback(s) with another state were refused") {
 			t.Errorf("login = %v, want a timeout counting the refused callback", st.Err)
 		}
+		// login.state fails this way: the callback never gets through.
+		if c, ok := st.Checks.Find("login.state"); ok || st.Status != inspect.StatusFail {
+			t.Errorf("login %s with login.state %+v, want a failed login with no state compared", st.Status, c)
+		}
 	})
 
 	t.Run("other paths are not the callback", func(t *testing.T) {

@@ -22,6 +22,7 @@ given, else from the token's own iss — which proves only that the token is
 self-consistent, not that its issuer is one to trust. A claim is compared
 only with a value you give (--issuer, --audience, --client-id, --nonce,
 --resource, --scope); without one the check says "not compared".
+--list-checks prints every rule xaa checks, with its source.
 
 Exit codes: 0 no check failed and the signature is verified with keys you
 pinned (--jwks, --issuer) or explicitly not checked (--offline); 1 a check
@@ -32,7 +33,8 @@ Examples:
   xaa decode eyJhbGciOi...
   pbpaste | xaa decode -
   xaa decode @token.txt --jwks keys.json --audience https://auth.example.com
-  xaa decode @id-jag.txt --expect id_jag --audience https://auth.example.com --client-id agent-at-todo`
+  xaa decode @id-jag.txt --expect id_jag --audience https://auth.example.com --client-id agent-at-todo
+  xaa decode --list-checks`
 
 // decodeFlags are the flags of xaa decode.
 type decodeFlags struct {
@@ -49,6 +51,8 @@ type decodeFlags struct {
 	json     bool
 	offline  bool
 	reveal   bool
+	// listChecks prints the rule book instead of decoding.
+	listChecks bool
 }
 
 func runDecode(ctx context.Context, args []string, io stdio) int {
@@ -70,9 +74,14 @@ func runDecode(ctx context.Context, args []string, io stdio) int {
 	fs.BoolVar(&f.json, "json", false, "print JSON (one object per token) instead of a report")
 	fs.BoolVar(&f.offline, "offline", false, "never use the network: no key discovery, no JWKS URL")
 	fs.BoolVar(&f.reveal, "reveal", false, "print tokens in full instead of shortened")
+	fs.BoolVar(&f.listChecks, "list-checks", false, "print every rule xaa checks — id, what it compares, source, worst verdict, the test that proves it — as Markdown, and exit")
 	positional, err := parseInterleaved(fs, args)
 	if err != nil {
 		return usageError(io.err, err)
+	}
+	if f.listChecks {
+		writeRules(io.out)
+		return exitOK
 	}
 	if len(positional) > 1 {
 		return usageError(io.err, fmt.Errorf("decode takes one token, got %d arguments (quote the token, or use @FILE)", len(positional)))
