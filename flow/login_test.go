@@ -245,6 +245,22 @@ func TestClientAuthMethods(t *testing.T) {
 			}
 		})
 	}
+	t.Run("none: a public client, said plainly", func(t *testing.T) {
+		e := flowtest.Start(t, playground.Options{}, "alice")
+		idToken := e.Run(t).Step(flow.StepLogin).Out.IDToken
+		e.Config.IdP.AuthMethod, e.Config.IdP.ClientSecret = config.AuthNone, ""
+		run, err := e.Runner.Run(context.Background(), flow.StepTokenExchange, idToken)
+		if err != nil {
+			t.Fatal(err)
+		}
+		te := run.Step(flow.StepTokenExchange)
+		if notes := strings.Join(te.Notes, "\n"); !strings.Contains(notes, "public client") || !strings.Contains(notes, "§9.1") {
+			t.Errorf("token exchange notes %q, want the public client and §9.1 said plainly", notes)
+		}
+		if te.Status != inspect.StatusFail {
+			t.Errorf("token exchange of a public client = %s, want the playground IdP's refusal", te.Status)
+		}
+	})
 	t.Run("private_key_jwt", func(t *testing.T) {
 		e := flowtest.Start(t, playground.Options{}, "alice")
 		e.Runner.Config = flowtest.LoadConfig(t, playground.ConfigFilesFor(e.ConfigPath).PrivateKeyJWTConfig)

@@ -39,6 +39,9 @@ func (r *Runner) tokenExchange(ctx context.Context, s *wire.Client, st *Step) {
 	for _, k := range st.Overrides.keys() {
 		st.note("--set %s=%s", k, ShortIfToken(k, st.Overrides[k]))
 	}
+	if c.IdP.Method() == config.AuthNone {
+		st.note("idp.auth_method is none: the requesting app is a public client, and the draft limits the token exchange to confidential clients (§9.1) — most IdPs refuse it (invalid_client)")
+	}
 
 	st.Facts.AudienceRequested = form.Get("audience")
 	if in.AS != nil {
