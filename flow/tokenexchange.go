@@ -106,7 +106,6 @@ func (r *Runner) exchange(ctx context.Context, s *wire.Client, st *Step, t targe
 		st.fail(err)
 		return nil
 	}
-	jag.Name = t.name(jag.Name)
 	as := in.AS
 	expect := inspect.Expect{Now: r.Env.Time(), Issuer: idp.Issuer, Audience: c.ResourceAS.Issuer, Okta: c.ResourceAS.IsOkta(),
 		ClientID: c.ResourceAS.ClientID, Resources: form["resource"]}
@@ -114,6 +113,7 @@ func (r *Runner) exchange(ctx context.Context, s *wire.Client, st *Step, t targe
 		expect.Audience, expect.TokenEndpoint = as.Issuer, as.TokenEndpoint
 	}
 	a, keys := s.AnalyzeWithRefetch(ctx, jag, in.IdPKeys, wire.PartyIdP, inspect.Options{Want: inspect.KindIDJAG, Expect: expect})
+	a.For = t.server()
 	st.Tokens = append(st.Tokens, a)
 	scopeResponseCheck(st, "token_exchange", tr, form.Get("scope"), jag)
 	restricted, _, _ := jag.Claims.Strings("resource")
