@@ -76,6 +76,12 @@ func newIdP(p *Playground) (*idp, error) {
 		resources:    []string{p.rsURL, p.rsURL + mcpPath},
 		scopes:       []string{ScopeTodosRead, ScopeTodosWrite},
 		clientIDAtAS: ASClientID,
+	}, {
+		clientID:     OtherIdPClientID,
+		audience:     p.asURL,
+		resources:    []string{p.rsURL, p.rsURL + mcpPath},
+		scopes:       []string{ScopeTodosRead, ScopeTodosWrite},
+		clientIDAtAS: OtherIdPClientID + "-at-todos",
 	}}
 	orgKeys, err := newKeyring(p.keys, "idp", p.opts.RotateKeys, "RS256", "ES256")
 	if err != nil {

@@ -234,7 +234,10 @@ func (s *authServer) findConnection(f form, c *client) (connection, *oauthError)
 	for _, conn := range s.idp.connections {
 		known = append(known, conn.audience)
 	}
-	i := slices.IndexFunc(s.idp.connections, func(conn connection) bool { return conn.audience == aud })
+	i := slices.IndexFunc(s.idp.connections, func(conn connection) bool { return conn.audience == aud && conn.clientID == c.id })
+	if i < 0 {
+		i = slices.IndexFunc(s.idp.connections, func(conn connection) bool { return conn.audience == aud })
+	}
 	if j := slices.IndexFunc(s.idp.connections, func(conn connection) bool { return conn.clientID == c.id }); i < 0 && j >= 0 && p.faults[FaultIdPSkipAudience] {
 		conn := s.idp.connections[j]
 		conn.audience = aud

@@ -26,8 +26,8 @@ const DefaultRedirectURI = "http://127.0.0.1:8976/callback"
 const (
 	IdPClientID = "xaa-agent"
 	ASClientID  = "xaa-agent-at-todos"
-	// OtherIdPClientID is a second client at the IdP, with no connection
-	// to the resource AS: xaa conform --idp presents the first client's
+	// OtherIdPClientID is a second client at the IdP, connected to the
+	// same resource AS: xaa conform --idp presents the first client's
 	// tokens as this one (the config's conform.other_client_id).
 	OtherIdPClientID = "xaa-other-agent"
 	// UnassignedUser is the demo user who may log in to the requesting app
