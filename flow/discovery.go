@@ -99,7 +99,7 @@ func (r *Runner) clientMetadata(ctx context.Context, s *wire.Client, st *Step) {
 		}
 		var md inspect.ClientMetadata
 		if _, err := s.GetJSON(wire.WithLabel(ctx, cl.party, "client metadata"), cl.id, "the client metadata document", &md); err != nil {
-			st.check(cl.prefix+".metadata", inspect.StatusUnknown, cl.key+" names a client metadata document", "a JSON document", "not read",
+			st.check(cl.prefix+".metadata", inspect.StatusWarn, cl.key+" names a client metadata document", "a JSON document", "not read",
 				err.Error(), "draft-ietf-oauth-client-id-metadata-document")
 			continue
 		}

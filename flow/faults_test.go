@@ -92,7 +92,9 @@ var userCases = map[string]faultCase{
 // the right step fails with the right explanation.
 func TestFaults(t *testing.T) {
 	for _, f := range playground.Faults() {
-		if _, ok := faultCases[f.Name]; !ok {
+		// The idp-skip-* faults make the IdP accept what it must refuse;
+		// flow/conform's TestIdPFaultPerCase proves each with its case.
+		if _, ok := faultCases[f.Name]; !ok && !strings.HasPrefix(f.Name, "idp-skip-") {
 			t.Errorf("fault %s (%s) has no case in faultCases", f.Name, f.Description)
 		}
 	}

@@ -129,14 +129,16 @@ func (r *Runner) grant(ctx context.Context, s *wire.Client, st *Step, t target, 
 		fail(err)
 		return nil, ""
 	}
-	at.Name = t.name(at.Name)
 	if at.Format == inspect.FormatJWS {
 		expect := inspect.Expect{Now: r.Env.Time(), Issuer: as.Issuer, Audience: t.audience, ClientID: c.ResourceAS.ClientID}
 		a, keys := s.AnalyzeWithRefetch(ctx, at, st.In.ASKeys, wire.PartyAS, inspect.Options{Want: inspect.KindAccessToken, Expect: expect})
+		a.For = t.server()
 		st.Tokens = append(st.Tokens, a)
 		st.Out.ASKeys = keys
 	} else {
-		st.Tokens = append(st.Tokens, inspect.Analyze(at, inspect.Options{Expect: inspect.Expect{Now: r.Env.Time()}}))
+		a := inspect.Analyze(at, inspect.Options{Expect: inspect.Expect{Now: r.Env.Time()}})
+		a.For = t.server()
+		st.Tokens = append(st.Tokens, a)
 		st.note("the access token is opaque: only the resource can tell what it grants")
 	}
 	scopeResponseCheck(st, "jwt_bearer", tr, form.Get("scope"), at)

@@ -88,6 +88,10 @@ func TestLoginCallback(t *testing.T) {
 		if !errors.Is(st.Err, wire.ErrLoginTimeout) || !strings.Contains(st.Err.Error(), "1 callback(s) with another state were refused") {
 			t.Errorf("login = %v, want a timeout counting the refused callback", st.Err)
 		}
+		// login.state fails this way: the callback never gets through.
+		if c, ok := st.Checks.Find("login.state"); ok || st.Status != inspect.StatusFail {
+			t.Errorf("login %s with login.state %+v, want a failed login with no state compared", st.Status, c)
+		}
 	})
 
 	t.Run("other paths are not the callback", func(t *testing.T) {
@@ -241,6 +245,22 @@ func TestClientAuthMethods(t *testing.T) {
 			}
 		})
 	}
+	t.Run("none: a public client, said plainly", func(t *testing.T) {
+		e := flowtest.Start(t, playground.Options{}, "alice")
+		idToken := e.Run(t).Step(flow.StepLogin).Out.IDToken
+		e.Config.IdP.AuthMethod, e.Config.IdP.ClientSecret = config.AuthNone, ""
+		run, err := e.Runner.Run(context.Background(), flow.StepTokenExchange, idToken)
+		if err != nil {
+			t.Fatal(err)
+		}
+		te := run.Step(flow.StepTokenExchange)
+		if notes := strings.Join(te.Notes, "\n"); !strings.Contains(notes, "public client") || !strings.Contains(notes, "§9.1") {
+			t.Errorf("token exchange notes %q, want the public client and §9.1 said plainly", notes)
+		}
+		if te.Status != inspect.StatusFail {
+			t.Errorf("token exchange of a public client = %s, want the playground IdP's refusal", te.Status)
+		}
+	})
 	t.Run("private_key_jwt", func(t *testing.T) {
 		e := flowtest.Start(t, playground.Options{}, "alice")
 		e.Runner.Config = flowtest.LoadConfig(t, playground.ConfigFilesFor(e.ConfigPath).PrivateKeyJWTConfig)

@@ -130,12 +130,15 @@ func otherServersToken(st *Step, id, server, token, mine, theirs string) bool {
 	return true
 }
 
+// specAudienceBinding is why a server's token must be for it.
+const specAudienceBinding = "RFC 8707 §2; RFC 9728 §2; MCP authorization (token audience binding)"
+
 // audienceCheck compares the audience of the token sent to a server with
 // the resource its protected resource metadata names: MCP authorization
 // and RFC 8707 §2 want a token issued for that server, and the server
 // must refuse others.
 func audienceCheck(st *Step, id, server, key, token string, md *wire.ResourceMetadata) {
-	const spec = "RFC 8707 §2; RFC 9728 §2; MCP authorization (token audience binding)"
+	const spec = specAudienceBinding
 	title := "the token sent to " + server + " is for it"
 	switch {
 	case md == nil || md.Resource == "":

@@ -6,96 +6,97 @@ import (
 	"github.com/xaatools/xaa/inspect"
 )
 
-// Sections the steps cite inside their functions; the registry's tests
-// hold these to what the checks emit.
-const (
-	specScopeResponse   = "RFC 6749 §5.1; RFC 8693 §2.2.1"
-	specAudienceBinding = "RFC 8707 §2; RFC 9728 §2; MCP authorization (token audience binding)"
-)
+// Adopted says which of inspect's rules a step repeats under its own name
+// (Step.adopt): the IdP's metadata rules as discovery.idp.*, and so on.
+var Adopted = []struct {
+	// Prefix is the step's name for them; From the rules' own prefixes.
+	Prefix string
+	From   []string
+}{
+	{"discovery.idp", []string{"idp_metadata.", "metadata."}},
+	{"discovery.as", []string{"as_metadata.", "metadata."}},
+	{"discovery.idp_client", []string{"client_metadata."}},
+	{"discovery.as_client", []string{"client_metadata."}},
+}
 
-// testStepVerdicts is the registry's own test that makes the step rules
-// without a focused test of their own give their worst verdict.
-const testStepVerdicts = "TestStepRuleVerdicts"
-
-// Rules returns every check the steps add themselves (Step.Checks), in
-// running order, with the checks of inspect's they rename into a step's
-// namespace: those carry inspect's rule under the step's ID, with Renames
-// naming it. The tokens' checks and the chain checks keep inspect's IDs
-// and are inspect.Rules. Tests (rules_registry_test.go) hold the registry
-// to what a run emits.
+// Rules returns the rules the steps check themselves — metadata and keys
+// found, the login callback, the token responses, the resource calls —
+// beside the token rules they take from inspect (inspect.Rules, Adopted).
 func Rules() []inspect.Rule {
 	var r []inspect.Rule
-	add := func(id, compares, source string, worst inspect.Status, test string, also ...string) {
-		r = append(r, inspect.Rule{ID: id, Compares: compares, Source: source, Also: also, Worst: worst, Test: test})
+	add := func(id, compares string, worst inspect.Status, test string, sources ...string) {
+		r = append(r, inspect.Rule{ID: id, Compares: compares, Sources: sources, Worst: worst, Test: test})
 	}
-	renames := func(prefix, id string) {
-		rule, ok := inspect.RuleFor(id)
-		if !ok {
-			panic("flow.Rules: inspect has no rule " + id) // caught by every test that lists the rules
-		}
-		_, name, _ := strings.Cut(id, ".")
-		rule.ID, rule.Renames = prefix+"."+name, id
-		r = append(r, rule)
+	fail, warn := inspect.StatusFail, inspect.StatusWarn
+	for _, p := range []struct{ prefix, who string }{{"discovery.idp", "the IdP"}, {"discovery.as", "the resource AS"}} {
+		add(p.prefix+".metadata", who(p.who, "publishes RFC 8414 or OIDC discovery metadata"), fail, "TestDiscoveryStepFailures", inspect.SpecServerMetadata)
+		add(p.prefix+".issuer", who(p.who, "metadata's issuer is the configured issuer, byte for byte"), fail, "TestDiscoveryStepFailures", inspect.SpecServerMetadata)
+		add(p.prefix+".endpoints", who(p.who, "metadata names the endpoints the flow needs"), fail, "TestEndpointChecks", inspect.SpecServerMetadata)
+		add(p.prefix+".http", who(p.who, "endpoints use https (or loopback)"), warn, "TestEndpointChecks", inspect.SpecServerMetadata)
 	}
-	const fail, warn, unknown = inspect.StatusFail, inspect.StatusWarn, inspect.StatusUnknown
-
-	// Discovery: each server's metadata and keys, then the resources'.
-	for _, p := range []struct{ party, key, metadataTest string }{{"idp", "idp.issuer", "TestDiscoveryStepFailures"}, {"as", "resource_as.issuer", testStepVerdicts}} {
-		add("discovery."+p.party+".metadata", "a metadata document is found for "+p.key, inspect.SpecServerMetadata, fail, p.metadataTest)
-		add("discovery."+p.party+".issuer", "the metadata's issuer is "+p.key+", byte for byte", inspect.SpecServerMetadata, fail, "TestDiscoveryStepFailures")
-		add("discovery."+p.party+".endpoints", "the metadata names the endpoints xaa needs", inspect.SpecServerMetadata, fail, testStepVerdicts)
-		add("discovery."+p.party+".http", "the endpoints are https (or loopback)", inspect.SpecServerMetadata, warn, testStepVerdicts)
+	// The IdP's keys are needed to verify every ID token and ID-JAG; the
+	// resource AS's only for access tokens that are JWTs.
+	add("discovery.idp.jwks", "the IdP publishes usable signing keys", fail, "TestDiscoveryStepFailures", "RFC 7517 §5", inspect.SpecServerMetadata)
+	add("discovery.as.jwks", "the resource AS publishes usable signing keys", warn, "TestDiscoveryStepFailures", "RFC 7517 §5", inspect.SpecServerMetadata)
+	for _, p := range []struct{ prefix, who string }{{"discovery.api", "the API"}, {"discovery.mcp", "the MCP server"}} {
+		add(p.prefix+".reachable", who(p.who, "answers"), fail, "TestDiscoveryStepFailures", inspect.SpecResourceMetadata)
+		add(p.prefix+".protected", who(p.who, "refuses a call without a token with 401"), warn, "TestDiscoveryStepFailures", "RFC 6750 §3")
+		add(p.prefix+".prm", who(p.who, "publishes protected resource metadata"), warn, "TestDiscoveryStepFailures", "RFC 9728 §3.1, §5.1")
+		add(p.prefix+".authorization_servers", who(p.who, "trusts resource_as.issuer"), fail, "TestDiscoveryStepFailures", "RFC 9728 §2")
 	}
-	renames("discovery.idp", "idp_metadata.token_exchange")
-	renames("discovery.idp", "idp_metadata.id_jag")
-	renames("discovery.idp", "idp_metadata.pkce")
-	renames("discovery.idp", "metadata.auth_method")
-	add("discovery.idp.jwks", "the IdP's key set is published and holds a usable key", "RFC 7517 §5", fail, testStepVerdicts, inspect.SpecServerMetadata)
-	renames("discovery.as", "as_metadata.jwt_bearer")
-	renames("discovery.as", "as_metadata.grant_profile")
-	renames("discovery.as", "metadata.auth_method")
-	renames("discovery.as", "as_metadata.mcp_authorization_endpoint")
-	renames("discovery.as", "as_metadata.response_types")
-	add("discovery.as.jwks", "the resource AS's key set holds a usable key (opaque access tokens need none)", "RFC 7517 §5", warn, testStepVerdicts, inspect.SpecServerMetadata)
-	for _, p := range []struct{ prefix, key string }{{"discovery.idp_client", "idp.client_id"}, {"discovery.as_client", "resource_as.client_id"}} {
-		add(p.prefix+".metadata", p.key+", a URL, serves a client metadata document", "draft-ietf-oauth-client-id-metadata-document", unknown, testStepVerdicts)
-		renames(p.prefix, "client_metadata.grant_types")
+	add("discovery.api.resource", "the API's metadata names resource.id, when it is set", warn, "TestDiscoveryStepFailures", inspect.SpecResourceMetadata)
+	add("discovery.mcp.resource", "the MCP server's metadata names its own URL", fail, "TestDiscoveryStepFailures", inspect.SpecResourceMetadata)
+	add("discovery.resource_id", "resource.id is the resource of a discovered server", warn, "TestDiscoveryStepFailures", inspect.SpecResourceMetadata)
+	for _, p := range []string{"discovery.idp_client", "discovery.as_client"} {
+		add(p+".metadata", "a client ID that is a URL serves the client's metadata document", warn, "TestClientMetadataDocument", "draft-ietf-oauth-client-id-metadata-document")
 	}
-	for _, p := range []struct{ prefix, label string }{{"discovery.api", "the API"}, {"discovery.mcp", "the MCP server"}} {
-		add(p.prefix+".reachable", p.label+" answers", inspect.SpecResourceMetadata, fail, testStepVerdicts)
-		add(p.prefix+".protected", p.label+" refuses a call without a token", "RFC 6750 §3", warn, testStepVerdicts)
-		add(p.prefix+".prm", p.label+" publishes protected resource metadata", "RFC 9728 §3.1, §5.1", warn, testStepVerdicts)
-		add(p.prefix+".authorization_servers", p.label+"'s metadata lists resource_as.issuer", "RFC 9728 §2", fail, testStepVerdicts)
+
+	add("login.state", "the callback carries the login's state (others are refused, and a login that gets none times out)", fail, "TestLoginCallback", "RFC 6749 §10.12")
+	add("login.iss", "the callback's iss is the IdP (mix-up defence)", fail, "TestStepRuleVerdicts", "RFC 9207 §2.4")
+	add("login.refresh_token", "a refresh token comes back when offline_access is asked", warn, "TestStepRuleVerdicts", specOIDCCode)
+
+	for _, p := range []struct{ prefix, spec string }{{"token_exchange", specTokenExchange}, {"jwt_bearer", specJWTBearer}} {
+		add(p.prefix+".access_token", "the response carries the token in access_token", fail, "TestStepRuleVerdicts", p.spec)
+		add(p.prefix+".expires_in", "the response gives expires_in", warn, "TestStepRuleVerdicts", p.spec)
+		add(p.prefix+".scope_response", "scope is in the response when the grant differs from the request", fail, "TestScopeInTheResponse", "RFC 6749 §5.1; RFC 8693 §2.2.1")
+		add(p.prefix+".resource_response", "resource is in the response, a subset of what was requested (warns: editor's copy)", warn, "TestResourceInTheResponse", specResourceResponse)
 	}
-	add("discovery.api.resource", "the API's metadata names resource.id (when set)", inspect.SpecResourceMetadata, warn, testStepVerdicts)
-	add("discovery.mcp.resource", "the MCP server's metadata names its URL", inspect.SpecResourceMetadata, fail, "TestDiscoveryStepFailures")
-	add("discovery.resource_id", "resource.id is the resource of a discovered server", inspect.SpecResourceMetadata, warn, testStepVerdicts)
+	add("token_exchange.issued_token_type", "issued_token_type is present", warn, "TestStepRuleVerdicts", specTokenExchange)
+	add("token_exchange.token_type", "token_type is N_A", warn, "TestStepRuleVerdicts", specTokenExchange)
+	add("token_exchange.refresh_token", "no refresh token comes with an ID-JAG", warn, "TestStepRuleVerdicts", "draft §4.3.4")
+	add("chain.id_jag_aud_requested", "the ID-JAG's aud is the audience requested", fail, "TestStepRuleVerdicts", "draft §4.3")
+	add("jwt_bearer.token_type", "token_type is Bearer", warn, "TestStepRuleVerdicts", "RFC 6750 §4", "RFC 9449 §5", "RFC 6749 §5.1")
+	add("jwt_bearer.refresh_token", "no refresh token is issued for an ID-JAG", warn, "TestStepRuleVerdicts", "draft §4.4.3")
 
-	// Login.
-	add("login.state", "the callback's state is this login's", "RFC 6749 §10.12", fail, testStepVerdicts)
-	add("login.iss", "the callback's iss is the IdP; present when it advertises it", "RFC 9207 §2.4", fail, testStepVerdicts)
-	add("login.refresh_token", "a refresh token comes back when offline_access is asked for", specOIDCCode, warn, testStepVerdicts)
-
-	// The token exchange's response, and the ID-JAG's audience against the request.
-	add("token_exchange.access_token", "the response carries the ID-JAG in access_token", specTokenExchange, fail, testStepVerdicts)
-	add("token_exchange.expires_in", "the response gives expires_in", specTokenExchange, warn, testStepVerdicts)
-	add("token_exchange.issued_token_type", "the response gives issued_token_type", specTokenExchange, warn, testStepVerdicts)
-	add("token_exchange.token_type", "token_type is N_A", specTokenExchange, warn, testStepVerdicts)
-	add("token_exchange.refresh_token", "no refresh token comes with an ID-JAG", "draft §4.3.4", warn, testStepVerdicts)
-	add("token_exchange.scope_response", "scope is in the response when the grant differs from the request", specScopeResponse, fail, "TestScopeInTheResponse")
-	add("token_exchange.resource_response", "resource is in the response, a subset of the request (editor's copy: warns)", specResourceResponse, warn, "TestResourceInTheResponse")
-	add("chain.id_jag_aud_requested", "the ID-JAG's aud is the audience the request asked for", "draft §4.3", fail, testStepVerdicts)
-
-	// The jwt-bearer grant's response.
-	add("jwt_bearer.access_token", "the response carries the access token", specJWTBearer, fail, testStepVerdicts)
-	add("jwt_bearer.expires_in", "the response gives expires_in", specJWTBearer, warn, testStepVerdicts)
-	add("jwt_bearer.token_type", "token_type is Bearer (DPoP warns: xaa sends bearer tokens)", "RFC 6750 §4", warn, testStepVerdicts, "RFC 9449 §5", "RFC 6749 §5.1")
-	add("jwt_bearer.refresh_token", "no refresh token is issued for an ID-JAG", "draft §4.4.3", warn, testStepVerdicts)
-	add("jwt_bearer.scope_response", "scope is in the response when the grant differs from the request", specScopeResponse, fail, "TestScopeInTheResponse")
-	add("jwt_bearer.resource_response", "resource is in the response, a subset of the request (editor's copy: warns)", specResourceResponse, warn, "TestResourceInTheResponse")
-
-	// The resource call.
-	add("resource.api_aud", "the token sent to the API is for the resource its metadata names", specAudienceBinding, fail, testStepVerdicts, "RFC 8707 §2")
-	add("resource.mcp_aud", "the token sent to the MCP server is for the resource its metadata names", specAudienceBinding, fail, "TestOneIdentifierForTwoServers", "RFC 8707 §2")
+	add("resource.api_aud", "the token sent to the API is for its resource", fail, "TestOneIdentifierForTwoServers", specAudienceBinding, "RFC 8707 §2")
+	add("resource.mcp_aud", "the token sent to the MCP server is for its resource", fail, "TestOneIdentifierForTwoServers", specAudienceBinding, "RFC 8707 §2")
 	return r
+}
+
+// who starts a rule with its party: "the IdP publishes …".
+func who(party, rest string) string {
+	if strings.HasPrefix(rest, "metadata") || strings.HasPrefix(rest, "endpoints") {
+		return party + "'s " + rest
+	}
+	return party + " " + rest
+}
+
+// RuleFor returns the rule of a check a step made: its own, or inspect's
+// under an adopted name.
+func RuleFor(id string) (inspect.Rule, bool) {
+	for _, r := range Rules() {
+		if r.ID == id {
+			return r, true
+		}
+	}
+	for _, a := range Adopted {
+		if name, ok := strings.CutPrefix(id, a.Prefix+"."); ok {
+			for _, from := range a.From {
+				if r, ok := inspect.RuleFor(from + name); ok {
+					return r, true
+				}
+			}
+		}
+	}
+	return inspect.RuleFor(id)
 }

@@ -21,44 +21,6 @@ import (
 	"github.com/xaatools/xaa/inspect"
 )
 
-// verdictScenario names the scenario in which each step rule whose test
-// is TestStepRuleVerdicts gives its worst verdict.
-var verdictScenario = map[string]string{
-	"discovery.as.metadata":               "resource AS unreachable",
-	"discovery.idp.endpoints":             "poor metadata",
-	"discovery.idp.http":                  "poor metadata",
-	"discovery.idp.jwks":                  "poor metadata",
-	"discovery.as.http":                   "poor metadata",
-	"discovery.as.endpoints":              "metadata without usable keys",
-	"discovery.as.jwks":                   "metadata without usable keys",
-	"discovery.idp_client.metadata":       "client metadata unreachable",
-	"discovery.as_client.metadata":        "client metadata unreachable",
-	"discovery.api.reachable":             "resources unreachable",
-	"discovery.mcp.reachable":             "resources unreachable",
-	"discovery.api.protected":             "resources open to all",
-	"discovery.mcp.protected":             "resources open to all",
-	"discovery.api.prm":                   "resources open to all",
-	"discovery.mcp.prm":                   "resources open to all",
-	"discovery.api.authorization_servers": "resource AS issuer with a trailing slash",
-	"discovery.mcp.authorization_servers": "resource AS issuer with a trailing slash",
-	"discovery.api.resource":              "resource.id elsewhere",
-	"discovery.resource_id":               "resource.id elsewhere",
-	"login.state":                         "forged callbacks",
-	"login.iss":                           "forged callbacks",
-	"login.refresh_token":                 "answers short of members",
-	"token_exchange.access_token":         "token exchange without a token",
-	"token_exchange.expires_in":           "answers short of members",
-	"token_exchange.issued_token_type":    "answers short of members",
-	"token_exchange.token_type":           "answers short of members",
-	"token_exchange.refresh_token":        "answers short of members",
-	"chain.id_jag_aud_requested":          "the IdP writes another audience",
-	"jwt_bearer.access_token":             "jwt-bearer grant without a token",
-	"jwt_bearer.expires_in":               "answers short of members",
-	"jwt_bearer.token_type":               "answers short of members",
-	"jwt_bearer.refresh_token":            "answers short of members",
-	"resource.api_aud":                    "resource.id is the MCP server's",
-}
-
 var (
 	scenariosOnce sync.Once
 	scenarios     map[string][]*flow.Step

@@ -326,7 +326,7 @@ func (s *Session) Chain() Chain {
 			return nil
 		}
 		for _, a := range st.Tokens {
-			if a.Token.Kind == kind && (server == "" || strings.HasSuffix(a.Token.Name, "("+server+")")) {
+			if a.Token.Kind == kind && (server == "" || a.For == server) {
 				return a.Token
 			}
 		}

@@ -43,15 +43,6 @@ func (t target) label(what string) string {
 	return what
 }
 
-// name is the name of a token the target received: "access_token (the
-// API)"; the bare field name when one target serves both.
-func (t target) name(field string) string {
-	if s := t.server(); s != "" {
-		return field + " (" + s + ")"
-	}
-	return field
-}
-
 // ownTargets are the API's and the MCP server's targets when each has an
 // identifier of its own, else nil.
 func ownTargets(api, mcp string) []target {

@@ -39,6 +39,9 @@ func (r *Runner) tokenExchange(ctx context.Context, s *wire.Client, st *Step) {
 	for _, k := range st.Overrides.keys() {
 		st.note("--set %s=%s", k, ShortIfToken(k, st.Overrides[k]))
 	}
+	if c.IdP.Method() == config.AuthNone {
+		st.note("idp.auth_method is none: the requesting app is a public client, and the draft limits the token exchange to confidential clients (§9.1) — most IdPs refuse it (invalid_client)")
+	}
 
 	st.Facts.AudienceRequested = form.Get("audience")
 	if in.AS != nil {
@@ -103,7 +106,6 @@ func (r *Runner) exchange(ctx context.Context, s *wire.Client, st *Step, t targe
 		st.fail(err)
 		return nil
 	}
-	jag.Name = t.name(jag.Name)
 	as := in.AS
 	expect := inspect.Expect{Now: r.Env.Time(), Issuer: idp.Issuer, Audience: c.ResourceAS.Issuer, Okta: c.ResourceAS.IsOkta(),
 		ClientID: c.ResourceAS.ClientID, Resources: form["resource"]}
@@ -111,6 +113,7 @@ func (r *Runner) exchange(ctx context.Context, s *wire.Client, st *Step, t targe
 		expect.Audience, expect.TokenEndpoint = as.Issuer, as.TokenEndpoint
 	}
 	a, keys := s.AnalyzeWithRefetch(ctx, jag, in.IdPKeys, wire.PartyIdP, inspect.Options{Want: inspect.KindIDJAG, Expect: expect})
+	a.For = t.server()
 	st.Tokens = append(st.Tokens, a)
 	scopeResponseCheck(st, "token_exchange", tr, form.Get("scope"), jag)
 	restricted, _, _ := jag.Claims.Strings("resource")

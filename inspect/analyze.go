@@ -39,7 +39,10 @@ type TimeClaim struct {
 // Analysis is everything xaa knows about one token: the decoded token, the
 // signature verdict and every check.
 type Analysis struct {
-	Token     *Token
+	Token *Token
+	// For says which of several servers the token is for ("the MCP
+	// server"), when a step got one each; set by the caller.
+	For       string
 	Signature Signature
 	Checks    Report
 	// Times are the token's time claims, in claim order, relative to Expect.Now.
@@ -180,6 +183,9 @@ func (a Analysis) MarshalJSON() ([]byte, error) {
 	}
 	if t.Name != "" {
 		member("name", t.Name)
+	}
+	if a.For != "" {
+		member("for", a.For)
 	}
 	member("kind", t.Kind)
 	member("kind_reason", t.KindReason)

@@ -14,6 +14,7 @@ func marshalViaStruct(a Analysis) ([]byte, error) {
 	t := a.Token
 	out := struct {
 		Name       string      `json:"name,omitempty"`
+		For        string      `json:"for,omitempty"`
 		Kind       Kind        `json:"kind"`
 		KindReason string      `json:"kind_reason"`
 		Format     string      `json:"format"`
@@ -26,7 +27,7 @@ func marshalViaStruct(a Analysis) ([]byte, error) {
 		Problems   []Problem   `json:"problems,omitempty"`
 		Notes      []string    `json:"notes,omitempty"`
 	}{
-		Name: t.Name, Kind: t.Kind, KindReason: t.KindReason, Format: t.Format.String(),
+		Name: t.Name, For: a.For, Kind: t.Kind, KindReason: t.KindReason, Format: t.Format.String(),
 		Header: t.Header, Claims: t.Claims, Times: a.Times, Signature: a.Signature,
 		Checks: a.Checks, Problems: t.Problems, Notes: t.Notes,
 	}
@@ -58,6 +59,9 @@ func TestAnalysisJSONMatchesEncodingJSON(t *testing.T) {
 			for _, reveal := range []bool{false, true} {
 				a := Analyze(toks[0], Options{Expect: Expect{Now: time.Unix(1_800_000_000, 0)}})
 				a.Reveal = reveal
+				if reveal {
+					a.For = "the <MCP> server"
+				}
 				got, err := a.MarshalJSON()
 				if err != nil {
 					t.Fatal(err)

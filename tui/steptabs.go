@@ -12,6 +12,7 @@ import (
 
 	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/inspect"
+	"github.com/xaatools/xaa/tui/report"
 )
 
 // The tabs of a step, in order.
@@ -260,6 +261,9 @@ func (t stepTabs) tokensView(st *flow.Step, width int) string {
 	a := st.Tokens[i]
 	var b strings.Builder
 	label := a.Token.Kind.Title()
+	if a.For != "" {
+		label += " for " + report.Safe(a.For)
+	}
 	if a.Token.Name != "" {
 		label += " (" + a.Token.Name + ")"
 	}

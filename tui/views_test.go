@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/xaatools/xaa/flow"
+	"github.com/xaatools/xaa/inspect"
 	"github.com/xaatools/xaa/inspect/inspecttest"
 )
 
@@ -130,11 +131,9 @@ func TestFlowViews(t *testing.T) {
 			steps := slices.Clone(pass[:])
 			for _, i := range []int{2, 3} {
 				st := *steps[i]
-				mcp := st.Tokens[0]
-				tok := *mcp.Token
-				tok.Name += " (the MCP server)"
-				mcp.Token = &tok
-				st.Tokens = append(slices.Clone(st.Tokens), mcp)
+				api, mcp := st.Tokens[0], st.Tokens[0]
+				api.For, mcp.For = "the API", "the MCP server"
+				st.Tokens = []inspect.Analysis{api, mcp}
 				steps[i] = &st
 			}
 			m = withSteps(m, steps...)

@@ -42,12 +42,29 @@ Exit status: 0 every broken ID-JAG rejected and the valid one accepted
 the run could not judge (the valid one refused, the AS down, slow or
 answering garbage) — 2 bad flags or config.
 
+xaa conform --idp tests the IdP side instead: it logs in once (a browser,
+--no-browser, or --token with an ID token or IdP refresh token you have),
+then sends each case as a token exchange to the IdP's token endpoint with
+the config's idp client and judges the answer: 18 requests the IdP must
+refuse (client authentication, the subject token, requested_token_type,
+audience, resource, scope, an unassigned user; each citing its source) and
+10 checks of the good answer, judged with xaa's ID-JAG checks
+(issued_token_type, token_type N_A, typ, aud, client_id, sub, jti,
+lifetime, resource, signature). Cases that need a second client at the IdP,
+a user not assigned to the resource app, an expired ID token, a refresh
+token or a private_key_jwt client are skipped, naming the config key
+(conform.other_client_id and other_client_secret, conform.unassigned_user,
+conform.expired_id_token, offline_access in idp.scopes,
+idp.auth_method private_key_jwt). Same output forms and exit codes.
+
 Examples:
   xaa conform --config xaa.yaml
   xaa conform --config xaa.yaml --json > scorecard.json
   xaa conform --config xaa.yaml --case alg_none --case replayed_jti -v
   xaa conform --config xaa.yaml --serve
-  xaa conform --config xaa.yaml --evidence evidence.md`
+  xaa conform --config xaa.yaml --evidence evidence.md
+  xaa conform --idp --config xaa.yaml
+  xaa conform --idp --config xaa.yaml --token "$REFRESH_TOKEN" --json`
 
 // conformFlags are the flags of xaa conform.
 type conformFlags struct {
@@ -63,6 +80,9 @@ type conformFlags struct {
 	serve         bool
 	listCases     bool
 	evidence      string
+	idp           bool
+	token         string
+	noBrowser     bool
 }
 
 func runConform(ctx context.Context, args []string, io stdio) int {
@@ -80,6 +100,9 @@ func runConform(ctx context.Context, args []string, io stdio) int {
 	fs.BoolVar(&f.serve, "serve", false, "start the IdP and print the setup, without running the cases, until interrupted")
 	fs.BoolVar(&f.listCases, "list-cases", false, "list the cases and exit")
 	fs.StringVar(&f.evidence, "evidence", "", "also write (or update) the scorecard's section of a redacted evidence document in this Markdown `FILE` (xaa run --evidence writes the flow's)")
+	fs.BoolVar(&f.idp, "idp", false, "test the IdP instead: log in once, then send each case as a token exchange (see above)")
+	fs.StringVar(&f.token, "token", "", "with --idp: start from this ID token or IdP refresh token instead of a login (- reads stdin)")
+	fs.BoolVar(&f.noBrowser, "no-browser", false, "with --idp: print the login URL instead of opening a browser")
 	positional, err := parseInterleaved(fs, args)
 	if err != nil {
 		return usageError(io.err, err)
@@ -88,8 +111,14 @@ func runConform(ctx context.Context, args []string, io stdio) int {
 		return usageError(io.err, fmt.Errorf("conform takes no arguments, got %q (flags start with --)", positional[0]))
 	}
 	if f.listCases {
-		printConformCases(io.out)
+		printConformCases(io.out, f.idp)
 		return exitOK
+	}
+	if f.idp {
+		return runConformIdP(ctx, f, io)
+	}
+	if f.token != "" || f.noBrowser {
+		return usageError(io.err, fmt.Errorf("--token and --no-browser need --idp"))
 	}
 	cfg, err := conformConfig(f, io)
 	if err != nil {
@@ -190,10 +219,14 @@ func conformConfig(f conformFlags, io stdio) (*config.Config, error) {
 }
 
 // printConformCases lists every case with its kind and rule.
-func printConformCases(w io.Writer) {
+func printConformCases(w io.Writer, idp bool) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "CASE\tKIND\tRULE\tWHAT")
-	for _, c := range conform.Cases() {
+	cases := conform.Cases()
+	if idp {
+		cases = conform.IdPCases()
+	}
+	for _, c := range cases {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.ID, c.Kind, report.OrDash(c.Rule), c.Title)
 	}
 	tw.Flush()

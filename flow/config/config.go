@@ -32,6 +32,9 @@ type Config struct {
 	IdP        IdPConfig      `yaml:"idp"`
 	ResourceAS ClientConfig   `yaml:"resource_as"`
 	Resource   ResourceConfig `yaml:"resource"`
+	// Conform holds what only `xaa conform --idp` uses: a second client
+	// and a second user, the inputs of the cases that need them.
+	Conform ConformConfig `yaml:"conform,omitempty"`
 
 	// Source names where the config came from (a file path), for messages.
 	Source string `yaml:"-"`
@@ -297,7 +300,7 @@ func yamlMessage(err error) string {
 // Keys returns every config key, "section.key", in the order of the file.
 func Keys() []string {
 	var all []string
-	for _, s := range []string{"idp", "resource_as", "resource"} {
+	for _, s := range []string{"idp", "resource_as", "resource", "conform"} {
 		for _, k := range knownKeys[s] {
 			all = append(all, s+"."+k)
 		}
@@ -310,17 +313,18 @@ var knownKeys = map[string][]string{
 	"idp":         {"issuer", "client_id", "client_secret", "auth_method", "private_key", "key_id", "assertion_audience", "redirect_uri", "scopes", "authorization_endpoint", "token_endpoint", "jwks_uri", "subject"},
 	"resource_as": {"issuer", "client_id", "client_secret", "auth_method", "private_key", "key_id", "assertion_audience", "scopes", "token_endpoint", "jwks_uri"},
 	"resource":    {"id", "api_url", "mcp_url"},
+	"conform":     {"other_client_id", "other_client_secret", "unassigned_user", "expired_id_token"},
 }
 
 // unknownKeys lists keys xaa does not know, with the nearest known key.
 func unknownKeys(doc *yaml.Node) []Problem {
 	var out []Problem
-	sections := []string{"idp", "resource_as", "resource"}
+	sections := []string{"idp", "resource_as", "resource", "conform"}
 	for i := 0; i+1 < len(doc.Content); i += 2 {
 		k, v := doc.Content[i], doc.Content[i+1]
 		keys, known := knownKeys[k.Value]
 		if !known {
-			msg := fmt.Sprintf("line %d: unknown section; the sections are idp, resource_as and resource", k.Line)
+			msg := fmt.Sprintf("line %d: unknown section; the sections are idp, resource_as, resource and conform", k.Line)
 			if near := Nearest(k.Value, sections); near != "" {
 				msg = fmt.Sprintf("line %d: unknown section — did you mean %s?", k.Line, near)
 			}
@@ -405,6 +409,9 @@ func (c *Config) Set(key, value string) error {
 		}
 		return errors.New(msg)
 	}
+	if section == "conform" && (name == "other_client_secret" || name == "expired_id_token") {
+		return fmt.Errorf("%s is a secret: set it in the config file, not on the command line", key)
+	}
 	if name == "client_secret" {
 		env := EnvIdPClientSecret
 		if section == "resource_as" {
@@ -443,7 +450,7 @@ func (c *Config) Set(key, value string) error {
 // whatever the length of the client id.
 func (c *Config) Secrets() []string {
 	var out []string
-	for _, cc := range []ClientConfig{c.IdP.ClientConfig, c.ResourceAS} {
+	for _, cc := range []ClientConfig{c.IdP.ClientConfig, c.ResourceAS, c.Conform.OtherClient(c.IdP.ClientConfig)} {
 		if cc.ClientSecret == "" {
 			continue
 		}
@@ -451,6 +458,9 @@ func (c *Config) Secrets() []string {
 		out = append(out, secret,
 			base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(cc.ClientID)+":"+url.QueryEscape(secret))),
 			base64.StdEncoding.EncodeToString([]byte(cc.ClientID+":"+secret)))
+	}
+	if t := c.Conform.ExpiredIDToken; t != "" {
+		out = append(out, t.Reveal())
 	}
 	return out
 }

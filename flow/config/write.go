@@ -46,12 +46,13 @@ func (c *Config) yaml() ([]byte, error) {
 	if err := doc.Encode(c); err != nil {
 		return nil, fmt.Errorf("encoding the config: %w", err)
 	}
-	reveal := map[string]Secret{"idp": c.IdP.ClientSecret, "resource_as": c.ResourceAS.ClientSecret}
+	reveal := map[string]Secret{"idp.client_secret": c.IdP.ClientSecret, "resource_as.client_secret": c.ResourceAS.ClientSecret,
+		"conform.other_client_secret": c.Conform.OtherClientSecret, "conform.expired_id_token": c.Conform.ExpiredIDToken}
 	for i := 0; i+1 < len(doc.Content); i += 2 {
 		section, body := doc.Content[i], doc.Content[i+1]
 		for j := 0; j+1 < len(body.Content); j += 2 {
-			if body.Content[j].Value == "client_secret" {
-				body.Content[j+1].Value = reveal[section.Value].Reveal()
+			if v, ok := reveal[section.Value+"."+body.Content[j].Value]; ok {
+				body.Content[j+1].Value = v.Reveal()
 			}
 		}
 	}

@@ -26,3 +26,18 @@ func BenchmarkConform(b *testing.B) {
 	}
 	b.ReportMetric(float64(total.Microseconds())/float64(cases), "µs/case")
 }
+
+// BenchmarkConformIdP runs the whole IdP scorecard — the baseline (two
+// token exchanges), 18 refusals (one of them a second login, one sent
+// twice) and 10 checks of the good answer — against the playground's IdP
+// in-process, after the one login, and reports the time per run.
+func BenchmarkConformIdP(b *testing.B) {
+	e := startIdP(b, "")
+	ctx := context.Background()
+	for b.Loop() {
+		conf, err := e.c.Run(ctx, nil)
+		if err != nil || !conf.OK() {
+			b.Fatalf("the playground's IdP did not pass: %v %+v", err, conf.Score())
+		}
+	}
+}

@@ -28,6 +28,16 @@ const (
 	CaseBaseline
 	CasePolicy
 	CaseStrictness
+	// CaseAnswer is an IdP scorecard check of the good answer (the
+	// baseline's ID-JAG and response): right, or wrong.
+	CaseAnswer
+)
+
+// Parties a scorecard tests: the resource AS (xaa conform) or the IdP
+// (xaa conform --idp).
+const (
+	PartyAS  = "as"
+	PartyIdP = "idp"
 )
 
 // String returns the identifier used in JSON: baseline, strict, policy,
@@ -40,6 +50,8 @@ func (k CaseKind) String() string {
 		return "policy"
 	case CaseStrictness:
 		return "strictness"
+	case CaseAnswer:
+		return "answer"
 	}
 	return "strict"
 }
@@ -95,6 +107,12 @@ type Case struct {
 	Risk string `json:"risk,omitempty"`
 	// ExpectedErrors are the error codes of a correct rejection.
 	ExpectedErrors []string `json:"expected_errors,omitempty"`
+	// Party is PartyIdP for the IdP scorecard's cases; "" for the
+	// resource AS's.
+	Party string `json:"party,omitempty"`
+	// Fault is the playground fault that makes the playground fail this
+	// case (its as-skip-* or idp-skip-* proof).
+	Fault string `json:"fault,omitempty"`
 
 	build func(*caseInput) (caseRequest, error)
 	// onAccept and onReject say what an answer means where accepting is

@@ -162,6 +162,8 @@ type Runner struct {
 // Scorecard is the record of one run: the setup it needs, the AS it
 // talked to, and one result per case.
 type Scorecard struct {
+	// Party is who was tested: "" or PartyAS (the resource AS), PartyIdP.
+	Party    string
 	Setup    Setup
 	Target   Target
 	Results  []*CaseResult
@@ -169,6 +171,8 @@ type Scorecard struct {
 	Duration time.Duration
 	// keys are the trusted IdP's keys, to analyse what was sent.
 	keys *wire.JWKS
+	// idp is the IdP scorecard's state (Party PartyIdP); nil otherwise.
+	idp *idpState
 }
 
 // Prepare finds what the run needs before any case: the trusted IdP's

@@ -1,6 +1,7 @@
 package conform
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -32,6 +33,10 @@ const (
 	VerdictInconclusive
 	VerdictSkipped
 	VerdictLenient
+	// VerdictWrong is an answer check of the IdP scorecard that found the
+	// IdP's good answer breaking a rule (token_type Bearer, a long-lived
+	// ID-JAG …): a failure, though not a token it should have refused.
+	VerdictWrong
 )
 
 // String returns the identifier used in JSON.
@@ -49,6 +54,8 @@ func (v Verdict) String() string {
 		return "inconclusive"
 	case VerdictLenient:
 		return "lenient"
+	case VerdictWrong:
+		return "wrong"
 	}
 	return "skipped"
 }
@@ -99,7 +106,7 @@ func (r *CaseResult) Status() inspect.Status {
 			return inspect.StatusWarn
 		}
 		return inspect.StatusPass
-	case VerdictVulnerable, VerdictRefused:
+	case VerdictVulnerable, VerdictRefused, VerdictWrong:
 		return inspect.StatusFail
 	case VerdictInconclusive, VerdictLenient:
 		return inspect.StatusWarn
@@ -157,18 +164,22 @@ func (r *CaseResult) judge(tr *wire.TokenResponse, err error, now time.Time) {
 // judgeRefusal sets the verdict when no token came back.
 func (r *CaseResult) judgeRefusal(err error) {
 	r.Err = err
-	r.Explanation = explain.Error(flow.StepJWTBearer, err)
+	step, server := flow.StepJWTBearer, "AS"
+	if r.Case.Party == PartyIdP {
+		step, server = flow.StepTokenExchange, "IdP"
+	}
+	r.Explanation = explain.Error(step, err)
 	var oe *wire.OAuthError
 	var fe *wire.FetchError
 	switch {
 	case errors.As(err, &oe) && (oe.Status >= 500 || oe.Code == "server_error" || oe.Code == "temporarily_unavailable"):
-		r.inconclusive("the AS failed (%s, HTTP %d) instead of judging the token", oe.Code, oe.Status)
+		r.inconclusive("the %s failed (%s, HTTP %d) instead of judging the request", server, oe.Code, oe.Status)
 	case errors.As(err, &oe):
 		r.refused(oe.Code, oe.Status)
 	case errors.As(err, &fe) && fe.Kind == wire.FetchStatus && fe.Status >= 400 && fe.Status < 500:
 		r.refused("", fe.Status)
 	case errors.Is(err, context.Canceled):
-		r.inconclusive("interrupted before the AS answered")
+		r.inconclusive("interrupted before the %s answered", server)
 	default:
 		r.inconclusive("no usable answer: %v", err)
 	}
@@ -182,6 +193,10 @@ func (r *CaseResult) refused(code string, status int) {
 		what = fmt.Sprintf("HTTP %d without an error code (RFC 6749 §5.2 asks for a JSON error)", status)
 	}
 	switch {
+	case r.Case.Kind == CaseBaseline && r.Case.Party == PartyIdP:
+		r.Verdict = VerdictRefused
+		r.Summary = "refused the valid token exchange: " + what + " — until the IdP issues an ID-JAG for the configured client, audience and user, the other verdicts prove nothing"
+		return
 	case r.Case.Kind == CaseBaseline:
 		r.Verdict = VerdictRefused
 		r.Summary = "refused the valid ID-JAG: " + what + " — configure the AS as the setup says; until it accepts this token the other verdicts prove nothing"
@@ -193,7 +208,11 @@ func (r *CaseResult) refused(code string, status int) {
 	}
 	if !slices.Contains(r.Case.ExpectedErrors, code) {
 		r.UnexpectedError = true
-		r.Summary = "rejected with " + what + ", but " + strings.Join(r.Case.ExpectedErrors, " or ") + " is expected (" + draftAS + ", RFC 7523 §3.1)"
+		spec := draftAS + ", RFC 7523 §3.1"
+		if r.Case.Party == PartyIdP {
+			spec = "RFC 8693 §2.2.2, RFC 6749 §5.2"
+		}
+		r.Summary = "rejected with " + what + ", but " + strings.Join(r.Case.ExpectedErrors, " or ") + " is expected (" + spec + ")"
 		if r.Case.Kind == CasePolicy || r.Case.Kind == CaseStrictness {
 			r.Summary += ": " + r.Case.onReject
 		}
@@ -226,11 +245,17 @@ type Score struct {
 	// finding apart from the security score, which it leaves as it is.
 	Strictness int `json:"strictness"`
 	Lenient    int `json:"lenient"`
+	// Answers counts the IdP scorecard's answer checks, Wrong those that
+	// found a rule broken.
+	Answers int `json:"answers"`
+	Wrong   int `json:"wrong"`
+	// Party is who was tested: "as" or "idp" (PartyIdP).
+	Party string `json:"party"`
 }
 
 // Score sums up the results.
 func (c *Scorecard) Score() Score {
-	s := Score{Baseline: VerdictInconclusive}
+	s := Score{Baseline: VerdictInconclusive, Party: cmp.Or(c.Party, PartyAS)}
 	for _, r := range c.Results {
 		switch r.Case.Kind {
 		case CaseBaseline:
@@ -250,6 +275,8 @@ func (c *Scorecard) Score() Score {
 			if r.Verdict == VerdictLenient {
 				s.Lenient++
 			}
+		case CaseAnswer:
+			s.Answers++
 		}
 		if r.UnexpectedError {
 			s.UnexpectedErrors++
@@ -261,11 +288,15 @@ func (c *Scorecard) Score() Score {
 			s.Inconclusive++
 		case VerdictSkipped:
 			s.Skipped++
+		case VerdictWrong:
+			s.Wrong++
 		}
 	}
 	switch {
 	case s.Vulnerable > 0:
 		s.Verdict = "vulnerable"
+	case s.Wrong > 0:
+		s.Verdict = "wrong"
 	case s.Baseline != VerdictAccepted || s.Inconclusive > 0:
 		s.Verdict = "inconclusive"
 	default:

@@ -69,6 +69,8 @@ type clientRegistry struct {
 	errors *errorCatalog
 	// secretAlwaysWrong is the okta-wrong-secret fault.
 	secretAlwaysWrong bool
+	// faults are the IdP's idp-skip-* faults (nil at the resource AS).
+	faults faultSet
 }
 
 // authenticate applies RFC 6749 §2.3: exactly one method, known client,
@@ -95,6 +97,9 @@ func (reg *clientRegistry) authenticate(r *http.Request, f form) (*client, strin
 	switch len(methods) {
 	case 0:
 		id := f["client_id"]
+		if c := reg.clients[id]; c != nil && reg.faults[FaultIdPSkipClientAuth] {
+			return c, "none", nil
+		}
 		if id == "" {
 			return nil, "", reg.errors.refuse(errUnknownClient, &oauthError{status: http.StatusUnauthorized, code: "invalid_client",
 				description: "the request carries no client authentication; use client_secret_basic, client_secret_post or private_key_jwt (RFC 6749 §2.3)"})
@@ -163,7 +168,7 @@ func (reg *clientRegistry) checkSecret(id, secret string, basic bool) (*client, 
 		return nil, &oauthError{status: http.StatusUnauthorized, code: "invalid_client", basicChallenge: basic,
 			description: fmt.Sprintf("client %s has no secret; it authenticates with private_key_jwt", id)}
 	}
-	if reg.secretAlwaysWrong || !c.secretMatches(secret) {
+	if reg.secretAlwaysWrong || (!c.secretMatches(secret) && !reg.faults[FaultIdPSkipClientSecret]) {
 		desc := fmt.Sprintf("the client secret for %s is wrong", id)
 		for _, s := range reg.strangers {
 			if s.secretMatches(secret) {
@@ -246,7 +251,7 @@ func (reg *clientRegistry) checkAssertion(f form) (*client, *oauthError) {
 			return nil, bad("%s", c.Hint)
 		}
 	}
-	if c := failed("client_assertion.aud"); c != nil {
+	if c := failed("client_assertion.aud"); c != nil && !reg.faults[FaultIdPSkipAssertionAud] {
 		hint := c.Hint
 		if reg.errors.okta {
 			hint = strings.Replace(hint, reg.tokenEndpoint, reg.tokenEndpoint+", the token endpoint invoked", 1)
@@ -254,7 +259,7 @@ func (reg *clientRegistry) checkAssertion(f form) (*client, *oauthError) {
 		return nil, reg.errors.refuse(errAssertionAudience, bad("%s", hint))
 	}
 	exp, _ := tok.Claims.Time("exp")
-	if jti, ok := tok.Claims.String("jti"); ok && jti != "" {
+	if jti, ok := tok.Claims.String("jti"); ok && jti != "" && !reg.faults[FaultIdPSkipAssertionJTI] {
 		switch reg.assertionIDs.use(iss, jti, exp, now) {
 		case jtiReplayed:
 			return nil, bad("jti %q was already used; make a new assertion for every request", jti)

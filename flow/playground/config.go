@@ -27,6 +27,8 @@ func (p *Playground) Config() *config.Config {
 			AuthMethod: config.AuthClientSecretBasic, Scopes: config.Scopes{ScopeTodosRead, ScopeTodosWrite},
 		},
 		Resource: config.ResourceConfig{APIURL: p.rsURL + "/todos", MCPURL: p.rsURL + mcpPath},
+		Conform: config.ConformConfig{OtherClientID: OtherIdPClientID, OtherClientSecret: config.Secret(p.credentials.OtherIdPClientSecret),
+			UnassignedUser: UnassignedUser},
 	}
 }
 

@@ -17,7 +17,10 @@ import (
 type credentials struct {
 	IdPClientSecret string `json:"idp_client_secret"`
 	ASClientSecret  string `json:"as_client_secret"`
-	clientKey       *keyring
+	// OtherIdPClientSecret is the second demo client's secret at the IdP
+	// (OtherIdPClientID); a file from before it existed gets one added.
+	OtherIdPClientSecret string `json:"other_idp_client_secret,omitempty"`
+	clientKey            *keyring
 }
 
 // credentialsFile is where a key directory keeps the secrets, so a written
@@ -34,7 +37,7 @@ func loadCredentials(store *keyStore) (credentials, error) {
 		return c, err
 	}
 	if store.dir == "" {
-		c.IdPClientSecret, c.ASClientSecret = randomID(32), randomID(32)
+		c.IdPClientSecret, c.ASClientSecret, c.OtherIdPClientSecret = randomID(32), randomID(32), randomID(32)
 		return c, nil
 	}
 	path := filepath.Join(store.dir, credentialsFile)
@@ -43,17 +46,27 @@ func loadCredentials(store *keyStore) (credentials, error) {
 		if err = json.Unmarshal(data, &c); err == nil && (c.IdPClientSecret == "" || c.ASClientSecret == "") {
 			err = errors.New("a secret is missing")
 		}
+		if err == nil && c.OtherIdPClientSecret != "" {
+			return c, nil
+		}
 		if err == nil {
+			c.OtherIdPClientSecret = randomID(32)
+			keepCredentials(store, path, c)
 			return c, nil
 		}
 	}
 	if !errors.Is(err, fs.ErrNotExist) {
 		store.warn(fmt.Sprintf("%s is not a client secrets file written by xaa playground (%v); made new secrets: write the config again", path, err))
 	}
-	c.IdPClientSecret, c.ASClientSecret = randomID(32), randomID(32)
-	data, _ = json.Marshal(c)
+	c.IdPClientSecret, c.ASClientSecret, c.OtherIdPClientSecret = randomID(32), randomID(32), randomID(32)
+	keepCredentials(store, path, c)
+	return c, nil
+}
+
+// keepCredentials writes the secrets to path, or warns.
+func keepCredentials(store *keyStore, path string, c credentials) {
+	data, _ := json.Marshal(c)
 	if err := config.WritePrivateFile(path, data); err != nil {
 		store.warn(fmt.Sprintf("could not keep the client secrets in %s (%v); they last until the playground stops", store.dir, err))
 	}
-	return c, nil
 }

@@ -140,6 +140,8 @@ var faultTable = []FaultInfo{
 	{Name: FaultOktaWrongSecret, Party: PartyIdP, Step: StepLogin, Profile: ProfileOkta, Description: "the IdP holds another client secret than the config: every secret-authenticated token request answers invalid_client"},
 }
 
+func init() { faultTable = append(faultTable, idpSkipFaults...) }
+
 // Faults lists every fault the playground knows.
 func Faults() []FaultInfo { return slices.Clone(faultTable) }
 

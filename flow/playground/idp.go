@@ -67,12 +67,21 @@ func newIdP(p *Playground) (*idp, error) {
 	c := newClient(IdPClientID, p.credentials.IdPClientSecret, p.credentials.clientKey.KeySet())
 	c.redirectURIs = p.redirectURIs
 	d.clients[c.id] = c
+	other := newClient(OtherIdPClientID, p.credentials.OtherIdPClientSecret, nil)
+	other.redirectURIs = p.redirectURIs
+	d.clients[other.id] = other
 	d.connections = []connection{{
 		clientID:     IdPClientID,
 		audience:     p.asURL,
 		resources:    []string{p.rsURL, p.rsURL + mcpPath},
 		scopes:       []string{ScopeTodosRead, ScopeTodosWrite},
 		clientIDAtAS: ASClientID,
+	}, {
+		clientID:     OtherIdPClientID,
+		audience:     p.asURL,
+		resources:    []string{p.rsURL, p.rsURL + mcpPath},
+		scopes:       []string{ScopeTodosRead, ScopeTodosWrite},
+		clientIDAtAS: OtherIdPClientID + "-at-todos",
 	}}
 	orgKeys, err := newKeyring(p.keys, "idp", p.opts.RotateKeys, "RS256", "ES256")
 	if err != nil {
@@ -105,6 +114,7 @@ func (d *idp) newAuthServer(issuer, authorize, token, jwks string, keys *keyring
 		now:               d.p.now,
 		errors:            d.p.errors,
 		secretAlwaysWrong: d.p.faults[FaultOktaWrongSecret],
+		faults:            d.p.faults,
 	}
 	grants := []string{"authorization_code", "refresh_token"}
 	var chaining []string

@@ -26,6 +26,17 @@ func (s *authServer) tokenExchange(w http.ResponseWriter, r *http.Request, f for
 	if p.faults[FaultOktaGrantNotEnabled] {
 		return cat.refuse(errGrantNotEnabled, newError("unauthorized_client", "the token exchange grant is not enabled for %s", c.id))
 	}
+	if _, has := f["requested_token_type"]; !has && p.faults[FaultIdPSkipRequestedTypeMissing] {
+		f["requested_token_type"] = inspect.TokenTypeIDJAG
+	}
+	if p.faults[FaultIdPSkipRequestedType] && f["requested_token_type"] != "" {
+		f["requested_token_type"] = inspect.TokenTypeIDJAG
+	}
+	if _, has := f["audience"]; !has && p.faults[FaultIdPSkipAudienceMissing] {
+		if i := slices.IndexFunc(d.connections, func(conn connection) bool { return conn.clientID == c.id }); i >= 0 {
+			f["audience"] = d.connections[i].audience
+		}
+	}
 	if e := f.require("requested_token_type"); e != nil {
 		e.description += "; for an ID-JAG send " + inspect.TokenTypeIDJAG + " (draft §4.3)"
 		return e
@@ -54,11 +65,14 @@ func (s *authServer) tokenExchange(w http.ResponseWriter, r *http.Request, f for
 	if e != nil {
 		return e
 	}
-	if !sub.user.AssignedToResourceApp || p.faults[FaultUserNotAssigned] || p.faults[FaultOktaUserNotAssignedResource] {
+	if (!sub.user.AssignedToResourceApp && !p.faults[FaultIdPSkipUserAssigned]) || p.faults[FaultUserNotAssigned] || p.faults[FaultOktaUserNotAssignedResource] {
 		return cat.refuse(errResourceNotAssigned, newError("invalid_target",
 			"user %s is not assigned to the resource app behind %s; the IdP issues ID-JAGs only for users assigned to it", sub.user.Username, conn.audience))
 	}
 	scopes, e := grantedScopes(f["scope"], conn)
+	if p.faults[FaultIdPSkipScope] && f["scope"] != "" {
+		scopes, e = strings.Fields(f["scope"]), nil
+	}
 	if e != nil {
 		return e
 	}
@@ -82,6 +96,12 @@ func (s *authServer) tokenExchange(w http.ResponseWriter, r *http.Request, f for
 		"expires_in":        int(IDJAGLifetime / time.Second),
 		"scope":             strings.Join(scopes, " "),
 	}
+	if p.faults[FaultIdPSkipIssuedTokenType] {
+		delete(answer, "issued_token_type")
+	}
+	if p.faults[FaultIdPSkipTokenType] {
+		answer["token_type"] = "Bearer"
+	}
 	// The working group's editor's copy (for -05) returns the resources an
 	// ID-JAG is restricted to.
 	if res := f.list("resource"); len(res) > 0 {
@@ -97,7 +117,14 @@ func (s *authServer) tokenExchange(w http.ResponseWriter, r *http.Request, f for
 // (draft §4.3.3, protocol reference §4B I6–I10).
 func (s *authServer) validateSubject(f form, c *client) (subject, *oauthError) {
 	cat := s.idp.p.errors
-	switch typ := f["subject_token_type"]; typ {
+	typ := f["subject_token_type"]
+	if s.idp.p.faults[FaultIdPSkipSubjectType] && (typ == inspect.TokenTypeIDToken || typ == inspect.TokenTypeRefreshToken) {
+		typ = inspect.TokenTypeRefreshToken
+		if strings.Count(f["subject_token"], ".") == 2 {
+			typ = inspect.TokenTypeIDToken
+		}
+	}
+	switch typ {
 	case inspect.TokenTypeIDToken:
 	case inspect.TokenTypeRefreshToken:
 		g, e := s.lookupRefresh(f["subject_token"], c, s.idp.p.now())
@@ -120,6 +147,9 @@ func (s *authServer) validateSubject(f form, c *client) (subject, *oauthError) {
 		return subject{}, cat.refuse(errSubjectTokenInvalid, newError("invalid_request",
 			"subject_token is not a signed JWT, so it is no ID token (if it is a refresh token, its subject_token_type is %s)", inspect.TokenTypeRefreshToken))
 	}
+	if iss, _ := tok.Claims.String("iss"); iss != s.issuer && s.idp.p.faults[FaultIdPSkipSubjectIssuer] {
+		return s.subjectOf(tok)
+	}
 	if iss, _ := tok.Claims.String("iss"); iss != s.issuer {
 		desc := fmt.Sprintf("the ID token was issued by %q; this authorization server exchanges only ID tokens it issued (%s)", iss, s.issuer)
 		if d := s.idp; d.custom != nil && iss == d.custom.issuer {
@@ -129,6 +159,12 @@ func (s *authServer) validateSubject(f form, c *client) (subject, *oauthError) {
 	}
 	// An ID token without a nonce has no mark that classifies it, so the
 	// kind is checked only against the mix-ups inspect recognises.
+	if tok.Kind == inspect.KindIDJAG && s.idp.p.faults[FaultIdPSkipSubjectIDJAG] {
+		if sig := inspect.Verify(tok, s.keys.KeySet(), inspect.VerifyOptions{Algorithms: []string{"RS256"}, KeySource: s.jwks}); !sig.Verified() {
+			return subject{}, cat.refuse(errSubjectTokenInvalid, newError("invalid_request", "subject_token: the signature is not verified: %s", sig.Reason))
+		}
+		return s.subjectOf(tok)
+	}
 	if tok.Kind == inspect.KindIDJAG || tok.Kind == inspect.KindAccessToken {
 		k := inspect.CheckKind(tok, inspect.KindIDToken)
 		return subject{}, cat.refuse(errSubjectTokenInvalid, newError("invalid_request", "subject_token: %s — %s", k.Title, k.Hint))
@@ -140,6 +176,7 @@ func (s *authServer) validateSubject(f form, c *client) (subject, *oauthError) {
 	}
 	sig := inspect.Verify(tok, s.keys.KeySet(), inspect.VerifyOptions{Algorithms: []string{"RS256"}, KeySource: s.jwks})
 	checks := inspect.CheckIDToken(tok, sig, inspect.Expect{Now: s.idp.p.now(), Issuer: s.issuer, ClientID: c.id, Algorithms: []string{"RS256"}})
+	checks = slices.DeleteFunc(checks, func(ch inspect.Check) bool { return s.skipsSubjectCheck(ch.ID) })
 	if failed, bad := checks.FirstFailure(); bad {
 		code := errSubjectTokenInvalid
 		if failed.ID == "id_token.exp" {
@@ -147,13 +184,33 @@ func (s *authServer) validateSubject(f form, c *client) (subject, *oauthError) {
 		}
 		return subject{}, cat.refuse(code, newError("invalid_request", "subject_token: %s", describeCheck(failed)))
 	}
-	if !sig.Verified() {
+	if !sig.Verified() && !s.idp.p.faults[FaultIdPSkipSubjectSignature] {
 		return subject{}, cat.refuse(errSubjectTokenInvalid, newError("invalid_request", "subject_token: the signature is not verified: %s", sig.Reason))
 	}
+	return s.subjectOf(tok)
+}
+
+// skipsSubjectCheck reports whether an idp-skip-* fault switches off the
+// subject ID token check with id.
+func (s *authServer) skipsSubjectCheck(id string) bool {
+	f := s.idp.p.faults
+	switch id {
+	case "id_token.exp":
+		return f[FaultIdPSkipSubjectExp]
+	case "id_token.aud", "id_token.azp":
+		return f[FaultIdPSkipSubjectClient]
+	case "id_token.signature":
+		return f[FaultIdPSkipSubjectSignature]
+	}
+	return false
+}
+
+// subjectOf finds the user a subject token's sub names.
+func (s *authServer) subjectOf(tok *inspect.Token) (subject, *oauthError) {
 	sub, _ := tok.Claims.String("sub")
 	u := s.idp.p.users.bySubject(sub)
 	if u == nil {
-		return subject{}, cat.refuse(errSubjectTokenInvalid, newError("invalid_request", "subject_token: sub %q is not a user of this IdP", sub))
+		return subject{}, s.idp.p.errors.refuse(errSubjectTokenInvalid, newError("invalid_request", "subject_token: sub %q is not a user of this IdP", sub))
 	}
 	return s.checkAssigned(subject{user: u, email: tok.Claims.Has("email")})
 }
@@ -177,7 +234,15 @@ func (s *authServer) findConnection(f form, c *client) (connection, *oauthError)
 	for _, conn := range s.idp.connections {
 		known = append(known, conn.audience)
 	}
-	i := slices.IndexFunc(s.idp.connections, func(conn connection) bool { return conn.audience == aud })
+	i := slices.IndexFunc(s.idp.connections, func(conn connection) bool { return conn.audience == aud && conn.clientID == c.id })
+	if i < 0 {
+		i = slices.IndexFunc(s.idp.connections, func(conn connection) bool { return conn.audience == aud })
+	}
+	if j := slices.IndexFunc(s.idp.connections, func(conn connection) bool { return conn.clientID == c.id }); i < 0 && j >= 0 && p.faults[FaultIdPSkipAudience] {
+		conn := s.idp.connections[j]
+		conn.audience = aud
+		return conn, nil
+	}
 	if i < 0 {
 		desc := fmt.Sprintf("audience %q is not a resource authorization server this IdP knows (known: %s)", aud, strings.Join(known, ", "))
 		for _, k := range known {
@@ -197,7 +262,7 @@ func (s *authServer) findConnection(f form, c *client) (connection, *oauthError)
 			"client %s has no connection to %s: an IdP administrator must connect the requesting app to the resource app", c.id, aud))
 	}
 	for _, resource := range f.list("resource") {
-		if slices.Contains(conn.resources, resource) {
+		if slices.Contains(conn.resources, resource) || p.faults[FaultIdPSkipResource] {
 			continue
 		}
 		desc := fmt.Sprintf("resource %q is not allowed by the connection to %s (allowed: %s)", resource, aud, strings.Join(conn.resources, ", "))

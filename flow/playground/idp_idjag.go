@@ -35,6 +35,15 @@ func (s *authServer) mintIDJAG(c *client, sub subject, conn connection, resource
 	if sub.email {
 		claims["email"] = sub.user.Email
 	}
+	if faults[FaultIdPSkipResourceClaim] {
+		delete(claims, "resource")
+	}
+	if faults[FaultIdPSkipSubStable] {
+		claims["sub"] = "usr_" + randomID(9)
+	}
+	if faults[FaultIdPSkipJTIUnique] {
+		claims["jti"] = idpSkipJTI
+	}
 	if faults[FaultIDJAGWrongAud] {
 		claims["aud"] = conn.audience + "/"
 	}

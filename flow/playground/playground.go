@@ -26,6 +26,13 @@ const DefaultRedirectURI = "http://127.0.0.1:8976/callback"
 const (
 	IdPClientID = "xaa-agent"
 	ASClientID  = "xaa-agent-at-todos"
+	// OtherIdPClientID is a second client at the IdP, connected to the
+	// same resource AS: xaa conform --idp presents the first client's
+	// tokens as this one (the config's conform.other_client_id).
+	OtherIdPClientID = "xaa-other-agent"
+	// UnassignedUser is the demo user who may log in to the requesting app
+	// but is not assigned to the resource app (conform.unassigned_user).
+	UnassignedUser = "bob"
 )
 
 // Scopes of the resource (the todo API and MCP server).

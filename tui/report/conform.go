@@ -84,7 +84,11 @@ func Conformance(s Styles, conf *conform.Scorecard, o ConformOptions) string {
 	w := &writer{b: &b, s: s, width: o.Width}
 	score := conf.Score()
 	w.wrapped(s.Title.Render("xaa conform")+"  ", ConformVerdict(s, score)+s.Faint.Render("  "+millis(conf.Duration.Seconds()*1000)))
-	w.wrapped(s.Faint.Render("resource AS  "), Safe(conf.Target.Issuer)+s.Faint.Render("  trusted IdP "+Safe(conf.Setup.Issuer)))
+	if conf.Party == conform.PartyIdP {
+		w.wrapped(s.Faint.Render("IdP  "), Safe(conf.Target.Issuer)+s.Faint.Render("  client "+Safe(conf.Target.ClientID)))
+	} else {
+		w.wrapped(s.Faint.Render("resource AS  "), Safe(conf.Target.Issuer)+s.Faint.Render("  trusted IdP "+Safe(conf.Setup.Issuer)))
+	}
 	w.blank()
 	width := 0
 	for _, r := range conf.Results {
@@ -97,12 +101,14 @@ func Conformance(s Styles, conf *conform.Scorecard, o ConformOptions) string {
 		{conform.CaseStrict, "Strict rules", strictSummary(s, score)},
 		{conform.CaseStrictness, "Strictness", strictnessSummary(s, score)},
 		{conform.CasePolicy, "Policy probes", s.Faint.Render("the draft leaves these to the resource app")},
+		{conform.CaseAnswer, "The good answer", answerSummary(s, score)},
 	}
 	if o.NoCaseList {
 		sections[2].note = fmt.Sprintf("%d of %d accepted", score.PolicyAccepted, score.Policy) + s.Faint.Render(" · the draft leaves these to the resource app")
 	}
 	for _, sec := range sections {
-		if sec.kind == conform.CaseStrictness && score.Strictness == 0 {
+		if (sec.kind == conform.CaseStrictness && score.Strictness == 0) || (sec.kind == conform.CaseAnswer && score.Answers == 0) ||
+			(sec.kind == conform.CasePolicy && score.Policy == 0) {
 			continue
 		}
 		w.wrapped(s.Heading.Render(sec.title)+"  ", sec.note)
@@ -176,6 +182,9 @@ func caseIDs(rs []*conform.CaseResult) string {
 
 // ConformVerdict is the one-line verdict of a run, with its glyph.
 func ConformVerdict(s Styles, score conform.Score) string {
+	if score.Party == conform.PartyIdP {
+		return idpVerdict(s, score)
+	}
 	switch score.Verdict {
 	case "pass":
 		v := s.Pass.Render(fmt.Sprintf("✓ every broken ID-JAG rejected (%d strict rules), the valid one accepted", score.Strict))
@@ -347,7 +356,11 @@ func answer(w *writer, r *conform.CaseResult, o ConformOptions, field func(strin
 		if o.Reveal {
 			raw = at.Raw
 		}
-		got := "an access token " + s.Faint.Render(Safe(raw))
+		what := "an access token "
+		if r.Case.Party == conform.PartyIdP {
+			what = "an ID-JAG "
+		}
+		got := what + s.Faint.Render(Safe(raw))
 		for _, name := range []string{"sub", "aud", "client_id"} {
 			if v, ok := at.Claims.String(name); ok {
 				got += s.Faint.Render("  "+name+" ") + Safe(v)

@@ -92,8 +92,8 @@ func step(w *writer, st *flow.Step, o RunOptions) {
 			raw = a.Token.Raw
 		}
 		title := a.Token.Kind.Title()
-		if _, forWhom, ok := strings.Cut(a.Token.Name, " ("); ok {
-			title += " (" + forWhom // one of two: "(the MCP server)"
+		if a.For != "" {
+			title += " for " + a.For // one of two: "for the MCP server"
 		}
 		w.line("  " + s.Heading.Render(Safe(title)) + s.Faint.Render("  "+Safe(raw)))
 		w.line("    " + SignatureLine(s, a.Signature))
