@@ -3,8 +3,6 @@ package flow_test
 import (
 	"net/http"
 	"net/url"
-	"slices"
-	"strings"
 	"testing"
 
 	"github.com/xaatools/xaa/flow"
@@ -87,39 +85,6 @@ func TestStepRuleVerdicts(t *testing.T) {
 			}
 			if ch, ok := run.Step(c.step).Checks.Find(c.id); !ok || ch.Status != c.want {
 				t.Errorf("%s = %+v, want %s:%s", c.id, ch, c.want, flowtest.Summary(run))
-			}
-		})
-	}
-}
-
-// TestStepRulesCoverEmittedChecks: every check the steps make — against
-// the playground, with each of its faults, and with the Okta profile — is
-// a rule, citing one of its sources.
-func TestStepRulesCoverEmittedChecks(t *testing.T) {
-	runs := []playground.Options{{}, {Profile: playground.ProfileOkta}}
-	for _, f := range playground.Faults() {
-		if !strings.HasPrefix(f.Name, "okta") {
-			runs = append(runs, playground.Options{Faults: []string{f.Name}})
-		}
-	}
-	for _, o := range runs {
-		t.Run(strings.Join(append([]string{string(o.Profile)}, o.Faults...), " "), func(t *testing.T) {
-			t.Parallel()
-			e := flowtest.Start(t, o, "alice")
-			run, err := e.Runner.Run(t.Context(), flow.StepDiscovery, "")
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, st := range run.Steps {
-				for _, c := range st.Checks {
-					r, ok := flow.RuleFor(c.ID)
-					switch {
-					case !ok:
-						t.Errorf("check %s (%q) is not a rule: add it to flow.Rules", c.ID, c.Title)
-					case !slices.Contains(r.Sources, c.Spec):
-						t.Errorf("check %s cites %q, not one of its rule's sources %q", c.ID, c.Spec, r.Sources)
-					}
-				}
 			}
 		})
 	}

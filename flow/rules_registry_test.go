@@ -12,8 +12,8 @@ import (
 // TestStepRulesMatchTheScenarios runs the scenarios — the playground as it
 // is, with faults, behind proxies that change its token responses, beside
 // fake servers with poor metadata — and holds the rules to what the steps
-// emit, beyond TestStepRulesCoverEmittedChecks: every step rule, and every
-// source it lists, is emitted; the worst verdict emitted is the rule's
+// emit: every check emitted is a rule citing one of its sources; every
+// step rule, and every source it lists, is emitted; the worst verdict emitted is the rule's
 // Worst; and a check a step takes from inspect never gives worse than
 // inspect's rule says.
 func TestStepRulesMatchTheScenarios(t *testing.T) {

@@ -1,7 +1,6 @@
 package inspect_test
 
 import (
-	"slices"
 	"testing"
 	"time"
 
@@ -76,54 +75,6 @@ func TestRuleVerdictsOfEveryKind(t *testing.T) {
 			t.Errorf("a misspelled grant type: %+v, want urn.grant_type fail", c)
 		}
 	})
-}
-
-// TestRulesCoverEmittedChecks: every check a broad set of tokens and
-// metadata gets is a rule, citing one of the rule's sources.
-func TestRulesCoverEmittedChecks(t *testing.T) {
-	var all inspect.Report
-	full := inspect.Expect{Issuer: idpIssuer, Audience: asIssuer, ClientID: asClient, Resources: []string{resourceID}, Scope: "todos.read", TokenEndpoint: asToken, Nonce: "n"}
-	extra := []any{"sub_id", map[string]string{"format": "email"}, "authorization_details", []any{map[string]string{"type": "t"}}, "nbf", now.Unix(), "azp", idpClient}
-	for _, k := range []struct {
-		typ  string
-		c    []any
-		kind inspect.Kind
-	}{{"oauth-id-jag+jwt", jagClaims(), inspect.KindIDJAG}, {"JWT", idTokenClaims(), inspect.KindIDToken}, {"at+jwt", accessTokenClaims(), inspect.KindAccessToken}, {"JWT", jagClaims(), inspect.KindUnknown}} {
-		for _, e := range []inspect.Expect{full, {}} {
-			all = append(all, analyze(t, k.typ, k.c, k.kind, e).Checks...)
-			all = append(all, analyze(t, k.typ, append(slices.Clone(k.c), extra...), k.kind, e).Checks...)
-			all = append(all, analyze(t, k.typ, []any{"iss", 7, "aud", []int{1}}, k.kind, e).Checks...)
-		}
-	}
-	md := &inspect.ServerMetadata{AuthorizationGrantProfilesSupported: []string{inspect.GrantProfileIDJAG}}
-	all = append(all, inspect.CheckIdPMetadata(md)...)
-	all = append(all, inspect.CheckASMetadata(md, inspect.MetadataRFC8414)...)
-	all = append(all, inspect.CheckASForMCPClients(md)...)
-	all = append(all, inspect.CheckAuthMethod(md, "client_secret_post"))
-	all = append(all, inspect.CheckClientMetadata(&inspect.ClientMetadata{AuthorizationGrantProfilesSupported: md.AuthorizationGrantProfilesSupported})...)
-	all = append(all, inspect.CheckURN("grant_type", "x"), inspect.CheckKeySet(mustJWKS(t, jwks(t, "rs")), "test"))
-	tk := func(typ string, c []any) *inspect.Token {
-		return mustDecode(t, key(t, "rs").Mint(t, typ, claims(c...), nil))
-	}
-	all = append(all, inspect.CheckChain(inspect.Chain{IDToken: tk("JWT", idTokenClaims()), IDJAG: tk("oauth-id-jag+jwt", jagClaims()),
-		AccessToken: tk("at+jwt", accessTokenClaims()), IdPClientID: idpClient, ASIssuer: asIssuer, ASClientID: asClient})...)
-	assertion := tk("JWT", []any{"iss", "c", "sub", "c", "aud", asToken, "exp", now.Add(time.Minute).Unix(), "jti", "j"})
-	all = append(all, inspect.CheckClientAssertion(assertion, inspect.AssertionExpect{ClientID: "c", Audiences: []string{asToken}, Now: now, MaxLifetime: time.Hour})...)
-
-	seen := map[string]bool{}
-	for _, c := range all {
-		seen[c.ID] = true
-		r, ok := inspect.RuleFor(c.ID)
-		switch {
-		case !ok:
-			t.Errorf("check %s (%q) is not a rule: add it to inspect.Rules", c.ID, c.Title)
-		case !slices.Contains(r.Sources, c.Spec):
-			t.Errorf("check %s cites %q, not one of its rule's sources %q", c.ID, c.Spec, r.Sources)
-		}
-	}
-	if len(seen) < 60 {
-		t.Errorf("the corpus made only %d distinct checks; it should reach most rules", len(seen))
-	}
 }
 
 // TestRulesNameTheirTests: each rule names a test of this package that

@@ -34,10 +34,21 @@ it give that verdict. Checks the source leaves to you (a value you did not give)
 	fmt.Fprint(w, strings.Join(adopted, ", ")+".\n\n")
 	ruleTable(w, flow.Rules())
 	fmt.Fprint(w, "\n## Conformance cases of `xaa conform`\n\nEach case sends the resource AS one broken ID-JAG or request; the rule is the check it breaks.\n\n")
-	fmt.Fprintln(w, "| case | kind | what is broken | rule | source |")
+	caseTable(w, conform.Cases())
+	fmt.Fprint(w, "\n## Conformance cases of `xaa conform --idp`\n\nEach case sends the IdP one token exchange it must refuse, or judges its good answer.\n\n")
+	caseTable(w, conform.IdPCases())
+}
+
+// caseTable writes conformance cases as a Markdown table.
+func caseTable(w goio.Writer, cases []conform.Case) {
+	fmt.Fprintln(w, "| case | kind | what is tested | rule | source |")
 	fmt.Fprintln(w, "|---|---|---|---|---|")
-	for _, c := range conform.Cases() {
-		fmt.Fprintf(w, "| `%s` | %s | %s | `%s` | %s |\n", c.ID, c.Kind, cell(c.Title), c.Rule, cell(c.Spec))
+	for _, c := range cases {
+		rule := "—"
+		if c.Rule != "" {
+			rule = "`" + c.Rule + "`"
+		}
+		fmt.Fprintf(w, "| `%s` | %s | %s | %s | %s |\n", c.ID, c.Kind, cell(c.Title), rule, cell(c.Spec))
 	}
 }
 
