@@ -465,7 +465,8 @@ var catalogue = []rule{
 	{id: "jwt_bearer.unauthorized_client", steps: onBearer, code: "unauthorized_client", rows: []int{37},
 		Explanation: Explanation{
 			Meaning: "The client at the resource AS is not allowed the jwt-bearer grant.",
-			Fix:     "Enable it for resource_as.client_id (Auth0: the application's Cross App Access toggle; Okta custom AS: the access policy's JWT Bearer grant).",
+			Causes:  []string{"the jwt-bearer grant is not enabled for resource_as.client_id", "an Okta custom authorization server: no active access-policy rule for this client allows the JWT Bearer grant"},
+			Fix:     "Enable it for resource_as.client_id (Auth0: the application's Cross App Access toggle; an Okta custom authorization server: " + OktaCustomASRule + ", on an active policy that covers the client).",
 			Spec:    "RFC 6749 §5.2"}},
 	{id: "jwt_bearer.invalid_client", steps: onBearer, code: "invalid_client", rows: []int{38},
 		Explanation: Explanation{
@@ -533,9 +534,10 @@ var catalogue = []rule{
 	{id: "jwt_bearer.untrusted_issuer", steps: onBearer, desc: re(`id_jag\.iss\b|not a trusted|not permitted to use the JWT Bearer|does not match a configured|unknown issuer|untrusted`), rows: []int{45}, okta: []string{"id_jag_untrusted_issuer", "jwt_bearer_grant_invalid_issuer"},
 		Explanation: Explanation{
 			Meaning: "The resource AS does not trust the IdP that issued the ID-JAG.",
-			Causes:  []string{"the IdP's issuer is not in the AS's trust list (another org, preview vs production, org vs custom AS issuer)"},
-			Fix:     "Add the IdP's issuer, exactly as in its metadata, to the resource AS's trusted issuers.",
-			Spec:    "draft §4.4.1"}},
+			Causes: []string{"the IdP's issuer is not in the AS's trust list (another org, preview vs production, org vs custom AS issuer)",
+				"an Okta custom authorization server as the resource AS for an external IdP or another org: that IdP is not set up as an identity provider, or the access-policy rule does not admit it (Okta answers \"The issuer of the token is not permitted to use the JWT Bearer Grant.\")"},
+			Fix:  "Add the IdP's issuer, exactly as in its metadata, to the resource AS's trusted issuers (an Okta custom authorization server: " + OktaCustomASIdP + ").",
+			Spec: "draft §4.4.1"}},
 	{id: "jwt_bearer.invalid_signature", steps: onBearer, desc: re(`id_jag\.signature\b|signature`), rows: []int{46}, okta: []string{"id_jag_invalid_signature"},
 		Explanation: Explanation{
 			Meaning: "The resource AS could not verify the ID-JAG's signature.",

@@ -341,3 +341,21 @@ var factCases = []struct {
 	{explainCase{"jwt_bearer.aud_rewritten", JWTBearer, oauth(400, "invalid_grant", "Audience validation failed")}, rewritten},
 	{explainCase{"jwt_bearer.invalid_audience", JWTBearer, oauth(400, "invalid_grant", "Audience validation failed")}, askedForAS},
 }
+
+// TestOktaCustomASAdvice: with an Okta custom authorization server as the
+// resource AS, a refused jwt-bearer grant sends the admin to the access
+// policy rule (the JWT Bearer grant) or to the identity provider it must
+// admit.
+func TestOktaCustomASAdvice(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		path string
+	}{
+		{oauth(400, "unauthorized_client", "The client is not authorized to use the provided grant type. Configured grant types: [client_credentials]."), OktaCustomASRule},
+		{oauth(401, "invalid_token", "The issuer of the token is not permitted to use the JWT Bearer Grant."), OktaCustomASIdP},
+	} {
+		if got := Error(JWTBearer, c.err); got == nil || !strings.Contains(got.Fix, c.path) {
+			t.Errorf("%v: fix %+v, want it to name %s", c.err, got, c.path)
+		}
+	}
+}

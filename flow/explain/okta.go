@@ -13,5 +13,10 @@ const (
 	OktaAuthServers      = "Okta Admin Console › Security › API › Authorization Servers (a custom authorization server cannot issue ID-JAGs: use the org URL)"
 	OktaFeature          = "Okta Support (Cross App Access is no longer self-service since 2026-07-01; earlier orgs: Settings › Features › Cross App Access)"
 	OktaConnectionScopes = OktaConnection + " › Scopes"
+	// An Okta custom authorization server as the resource AS (for an
+	// external IdP, or another org): the access-policy rule must allow the
+	// JWT Bearer grant, and trust the IdP that issues the ID-JAGs.
+	OktaCustomASRule     = "Okta Admin Console › Security › API › Authorization Servers › (the resource's authorization server) › Access Policies › (the policy for resource_as.client_id) › (its rule) › Grant type is › JWT Bearer"
+	OktaCustomASIdP      = "Okta Admin Console › Security › Identity Providers (the IdP that issues the ID-JAGs, by its issuer) and, in the authorization server's access-policy rule, the condition that admits that identity provider"
 	OktaConnectionClient = OktaConnection + " › the AI agent's client ID registered in this app"
 )
