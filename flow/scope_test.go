@@ -1,10 +1,6 @@
 package flow_test
 
 import (
-	"encoding/json"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -17,34 +13,10 @@ import (
 // without proxies a token endpoint and drops a member from its answers.
 func without(t *testing.T, target, member string) string { return rewrite(t, target, member, nil) }
 
-// rewrite proxies a token endpoint and sets a member of its answers (nil:
+// rewrite proxies a token endpoint and sets a member of every answer (nil:
 // drops it).
 func rewrite(t *testing.T, target, member string, value any) string {
-	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		req, _ := http.NewRequestWithContext(r.Context(), r.Method, target, r.Body)
-		req.Header = r.Header.Clone()
-		resp, err := http.DefaultTransport.RoundTrip(req)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadGateway)
-			return
-		}
-		defer resp.Body.Close()
-		var body map[string]any
-		raw, _ := io.ReadAll(resp.Body)
-		if json.Unmarshal(raw, &body) == nil {
-			delete(body, member)
-			if value != nil {
-				body[member] = value
-			}
-			raw, _ = json.Marshal(body)
-		}
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(resp.StatusCode)
-		w.Write(raw)
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL
+	return tokenProxy(t, target, map[string]map[string]any{"": {member: value}})
 }
 
 // TestScopeInTheResponse: a token response leaves scope out only when it

@@ -141,7 +141,6 @@ func runConform(ctx context.Context, args []string, io stdio) int {
 	c := &conform.Runner{Config: cfg, IdPs: idps, TokenEndpoint: f.tokenEndpoint,
 		Env: flow.Env{Now: io.now, RequestTimeout: f.timeout}}
 	out := newReportStyles(io.out, colourEnabled(io), io.getenv)
-	progress := newReportStyles(io.err, false, io.getenv)
 	opts := report.ConformOptions{Reveal: f.reveal, Verbose: f.verbose, KeyDir: f.keyDir}
 	if f.serve {
 		conf := c.Prepare(ctx)
@@ -155,18 +154,28 @@ func runConform(ctx context.Context, args []string, io stdio) int {
 		fmt.Fprint(io.out, report.ConformSetup(out, conf, opts))
 		fmt.Fprintln(io.out)
 	}
+	selected, _ := conform.SelectCases(f.cases)
+	return scorecard(ctx, io, f, "xaa conform", len(selected), conf, out, opts, func(p func(*conform.CaseResult)) { c.Progress = p },
+		func() error { return c.RunCases(ctx, conf, f.cases) })
+}
+
+// scorecard runs the cases, prints the scorecard, writes the evidence and
+// gives the exit status: what xaa conform and xaa conform --idp share.
+// name and total head the status line; progress installs its callback.
+func scorecard(ctx context.Context, io stdio, f conformFlags, name string, total int, conf *conform.Scorecard,
+	out report.Styles, opts report.ConformOptions, progress func(func(*conform.CaseResult)), run func() error) int {
 	if io.status != nil {
 		// One status line, rewritten per case and cleared at the end: the
 		// scorecard below says it all once.
-		selected, _ := conform.SelectCases(f.cases)
+		plain := newReportStyles(io.err, false, io.getenv)
 		n := 0
-		c.Progress = func(r *conform.CaseResult) {
+		progress(func(r *conform.CaseResult) {
 			n++
-			line := fmt.Sprintf("xaa conform: %d/%d %s", n, len(selected), report.ConformProgress(progress, r))
+			line := fmt.Sprintf("%s: %d/%d %s", name, n, total, report.ConformProgress(plain, r))
 			fmt.Fprint(io.status, "\r\x1b[K"+ansi.Truncate(report.Safe(line), 78, "…"))
-		}
+		})
 	}
-	err = c.RunCases(ctx, conf, f.cases)
+	err := run()
 	if io.status != nil {
 		fmt.Fprint(io.status, "\r\x1b[K")
 	}

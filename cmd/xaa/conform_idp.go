@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/charmbracelet/x/ansi"
-
 	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/flow/conform"
 	"github.com/xaatools/xaa/tui/report"
@@ -45,43 +43,13 @@ func runConformIdP(ctx context.Context, f conformFlags, io stdio) int {
 	c := &conform.IdPRunner{Config: cfg, Env: env, Token: token,
 		Flow: &flow.Runner{Config: cfg, Env: env, NoBrowser: f.noBrowser}}
 	out := newReportStyles(io.out, colourEnabled(io), io.getenv)
-	progress := newReportStyles(io.err, false, io.getenv)
 	opts := report.ConformOptions{Reveal: f.reveal, Verbose: f.verbose}
 	conf := c.Prepare(ctx)
 	if !f.json {
 		fmt.Fprint(io.out, report.ConformIdPSetup(out, conf, opts))
 		fmt.Fprintln(io.out)
 	}
-	if io.status != nil {
-		selected, _ := conform.SelectIdPCases(f.cases)
-		n := 0
-		c.Progress = func(r *conform.CaseResult) {
-			n++
-			line := fmt.Sprintf("xaa conform --idp: %d/%d %s", n, len(selected), report.ConformProgress(progress, r))
-			fmt.Fprint(io.status, "\r\x1b[K"+ansi.Truncate(report.Safe(line), 78, "…"))
-		}
-	}
-	err = c.RunCases(ctx, conf, f.cases)
-	if io.status != nil {
-		fmt.Fprint(io.status, "\r\x1b[K")
-	}
-	if err != nil {
-		return usageError(io.err, err)
-	}
-	if !printResult(io, f.json, func() any { return conf.JSON(f.reveal) }, func() string { return report.Conformance(out, conf, opts) }) {
-		return exitFailed
-	}
-	if f.evidence != "" {
-		if err := writeEvidence(f.evidence, report.EvidenceConform, report.ConformEvidence(conf, flow.Version(), io.now()), io); err != nil {
-			fmt.Fprintln(io.err, "xaa:", err)
-			return exitUsage
-		}
-	}
-	switch {
-	case ctx.Err() != nil:
-		return exitInterrupted
-	case !conf.OK():
-		return exitFailed
-	}
-	return exitOK
+	selected, _ := conform.SelectIdPCases(f.cases)
+	return scorecard(ctx, io, f, "xaa conform --idp", len(selected), conf, out, opts, func(p func(*conform.CaseResult)) { c.Progress = p },
+		func() error { return c.RunCases(ctx, conf, f.cases) })
 }
