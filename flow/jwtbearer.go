@@ -94,7 +94,7 @@ func (r *Runner) jwtBearer(ctx context.Context, s *wire.Client, st *Step) {
 			st.Out.AccessTokenType = cmp.Or(tt, "Bearer")
 		}
 		for i := n; i < len(st.Checks); i++ {
-			st.Checks[i].Title += t.suffix
+			st.Checks[i].Title += t.suffix()
 		}
 	}
 }

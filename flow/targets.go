@@ -1,5 +1,12 @@
 package flow
 
+import (
+	"slices"
+
+	"github.com/xaatools/xaa/flow/config"
+	"github.com/xaatools/xaa/flow/wire"
+)
+
 // target is a resource that gets tokens of its own. When the API and the
 // MCP server each have their own identifier (their protected resource
 // metadata's resource, resource.id unset), each gets its own ID-JAG and
@@ -12,10 +19,9 @@ type target struct {
 	resource string
 	// audience is what the access token's aud must be; empty when unknown.
 	audience string
-	// mcp marks the MCP server's own target.
-	mcp bool
-	// suffix tells the target's checks apart (" (the MCP server's token)").
-	suffix string
+	// own says the target is one of two, each server's own; mcp marks the
+	// MCP server's.
+	own, mcp bool
 }
 
 // The servers as token names and labels call them.
@@ -27,12 +33,20 @@ const (
 // server names the target's server, "" when one target serves both.
 func (t target) server() string {
 	switch {
-	case t.suffix == "":
+	case !t.own:
 		return ""
 	case t.mcp:
 		return serverMCP
 	}
 	return serverAPI
+}
+
+// suffix tells the target's checks apart: " (the MCP server's)".
+func (t target) suffix() string {
+	if s := t.server(); s != "" {
+		return " (" + s + "'s)"
+	}
+	return ""
 }
 
 // label names an exchange of the target: "token exchange for the API".
@@ -50,8 +64,8 @@ func ownTargets(api, mcp string) []target {
 		return nil
 	}
 	return []target{
-		{resource: api, audience: api, suffix: " (the API's)"},
-		{resource: mcp, audience: mcp, mcp: true, suffix: " (the MCP server's)"},
+		{resource: api, audience: api, own: true},
+		{resource: mcp, audience: mcp, own: true, mcp: true},
 	}
 }
 
@@ -90,4 +104,34 @@ func (r *Runner) oneTarget(in State, o Overrides) target {
 		return target{audience: res[0]}
 	}
 	return target{}
+}
+
+// ResourceIndicators are the RFC 8707 resources the token exchange asks
+// for: resource.id when it is set (one identifier for every resource),
+// else each configured resource's own, from its protected resource
+// metadata — the API's and the MCP server's, each once.
+func ResourceIndicators(c *config.Config, in State) []string {
+	if c.Resource.ID != "" {
+		return []string{c.Resource.ID}
+	}
+	var out []string
+	for _, md := range []*wire.ResourceMetadata{in.API, in.MCP} {
+		if md != nil && md.Resource != "" && !slices.Contains(out, md.Resource) {
+			out = append(out, md.Resource)
+		}
+	}
+	return out
+}
+
+// resourceFor is the identifier the access token for one resource must
+// carry: resource.id when it is set, else the resource's own from its
+// metadata; empty when neither is known.
+func resourceFor(c *config.Config, md *wire.ResourceMetadata) string {
+	if c.Resource.ID != "" {
+		return c.Resource.ID
+	}
+	if md != nil {
+		return md.Resource
+	}
+	return ""
 }

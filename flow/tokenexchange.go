@@ -60,7 +60,7 @@ func (r *Runner) tokenExchange(ctx context.Context, s *wire.Client, st *Step) {
 		n := len(st.Checks)
 		jag := r.exchange(ctx, s, st, t, f, auth)
 		for i := n; i < len(st.Checks); i++ {
-			st.Checks[i].Title += t.suffix
+			st.Checks[i].Title += t.suffix()
 		}
 		if jag == nil {
 			continue
@@ -155,36 +155,6 @@ func tokenExchangeForm(c *config.Config, in State, o Overrides) url.Values {
 	}
 	applyOverrides(form, o)
 	return form
-}
-
-// ResourceIndicators are the RFC 8707 resources the token exchange asks
-// for: resource.id when it is set (one identifier for every resource),
-// else each configured resource's own, from its protected resource
-// metadata — the API's and the MCP server's, each once.
-func ResourceIndicators(c *config.Config, in State) []string {
-	if c.Resource.ID != "" {
-		return []string{c.Resource.ID}
-	}
-	var out []string
-	for _, md := range []*wire.ResourceMetadata{in.API, in.MCP} {
-		if md != nil && md.Resource != "" && !slices.Contains(out, md.Resource) {
-			out = append(out, md.Resource)
-		}
-	}
-	return out
-}
-
-// resourceFor is the identifier the access token for one resource must
-// carry: resource.id when it is set, else the resource's own from its
-// metadata; empty when neither is known.
-func resourceFor(c *config.Config, md *wire.ResourceMetadata) string {
-	if c.Resource.ID != "" {
-		return c.Resource.ID
-	}
-	if md != nil {
-		return md.Resource
-	}
-	return ""
 }
 
 // decodeFromResponse decodes the named token of a token response, keeping
