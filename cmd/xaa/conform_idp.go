@@ -72,7 +72,7 @@ func runConformIdP(ctx context.Context, f conformFlags, io stdio) int {
 		return exitFailed
 	}
 	if f.evidence != "" {
-		if err := writeEvidence(f.evidence, report.EvidenceConform, report.ConformEvidence(conf, flow.Version(), io.now()), io); err != nil {
+		if err := writeEvidence(f.evidence, report.EvidenceConformIdP, report.ConformEvidence(conf, flow.Version(), io.now()), io); err != nil {
 			fmt.Fprintln(io.err, "xaa:", err)
 			return exitUsage
 		}
