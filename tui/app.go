@@ -249,7 +249,7 @@ func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case !typing && m.hasFlow && m.screen == screenFlow && key.Matches(msg, k.Doctor):
 		return m.openDoctor()
-	case m.screen == screenConform && m.conform.running < 0 && key.Matches(msg, k.Back):
+	case m.screen == screenConform && !m.conform.board().stoppable() && key.Matches(msg, k.Back):
 		m.screen = screenFlow
 		return m, nil
 	case !typing && m.hasFlow && m.screen == screenFlow && key.Matches(msg, k.Conform):

@@ -45,7 +45,7 @@ func TestJourneyConformance(t *testing.T) {
 	defer final.Playground().Close()
 	defer final.conform.close()
 	got := map[string]string{}
-	for _, r := range final.conform.conf.Results {
+	for _, r := range final.conform.boards[boardAS].conf.Results {
 		got[r.Case.ID] = r.Verdict.String()
 	}
 	if len(got) != len(conform.Cases()) {
@@ -86,7 +86,7 @@ func openConformOn(t *testing.T, width, height int) Model {
 	m.conform = newConformScreen(m.c, cfg, nil, nil)
 	m.layout()
 	c := &conform.Runner{Config: cfg, IdPs: idps}
-	m = send(t, m, conformReadyMsg{idps: idps, conformer: c, conf: c.Prepare(ctx)})
+	m = send(t, m, conformReadyMsg{board: boardAS, idps: idps, runCase: c.RunCase, conf: c.Prepare(ctx)})
 	m, cmd := sendCmd(t, m, keyMsg("C"))
 	if m.screen != screenConform || cmd != nil {
 		t.Fatalf("C: screen %d, command %v; want the conformance screen and no second start", m.screen, cmd != nil)
@@ -131,7 +131,7 @@ func fits(t *testing.T, view string, width, height int) {
 func TestConformScreenConfig(t *testing.T) {
 	m := openConformOn(t, 100, 30)
 	view := ansi.Strip(m.View())
-	for _, want := range []string{"Conformance", "issuer  ", m.conform.conf.Setup.Issuer, "enter runs the 29 cases", "▸  Scorecard", "· baseline"} {
+	for _, want := range []string{"Conformance", "issuer  ", m.conform.boards[boardAS].conf.Setup.Issuer, "enter runs the 29 cases", "▸  Scorecard", "· baseline"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("view lacks %q:\n%s", want, view)
 		}
@@ -139,13 +139,13 @@ func TestConformScreenConfig(t *testing.T) {
 	fits(t, m.View(), 100, 30)
 
 	m, cmd := sendCmd(t, m, keyMsg("enter"))
-	if m.conform.running != 0 {
-		t.Fatalf("enter: running %d, want the baseline (0)", m.conform.running)
+	if m.conform.boards[boardAS].running != 0 {
+		t.Fatalf("enter: running %d, want the baseline (0)", m.conform.boards[boardAS].running)
 	}
 	fits(t, m.View(), 100, 30)
 	m = runCases(t, m, cmd, -1)
-	if m.conform.running != -1 || len(m.conform.conf.Results) != len(conform.Cases()) {
-		t.Fatalf("after the run: running %d, %d results", m.conform.running, len(m.conform.conf.Results))
+	if m.conform.boards[boardAS].running != -1 || len(m.conform.boards[boardAS].conf.Results) != len(conform.Cases()) {
+		t.Fatalf("after the run: running %d, %d results", m.conform.boards[boardAS].running, len(m.conform.boards[boardAS].conf.Results))
 	}
 	view = ansi.Strip(m.View())
 	if !strings.Contains(view, "✓ every broken ID-JAG rejected (25 strict rules)") || !strings.Contains(view, "25 of 25 strict handled") || !strings.Contains(view, "0 of 1 lenient (strictness)") {
@@ -181,13 +181,13 @@ func TestConformScreenStop(t *testing.T) {
 	m := openConformOn(t, 100, 30)
 	m, cmd := sendCmd(t, m, keyMsg("enter"))
 	m = runCases(t, m, cmd, 3)
-	if m.conform.running != -1 || m.screen != screenConform {
-		t.Fatalf("after esc: running %d, screen %d; want stopped on the conformance screen", m.conform.running, m.screen)
+	if m.conform.boards[boardAS].running != -1 || m.screen != screenConform {
+		t.Fatalf("after esc: running %d, screen %d; want stopped on the conformance screen", m.conform.boards[boardAS].running, m.screen)
 	}
-	if n := len(m.conform.conf.Results); n != 3 || m.conform.results[3] != nil {
-		t.Errorf("%d results after stopping during the fourth case (its result %v), want 3 and the fourth not run", n, m.conform.results[3])
+	if n := len(m.conform.boards[boardAS].conf.Results); n != 3 || m.conform.boards[boardAS].results[3] != nil {
+		t.Errorf("%d results after stopping during the fourth case (its result %v), want 3 and the fourth not run", n, m.conform.boards[boardAS].results[3])
 	}
-	if s := m.conform.conf.Score(); s.Inconclusive != 0 {
+	if s := m.conform.boards[boardAS].conf.Score(); s.Inconclusive != 0 {
 		t.Errorf("score after stopping %+v: the cut case counts as inconclusive", s)
 	}
 	if m = press(t, m, "esc"); m.screen != screenFlow {
@@ -228,12 +228,12 @@ func TestConformScreenStartsIdPs(t *testing.T) {
 		t.Errorf("defaults: listen %q, key dir %q", s.listen, s.keyDir)
 	}
 	s.listen, s.keyDir = "127.0.0.1:0", t.TempDir()
-	ready, ok := cmdMsg[conformReadyMsg](t, s.start())
+	ready, ok := cmdMsg[conformReadyMsg](t, s.startAS())
 	if !ok || ready.err != nil || ready.idps == nil {
 		t.Fatalf("start: %+v", ready)
 	}
 	defer ready.idps.Close()
-	if s.start() != nil {
+	if s.startAS() != nil {
 		t.Error("a second start while the first is under way started again")
 	}
 	if got := ready.conf.Setup.Issuer; got != ready.idps.Trusted.IdPURL() || ready.conf.Setup.JWKSURI == "" {

@@ -155,14 +155,15 @@ func runConform(ctx context.Context, args []string, io stdio) int {
 		fmt.Fprintln(io.out)
 	}
 	selected, _ := conform.SelectCases(f.cases)
-	return scorecard(ctx, io, f, "xaa conform", len(selected), conf, out, opts, func(p func(*conform.CaseResult)) { c.Progress = p },
+	return scorecard(ctx, io, f, "xaa conform", report.EvidenceConform, len(selected), conf, out, opts, func(p func(*conform.CaseResult)) { c.Progress = p },
 		func() error { return c.RunCases(ctx, conf, f.cases) })
 }
 
 // scorecard runs the cases, prints the scorecard, writes the evidence and
 // gives the exit status: what xaa conform and xaa conform --idp share.
-// name and total head the status line; progress installs its callback.
-func scorecard(ctx context.Context, io stdio, f conformFlags, name string, total int, conf *conform.Scorecard,
+// name and total head the status line, evidenceSection is the section of
+// --evidence it rewrites; progress installs its callback.
+func scorecard(ctx context.Context, io stdio, f conformFlags, name, evidenceSection string, total int, conf *conform.Scorecard,
 	out report.Styles, opts report.ConformOptions, progress func(func(*conform.CaseResult)), run func() error) int {
 	if io.status != nil {
 		// One status line, rewritten per case and cleared at the end: the
@@ -186,7 +187,7 @@ func scorecard(ctx context.Context, io stdio, f conformFlags, name string, total
 		return exitFailed
 	}
 	if f.evidence != "" {
-		if err := writeEvidence(f.evidence, report.EvidenceConform, report.ConformEvidence(conf, flow.Version(), io.now()), io); err != nil {
+		if err := writeEvidence(f.evidence, evidenceSection, report.ConformEvidence(conf, flow.Version(), io.now()), io); err != nil {
 			fmt.Fprintln(io.err, "xaa:", err)
 			return exitUsage
 		}

@@ -50,6 +50,6 @@ func runConformIdP(ctx context.Context, f conformFlags, io stdio) int {
 		fmt.Fprintln(io.out)
 	}
 	selected, _ := conform.SelectIdPCases(f.cases)
-	return scorecard(ctx, io, f, "xaa conform --idp", len(selected), conf, out, opts, func(p func(*conform.CaseResult)) { c.Progress = p },
+	return scorecard(ctx, io, f, "xaa conform --idp", report.EvidenceConformIdP, len(selected), conf, out, opts, func(p func(*conform.CaseResult)) { c.Progress = p },
 		func() error { return c.RunCases(ctx, conf, f.cases) })
 }

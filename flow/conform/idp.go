@@ -210,6 +210,21 @@ func IdPCases() []Case {
 	return out
 }
 
+// RunCase runs one case of IdPCases() on a prepared Scorecard, for a
+// caller that runs the cases one by one (the TUI): the baseline first, as
+// the answer cases judge its answer. It always returns a result; the
+// caller appends it to the Scorecard.
+func (c *IdPRunner) RunCase(ctx context.Context, conf *Scorecard, cc Case) *CaseResult {
+	for _, ic := range idpCases {
+		if ic.ID == cc.ID {
+			return c.runCase(ctx, conf, ic)
+		}
+	}
+	r := &CaseResult{Case: cc, Started: c.Env.Time()}
+	r.inconclusive("not run: %q is not an IdP case", cc.ID)
+	return r
+}
+
 // runCase builds, sends and judges one case. It always returns a result.
 func (c *IdPRunner) runCase(ctx context.Context, conf *Scorecard, cc idpCase) *CaseResult {
 	r := &CaseResult{Case: cc.Case, Started: c.Env.Time()}

@@ -230,6 +230,19 @@ func (in *idpInput) loginAs(ctx context.Context, user string) (string, []*wire.E
 	return st.Out.IDToken, st.Exchanges, nil
 }
 
+// sameSubject says whether two ID tokens name the same user (the same
+// sub); false when either cannot be decoded or has no sub.
+func sameSubject(a, b string) bool {
+	ta, errA := inspect.Decode(a)
+	tb, errB := inspect.Decode(b)
+	if errA != nil || errB != nil {
+		return false
+	}
+	subA, okA := ta.Claims.String("sub")
+	subB, okB := tb.Claims.String("sub")
+	return okA && okB && subA != "" && subA == subB
+}
+
 // checkOf judges an answer case by one of inspect's ID-JAG checks.
 func checkOf(id string) func(*idpInput, *idpBaseline) answerVerdict {
 	return func(_ *idpInput, b *idpBaseline) answerVerdict {
@@ -486,6 +499,12 @@ var idpCases = []idpCase{
 				return idpRequest{skip: "needs a user not assigned to the resource app: conform.unassigned_user (the run logs in as them)"}
 			}
 			tok, xs, err := in.loginAs(ctx, user)
+			if err == nil && sameSubject(tok, in.st.idToken) {
+				// A browser still signed in as the first user answers the
+				// second login with them: refusing or accepting that proves
+				// nothing about an unassigned user.
+				err = fmt.Errorf("the login as %s gave an ID token of the same user as the run's first login (the same sub): was the browser still signed in as them? Sign out at the IdP, or log in as %s when the browser asks", user, user)
+			}
 			r := in.requestWith(tok, inspect.TokenTypeIDToken)
 			r.err, r.exchanges = err, xs
 			r.notes = append(r.notes, "the subject is an ID token of "+user+" (conform.unassigned_user)")

@@ -167,3 +167,37 @@ func TestIdPSkipsNamingKeys(t *testing.T) {
 		t.Errorf("skipped cases made the scorecard fail: %+v", conf.Score())
 	}
 }
+
+// TestIdPUnassignedUserSameLogin: when the login as the unassigned user
+// comes back as the first user (a browser still signed in), the case is
+// inconclusive, not vulnerable: no unassigned user's token was sent.
+func TestIdPUnassignedUserSameLogin(t *testing.T) {
+	e := startIdP(t, "")
+	e.c.BrowserAs = func(string) func(string) error { return e.p.LoginBrowser("alice") }
+	conf, err := e.c.Run(context.Background(), []string{"user_not_assigned"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := conf.Result("user_not_assigned")
+	if r == nil || r.Verdict != conform.VerdictInconclusive || !strings.Contains(r.Summary, "same user as the run's first login") {
+		t.Errorf("user_not_assigned after a login as the same user: %+v, want inconclusive saying so", r)
+	}
+}
+
+// TestIdPRunCaseOneByOne: RunCase, case by case as the TUI runs them,
+// judges as RunCases does; an unknown case is inconclusive.
+func TestIdPRunCaseOneByOne(t *testing.T) {
+	e := startIdP(t, "", playground.FaultIdPSkipAudience)
+	ctx := context.Background()
+	conf := e.c.Prepare(ctx)
+	for _, cc := range conform.IdPCases() {
+		conf.Results = append(conf.Results, e.c.RunCase(ctx, conf, cc))
+	}
+	failed, _ := notAsRequired(conf)
+	if len(failed) != 1 || !strings.HasPrefix(failed[0], "audience_unknown ") {
+		t.Errorf("with %s, case by case: not as required %v, want audience_unknown alone", playground.FaultIdPSkipAudience, failed)
+	}
+	if r := e.c.RunCase(ctx, conf, conform.Case{ID: "alg_none"}); r.Verdict != conform.VerdictInconclusive {
+		t.Errorf("a resource-AS case run as an IdP case: %s, want inconclusive", r.Verdict)
+	}
+}

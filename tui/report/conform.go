@@ -100,8 +100,11 @@ func Conformance(s Styles, conf *conform.Scorecard, o ConformOptions) string {
 		{conform.CasePolicy, "Policy probes", s.Faint.Render("the draft leaves these to the resource app")},
 		{conform.CaseAnswer, "The good answer", answerSummary(s, score)},
 	}
+	if conf.Party == conform.PartyIdP {
+		sections[2].note = s.Faint.Render("the IdP's policy decides: refuse, or narrow and say so")
+	}
 	if o.NoCaseList {
-		sections[2].note = fmt.Sprintf("%d of %d accepted", score.PolicyAccepted, score.Policy) + s.Faint.Render(" · the draft leaves these to the resource app")
+		sections[2].note = fmt.Sprintf("%d of %d accepted", score.PolicyAccepted, score.Policy) + s.Faint.Render(" · ") + sections[2].note
 	}
 	for _, sec := range sections {
 		if (sec.kind == conform.CaseStrictness && score.Strictness == 0) || (sec.kind == conform.CaseAnswer && score.Answers == 0) ||

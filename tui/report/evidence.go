@@ -27,11 +27,14 @@ import (
 const (
 	EvidenceRun     = "run"
 	EvidenceConform = "conform"
+	// EvidenceConformIdP is the IdP scorecard's (xaa conform --idp): a
+	// section of its own, so that both scorecards land in one document.
+	EvidenceConformIdP = "conform-idp"
 )
 
 // evidenceOrder is the order sections appear in, whichever was written
 // first.
-var evidenceOrder = []string{EvidenceRun, EvidenceConform}
+var evidenceOrder = []string{EvidenceRun, EvidenceConform, EvidenceConformIdP}
 
 const (
 	evidenceMark     = "<!-- xaa evidence -->"
@@ -132,6 +135,9 @@ func RunEvidence(r *flow.Run, version string, now time.Time) string {
 // ConformEvidence is a conformance scorecard as an evidence section: the
 // AS tested, the verdict, and each case with what it sent and the answer.
 func ConformEvidence(sc *conform.Scorecard, version string, now time.Time) string {
+	if sc.Party == conform.PartyIdP {
+		return conformIdPEvidence(sc, version, now)
+	}
 	var b strings.Builder
 	score := sc.Score()
 	fmt.Fprintf(&b, "# Resource authorization server conformance — %s\n\n", score.Verdict)
@@ -142,6 +148,31 @@ func ConformEvidence(sc *conform.Scorecard, version string, now time.Time) strin
 	fmt.Fprintf(&b, "| resource AS | %s |\n| token endpoint | %s |\n| client | %s (%s) |\n| trusted IdP (xaa's) | %s |\n| untrusted IdP (xaa's) | %s |\n\n",
 		mdCell(t.Issuer), mdCell(t.TokenEndpoint), mdCell(t.ClientID), t.AuthMethod, mdCell(sc.Setup.Issuer), mdCell(sc.Setup.UntrustedIssuer))
 	b.WriteString("| case | kind | what the ID-JAG gets wrong | rule | verdict | answer |\n|---|---|---|---|---|---|\n")
+	for _, r := range sc.Results {
+		rule := r.Case.Rule
+		if r.Case.Spec != "" {
+			rule = strings.TrimSpace(rule + " (" + r.Case.Spec + ")")
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s |\n", r.Case.ID, r.Case.Kind, mdCell(r.Case.Title), mdCell(rule), r.Verdict, mdCell(r.Summary))
+	}
+	return b.String()
+}
+
+// conformIdPEvidence is the IdP scorecard as an evidence section: the IdP
+// and client tested, how the run logged in, the verdict, and each case.
+func conformIdPEvidence(sc *conform.Scorecard, version string, now time.Time) string {
+	var b strings.Builder
+	score := sc.Score()
+	fmt.Fprintf(&b, "# Identity provider conformance (ID-JAG issuance) — %s\n\n", score.Verdict)
+	fmt.Fprintf(&b, "Run with xaa %s at %s, in %s: %d cases; %d of %d bad token exchanges refused as required, %d vulnerable (accepted), %d of %d checks of the good answer wrong, %d inconclusive, %d skipped.\n\n",
+		version, inspect.FormatTime(now), millis(wire.DurationMS(sc.Duration)), len(sc.Results), score.Passed, score.Strict, score.Vulnerable, score.Wrong, score.Answers, score.Inconclusive, score.Skipped)
+	t := sc.Target
+	b.WriteString("| | |\n|---|---|\n")
+	fmt.Fprintf(&b, "| IdP | %s |\n| token endpoint | %s |\n| client | %s (%s) |\n", mdCell(t.Issuer), mdCell(t.TokenEndpoint), mdCell(t.ClientID), t.AuthMethod)
+	for _, n := range t.Notes {
+		fmt.Fprintf(&b, "| note | %s |\n", mdCell(n))
+	}
+	b.WriteString("\n| case | kind | what the token exchange or answer tests | rule | verdict | answer |\n|---|---|---|---|---|---|\n")
 	for _, r := range sc.Results {
 		rule := r.Case.Rule
 		if r.Case.Spec != "" {
