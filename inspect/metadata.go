@@ -97,6 +97,7 @@ type ServerMetadata struct {
 	Issuer                                     string   `json:"issuer"`
 	AuthorizationEndpoint                      string   `json:"authorization_endpoint,omitempty"`
 	TokenEndpoint                              string   `json:"token_endpoint,omitempty"`
+	RevocationEndpoint                         string   `json:"revocation_endpoint,omitempty"`
 	JWKSURI                                    string   `json:"jwks_uri,omitempty"`
 	GrantTypesSupported                        []string `json:"grant_types_supported,omitempty"`
 	ResponseTypesSupported                     []string `json:"response_types_supported,omitempty"`

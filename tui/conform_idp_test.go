@@ -145,7 +145,7 @@ func TestConformIdPTab(t *testing.T) {
 
 	conf, run := idpFixture(m)
 	m, cmd := sendCmd(t, m, conformReadyMsg{board: boardIdP, conf: conf, runCase: run})
-	if cmd != nil || !strings.Contains(ansi.Strip(m.View()), "enter runs the 29 cases") {
+	if cmd != nil || !strings.Contains(ansi.Strip(m.View()), "enter runs the 30 cases") {
 		t.Errorf("after a stopped login came back: command %v, view:\n%s", cmd != nil, ansi.Strip(m.View()))
 	}
 	m, cmd = sendCmd(t, m, keyMsg("enter"))

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xaatools/xaa/flow/conform"
 	"github.com/xaatools/xaa/flow/playground"
 )
 
@@ -123,8 +124,8 @@ func TestConformIdPCommand(t *testing.T) {
 		if strings.Join(bad, ",") != "audience_unknown vulnerable" || out.OK || out.Score.Verdict != "vulnerable" || out.Score.Party != "idp" || out.Score.Vulnerable != 1 {
 			t.Errorf("with %s: not as required %v, ok %v, score %+v; want audience_unknown vulnerable alone", playground.FaultIdPSkipAudience, bad, out.OK, out.Score)
 		}
-		if len(out.Cases) != 29 || out.Score.Skipped != 3 {
-			t.Errorf("%d cases, %d skipped; want 29 and the 3 the config cannot feed", len(out.Cases), out.Score.Skipped)
+		if len(out.Cases) != len(conform.IdPCases()) || out.Score.Skipped != 3 {
+			t.Errorf("%d cases, %d skipped; want %d and the 3 the config cannot feed", len(out.Cases), out.Score.Skipped, len(conform.IdPCases()))
 		}
 		e.noSecrets(t, "JSON", r.stdout+r.stderr)
 	})

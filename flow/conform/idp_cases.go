@@ -510,6 +510,31 @@ var idpCases = []idpCase{
 			r.notes = append(r.notes, "the subject is an ID token of "+user+" (conform.unassigned_user)")
 			return r
 		}),
+	// Last: it revokes the run's refresh token, which no later case may use.
+	refusal("refresh_revoked", "a refresh token the client revoked", specSubject+"; RFC 7009 §2.1", playground.FaultIdPSkipRefreshRevoked, refusalSubject,
+		"a leaked refresh token keeps minting ID-JAGs after the app revoked it",
+		func(ctx context.Context, in *idpInput) idpRequest {
+			md := in.st.in.IdP
+			switch {
+			case in.st.refreshToken == "":
+				return idpRequest{skip: "needs a refresh token: offline_access in idp.scopes"}
+			case in.runner.Token != "":
+				return idpRequest{skip: "revokes the refresh token it exchanges: it uses one from its own login, never one given with --token"}
+			case md == nil || md.RevocationEndpoint == "":
+				return idpRequest{skip: "needs the IdP's revocation_endpoint (RFC 7009) in its metadata"}
+			}
+			rt := in.st.refreshToken
+			s := in.runner.Env.Client(in.cfg.Secrets())
+			err := s.Revoke(ctx, wire.PartyIdP, "revocation (refresh_revoked)", md.RevocationEndpoint, rt, "refresh_token", in.auth)
+			in.st.refreshToken = "" // revoked (or meant to be): a later run must log in again
+			r := in.requestWith(rt, inspect.TokenTypeRefreshToken)
+			r.exchanges = s.Exchanges()
+			if err != nil {
+				r.err = fmt.Errorf("the revocation was not accepted: %w", err)
+			}
+			r.notes = append(r.notes, "the refresh token was revoked at "+md.RevocationEndpoint+" first")
+			return r
+		}),
 }
 
 // refusal is a strict IdP case: a token exchange the IdP must refuse.

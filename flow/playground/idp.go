@@ -126,6 +126,7 @@ func (d *idp) newAuthServer(issuer, authorize, token, jwks string, keys *keyring
 		Issuer:                                       issuer,
 		AuthorizationEndpoint:                        s.authorizeURL,
 		TokenEndpoint:                                s.tokenURL,
+		RevocationEndpoint:                           origin + s.revokePath(),
 		JWKSURI:                                      s.jwks,
 		ResponseTypesSupported:                       []string{"code"},
 		ResponseModesSupported:                       []string{"query"},
@@ -168,4 +169,5 @@ func (s *authServer) routes(mux *http.ServeMux, issuerPath string) {
 	mux.HandleFunc(s.jwksPath, func(w http.ResponseWriter, r *http.Request) { serveDocument(w, r, s.keys.JWKS()) })
 	mux.HandleFunc(s.authorizePath, s.serveAuthorize)
 	mux.HandleFunc(s.tokenPath, s.serveToken)
+	mux.HandleFunc(s.revokePath(), s.serveRevoke)
 }

@@ -17,6 +17,7 @@ const (
 	FaultIdPSkipSubjectIDJAG         = "idp-skip-subject-idjag"
 	FaultIdPSkipSubjectType          = "idp-skip-subject-type"
 	FaultIdPSkipRefreshClient        = "idp-skip-refresh-client"
+	FaultIdPSkipRefreshRevoked       = "idp-skip-refresh-revoked"
 	FaultIdPSkipRequestedTypeMissing = "idp-skip-requested-token-type-missing"
 	FaultIdPSkipRequestedType        = "idp-skip-requested-token-type"
 	FaultIdPSkipAudienceMissing      = "idp-skip-audience-missing"
@@ -44,6 +45,7 @@ var idpSkipFaults = []FaultInfo{
 	skip(FaultIdPSkipSubjectIDJAG, "the IdP's own ID-JAG is accepted as the subject token (checked only for iss and signature)"),
 	skip(FaultIdPSkipSubjectType, "subject_token_type is ignored: the IdP guesses the subject token's type from the token"),
 	skip(FaultIdPSkipRefreshClient, "a refresh token issued to another client is accepted"),
+	skip(FaultIdPSkipRefreshRevoked, "the revocation endpoint answers 200 but forgets nothing: a revoked refresh token still works"),
 	skip(FaultIdPSkipRequestedTypeMissing, "a token exchange without requested_token_type gets an ID-JAG"),
 	skip(FaultIdPSkipRequestedType, "requested_token_type is ignored: any requested type gets an ID-JAG"),
 	skip(FaultIdPSkipAudienceMissing, "a token exchange without audience gets an ID-JAG for the client's connection"),
