@@ -100,7 +100,9 @@ func (p *Playground) serveAdmin(w http.ResponseWriter, r *http.Request) {
 	var body any
 	switch {
 	case len(parts) == 2 && parts[0] == "apps":
-		body = p.adminApp(parts[1])
+		if app := p.adminApp(parts[1]); app != nil { // a nil map in body would answer null
+			body = app
+		}
 	case len(parts) == 4 && parts[0] == "apps" && parts[2] == "credentials" && parts[3] == "jwks":
 		if parts[1] == IdPClientID {
 			body = p.adminPage(w, r, p.adminKeys())
