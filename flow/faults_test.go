@@ -75,10 +75,12 @@ var faultCases = map[string]faultCase{
 	playground.FaultOktaGrantNotEnabled:           {profile: playground.ProfileOkta, failStep: flow.StepTokenExchange, explanation: "token_exchange.grant_not_enabled", console: explain.OktaGrantTypes},
 	playground.FaultOktaUserNotAssignedRequesting: {profile: playground.ProfileOkta, failStep: flow.StepTokenExchange, explanation: "token_exchange.user_not_assigned", console: explain.OktaAssignRequesting},
 	playground.FaultOktaUserNotAssignedResource:   {profile: playground.ProfileOkta, failStep: flow.StepTokenExchange, explanation: "token_exchange.resource_app_incomplete", console: explain.OktaAssignResource},
-	playground.FaultOktaNoConnection:              {profile: playground.ProfileOkta, failStep: flow.StepTokenExchange, explanation: "token_exchange.audience_not_connected", console: explain.OktaConnection},
-	playground.FaultOktaTodo0Audience:             {profile: playground.ProfileOkta, failStep: flow.StepJWTBearer, explanation: "jwt_bearer.aud_rewritten", flagged: "id_jag.aud", console: explain.OktaResourceXAA},
-	playground.FaultOktaRedirectNotRegistered:     {profile: playground.ProfileOkta, failStep: flow.StepLogin, explanation: "login.redirect_uri_page", console: explain.OktaRedirectURIs},
-	playground.FaultOktaWrongSecret:               {profile: playground.ProfileOkta, failStep: flow.StepLogin, explanation: "oauth.invalid_client", console: explain.OktaClientCreds},
+	// Shows only in what the admin API reads of the org (flow/doctor's TestOrgAPIFaults).
+	playground.FaultOktaPolicyNoJWTBearer:     {profile: playground.ProfileOkta, failStep: -1},
+	playground.FaultOktaNoConnection:          {profile: playground.ProfileOkta, failStep: flow.StepTokenExchange, explanation: "token_exchange.audience_not_connected", console: explain.OktaConnection},
+	playground.FaultOktaTodo0Audience:         {profile: playground.ProfileOkta, failStep: flow.StepJWTBearer, explanation: "jwt_bearer.aud_rewritten", flagged: "id_jag.aud", console: explain.OktaResourceXAA},
+	playground.FaultOktaRedirectNotRegistered: {profile: playground.ProfileOkta, failStep: flow.StepLogin, explanation: "login.redirect_uri_page", console: explain.OktaRedirectURIs},
+	playground.FaultOktaWrongSecret:           {profile: playground.ProfileOkta, failStep: flow.StepLogin, explanation: "oauth.invalid_client", console: explain.OktaClientCreds},
 }
 
 // userCases are the demo users whose outcome is a refusal.

@@ -18,13 +18,20 @@ says what is wrong in the words of the Okta Admin Console, with the fix
 and the screen to make it on. Every probe is read-only: metadata, a token
 exchange with a deliberately invalid subject token, a jwt-bearer grant
 with a deliberately invalid assertion, and a look at the login page. No
-admin API, no writes, no secret in the output.
+writes, no secret in the output.
 
 With --token (a signed-in user's ID token from the org) the doctor also
 performs the real token exchange and jwt-bearer grant, which shows the
 user's assignments, the managed connection, the resource indicator, the
 scopes, and the ID-JAG's audience and client_id (the Todo0 placeholder
 comes with the email to send to Okta's XAA team).
+
+With read access to the org's admin API (an okta section in the config,
+Okta's OKTA_CLIENT_* variables, or --okta-token) the doctor also reads the
+org's settings — grant types, the Cross App Access connection, the
+resource's authorization server and its access policy — and names the one
+that is wrong. It only ever sends GET; a refused read is unknown, never a
+stop.
 
 The config is --config, else $XAA_CONFIG, ./xaa.yaml, or
 $XDG_CONFIG_HOME/xaa/config.yaml; secrets also come from
@@ -39,11 +46,12 @@ Examples:
 
 // doctorFlags are the flags of xaa doctor.
 type doctorFlags struct {
-	config  string
-	token   string
-	json    bool
-	reveal  bool
-	verbose bool
+	config    string
+	token     string
+	oktaToken string
+	json      bool
+	reveal    bool
+	verbose   bool
 }
 
 func runDoctor(ctx context.Context, args []string, io stdio) int {
@@ -51,6 +59,7 @@ func runDoctor(ctx context.Context, args []string, io stdio) int {
 	fs := newFlagSet("doctor", doctorUsage, io.err)
 	fs.StringVar(&f.config, "config", "", "config file (default: $XAA_CONFIG, ./xaa.yaml, $XDG_CONFIG_HOME/xaa/config.yaml)")
 	fs.StringVar(&f.token, "token", "", "a signed-in user's ID token from the org: the token itself, - for standard input, or @FILE")
+	fs.StringVar(&f.oktaToken, "okta-token", "", "an Okta API token (SSWS) to read the org's settings with its admin API, read-only: the token itself, - for standard input, or @FILE (over OKTA_CLIENT_TOKEN and okta.token)")
 	fs.BoolVar(&f.json, "json", false, "print the checks as JSON on stdout")
 	fs.BoolVar(&f.reveal, "reveal", false, "show tokens in full (secrets are never shown)")
 	fs.BoolVar(&f.verbose, "v", false, "verbose: the values and evidence of every check, not only of those that did not pass")
@@ -75,6 +84,16 @@ func runDoctor(ctx context.Context, args []string, io stdio) int {
 		if token = strings.TrimSpace(raw); token == "" {
 			return usageError(io.err, fmt.Errorf("--token %s is empty: give the ID token of a login at the org", f.token))
 		}
+	}
+	if f.oktaToken != "" {
+		raw, err := decodeInput([]string{f.oktaToken}, io)
+		if err != nil {
+			return usageError(io.err, fmt.Errorf("--okta-token: %w", err))
+		}
+		if strings.TrimSpace(raw) == "" {
+			return usageError(io.err, fmt.Errorf("--okta-token %s is empty", f.oktaToken))
+		}
+		cfg.SetOktaToken(strings.TrimSpace(raw))
 	}
 	d := doctor.Run(ctx, doctor.Options{Config: cfg, IDToken: token, Env: flow.Env{Now: io.now}})
 	if !printResult(io, f.json, func() any { return d.JSON(f.reveal) }, func() string {

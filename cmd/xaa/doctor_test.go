@@ -119,7 +119,10 @@ func TestDoctorCommand(t *testing.T) {
 		if r.code != exitFailed {
 			t.Fatalf("exit %d, want 1\n%s%s", r.code, r.stdout, r.stderr)
 		}
-		for _, want := range []string{"✗ 1 failed", "✗ A managed connection links the requesting app to the resource app",
+		// Outside (the refused exchange) and inside (the admin API read of
+		// the playground's org) both find the missing connection.
+		for _, want := range []string{"✗ 2 failed", "✗ A managed connection links the requesting app to the resource app",
+			"✗ An ACTIVE Cross App Access connection leads from the requesting app to a resource app (read from the org)",
 			"console   Okta Admin Console › Directory › AI agents › (agent) › Resource connections",
 			"Token Exchange requests must include a valid audience of the authorization server.", "curl"} {
 			if !strings.Contains(r.stdout, want) {

@@ -35,6 +35,8 @@ type Config struct {
 	// Conform holds what only `xaa conform --idp` uses: a second client
 	// and a second user, the inputs of the cases that need them.
 	Conform ConformConfig `yaml:"conform,omitempty"`
+	// Okta is read access to the org's admin API, for the doctor.
+	Okta OktaConfig `yaml:"okta,omitempty"`
 
 	// Source names where the config came from (a file path), for messages.
 	Source string `yaml:"-"`
@@ -46,6 +48,9 @@ type Config struct {
 	// Validate reports with the nearest known key.
 	loadWarnings []Problem
 	unknownKeys  []Problem
+	// oktaProblems are what loading the okta section and Okta's SDK
+	// variables found wrong, for OktaProblems.
+	oktaProblems []Problem
 }
 
 // ClientConfig is one client registration at one authorization server.
@@ -300,7 +305,7 @@ func yamlMessage(err error) string {
 // Keys returns every config key, "section.key", in the order of the file.
 func Keys() []string {
 	var all []string
-	for _, s := range []string{"idp", "resource_as", "resource", "conform"} {
+	for _, s := range []string{"idp", "resource_as", "resource", "conform", "okta"} {
 		for _, k := range knownKeys[s] {
 			all = append(all, s+"."+k)
 		}
@@ -314,17 +319,18 @@ var knownKeys = map[string][]string{
 	"resource_as": {"issuer", "client_id", "client_secret", "auth_method", "private_key", "key_id", "assertion_audience", "scopes", "token_endpoint", "jwks_uri"},
 	"resource":    {"id", "api_url", "mcp_url"},
 	"conform":     {"other_client_id", "other_client_secret", "unassigned_user", "expired_id_token"},
+	"okta":        {"org_url", "token", "client_id", "scopes", "private_key", "private_key_id"},
 }
 
 // unknownKeys lists keys xaa does not know, with the nearest known key.
 func unknownKeys(doc *yaml.Node) []Problem {
 	var out []Problem
-	sections := []string{"idp", "resource_as", "resource", "conform"}
+	sections := []string{"idp", "resource_as", "resource", "conform", "okta"}
 	for i := 0; i+1 < len(doc.Content); i += 2 {
 		k, v := doc.Content[i], doc.Content[i+1]
 		keys, known := knownKeys[k.Value]
 		if !known {
-			msg := fmt.Sprintf("line %d: unknown section; the sections are idp, resource_as, resource and conform", k.Line)
+			msg := fmt.Sprintf("line %d: unknown section; the sections are idp, resource_as, resource, conform and okta", k.Line)
 			if near := Nearest(k.Value, sections); near != "" {
 				msg = fmt.Sprintf("line %d: unknown section — did you mean %s?", k.Line, near)
 			}
@@ -386,8 +392,10 @@ func editDistance(a, b string) int {
 }
 
 // ApplyEnv fills secrets from the environment (XAA_IDP_CLIENT_SECRET,
-// XAA_AS_CLIENT_SECRET); a set variable wins over the file.
+// XAA_AS_CLIENT_SECRET) and the admin API access from Okta's SDK
+// variables (OKTA_CLIENT_*); a set variable wins over the file.
 func (c *Config) ApplyEnv(getenv func(string) string) {
+	c.applyOktaEnv(getenv)
 	if v := getenv(EnvIdPClientSecret); v != "" {
 		c.IdP.ClientSecret = Secret(v)
 	}
@@ -411,6 +419,9 @@ func (c *Config) Set(key, value string) error {
 	}
 	if section == "conform" && (name == "other_client_secret" || name == "expired_id_token") {
 		return fmt.Errorf("%s is a secret: set it in the config file, not on the command line", key)
+	}
+	if section == "okta" && (name == "token" || name == "private_key") {
+		return fmt.Errorf("%s is a secret: set it in the config file, in %s, or with --okta-token, not with --set", key, map[string]string{"token": EnvOktaToken, "private_key": EnvOktaPrivateKey}[name])
 	}
 	if name == "client_secret" {
 		env := EnvIdPClientSecret
@@ -462,7 +473,7 @@ func (c *Config) Secrets() []string {
 	if t := c.Conform.ExpiredIDToken; t != "" {
 		out = append(out, t.Reveal())
 	}
-	return out
+	return append(out, c.Okta.oktaSecrets()...)
 }
 
 // Method returns the configured authentication method or the RFC 8414 §2

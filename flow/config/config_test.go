@@ -205,7 +205,7 @@ func TestUnknownKeysAreErrors(t *testing.T) {
 		got = append(got, p.String())
 	}
 	want := []string{
-		"playground: line 20: unknown section; the sections are idp, resource_as, resource and conform",
+		"playground: line 20: unknown section; the sections are idp, resource_as, resource, conform and okta",
 		"resource.clientid: line 18: unknown key; the keys of resource are id, api_url, mcp_url",
 		"resource.colour: line 19: unknown key; the keys of resource are id, api_url, mcp_url",
 		"resourse: line 22: unknown section — did you mean resource?",

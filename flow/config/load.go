@@ -111,6 +111,7 @@ func permissionWarning(path string, c *Config) *Problem {
 func (c *Config) LoadKeys() {
 	c.loadKey(&c.IdP.ClientConfig)
 	c.loadKey(&c.ResourceAS)
+	c.loadOktaKey()
 }
 
 func (c *Config) loadKey(cc *ClientConfig) {

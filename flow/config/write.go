@@ -40,14 +40,15 @@ func Write(path string, c *Config, o WriteOptions) error {
 }
 
 // yaml encodes the config with its secrets: Secret encodes as Redacted
-// everywhere else, so the two secret values are put back here.
+// everywhere else, so the secret values are put back here.
 func (c *Config) yaml() ([]byte, error) {
 	var doc yaml.Node
 	if err := doc.Encode(c); err != nil {
 		return nil, fmt.Errorf("encoding the config: %w", err)
 	}
 	reveal := map[string]Secret{"idp.client_secret": c.IdP.ClientSecret, "resource_as.client_secret": c.ResourceAS.ClientSecret,
-		"conform.other_client_secret": c.Conform.OtherClientSecret, "conform.expired_id_token": c.Conform.ExpiredIDToken}
+		"conform.other_client_secret": c.Conform.OtherClientSecret, "conform.expired_id_token": c.Conform.ExpiredIDToken,
+		"okta.token": c.Okta.Token, "okta.private_key": c.Okta.PrivateKey}
 	for i := 0; i+1 < len(doc.Content); i += 2 {
 		section, body := doc.Content[i], doc.Content[i+1]
 		for j := 0; j+1 < len(body.Content); j += 2 {

@@ -208,6 +208,7 @@ func Run(ctx context.Context, o Options) *Diagnosis {
 	r.redirectProbe(ctx)
 	r.asProbe(ctx)
 	r.userChecks(ctx)
+	r.orgAPIChecks(ctx)
 	r.diag.Okta = looksLikeOkta(r.cfg.IdP.Issuer, r.idp)
 	if !r.diag.Okta {
 		r.notOkta()

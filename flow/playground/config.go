@@ -72,10 +72,12 @@ func (p *Playground) WriteConfig(path string) error {
 		return err
 	}
 	c := p.Config()
+	c.Okta = p.OktaAdmin() // the admin API of the Okta profile's simulated org, for xaa doctor
 	if err := config.Write(files.Config, c, config.WriteOptions{Comment: p.configComment("client secrets (client_secret_basic)")}); err != nil {
 		return err
 	}
 	c.IdP.AuthMethod, c.IdP.ClientSecret, c.IdP.PrivateKey = config.AuthPrivateKeyJWT, "", keyPath
+	c.Okta = config.OktaConfig{} // the simulated org registers the app with client_secret_basic
 	return config.Write(files.PrivateKeyJWTConfig, c, config.WriteOptions{Comment: p.configComment("private_key_jwt at the IdP (key " + filepath.Base(keyPath) + ")")})
 }
 

@@ -151,6 +151,9 @@ func (d *idp) handler() http.Handler {
 	if d.custom != nil {
 		d.custom.routes(mux, oktaCustomBase)
 	}
+	if d.p.okta {
+		d.p.adminRoutes(mux)
+	}
 	mux.HandleFunc("/{$}", d.serveIndex)
 	return withTimeout(mux)
 }
