@@ -16,7 +16,8 @@ const (
 	// An Okta custom authorization server as the resource AS (for an
 	// external IdP, or another org): the access-policy rule must allow the
 	// JWT Bearer grant, and trust the IdP that issues the ID-JAGs.
-	OktaCustomASRule     = "Okta Admin Console › Security › API › Authorization Servers › (the resource's authorization server) › Access Policies › (the policy for resource_as.client_id) › (its rule) › Grant type is › JWT Bearer"
+	OktaCustomAS         = "Okta Admin Console › Security › API › Authorization Servers › (the resource's authorization server)"
+	OktaCustomASRule     = OktaCustomAS + " › Access Policies › (the policy for resource_as.client_id) › (its rule) › IF Grant type is › Advanced › JWT Bearer"
 	OktaCustomASIdP      = "Okta Admin Console › Security › Identity Providers (the IdP that issues the ID-JAGs, by its issuer) and, in the authorization server's access-policy rule, the condition that admits that identity provider"
 	OktaConnectionClient = OktaConnection + " › the AI agent's client ID registered in this app"
 )
