@@ -22,6 +22,7 @@ var layers = map[string]int{
 	"flow/export":     7,
 	"flow":            6,
 	"flow/explain":    5,
+	"flow/oktaadmin":  5,
 	"flow/wire":       4,
 	"flow/playground": 4,
 	"flow/config":     3,
