@@ -319,7 +319,7 @@ var knownKeys = map[string][]string{
 	"resource_as": {"issuer", "client_id", "client_secret", "auth_method", "private_key", "key_id", "assertion_audience", "scopes", "token_endpoint", "jwks_uri"},
 	"resource":    {"id", "api_url", "mcp_url"},
 	"conform":     {"other_client_id", "other_client_secret", "unassigned_user", "expired_id_token"},
-	"okta":        {"org_url", "token", "client_id", "scopes", "private_key", "private_key_id"},
+	"okta":        {"org_url", "token", "client_id", "scopes", "private_key", "private_key_id", "ai_agent_id"},
 }
 
 // unknownKeys lists keys xaa does not know, with the nearest known key.

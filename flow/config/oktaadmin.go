@@ -30,6 +30,10 @@ type OktaConfig struct {
 	PrivateKey Secret `yaml:"private_key,omitempty"`
 	// PrivateKeyID is the key's kid (needed when the app has several).
 	PrivateKeyID string `yaml:"private_key_id,omitempty"`
+	// AIAgentID is the id (wlp…) of the AI agent that is the requesting
+	// app, for the doctor's AI agent checks; "" means the agent whose
+	// client registration is idp.client_id, if any.
+	AIAgentID string `yaml:"ai_agent_id,omitempty"`
 
 	// Key is the parsed private key.
 	Key *PrivateKey `yaml:"-"`

@@ -198,6 +198,11 @@ func (c *Client) Get(ctx context.Context, path string, query url.Values, need st
 // List reads every page of a list at path into v (a pointer to a slice),
 // following Link rel="next" on the org, at most MaxPages pages.
 func (c *Client) List(ctx context.Context, path string, query url.Values, need string, v any) *Read {
+	return c.list(ctx, path, query, need, v, false)
+}
+
+// list is List; wrapped also takes pages that are {"data": [...]}.
+func (c *Client) list(ctx context.Context, path string, query url.Values, need string, v any, wrapped bool) *Read {
 	r := &Read{URL: c.url(path, query)}
 	var all []json.RawMessage
 	next := r.URL
@@ -210,8 +215,8 @@ func (c *Client) List(ctx context.Context, path string, query url.Values, need s
 		if r.Err != nil {
 			return r
 		}
-		var items []json.RawMessage
-		if err := json.Unmarshal(body, &items); err != nil {
+		items, err := pageItems(body, wrapped)
+		if err != nil {
 			r.Err = &Error{Kind: Failed, Need: need, Err: fmt.Errorf("the admin API's answer at %s is not the JSON array expected: %v", next, err)}
 			return r
 		}
