@@ -77,6 +77,8 @@ var faultCases = map[string]faultCase{
 	playground.FaultOktaUserNotAssignedResource:   {profile: playground.ProfileOkta, failStep: flow.StepTokenExchange, explanation: "token_exchange.resource_app_incomplete", console: explain.OktaAssignResource},
 	// Shows only in what the admin API reads of the org (flow/doctor's TestOrgAPIFaults).
 	playground.FaultOktaPolicyNoJWTBearer:     {profile: playground.ProfileOkta, failStep: -1},
+	playground.FaultOktaAgentStaged:           {profile: playground.ProfileOkta, failStep: -1},
+	playground.FaultOktaMCPInvalid:            {profile: playground.ProfileOkta, failStep: -1},
 	playground.FaultOktaNoConnection:          {profile: playground.ProfileOkta, failStep: flow.StepTokenExchange, explanation: "token_exchange.audience_not_connected", console: explain.OktaConnection},
 	playground.FaultOktaTodo0Audience:         {profile: playground.ProfileOkta, failStep: flow.StepJWTBearer, explanation: "jwt_bearer.aud_rewritten", flagged: "id_jag.aud", console: explain.OktaResourceXAA},
 	playground.FaultOktaRedirectNotRegistered: {profile: playground.ProfileOkta, failStep: flow.StepLogin, explanation: "login.redirect_uri_page", console: explain.OktaRedirectURIs},

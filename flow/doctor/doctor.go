@@ -209,6 +209,7 @@ func Run(ctx context.Context, o Options) *Diagnosis {
 	r.asProbe(ctx)
 	r.userChecks(ctx)
 	r.orgAPIChecks(ctx)
+	r.joinConnection()
 	r.diag.Okta = looksLikeOkta(r.cfg.IdP.Issuer, r.idp)
 	if !r.diag.Okta {
 		r.notOkta()

@@ -39,7 +39,8 @@ var (
 // OrgAPIChecks are the ids of the checks read from the org.
 func OrgAPIChecks() []string {
 	var out []string
-	for _, i := range []item{itemAdminAccess, itemAdminGrants, itemAdminAuthMethod, itemAdminRedirect, itemAdminKeyID, itemAdminConnection, itemAdminAuthServer, itemAdminPolicy, itemAdminScopes} {
+	for _, i := range []item{itemAdminAccess, itemAdminGrants, itemAdminAuthMethod, itemAdminRedirect, itemAdminKeyID, itemAdminConnection,
+		itemAgentStatus, itemAgentKey, itemAgentConnection, itemAdminAuthServer, itemAdminPolicy, itemAdminScopes, itemMCPServer, itemMCPAuthServers} {
 		out = append(out, i.id)
 	}
 	return out
@@ -63,6 +64,8 @@ func (r *run) orgAPIChecks(ctx context.Context) {
 		return
 	}
 	app, read := c.App(ctx, r.cfg.IdP.ClientID)
+	defer r.mcpServerChecks(ctx, c)
+	defer r.agentChecks(ctx, c, app.ID)
 	dependents := []item{itemAdminGrants, itemAdminAuthMethod, itemAdminRedirect, itemAdminKeyID, itemAdminConnection}
 	switch {
 	case read.OK():
@@ -93,6 +96,9 @@ func (r *run) accessUnknown(read *oktaadmin.Read, items ...item) {
 	why := read.Err.Error()
 	if read.Err.Kind == oktaadmin.Denied {
 		why += " — " + read.Err.Grant()
+		if read.Err.Need == oktaadmin.ScopeAIAgents || read.Err.Need == oktaadmin.ScopeMCPServers {
+			why += aiNote
+		}
 	}
 	if _, done := r.diag.Find(itemAdminAccess.id); !done {
 		r.unknown(itemAdminAccess, "read access to the org's admin API", why+"; the doctor goes on with its outside probes", read.Exchanges)
@@ -193,6 +199,9 @@ func (r *run) keyIDCheck(ctx context.Context, c *oktaadmin.Client, app *oktaadmi
 	}
 }
 
+// noConnectionFrom starts the actual of a requesting app without a connection.
+const noConnectionFrom = "the org has no Cross App Access connection from "
+
 // connectionCheck: an ACTIVE Cross App Access connection leads from the
 // requesting app to a resource app.
 func (r *run) connectionCheck(ctx context.Context, c *oktaadmin.Client, app *oktaadmin.App) {
@@ -222,7 +231,7 @@ func (r *run) connectionCheck(ctx context.Context, c *oktaadmin.Client, app *okt
 		r.fail(itemAdminConnection, expected, "only INACTIVE: "+strings.Join(inactive, ", "),
 			"activate the connection from "+label+" to the resource app (Manage Connections)", read.Exchanges)
 	default:
-		r.fail(itemAdminConnection, expected, "the org has no Cross App Access connection from "+label,
+		r.fail(itemAdminConnection, expected, noConnectionFrom+label,
 			"add the resource app as a connection of "+label+" (Manage Connections, or the agent's Resource connections); without it the token exchange answers invalid_target", read.Exchanges)
 	}
 }

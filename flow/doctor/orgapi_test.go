@@ -15,7 +15,7 @@ import (
 )
 
 // orgAPIOnlyFaults show only in what the admin API reads of the org.
-var orgAPIOnlyFaults = map[string]bool{playground.FaultOktaPolicyNoJWTBearer: true}
+var orgAPIOnlyFaults = map[string]bool{playground.FaultOktaPolicyNoJWTBearer: true, playground.FaultOktaAgentStaged: true, playground.FaultOktaMCPInvalid: true}
 
 // orgAPIFaultCases: the check read from the org that each Okta fault
 // fails, and the words of its fix.
@@ -24,6 +24,8 @@ var orgAPIFaultCases = map[string]struct{ check, hint string }{
 	playground.FaultOktaRedirectNotRegistered: {"requesting_app.org.redirect_uri", "Sign-in redirect URIs"},
 	playground.FaultOktaNoConnection:          {"requesting_app.org.connection", "invalid_target"},
 	playground.FaultOktaPolicyNoJWTBearer:     {"resource_as.org.jwt_bearer_policy", "JWT Bearer"},
+	playground.FaultOktaAgentStaged:           {"requesting_app.org.ai_agent", "add its owners and credentials"},
+	playground.FaultOktaMCPInvalid:            {"resource.org.mcp_server", "validation of the server failed"},
 }
 
 func orgChecks(d *doctor.Diagnosis, st inspect.Status) []string {
@@ -46,7 +48,9 @@ func TestOrgAPIChecksOnPlayground(t *testing.T) {
 		t.Fatal("the playground's written config has no okta.org_url and okta.token")
 	}
 	d := doctor.Run(context.Background(), doctor.Options{Config: e.Config})
-	want := slices.DeleteFunc(doctor.OrgAPIChecks(), func(id string) bool { return id == "requesting_app.org.key_id" })
+	want := slices.DeleteFunc(doctor.OrgAPIChecks(), func(id string) bool {
+		return id == "requesting_app.org.key_id" || id == "requesting_app.org.ai_agent_key"
+	})
 	if got := orgChecks(d, inspect.StatusPass); !slices.Equal(got, want) {
 		t.Fatalf("passing org checks %v, want %v:%s", got, want, describeDiagnosis(d))
 	}

@@ -64,6 +64,10 @@ func (p *Playground) adminToken() string {
 // adminRoutes registers the admin API's read-only endpoints.
 func (p *Playground) adminRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("/api/v1/", p.serveAdmin)
+	mux.HandleFunc(aiAgentsPath+"/", p.serveAIAdmin)
+	mux.HandleFunc(aiAgentsPath, p.serveAIAdmin)
+	mux.HandleFunc(mcpServersPath+"/", p.serveAIAdmin)
+	mux.HandleFunc(mcpServersPath, p.serveAIAdmin)
 }
 
 // oktaAPIError is Okta's error body.
@@ -83,19 +87,9 @@ func writeAdminError(w http.ResponseWriter, status int, code, summary string) {
 
 // serveAdmin answers the admin API's reads.
 func (p *Playground) serveAdmin(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet {
-		w.Header().Set("Allow", http.MethodGet)
-		writeAdminError(w, http.StatusMethodNotAllowed, "E0000022", "The endpoint does not support the provided HTTP method")
+	if !p.adminAuthorized(w, r) {
 		return
 	}
-	scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
-	if !strings.EqualFold(scheme, "SSWS") || subtle.ConstantTimeCompare([]byte(token), []byte(p.adminToken())) != 1 {
-		writeAdminError(w, http.StatusUnauthorized, "E0000011", "Invalid token provided")
-		return
-	}
-	w.Header().Set("X-Rate-Limit-Limit", "600")
-	w.Header().Set("X-Rate-Limit-Remaining", "599")
-	w.Header().Set("X-Rate-Limit-Reset", strconv.FormatInt(p.now().Unix()+60, 10))
 	parts := strings.Split(strings.TrimPrefix(r.URL.Path, "/api/v1/"), "/")
 	var body any
 	switch {
@@ -126,6 +120,25 @@ func (p *Playground) serveAdmin(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(body)
+}
+
+// adminAuthorized answers a request that is not a GET with the playground's
+// API token (SSWS), and sets the rate-limit headers of one that is.
+func (p *Playground) adminAuthorized(w http.ResponseWriter, r *http.Request) bool {
+	if r.Method != http.MethodGet {
+		w.Header().Set("Allow", http.MethodGet)
+		writeAdminError(w, http.StatusMethodNotAllowed, "E0000022", "The endpoint does not support the provided HTTP method")
+		return false
+	}
+	scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !strings.EqualFold(scheme, "SSWS") || subtle.ConstantTimeCompare([]byte(token), []byte(p.adminToken())) != 1 {
+		writeAdminError(w, http.StatusUnauthorized, "E0000011", "Invalid token provided")
+		return false
+	}
+	w.Header().Set("X-Rate-Limit-Limit", "600")
+	w.Header().Set("X-Rate-Limit-Remaining", "599")
+	w.Header().Set("X-Rate-Limit-Reset", strconv.FormatInt(p.now().Unix()+60, 10))
+	return true
 }
 
 // adminPage returns one page of items: limit (default 200) from the
