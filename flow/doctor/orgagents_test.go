@@ -149,3 +149,46 @@ func TestOrgAPIJoinsOutsideAndInside(t *testing.T) {
 		t.Errorf("without the admin API: %s %q", c.Status, c.Hint)
 	}
 }
+
+// hostileAgents answers the Okta for AI Agents reads with what a hostile
+// org could: terminal escapes and bidi controls in names and statuses, an
+// MCP server whose resource URL differs by a trailing slash.
+type hostileAgents struct {
+	next     http.RoundTripper
+	resource string
+}
+
+func (h hostileAgents) RoundTrip(req *http.Request) (*http.Response, error) {
+	var body string
+	switch {
+	case strings.HasSuffix(req.URL.Path, "/ai-agents"):
+		body = `[{"id":"wlp1","status":"STAGED\u001b[2J","profile":{"name":"evil\u001b]0;owned\u0007\u202eagent"},"signOnProvider":{"appInstanceId":"` + playground.IdPClientID + `"}}]`
+	case strings.HasSuffix(req.URL.Path, "/connections") && strings.Contains(req.URL.Path, "/ai-agents/"):
+		body = `[{"id":"mcn1","connectionType":"IDENTITY_ASSERTION_CUSTOM_AS\u001b[31m","status":"ACTIVE","resourceIndicator":"x"}]`
+	case strings.HasSuffix(req.URL.Path, "/mcp-servers"):
+		body = `{"data":[{"id":"ems1","status":"ACTIVE","resourceUrl":"` + h.resource + `/","metadata":{"displayName":"m\u001b[0m"}}]}`
+	default:
+		return h.next.RoundTrip(req)
+	}
+	return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}}, Body: io.NopCloser(strings.NewReader(body)), Request: req}, nil
+}
+
+// TestOrgAPIHostileAgents: what the org answers is shown sanitized, and a
+// resource URL one slash off fails naming the near miss.
+func TestOrgAPIHostileAgents(t *testing.T) {
+	e := flowtest.Start(t, playground.Options{Profile: playground.ProfileOkta}, "alice")
+	env := flow.Env{HTTPClient: &http.Client{Transport: hostileAgents{next: http.DefaultTransport, resource: e.Config.Resource.MCPURL}}}
+	d := doctor.Run(context.Background(), doctor.Options{Config: e.Config, Env: env})
+	for _, id := range []string{"requesting_app.org.ai_agent", "requesting_app.org.ai_agent_connection", "resource.org.mcp_server"} {
+		c := check(t, d, id)
+		if c.Status != inspect.StatusFail {
+			t.Errorf("%s: %s %q %q", id, c.Status, c.Actual, c.Hint)
+		}
+		if s := c.Actual + c.Hint + c.Expected; strings.ContainsAny(s, "\u001b\u0007\u202e") {
+			t.Errorf("%s: control characters shown: %q", id, s)
+		}
+	}
+	if c := check(t, d, "resource.org.mcp_server"); !strings.Contains(c.Hint, "trailing slash") {
+		t.Errorf("no near miss: %q", c.Hint)
+	}
+}
