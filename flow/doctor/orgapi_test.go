@@ -3,6 +3,7 @@ package doctor_test
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -111,5 +112,52 @@ func TestOrgAPIRefusedGoesOn(t *testing.T) {
 	}
 	if len(orgChecks(d, inspect.StatusFail)) != 0 {
 		t.Errorf("a refused read failed a check: %v", orgChecks(d, inspect.StatusFail))
+	}
+}
+
+// TestOrgAPIPrivateKeyMode: the admin API read the way an API Services app
+// reads it — a client-credentials access token for okta.*.read scopes,
+// signed for with private_key_jwt at the org's token endpoint — gives the
+// same verdicts as the API token, and neither the key nor the access token
+// reaches the report.
+func TestOrgAPIPrivateKeyMode(t *testing.T) {
+	e := flowtest.Start(t, playground.Options{Profile: playground.ProfileOkta}, "alice")
+	pem, err := os.ReadFile(playground.ConfigFilesFor(e.ConfigPath).ClientKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := config.ParsePrivateKey(pem, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := *e.Config
+	cfg.Okta = config.OktaConfig{OrgURL: e.Config.Okta.OrgURL, ClientID: playground.OktaServiceClientID,
+		PrivateKey: config.Secret(pem), Key: key}
+	d := doctor.Run(context.Background(), doctor.Options{Config: &cfg})
+	want := slices.DeleteFunc(doctor.OrgAPIChecks(), func(id string) bool {
+		return id == "requesting_app.org.key_id" || id == "requesting_app.org.ai_agent_key"
+	})
+	if got := orgChecks(d, inspect.StatusPass); !slices.Equal(got, want) {
+		t.Fatalf("passing org checks %v, want %v:%s", got, want, describeDiagnosis(d))
+	}
+	c, _ := d.Find("org.admin_api")
+	if len(c.Evidence) < 2 || !strings.HasSuffix(c.Evidence[0].Request.URL, "/oauth2/v1/token") {
+		t.Errorf("org.admin_api evidence %d exchanges, want the client-credentials token request first", len(c.Evidence))
+	}
+	j, _ := json.Marshal(d.JSON(true))
+	for _, secret := range []string{string(pem[40:80]), "oktaat_"} {
+		if strings.Contains(string(j), secret) {
+			t.Errorf("the report holds %q (the key or an admin access token)", secret)
+		}
+	}
+
+	// Another client may not use the grant: every org check is unknown, none fails.
+	cfg.Okta.ClientID = playground.IdPClientID
+	d = doctor.Run(context.Background(), doctor.Options{Config: &cfg})
+	if bad := orgChecks(d, inspect.StatusFail); len(bad) != 0 {
+		t.Errorf("a client without the grant: org checks %v fail, want unknown", bad)
+	}
+	if c, _ := d.Find("org.admin_api"); c.Status != inspect.StatusUnknown {
+		t.Errorf("org.admin_api = %s, want unknown", c.Status)
 	}
 }

@@ -42,6 +42,9 @@ type idp struct {
 	connections []connection
 	codes       *expiringStore[*authCode]
 	refresh     *expiringStore[*refreshGrant]
+	// adminTokens are the access tokens the Okta profile's API Services
+	// app got with the client-credentials grant, with their scopes.
+	adminTokens *expiringStore[[]string]
 }
 
 // authServer is one issuer at the IdP: its endpoints, keys and metadata.
@@ -63,6 +66,12 @@ func newIdP(p *Playground) (*idp, error) {
 		clients: map[string]*client{},
 		codes:   newExpiringStore[*authCode](maxPending),
 		refresh: newExpiringStore[*refreshGrant](maxPending),
+	}
+	if p.okta {
+		// The org's API Services app: private_key_jwt with the demo client
+		// key, for the admin API's private-key mode.
+		d.clients[OktaServiceClientID] = newClient(OktaServiceClientID, "", p.credentials.clientKey.KeySet())
+		d.adminTokens = newExpiringStore[[]string](maxPending)
 	}
 	c := newClient(IdPClientID, p.credentials.IdPClientSecret, p.credentials.clientKey.KeySet())
 	c.redirectURIs = p.redirectURIs

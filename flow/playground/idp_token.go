@@ -38,6 +38,11 @@ func (s *authServer) serveToken(w http.ResponseWriter, r *http.Request) {
 		writeError(w, newError("invalid_request", "grant_type is missing"))
 		return
 	case "authorization_code", "refresh_token":
+	case "client_credentials":
+		if d.adminTokens == nil || s != d.org {
+			writeError(w, unsupportedGrant(grant, "this IdP supports authorization_code, refresh_token and "+inspect.GrantTypeTokenExchange))
+			return
+		}
 	case inspect.GrantTypeTokenExchange:
 		if d.p.faults[FaultOktaXAADisabled] {
 			writeError(w, d.p.errors.refuse(errTokenExchangeUnsupported, newError("unsupported_grant_type", "token exchange is switched off at this IdP")))
@@ -56,6 +61,8 @@ func (s *authServer) serveToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch grant {
+	case "client_credentials":
+		e = s.adminAccessToken(w, f, c)
 	case "authorization_code":
 		e = s.authorizationCode(w, f, c)
 	case "refresh_token":

@@ -123,7 +123,7 @@ func (p *Playground) serveAdmin(w http.ResponseWriter, r *http.Request) {
 }
 
 // adminAuthorized answers a request that is not a GET with the playground's
-// API token (SSWS), and sets the rate-limit headers of one that is.
+// API token (SSWS) or an API Services app's access token (Bearer), and sets the rate-limit headers of one that is.
 func (p *Playground) adminAuthorized(w http.ResponseWriter, r *http.Request) bool {
 	if r.Method != http.MethodGet {
 		w.Header().Set("Allow", http.MethodGet)
@@ -131,7 +131,8 @@ func (p *Playground) adminAuthorized(w http.ResponseWriter, r *http.Request) boo
 		return false
 	}
 	scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
-	if !strings.EqualFold(scheme, "SSWS") || subtle.ConstantTimeCompare([]byte(token), []byte(p.adminToken())) != 1 {
+	ssws := strings.EqualFold(scheme, "SSWS") && subtle.ConstantTimeCompare([]byte(token), []byte(p.adminToken())) == 1
+	if !ssws && !(strings.EqualFold(scheme, "Bearer") && p.adminBearer(token)) {
 		writeAdminError(w, http.StatusUnauthorized, "E0000011", "Invalid token provided")
 		return false
 	}
