@@ -105,7 +105,9 @@ func (s conformScreen) key(msg tea.KeyMsg) (conformScreen, tea.Cmd) {
 		s.show(false)
 	case !b.busy() && b.err == nil && (key.Matches(msg, k.Next) || key.Matches(msg, k.RunAll)):
 		switch {
-		case s.tab == boardIdP && (b.conf == nil || b.conf.Target.Err != nil):
+		case s.tab == boardIdP && (b.conf == nil || b.conf.Target.Err != nil || b.conf.LoginExpired(s.c.env.Time())):
+			// No login yet, a failed one, or an ID token that has expired
+			// since: log in (again) before the cases.
 			cmd := s.startIdP()
 			s.show(false)
 			return s, cmd

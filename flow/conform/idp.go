@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/flow/config"
@@ -374,4 +375,19 @@ func (in *idpInput) analyze(tr *wire.TokenResponse, form url.Values, env flow.En
 	}
 	a := inspect.Analyze(t, o)
 	return &a
+}
+
+// LoginExpired says whether the ID token the IdP scorecard logged in for
+// has expired by now, so that another run must log in again first; false
+// for a scorecard with no login (the resource AS's) or no ID token to judge.
+func (s *Scorecard) LoginExpired(now time.Time) bool {
+	if s == nil || s.idp == nil || s.idp.idToken == "" {
+		return false
+	}
+	t, err := inspect.Decode(s.idp.idToken)
+	if err != nil {
+		return false
+	}
+	exp, ok := t.Claims.Time("exp")
+	return ok && !now.Before(exp)
 }

@@ -201,3 +201,21 @@ func TestIdPRunCaseOneByOne(t *testing.T) {
 		t.Errorf("a resource-AS case run as an IdP case: %s, want inconclusive", r.Verdict)
 	}
 }
+
+// TestIdPLoginExpired: a scorecard's login is stale once its ID token has
+// expired, so the TUI logs in again before the next run.
+func TestIdPLoginExpired(t *testing.T) {
+	e := flowtest.Start(t, playground.Options{}, "alice")
+	r := &conform.IdPRunner{Config: e.Config, Env: e.Runner.Env, Flow: e.Runner}
+	conf := r.Prepare(context.Background())
+	now := time.Now()
+	if conf.LoginExpired(now) {
+		t.Fatalf("a fresh login is expired already:%v", conf.Target.Err)
+	}
+	if !conf.LoginExpired(now.Add(24 * time.Hour)) {
+		t.Errorf("a day later the login's ID token is still good; want it expired")
+	}
+	if (&conform.Scorecard{}).LoginExpired(now.Add(24 * time.Hour)) {
+		t.Errorf("a scorecard without a login reports an expired one")
+	}
+}
