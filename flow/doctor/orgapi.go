@@ -172,31 +172,12 @@ func sanitizedList(l []string) string {
 // keyIDCheck: with private_key_jwt an ACTIVE key of the app has the kid
 // of the config's key.
 func (r *run) keyIDCheck(ctx context.Context, c *oktaadmin.Client, app *oktaadmin.App) {
-	kid := r.cfg.IdP.KeyID
-	if kid == "" && r.cfg.IdP.Key != nil {
-		kid = r.cfg.IdP.Key.KeyID
-	}
 	keys, read := c.Keys(ctx, app.ID)
 	if !read.OK() {
 		r.accessUnknown(read, itemAdminKeyID)
 		return
 	}
-	var active []string
-	for _, k := range keys {
-		if k.Status == oktaadmin.StatusActive {
-			active = append(active, oktaadmin.Sanitize(k.KID))
-		}
-	}
-	expected := "an ACTIVE key with kid " + kid
-	switch {
-	case kid == "":
-		r.unknown(itemAdminKeyID, "an ACTIVE key with the config key's kid", "idp.key_id is not set and the key has no kid, so there is nothing to compare: set idp.key_id", read.Exchanges)
-	case slices.Contains(active, kid):
-		r.pass(itemAdminKeyID, expected, "ACTIVE kids: "+strings.Join(active, ", "), read.Exchanges)
-	default:
-		r.fail(itemAdminKeyID, expected, "ACTIVE kids: "+orNone(strings.Join(active, ", ")),
-			"add the public key of idp.private_key with kid "+kid+" to the app (or activate it), or set idp.key_id to a registered kid", read.Exchanges)
-	}
+	r.judgeKID(itemAdminKeyID, keys, read, "add the public key of idp.private_key with kid %s to the app (or activate it), or set idp.key_id to a registered kid")
 }
 
 // noConnectionFrom starts the actual of a requesting app without a connection.
