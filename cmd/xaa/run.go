@@ -205,7 +205,8 @@ func buildRunner(f runFlags, io stdio, cfg *config.Config, opener func(string) e
 		if !ok || k == "" {
 			return nil, 0, "", fmt.Errorf("--set %q: write K=V (an empty V removes a parameter)", kv)
 		}
-		if section, _, _ := strings.Cut(k, "."); section == "idp" || section == "resource_as" || section == "resource" {
+		// "resource" alone is the request parameter; "resource.id" the config key.
+		if section, _, dotted := strings.Cut(k, "."); dotted && (section == "idp" || section == "resource_as" || section == "resource") {
 			err = cfg.Set(k, v)
 		} else {
 			err = overrides.Add(k, v)

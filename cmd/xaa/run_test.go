@@ -212,6 +212,8 @@ func TestRunCommandExitCodes(t *testing.T) {
 		{"from without token", []string{"run", "--config", e.config, "--from", "resource"}, nil, exitUsage, "--from resource needs --token"},
 		{"bad step", []string{"run", "--config", e.config, "--from", "exchange"}, nil, exitUsage, "unknown step"},
 		{"bad --set", []string{"run", "--config", e.config, "--set", "audiance=x"}, nil, exitUsage, "did you mean audience?"},
+		// A bare resource is the request parameter, not the resource section.
+		{"--set resource", []string{"run", "--config", e.config, "--set", "resource=https://api.other.example"}, nil, exitFailed, `resource "https://api.other.example" is not allowed`},
 		{"secret on the command line", []string{"run", "--config", e.config, "--set", "idp.client_secret=x"}, nil, exitUsage, "XAA_IDP_CLIENT_SECRET"},
 		{"config key made invalid", []string{"run", "--config", e.config, "--set", "idp.redirect_uri=https://example.com/cb"}, nil, exitUsage, "idp.redirect_uri"},
 		{"args without tool", []string{"run", "--config", e.config, "--args", "{}"}, nil, exitUsage, "--args needs --tool"},
