@@ -78,6 +78,12 @@ var catalogue = []rule{
 			Causes:  []string{"metadata served by the wrong component (an MCP host re-publishing its AS's metadata with internal URLs)", "a proxy that rewrites https to http"},
 			Fix:     "Take the issuer from the protected resource metadata's authorization_servers and fetch that AS's own metadata; fix the public URLs the server advertises.",
 			Spec:    "RFC 8414 §2"}},
+	{id: "discovery.client_metadata", steps: onDiscovery, check: "discovery.*_client.metadata",
+		Explanation: Explanation{
+			Meaning: "The client ID is a URL, but no client metadata document could be read there.",
+			Causes:  []string{"the client is not registered by a client ID metadata document: its ID only looks like a URL", "the document is missing, not JSON, or larger than xaa reads"},
+			Fix:     "Serve the client's metadata as JSON at its client ID URL (with client_id equal to that URL), or ignore this warning when the authorization server registered the client another way.",
+			Spec:    "draft-ietf-oauth-client-id-metadata-document"}},
 	{id: "discovery.no_metadata_check", steps: onDiscovery, check: "discovery.*.metadata", rows: []int{1},
 		Explanation: Explanation{
 			Meaning: "No metadata document could be fetched for the issuer.",

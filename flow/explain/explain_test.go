@@ -51,6 +51,7 @@ var explainCases = []explainCase{
 	{"discovery.metadata_issuer", Discovery, &wire.IssuerMismatchError{URL: "https://idp/.well-known/openid-configuration", Want: "https://idp", Got: "https://idp/"}},
 	{"discovery.prm_not_found", Discovery, failedCheck("discovery.mcp.prm")},
 	{"discovery.no_metadata_check", Discovery, failedCheck("discovery.idp.metadata")},
+	{"discovery.client_metadata", Discovery, failedCheck("discovery.as_client.metadata")},
 	{"discovery.unreachable", Discovery, failedCheck("discovery.api.reachable")},
 	{"discovery.prm_resource_mismatch", Discovery, failedCheck("discovery.mcp.resource")},
 	{"discovery.prm_resource_mismatch", Discovery, failedCheck("discovery.resource_id")},
