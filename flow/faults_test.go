@@ -71,8 +71,11 @@ var faultCases = map[string]faultCase{
 	playground.FaultASSkipClientID:  {faults: []string{playground.FaultIDJAGWrongClientID}, failStep: passes, flagged: "id_jag.client_id"},
 	playground.FaultASSkipSub:       {user: "dave", failStep: passes},
 
-	playground.FaultOktaXAADisabled:               {profile: playground.ProfileOkta, failStep: flow.StepTokenExchange, explanation: "token_exchange.grant_unsupported", console: explain.OktaFeature},
-	playground.FaultOktaGrantNotEnabled:           {profile: playground.ProfileOkta, failStep: flow.StepTokenExchange, explanation: "token_exchange.grant_not_enabled", console: explain.OktaGrantTypes},
+	playground.FaultOktaXAADisabled:     {profile: playground.ProfileOkta, failStep: flow.StepTokenExchange, explanation: "token_exchange.grant_unsupported", console: explain.OktaFeature},
+	playground.FaultOktaGrantNotEnabled: {profile: playground.ProfileOkta, failStep: flow.StepTokenExchange, explanation: "token_exchange.grant_not_enabled", console: explain.OktaGrantTypes},
+	// With the ID token as the subject only the login warns; the refresh-token
+	// path is TestRefreshNotEnabled.
+	playground.FaultOktaRefreshNotEnabled:         {profile: playground.ProfileOkta, failStep: passes},
 	playground.FaultOktaUserNotAssignedRequesting: {profile: playground.ProfileOkta, failStep: flow.StepTokenExchange, explanation: "token_exchange.user_not_assigned", console: explain.OktaAssignRequesting},
 	playground.FaultOktaUserNotAssignedResource:   {profile: playground.ProfileOkta, failStep: flow.StepTokenExchange, explanation: "token_exchange.resource_app_incomplete", console: explain.OktaAssignResource},
 	// Shows only in what the admin API reads of the org (flow/doctor's TestOrgAPIFaults).

@@ -9,6 +9,7 @@ import (
 
 	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/flow/config"
+	"github.com/xaatools/xaa/flow/explain"
 	"github.com/xaatools/xaa/flow/flowtest"
 	"github.com/xaatools/xaa/flow/playground"
 	"github.com/xaatools/xaa/flow/tokenstore"
@@ -114,4 +115,39 @@ func cmpOr(s, or string) string {
 		return or
 	}
 	return s
+}
+
+// TestRefreshNotEnabled: an Okta app without the Refresh Token grant gets
+// no refresh token from a login with offline_access. The login warns and
+// sends the admin to the grant types; with idp.subject refresh_token the
+// token exchange cannot run, and the run's verdict names it rather than
+// calling the run passed.
+func TestRefreshNotEnabled(t *testing.T) {
+	e := flowtest.Start(t, playground.Options{Profile: playground.ProfileOkta, Faults: []string{playground.FaultOktaRefreshNotEnabled}}, "alice")
+	e.Config.IdP.Subject = config.SubjectRefreshToken
+	run := e.Run(t)
+	login := run.Step(flow.StepLogin)
+	if login.Status != inspect.StatusWarn || login.Out.RefreshToken != "" {
+		t.Fatalf("login: %s with refresh token %q; want a warning and none:%s", login.Status, inspect.ShortenToken(login.Out.RefreshToken), flowtest.Summary(run))
+	}
+	i := slices.IndexFunc(login.Checks, func(c inspect.Check) bool { return c.ID == "login.refresh_token" })
+	if i < 0 {
+		t.Fatalf("login has no login.refresh_token check:%s", flowtest.Summary(run))
+	}
+	if ex := explain.CheckGiven(login.ID, login.Checks[i], login.Facts); ex == nil || ex.ID != "login.no_refresh_token" || !strings.Contains(ex.Fix, explain.OktaGrantTypes) {
+		t.Errorf("login.refresh_token explanation = %+v; want login.no_refresh_token sending the admin to %s", ex, explain.OktaGrantTypes)
+	}
+	if te := run.Step(flow.StepTokenExchange); te.Status != inspect.StatusSkip || len(te.Missing) == 0 {
+		t.Fatalf("token exchange: %s, missing %v; want skipped for want of a refresh token", te.Status, te.Missing)
+	}
+	status, verdict := run.Verdict()
+	if status != inspect.StatusWarn || !strings.Contains(verdict, "token_exchange did not run") || !strings.Contains(verdict, "refresh token") {
+		t.Errorf("verdict = %s %q; want a warning naming the token exchange and the refresh token", status, verdict)
+	}
+
+	// With the ID token as the subject the same org completes the flow.
+	e.Config.IdP.Subject = config.SubjectIDToken
+	if run := e.Run(t); !run.OK() || run.Step(flow.StepResource).Status == inspect.StatusSkip {
+		t.Errorf("ID-token subject on the same org:%s", flowtest.Summary(run))
+	}
 }

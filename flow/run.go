@@ -53,6 +53,21 @@ func (r *Run) OK() bool {
 	return true
 }
 
+// Verdict sums a run up in words: a step failed; or no step failed but one
+// could not run for want of an input (the first such step and its input
+// are named, since a skipped step is no pass); or every step passed.
+func (r *Run) Verdict() (inspect.Status, string) {
+	if !r.OK() {
+		return inspect.StatusFail, "a step failed"
+	}
+	for _, s := range r.Steps {
+		if s.Status == inspect.StatusSkip && len(s.Missing) > 0 {
+			return inspect.StatusWarn, fmt.Sprintf("no step failed, but %s did not run: it needs %s", s.ID, s.Missing[0].What)
+		}
+	}
+	return inspect.StatusPass, "every step passed"
+}
+
 // Step returns the record of a step, or nil.
 func (r *Run) Step(id StepID) *Step {
 	for _, s := range r.Steps {

@@ -27,6 +27,7 @@ const (
 	exitOK          = 0
 	exitFailed      = 1 // a check or a step failed
 	exitUsage       = 2 // bad flags, bad config, or input that is not a token
+	exitIncomplete  = 3 // no step failed, but one could not run for want of an input
 	exitInterrupted = 130
 )
 

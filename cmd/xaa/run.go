@@ -18,6 +18,7 @@ import (
 
 	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/flow/playground"
+	"github.com/xaatools/xaa/inspect"
 	"github.com/xaatools/xaa/tui/report"
 )
 
@@ -37,7 +38,9 @@ set, else the system's.
 subject_token_type …; "jwt_bearer.scope" for one step only, an empty value
 removes it) or a config key (resource_as.issuer, idp.scopes …).
 
-Exit status: 0 every step passed, 1 a step failed, 2 bad flags or config.
+Exit status: 0 every step passed, 1 a step failed, 2 bad flags or config,
+3 no step failed but one could not run for want of an input (the verdict
+names it: a refresh token, a resource URL …).
 
 Examples:
   xaa run --playground                       # offline: the built-in IdP, AS, API and MCP server
@@ -132,6 +135,9 @@ func runRun(ctx context.Context, args []string, io stdio) int {
 		return exitInterrupted
 	case !run.OK():
 		return exitFailed
+	}
+	if status, _ := run.Verdict(); status != inspect.StatusPass {
+		return exitIncomplete
 	}
 	return exitOK
 }

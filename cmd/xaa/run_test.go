@@ -78,8 +78,9 @@ func startPlaygroundForRun(t *testing.T, faults ...string) *runPlaygroundEnv {
 
 // runJSON is the JSON of xaa run --json as a script reads it.
 type runJSON struct {
-	OK    bool       `json:"ok"`
-	Steps []stepJSON `json:"steps"`
+	OK      bool       `json:"ok"`
+	Verdict string     `json:"verdict"`
+	Steps   []stepJSON `json:"steps"`
 }
 
 type stepJSON struct {
@@ -319,6 +320,8 @@ func TestRunPlayground(t *testing.T) {
 		{[]string{"run", "--playground", "--json", "--user", "carol"}, exitFailed, flow.StepLogin, "login.user_not_assigned"},
 		{[]string{"run", "--playground", "--json", "--fault", "idjag-expired"}, exitFailed, flow.StepJWTBearer, "jwt_bearer.expired"},
 		{[]string{"run", "--playground", "--json", "--profile", "okta", "--fault", "okta-no-connection"}, exitFailed, flow.StepTokenExchange, "token_exchange.audience_not_connected"},
+		// No step fails, but the token exchange cannot run without a refresh token.
+		{[]string{"run", "--playground", "--json", "--profile", "okta", "--fault", "okta-refresh-not-enabled", "--set", "idp.subject=refresh_token"}, exitIncomplete, -1, ""},
 	}
 	for _, c := range cases {
 		t.Run(strings.Join(c.args[2:], " "), func(t *testing.T) {
@@ -326,6 +329,9 @@ func TestRunPlayground(t *testing.T) {
 			j := decodeRun(t, r.stdout)
 			if r.code != c.code {
 				t.Fatalf("xaa %s = %d, want %d\n%s", strings.Join(c.args, " "), r.code, c.code, r.stderr)
+			}
+			if c.code == exitIncomplete && !strings.Contains(j.Verdict, "token_exchange did not run") {
+				t.Errorf("verdict %q does not name the step that could not run", j.Verdict)
 			}
 			if c.failStep < 0 {
 				return

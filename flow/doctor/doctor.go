@@ -205,6 +205,7 @@ func Run(ctx context.Context, o Options) *Diagnosis {
 	r.as = flow.ConfiguredEndpoints(r.as, r.cfg.ResourceAS, "")
 	r.resourceChecks(ctx)
 	r.idpProbe(ctx)
+	r.refreshProbe(ctx)
 	r.redirectProbe(ctx)
 	r.asProbe(ctx)
 	r.userChecks(ctx)

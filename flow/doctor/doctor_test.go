@@ -129,7 +129,12 @@ var doctorFaultCases = map[string]doctorFaultCase{
 	playground.FaultOktaTodo0Audience:             {true, "resource_app.audience", "Okta's XAA team", "Resource Server › Cross App Access (XAA) › Issuer URL"},
 	playground.FaultOktaRedirectNotRegistered:     {false, "requesting_app.redirect_uri", "register idp.redirect_uri exactly", "Sign-in redirect URIs"},
 	playground.FaultOktaWrongSecret:               {false, "requesting_app.credentials", "XAA_IDP_CLIENT_SECRET", "Client Credentials"},
+	playground.FaultOktaRefreshNotEnabled:         {false, "requesting_app.refresh_token_grant", "Enable the Refresh Token grant", "General Settings › Grant type"},
 }
+
+// refreshPathFaults show only when the config takes the refresh-token path
+// (idp.subject refresh_token): their tests set it.
+var refreshPathFaults = map[string]bool{playground.FaultOktaRefreshNotEnabled: true}
 
 // TestDoctorOktaFaults switches each Okta misconfiguration of the
 // playground on alone: exactly the expected check fails, with the expected
@@ -144,6 +149,9 @@ func TestDoctorOktaFaults(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			e := flowtest.Start(t, playground.Options{Profile: playground.ProfileOkta, Faults: []string{name}}, "alice")
+			if refreshPathFaults[name] {
+				e.Config.IdP.Subject = config.SubjectRefreshToken
+			}
 			token := ""
 			if c.signedIn {
 				token = doctorSignIn(t, e)
@@ -322,4 +330,31 @@ func TestDoctorOnAnIdPThatIsNotOkta(t *testing.T) {
 	if c, _ := okta.Find("org.url.admin"); !okta.Okta || c.Status != inspect.StatusPass || okta.PartyTitle(doctor.Org) != "Okta org" {
 		t.Errorf("with the Okta profile: okta %t, org.url.admin %s, title %q", okta.Okta, c.Status, okta.PartyTitle(doctor.Org))
 	}
+}
+
+// TestDoctorRefreshGrant: with idp.subject refresh_token the doctor probes
+// the Refresh Token grant and, on a healthy org, passes it; with the ID
+// token as the subject it does not ask.
+func TestDoctorRefreshGrant(t *testing.T) {
+	t.Parallel()
+	for _, profile := range []string{"", playground.ProfileOkta} {
+		e := flowtest.Start(t, playground.Options{Profile: profile}, "alice")
+		if c, ok := diagnose(e, "").Find("requesting_app.refresh_token_grant"); ok {
+			t.Errorf("%s: idp.subject id_token, yet the refresh grant was judged: %s %q", orPlain(profile), c.Status, c.Actual)
+		}
+		e.Config.IdP.Subject = config.SubjectRefreshToken
+		d := diagnose(e, "")
+		c, _ := d.Find("requesting_app.refresh_token_grant")
+		if c.Status != inspect.StatusPass || len(c.Evidence) != 1 {
+			t.Errorf("%s: requesting_app.refresh_token_grant = %s %q with %d exchanges; want pass with the probe as evidence:%s",
+				orPlain(profile), c.Status, c.Actual, len(c.Evidence), describeDiagnosis(d))
+		}
+	}
+}
+
+func orPlain(profile string) string {
+	if profile == "" {
+		return "plain"
+	}
+	return profile
 }

@@ -27,6 +27,7 @@ var orgAPIFaultCases = map[string]struct{ check, hint string }{
 	playground.FaultOktaPolicyNoJWTBearer:     {"resource_as.org.jwt_bearer_policy", "JWT Bearer"},
 	playground.FaultOktaAgentStaged:           {"requesting_app.org.ai_agent", "add its owners and credentials"},
 	playground.FaultOktaMCPInvalid:            {"resource.org.mcp_server", "validation of the server failed"},
+	playground.FaultOktaRefreshNotEnabled:     {"requesting_app.org.grant_types", "refresh_token"},
 }
 
 func orgChecks(d *doctor.Diagnosis, st inspect.Status) []string {
@@ -80,6 +81,9 @@ func TestOrgAPIFaults(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			e := flowtest.Start(t, playground.Options{Profile: playground.ProfileOkta, Faults: []string{name}}, "alice")
+			if refreshPathFaults[name] {
+				e.Config.IdP.Subject = config.SubjectRefreshToken
+			}
 			d := doctor.Run(context.Background(), doctor.Options{Config: e.Config})
 			if got := orgChecks(d, inspect.StatusFail); !slices.Equal(got, []string{c.check}) {
 				t.Fatalf("failed org checks %v, want exactly [%s]:%s", got, c.check, describeDiagnosis(d))

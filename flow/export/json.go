@@ -17,7 +17,10 @@ import (
 
 // RunJSON is the stable JSON shape of `xaa run --json` (docs/formats.md).
 type RunJSON struct {
-	OK         bool           `json:"ok"`
+	OK bool `json:"ok"`
+	// Verdict says the same in words, and names the first step that could
+	// not run for want of an input when no step failed.
+	Verdict    string         `json:"verdict"`
 	Started    time.Time      `json:"started"`
 	DurationMS float64        `json:"duration_ms"`
 	From       flow.StepID    `json:"from"`
@@ -45,7 +48,8 @@ type StepJSON struct {
 // recorded, and tokens are shortened (and left out of token objects)
 // unless reveal is set.
 func JSON(r *flow.Run, reveal bool) RunJSON {
-	out := RunJSON{OK: r.OK(), Started: r.Started.UTC(), DurationMS: wire.DurationMS(r.Duration), From: r.From, Parties: r.Parties, Steps: []StepJSON{}}
+	_, verdict := r.Verdict()
+	out := RunJSON{OK: r.OK(), Verdict: verdict, Started: r.Started.UTC(), DurationMS: wire.DurationMS(r.Duration), From: r.From, Parties: r.Parties, Steps: []StepJSON{}}
 	for _, s := range r.Steps {
 		out.Steps = append(out.Steps, Step(s, reveal))
 	}

@@ -65,6 +65,7 @@ const (
 const (
 	FaultOktaXAADisabled               = "okta-xaa-disabled"
 	FaultOktaGrantNotEnabled           = "okta-grant-not-enabled"
+	FaultOktaRefreshNotEnabled         = "okta-refresh-not-enabled"
 	FaultOktaUserNotAssignedRequesting = "okta-user-not-assigned-requesting"
 	FaultOktaUserNotAssignedResource   = "okta-user-not-assigned-resource"
 	FaultOktaNoConnection              = "okta-no-connection"
@@ -132,6 +133,7 @@ var faultTable = []FaultInfo{
 
 	{Name: FaultOktaXAADisabled, Party: PartyIdP, Step: StepTokenExchange, Profile: ProfileOkta, Description: "Cross App Access is not enabled for the org: the token exchange answers unsupported_grant_type"},
 	{Name: FaultOktaGrantNotEnabled, Party: PartyIdP, Step: StepTokenExchange, Profile: ProfileOkta, Description: "the Token Exchange grant is not enabled on the requesting app: unauthorized_client"},
+	{Name: FaultOktaRefreshNotEnabled, Party: PartyIdP, Step: StepLogin, Profile: ProfileOkta, Description: "the Refresh Token grant is not enabled on the requesting app: a login with offline_access gets no refresh token, and the refresh_token grant answers unauthorized_client"},
 	{Name: FaultOktaUserNotAssignedRequesting, Party: PartyIdP, Step: StepTokenExchange, Profile: ProfileOkta, Description: "the user was unassigned from the requesting app after login: invalid_request ('subject_token' is invalid)"},
 	{Name: FaultOktaUserNotAssignedResource, Party: PartyIdP, Step: StepTokenExchange, Profile: ProfileOkta, Description: "the user is not assigned to the resource app: invalid_target"},
 	{Name: FaultOktaNoConnection, Party: PartyIdP, Step: StepTokenExchange, Profile: ProfileOkta, Description: "no managed connection from the requesting app to the resource app: invalid_target (invalid audience)"},

@@ -86,7 +86,7 @@ func TestFaults(t *testing.T) {
 	}
 	// okta-policy-no-jwt-bearer, okta-agent-staged and okta-mcp-invalid show
 	// only in the admin API: flow/doctor's TestOrgAPIFaults.
-	tested := map[string]bool{playground.FaultIdPSlow: true, playground.FaultOktaRedirectNotRegistered: true, playground.FaultOktaPolicyNoJWTBearer: true,
+	tested := map[string]bool{playground.FaultIdPSlow: true, playground.FaultOktaRefreshNotEnabled: true, playground.FaultOktaRedirectNotRegistered: true, playground.FaultOktaPolicyNoJWTBearer: true,
 		playground.FaultOktaAgentStaged: true, playground.FaultOktaMCPInvalid: true}
 	for _, c := range cases {
 		tested[c.fault] = true
@@ -109,6 +109,18 @@ func TestFaults(t *testing.T) {
 		want := "The 'redirect_uri' parameter must be a Login redirect URI in the client app settings."
 		if got.step != playground.StepLogin || !strings.Contains(got.err, want) {
 			t.Errorf("got step %q error %q, want the login to stop on an error page saying %q", got.step, got.err, want)
+		}
+	})
+	t.Run(playground.FaultOktaRefreshNotEnabled, func(t *testing.T) {
+		e := start(t, playground.Options{Profile: playground.ProfileOkta, Faults: []string{playground.FaultOktaRefreshNotEnabled}})
+		if login := e.login("alice"); login.status != http.StatusOK || login.str("refresh_token") != "" {
+			t.Errorf("login with offline_access: %d, refresh token %q; want tokens without one", login.status, login.str("refresh_token"))
+		}
+		refresh := e.post(e.idpTokenURL(), url.Values{"grant_type": {"refresh_token"}, "refresh_token": {"rt_from_before_the_change"}}, e.idpBasic())
+		wantError(t, refresh, 400, "unauthorized_client",
+			"The client is not authorized to use the provided grant type. Configured grant types: [authorization_code, urn:ietf:params:oauth:grant-type:token-exchange].")
+		if got := e.tryFlow("alice"); got.step != "" {
+			t.Errorf("an ID-token subject: flow stopped at %q (%s); want it to complete", got.step, got.resp.raw)
 		}
 	})
 	t.Run(playground.FaultIdPSlow, func(t *testing.T) {

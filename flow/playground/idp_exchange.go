@@ -23,8 +23,8 @@ func (s *authServer) tokenExchange(w http.ResponseWriter, r *http.Request, f for
 	d := s.idp
 	p := d.p
 	cat := p.errors
-	if p.faults[FaultOktaGrantNotEnabled] {
-		return cat.refuse(errGrantNotEnabled, newError("unauthorized_client", "the token exchange grant is not enabled for %s", c.id))
+	if !p.grantEnabled(inspect.GrantTypeTokenExchange) {
+		return p.grantRefused(newError("unauthorized_client", "the token exchange grant is not enabled for %s", c.id))
 	}
 	if _, has := f["requested_token_type"]; !has && p.faults[FaultIdPSkipRequestedTypeMissing] {
 		f["requested_token_type"] = inspect.TokenTypeIDJAG

@@ -106,6 +106,9 @@ func (s *authServer) authorizationCode(w http.ResponseWriter, f form, c *client)
 // refreshToken issues new tokens from a refresh token; the scopes may only
 // shrink (RFC 6749 §6).
 func (s *authServer) refreshToken(w http.ResponseWriter, f form, c *client) *oauthError {
+	if !s.idp.p.grantEnabled("refresh_token") {
+		return s.idp.p.grantRefused(newError("unauthorized_client", "the refresh_token grant is not enabled for %s", c.id))
+	}
 	if e := f.require("refresh_token"); e != nil {
 		return e
 	}
@@ -153,7 +156,9 @@ func (s *authServer) issueLoginTokens(w http.ResponseWriter, c *client, u *User,
 	if e != nil {
 		return e
 	}
-	if slices.Contains(scopes, "offline_access") {
+	// Like Okta, an app without the Refresh Token grant gets none, even
+	// when offline_access was granted.
+	if slices.Contains(scopes, "offline_access") && s.idp.p.grantEnabled("refresh_token") {
 		rt, ok := s.idp.refresh.add("rt_", &refreshGrant{issuer: s.issuer, clientID: c.id, user: u, scopes: scopes, authTime: authTime}, now.Add(refreshLifetime), now)
 		if !ok {
 			return newError("temporarily_unavailable", "too many refresh tokens are live; try again later")

@@ -1,6 +1,13 @@
 package playground
 
-import "net/http"
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/xaatools/xaa/inspect"
+)
 
 // ProfileOkta makes the IdP behave like an Okta org (protocol reference §7):
 // org authorization server paths with the issuer at the root, a custom
@@ -77,7 +84,7 @@ var oktaErrors = map[refusal]oauthError{
 	errResourceNotAssigned: {status: http.StatusBadRequest, code: "invalid_target",
 		description: "The resource app is not completely configured or user is not assigned to the app."},
 	errGrantNotEnabled: {status: http.StatusBadRequest, code: "unauthorized_client",
-		description: "The client is not authorized to use the provided grant type. Configured grant types: [authorization_code, refresh_token]."},
+		description: "The client is not authorized to use the provided grant type. Configured grant types: [%s]."},
 	errTokenExchangeUnsupported: {status: http.StatusBadRequest, code: "unsupported_grant_type",
 		description: "'urn:ietf:params:oauth:grant-type:token-exchange' grant type is not supported."},
 	errIDJAGNotGenerated: {status: http.StatusInternalServerError, code: "server_error",
@@ -115,4 +122,32 @@ func (c *errorCatalog) refuse(r refusal, def *oauthError) *oauthError {
 	}
 	o.basicChallenge = def.basicChallenge
 	return &o
+}
+
+// appGrantTypes are the grant types enabled on the requesting app: all three
+// of a Cross App Access client unless an Okta fault switched one off.
+func (p *Playground) appGrantTypes() []string {
+	grants := []string{"authorization_code", "refresh_token", inspect.GrantTypeTokenExchange}
+	if p.faults[FaultOktaRefreshNotEnabled] {
+		grants = slices.DeleteFunc(grants, func(g string) bool { return g == "refresh_token" })
+	}
+	if p.faults[FaultOktaGrantNotEnabled] {
+		grants = slices.DeleteFunc(grants, func(g string) bool { return g == inspect.GrantTypeTokenExchange })
+	}
+	return grants
+}
+
+// grantEnabled reports whether the requesting app may use grant.
+func (p *Playground) grantEnabled(grant string) bool {
+	return slices.Contains(p.appGrantTypes(), grant)
+}
+
+// grantRefused refuses a grant the app is not allowed, with Okta's text
+// listing the grants it is allowed (Okta's own answer names them).
+func (p *Playground) grantRefused(def *oauthError) *oauthError {
+	e := p.errors.refuse(errGrantNotEnabled, def)
+	if e != def {
+		e.description = fmt.Sprintf(e.description, strings.Join(p.appGrantTypes(), ", "))
+	}
+	return e
 }

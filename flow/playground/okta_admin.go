@@ -185,10 +185,7 @@ func (p *Playground) adminApp(id string) map[string]any {
 	}
 	switch id {
 	case IdPClientID:
-		grants := []string{"authorization_code", "refresh_token", inspect.GrantTypeTokenExchange}
-		if p.faults[FaultOktaGrantNotEnabled] {
-			grants = grants[:2]
-		}
+		grants := p.appGrantTypes()
 		redirects := p.redirectURIs
 		if p.faults[FaultOktaRedirectNotRegistered] {
 			redirects = []string{"http://localhost:8080/authorization-code/callback"}

@@ -97,10 +97,7 @@ func UpdateEvidenceFile(path, name, section string) error {
 // documents read, and every step with its exchanges and checks.
 func RunEvidence(r *flow.Run, version string, now time.Time) string {
 	var b strings.Builder
-	verdict := "every step passed"
-	if !r.OK() {
-		verdict = "a step failed"
-	}
+	_, verdict := r.Verdict()
 	fmt.Fprintf(&b, "# The flow, step by step — %s\n\n", verdict)
 	fmt.Fprintf(&b, "Run with xaa %s at %s, in %s.\n\n", version, inspect.FormatTime(now), millis(wire.DurationMS(r.Duration)))
 	p := r.Parties

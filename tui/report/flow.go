@@ -29,10 +29,8 @@ type RunOptions struct {
 func Run(s Styles, run *flow.Run, o RunOptions) string {
 	var b strings.Builder
 	w := &writer{b: &b, s: s, width: o.Width}
-	verdict := s.Pass.Render("✓ every step passed")
-	if !run.OK() {
-		verdict = s.Fail.Render("✗ a step failed")
-	}
+	status, words := run.Verdict()
+	verdict := s.Status(status).Render(GlyphOf(status) + " " + words)
 	var chips []string
 	for _, st := range run.Steps {
 		chips = append(chips, s.Glyph(st.Status)+" "+st.ID.String())

@@ -23,10 +23,7 @@ import (
 // from outside are made visible.
 func Markdown(r *flow.Run, reveal bool) []byte {
 	var b strings.Builder
-	verdict := "all steps passed"
-	if !r.OK() {
-		verdict = "a step failed"
-	}
+	_, verdict := r.Verdict()
 	fmt.Fprintf(&b, "# xaa run — %s\n\n", verdict)
 	fmt.Fprintf(&b, "Run %s, %s. Secrets are redacted", inspect.FormatTime(r.Started), millis(wire.DurationMS(r.Duration)))
 	if !reveal {
