@@ -31,6 +31,12 @@ func TestOktaDocNamesRealChecks(t *testing.T) {
 	for _, c := range d.Checks {
 		known[c.ID] = true
 	}
+	// … and on the refresh-token path, which has a check of its own.
+	refreshPath := *e.Config
+	refreshPath.IdP.Subject = config.SubjectRefreshToken
+	for _, c := range doctor.Run(context.Background(), doctor.Options{Config: &refreshPath}).Checks {
+		known[c.ID] = true
+	}
 	for _, k := range append(config.Keys(), doctor.OrgAPIChecks()...) {
 		known[k] = true
 	}
