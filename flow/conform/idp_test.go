@@ -3,6 +3,7 @@ package conform_test
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -77,7 +78,8 @@ func notAsRequired(conf *conform.Scorecard) (failed, skipped []string) {
 
 // TestIdPScorecardPasses: against the playground with no fault, and
 // against its Okta profile (Okta's documented answers), every case runs
-// and passes.
+// and passes — but the one where Okta's documented answer is not the
+// RFC's.
 func TestIdPScorecardPasses(t *testing.T) {
 	if n := len(conform.IdPCases()); n < 21 {
 		t.Errorf("%d IdP cases with the baseline, want at least 20 besides it", n)
@@ -93,6 +95,20 @@ func TestIdPScorecardPasses(t *testing.T) {
 				t.Fatalf("prepare: %v", conf.Target.Err)
 			}
 			failed, skipped := notAsRequired(conf)
+			if profile == playground.ProfileOkta {
+				// Okta answers a scope its connection does not allow with
+				// unauthorized_client "Scope not permitted" (its Cross App
+				// Access guide), not RFC 6749's invalid_scope: the
+				// scorecard says so rather than passing it.
+				i := slices.IndexFunc(failed, func(f string) bool {
+					return strings.HasPrefix(f, "scope_beyond_policy (rejected)") && strings.Contains(f, "unauthorized_client")
+				})
+				if i < 0 {
+					t.Errorf("scope_beyond_policy is not marked as refused with Okta's unauthorized_client: %q", failed)
+				} else {
+					failed = slices.Delete(failed, i, i+1)
+				}
+			}
 			for _, f := range failed {
 				t.Errorf("not as required: %s", f)
 			}

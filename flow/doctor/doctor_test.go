@@ -129,6 +129,7 @@ var doctorFaultCases = map[string]doctorFaultCase{
 	playground.FaultOktaTodo0Audience:             {true, "resource_app.audience", "Okta's XAA team", "Resource Server › Cross App Access (XAA) › Issuer URL"},
 	playground.FaultOktaRedirectNotRegistered:     {false, "requesting_app.redirect_uri", "register idp.redirect_uri exactly", "Sign-in redirect URIs"},
 	playground.FaultOktaWrongSecret:               {false, "requesting_app.credentials", "XAA_IDP_CLIENT_SECRET", "Client Credentials"},
+	playground.FaultOktaConnectionScope:           {true, "requesting_app.scopes", "or add them to the connection", "Manage Connections) › Scopes"},
 	playground.FaultOktaRefreshNotEnabled:         {false, "requesting_app.refresh_token_grant", "Enable the Refresh Token grant", "General Settings › Grant type"},
 }
 

@@ -30,6 +30,7 @@ var (
 	itemAgentStatus     = item{"requesting_app.org.ai_agent", RequestingApp, "The requesting app's AI agent is ACTIVE (read from the org)", specAIAgents + " status", consoleAgent}
 	itemAgentKey        = item{"requesting_app.org.ai_agent_key", RequestingApp, "An ACTIVE key of the AI agent has idp.key_id (read from the org)", "RFC 7523 §3; " + specAIAgents + " …/credentials/jwks", consoleAgentKeys}
 	itemAgentConnection = item{"requesting_app.org.ai_agent_connection", RequestingApp, "An ACTIVE identity-assertion connection of the AI agent has each resource indicator xaa sends, at resource_as.issuer (read from the org)", "RFC 8707 §2; draft §4.3; " + specAIAgents + " …/connections", explain.OktaConnection}
+	itemAgentScopes     = item{"requesting_app.org.ai_agent_connection_scopes", RequestingApp, "The AI agent's connections allow resource_as.scopes (read from the org)", "RFC 6749 §3.3; draft §4.3; " + specAIAgents + " …/connections scopeCondition", explain.OktaConnectionScopes}
 	itemMCPServer       = item{"resource.org.mcp_server", Resource, "The org registers the MCP server under its RFC 9728 resource, ACTIVE (read from the org)", "RFC 9728 §3.3; " + specMCPServers, consoleMCP}
 	itemMCPAuthServers  = item{"resource.org.mcp_authorization_servers", Resource, "An ACTIVE authorization server is resolved for the MCP server (read from the org)", "RFC 9728 §2; " + specMCPServers + " …/authorization-servers", consoleMCP + " › Authorization servers"}
 )
@@ -41,7 +42,7 @@ const aiNote = "; the Okta for AI Agents APIs (Beta) need the Super Administrato
 // else the agent whose client registration or linked app is idp.client_id
 // (appID is the requesting app's id, when it was read).
 func (r *run) agentChecks(ctx context.Context, c *oktaadmin.Client, appID string) {
-	items := []item{itemAgentStatus, itemAgentKey, itemAgentConnection}
+	items := []item{itemAgentStatus, itemAgentKey, itemAgentConnection, itemAgentScopes}
 	var agent *oktaadmin.AIAgent
 	var read *oktaadmin.Read
 	if id := r.cfg.Okta.AIAgentID; id != "" {
@@ -130,15 +131,18 @@ func (r *run) judgeKID(i item, keys []oktaadmin.JWK, read *oktaadmin.Read, fix s
 func (r *run) agentConnectionCheck(ctx context.Context, c *oktaadmin.Client, agent *oktaadmin.AIAgent, name string) {
 	conns, read := c.AgentConnections(ctx, agent.ID)
 	if !read.OK() {
-		r.accessUnknown(read, itemAgentConnection)
+		r.accessUnknown(read, itemAgentConnection, itemAgentScopes)
 		return
 	}
 	want := flow.ResourceIndicators(r.cfg, flow.State{API: r.api, MCP: r.mcp})
 	issuer := r.cfg.ResourceAS.Issuer
 	if len(want) == 0 {
 		r.unknown(itemAgentConnection, "", "xaa sends no resource indicator (resource.id is not set and no resource metadata was read), so the connections' indicators were not compared", read.Exchanges)
+		r.unknown(itemAgentScopes, "", needs("a connection for a resource indicator xaa sends", itemAgentConnection.id), nil)
 		return
 	}
+	var connected []oktaadmin.AgentConnection
+	defer func() { r.agentScopesCheck(connected, read) }()
 	expected := "ACTIVE identity-assertion connections for " + strings.Join(want, ", ") + " at " + issuer
 	var seen, matched, problems []string
 	for _, cn := range conns {
@@ -163,6 +167,7 @@ func (r *run) agentConnectionCheck(ctx context.Context, c *oktaadmin.Client, age
 				continue
 			}
 			found = true
+			connected = append(connected, cn)
 			note := "at " + issuer
 			if iss == "" {
 				note = "its authorization server's issuer is not shown by the API (not compared)"
@@ -183,6 +188,47 @@ func (r *run) agentConnectionCheck(ctx context.Context, c *oktaadmin.Client, age
 		actual = "the AI agent " + name + " has no identity-assertion connection"
 	}
 	r.fail(itemAgentConnection, expected, actual, strings.Join(problems, "; ")+"; otherwise the token exchange answers invalid_target", read.Exchanges)
+}
+
+// agentScopesCheck: the scope condition of each connection xaa's tokens go
+// through allows every scope of resource_as.scopes. A connection whose
+// condition the API does not show is not compared.
+func (r *run) agentScopesCheck(connected []oktaadmin.AgentConnection, read *oktaadmin.Read) {
+	requested := []string(r.cfg.ResourceAS.Scopes)
+	switch {
+	case len(connected) == 0:
+		r.unknown(itemAgentScopes, "", needs("an ACTIVE connection for a resource indicator xaa sends", itemAgentConnection.id), nil)
+		return
+	case len(requested) == 0:
+		r.unknown(itemAgentScopes, "", "resource_as.scopes is empty: xaa requests no scope, so the connections' scopes were not compared", read.Exchanges)
+		return
+	}
+	expected := "each connection allows " + strings.Join(requested, " ")
+	var seen, problems []string
+	compared := false
+	for _, cn := range connected {
+		label := oktaadmin.Sanitize(cn.ConnectionType) + " " + oktaadmin.Sanitize(cn.ResourceIndicator)
+		refused, ok := cn.Refuses(requested)
+		switch {
+		case !ok:
+			seen = append(seen, label+": scope condition "+orNone(oktaadmin.Sanitize(cn.ScopeCondition))+" (not compared)")
+			continue
+		case len(refused) > 0:
+			problems = append(problems, label+" does not allow "+strings.Join(refused, ", "))
+		}
+		compared = true
+		seen = append(seen, label+": "+oktaadmin.Sanitize(cn.ScopeCondition)+" "+oktaadmin.Sanitize(strings.Join(cn.Scopes, " ")))
+	}
+	actual := strings.Join(seen, "; ")
+	switch {
+	case len(problems) > 0:
+		r.fail(itemAgentScopes, expected, actual, strings.Join(problems, "; ")+
+			": add the scopes to the connection, or request only the scopes it allows (resource_as.scopes); otherwise the token exchange answers unauthorized_client \"Scope not permitted\"", read.Exchanges)
+	case !compared:
+		r.unknown(itemAgentScopes, expected, "the API shows no scope condition on these connections, so their scopes were not compared: "+actual, read.Exchanges)
+	default:
+		r.pass(itemAgentScopes, expected, actual, read.Exchanges)
+	}
 }
 
 // mcpServerChecks judge the MCP server as the org registers it: under the

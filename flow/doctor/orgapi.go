@@ -40,7 +40,7 @@ var (
 func OrgAPIChecks() []string {
 	var out []string
 	for _, i := range []item{itemAdminAccess, itemAdminGrants, itemAdminAuthMethod, itemAdminRedirect, itemAdminKeyID, itemAdminConnection,
-		itemAgentStatus, itemAgentKey, itemAgentConnection, itemAdminAuthServer, itemAdminPolicy, itemAdminScopes, itemMCPServer, itemMCPAuthServers} {
+		itemAgentStatus, itemAgentKey, itemAgentConnection, itemAgentScopes, itemAdminAuthServer, itemAdminPolicy, itemAdminScopes, itemMCPServer, itemMCPAuthServers} {
 		out = append(out, i.id)
 	}
 	return out

@@ -28,6 +28,7 @@ var orgAPIFaultCases = map[string]struct{ check, hint string }{
 	playground.FaultOktaAgentStaged:           {"requesting_app.org.ai_agent", "add its owners and credentials"},
 	playground.FaultOktaMCPInvalid:            {"resource.org.mcp_server", "validation of the server failed"},
 	playground.FaultOktaRefreshNotEnabled:     {"requesting_app.org.grant_types", "refresh_token"},
+	playground.FaultOktaConnectionScope:       {"requesting_app.org.ai_agent_connection_scopes", "does not allow todos.write"},
 }
 
 func orgChecks(d *doctor.Diagnosis, st inspect.Status) []string {

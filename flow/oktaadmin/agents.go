@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/url"
+	"slices"
 )
 
 // Okta for AI Agents (Beta, SUPER_ADMIN): the AI agents (workload
@@ -85,6 +86,44 @@ type AgentConnection struct {
 		ORN  string `json:"orn"`
 		Name string `json:"name"`
 	} `json:"app"`
+	// ScopeCondition is ALL_SCOPES, INCLUDE_ONLY or EXCLUDE (the scopes
+	// listed); Okta shows it on app-instance and custom-AS connections.
+	ScopeCondition string   `json:"scopeCondition"`
+	Scopes         []string `json:"scopes"`
+}
+
+// Scope conditions of an agent's resource connection.
+const (
+	ScopesAll     = "ALL_SCOPES"
+	ScopesInclude = "INCLUDE_ONLY"
+	ScopesExclude = "EXCLUDE"
+)
+
+// Refuses returns the scopes of requested the connection does not allow,
+// and false when its scope condition is absent or unknown (nothing was
+// compared).
+func (c AgentConnection) Refuses(requested []string) ([]string, bool) {
+	var refused []string
+	switch c.ScopeCondition {
+	case ScopesAll:
+	case ScopesInclude:
+		if !slices.Contains(c.Scopes, "*") {
+			for _, s := range requested {
+				if !slices.Contains(c.Scopes, s) {
+					refused = append(refused, s)
+				}
+			}
+		}
+	case ScopesExclude:
+		for _, s := range requested {
+			if slices.Contains(c.Scopes, s) {
+				refused = append(refused, s)
+			}
+		}
+	default:
+		return nil, false
+	}
+	return refused, true
 }
 
 // IdentityAssertion reports whether the connection is one Cross App

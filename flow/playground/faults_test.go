@@ -81,6 +81,7 @@ func TestFaults(t *testing.T) {
 		{fault: playground.FaultOktaNoConnection, okta: true, status: 400, code: "invalid_target",
 			contain: "Token Exchange requests must include a valid audience of the authorization server."},
 		{fault: playground.FaultOktaTodo0Audience, okta: true, status: 400, code: "invalid_grant", contain: "got http://localhost:5001"},
+		{fault: playground.FaultOktaConnectionScope, okta: true, status: 400, code: "unauthorized_client", contain: "Scope not permitted"},
 		{fault: playground.FaultOktaWrongSecret, okta: true, status: 401, code: "invalid_client",
 			contain: "The client secret supplied for a confidential client is invalid."},
 	}

@@ -83,7 +83,7 @@ func newIdP(p *Playground) (*idp, error) {
 		clientID:     IdPClientID,
 		audience:     p.asURL,
 		resources:    []string{p.rsURL, p.rsURL + mcpPath},
-		scopes:       []string{ScopeTodosRead, ScopeTodosWrite},
+		scopes:       p.connectionScopes(),
 		clientIDAtAS: ASClientID,
 	}, {
 		clientID:     OtherIdPClientID,

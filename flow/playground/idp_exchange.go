@@ -70,6 +70,9 @@ func (s *authServer) tokenExchange(w http.ResponseWriter, r *http.Request, f for
 			"user %s is not assigned to the resource app behind %s; the IdP issues ID-JAGs only for users assigned to it", sub.user.Username, conn.audience))
 	}
 	scopes, e := grantedScopes(f["scope"], conn)
+	if e != nil {
+		e = cat.refuse(errScopeNotPermitted, e)
+	}
 	if p.faults[FaultIdPSkipScope] && f["scope"] != "" {
 		scopes, e = strings.Fields(f["scope"]), nil
 	}

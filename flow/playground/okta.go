@@ -52,6 +52,7 @@ const (
 	errPKCEFailed
 	errCodeInvalid
 	errRefreshInvalid
+	errScopeNotPermitted
 )
 
 // oktaErrors are Okta's responses, copied from Okta's error catalog
@@ -103,6 +104,9 @@ var oktaErrors = map[refusal]oauthError{
 		description: "The authorization code is invalid or has expired."},
 	errRefreshInvalid: {status: http.StatusBadRequest, code: "invalid_grant",
 		description: "The refresh token is invalid or expired."},
+	// As Okta's Cross App Access guide reports it for a scope the resource
+	// connection does not allow.
+	errScopeNotPermitted: {status: http.StatusBadRequest, code: "unauthorized_client", description: "Scope not permitted"},
 }
 
 // errorCatalog words refusals: the playground's own descriptions, which name

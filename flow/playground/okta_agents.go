@@ -24,6 +24,9 @@ const (
 	// FaultOktaMCPInvalid: the registered MCP server is INVALID (Okta's
 	// validation failed).
 	FaultOktaMCPInvalid = "okta-mcp-invalid"
+	// FaultOktaConnectionScope: the agent's resource connection to the todo
+	// API allows only todos.read.
+	FaultOktaConnectionScope = "okta-connection-scope-missing"
 )
 
 func init() {
@@ -31,7 +34,9 @@ func init() {
 		FaultInfo{Name: FaultOktaAgentStaged, Party: PartyIdP, Step: StepTokenExchange, Profile: ProfileOkta,
 			Description: "the requesting client's AI agent is STAGED, not ACTIVE (read with the admin API; the playground's IdP still issues ID-JAGs)"},
 		FaultInfo{Name: FaultOktaMCPInvalid, Party: PartyIdP, Step: StepResource, Profile: ProfileOkta,
-			Description: "the org's registration of the todo MCP server is INVALID (read with the admin API; the MCP server still answers)"})
+			Description: "the org's registration of the todo MCP server is INVALID (read with the admin API; the MCP server still answers)"},
+		FaultInfo{Name: FaultOktaConnectionScope, Party: PartyIdP, Step: StepTokenExchange, Profile: ProfileOkta,
+			Description: "the AI agent's resource connection allows only " + ScopeTodosRead + ": the token exchange for " + ScopeTodosWrite + " answers unauthorized_client 'Scope not permitted', and the admin API shows the connection's scopes as INCLUDE_ONLY " + ScopeTodosRead})
 }
 
 const (
@@ -119,7 +124,7 @@ func (p *Playground) adminAgentConnections() []any {
 		return c
 	}
 	return []any{
-		conn(oktaAgentConnAPI, "IDENTITY_ASSERTION_CUSTOM_AS", p.rsURL, map[string]any{"scopeCondition": "ALL_SCOPES", "scopes": []string{"*"}}),
+		conn(oktaAgentConnAPI, "IDENTITY_ASSERTION_CUSTOM_AS", p.rsURL, p.adminConnectionScopes()),
 		conn(oktaAgentConnMCP, "IDENTITY_ASSERTION_MCP_SERVER", p.rsURL+mcpPath, map[string]any{
 			"resource": map[string]any{"orn": "orn:okta:directory:" + oktaOrgID + ":resource-servers:mcp:" + oktaMCPServerID, "name": "Todos MCP"}}),
 	}
@@ -143,4 +148,21 @@ func (p *Playground) adminMCPServer() map[string]any {
 func (p *Playground) adminMCPAuthServer() map[string]any {
 	return map[string]any{"id": oktaAuthServerID, "orn": oktaOrnAuthServer, "name": "Todos", "issuer": p.asURL, "status": "ACTIVE",
 		"_links": p.adminLinks(mcpServersPath + "/" + oktaMCPServerID + "/authorization-servers/" + oktaAuthServerID)}
+}
+
+// adminConnectionScopes are the scope condition of the agent's connection,
+// as the IdP enforces it (connectionScopes).
+func (p *Playground) adminConnectionScopes() map[string]any {
+	if p.faults[FaultOktaConnectionScope] {
+		return map[string]any{"scopeCondition": "INCLUDE_ONLY", "scopes": p.connectionScopes()}
+	}
+	return map[string]any{"scopeCondition": "ALL_SCOPES", "scopes": []string{"*"}}
+}
+
+// connectionScopes are the scopes the requesting app's connection allows.
+func (p *Playground) connectionScopes() []string {
+	if p.faults[FaultOktaConnectionScope] {
+		return []string{ScopeTodosRead}
+	}
+	return []string{ScopeTodosRead, ScopeTodosWrite}
 }
