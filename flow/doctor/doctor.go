@@ -99,6 +99,9 @@ type Check struct {
 	// Email is a message to send when the fix is someone else's (the Todo0
 	// placeholder audience is changed by Okta's XAA team).
 	Email *Email
+	// Checklist marks an unknown check an admin makes by hand: Expected
+	// is what to look for on the Console screen.
+	Checklist bool
 }
 
 // Email is the text of an email the doctor prepared.
@@ -179,6 +182,9 @@ type run struct {
 	// credentials accepted; exchangeReady says the token exchange can
 	// work (credentials, grant, feature).
 	idpCredentials, asCredentials, exchangeReady bool
+	// mcpSubject describes the sub of the ID-JAG the org minted for the MCP
+	// server for the signed-in user, when it did.
+	mcpSubject string
 }
 
 // Options say what the doctor checks, and with what.

@@ -103,6 +103,23 @@ func TestDoctorHealthy(t *testing.T) {
 		if !strings.Contains(c.Hint, "--token") {
 			t.Errorf("an unknown user check says %q, want how to sign in (--token)", c.Hint)
 		}
+		// On an Okta org each is a checklist item: the screen, and what to
+		// look for there in this config's terms.
+		for id, want := range map[string]string{
+			"requesting_app.connection":       e.Config.ResourceAS.Issuer,
+			"requesting_app.scopes":           e.Config.ResourceAS.Scopes.String(),
+			"resource_app.audience":           "delete the connection, correct the Issuer URL",
+			"resource_app.client_id":          e.Config.ResourceAS.ClientID,
+			"resource_app.resource_indicator": e.Config.Resource.MCPURL,
+		} {
+			c, _ := d.Find(id)
+			if !c.Checklist || c.Console == "" || !strings.Contains(c.Expected, want) {
+				t.Errorf("%s: checklist %v, console %q, look for %q; want a checklist item naming %q on its console screen", id, c.Checklist, c.Console, c.Expected, want)
+			}
+		}
+		if c, _ := d.Find("requesting_app.id_token"); c.Checklist {
+			t.Error("requesting_app.id_token is a checklist item: no console screen shows an ID token")
+		}
 	})
 }
 

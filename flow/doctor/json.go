@@ -32,17 +32,19 @@ type Summary struct {
 
 // CheckJSON is one check in DiagnosisJSON.
 type CheckJSON struct {
-	ID       string              `json:"id"`
-	Party    Party               `json:"party"`
-	Status   inspect.Status      `json:"status"`
-	Title    string              `json:"title"`
-	Expected string              `json:"expected,omitempty"`
-	Actual   string              `json:"actual,omitempty"`
-	Hint     string              `json:"hint,omitempty"`
-	Spec     string              `json:"spec,omitempty"`
-	Console  string              `json:"console,omitempty"`
-	Email    *Email              `json:"email,omitempty"`
-	Evidence []wire.ExchangeJSON `json:"evidence"`
+	ID       string         `json:"id"`
+	Party    Party          `json:"party"`
+	Status   inspect.Status `json:"status"`
+	Title    string         `json:"title"`
+	Expected string         `json:"expected,omitempty"`
+	Actual   string         `json:"actual,omitempty"`
+	Hint     string         `json:"hint,omitempty"`
+	Spec     string         `json:"spec,omitempty"`
+	Console  string         `json:"console,omitempty"`
+	// Checklist: unknown, to check by hand on the console screen.
+	Checklist bool                `json:"checklist,omitempty"`
+	Email     *Email              `json:"email,omitempty"`
+	Evidence  []wire.ExchangeJSON `json:"evidence"`
 }
 
 // Summary counts the checks by status.
@@ -58,7 +60,7 @@ func (d *Diagnosis) JSON(reveal bool) DiagnosisJSON {
 	for _, c := range d.Checks {
 		j := CheckJSON{ID: c.ID, Party: c.Party, Status: c.Status, Title: c.Title,
 			Expected: wire.DisplayText(c.Expected, reveal), Actual: wire.DisplayText(c.Actual, reveal), Hint: wire.DisplayText(c.Hint, reveal),
-			Spec: c.Spec, Console: c.Console, Email: c.Email, Evidence: []wire.ExchangeJSON{}}
+			Spec: c.Spec, Console: c.Console, Checklist: c.Checklist, Email: c.Email, Evidence: []wire.ExchangeJSON{}}
 		for _, x := range c.Evidence {
 			j.Evidence = append(j.Evidence, x.JSON(reveal))
 		}

@@ -299,6 +299,7 @@ func (r *run) mcpServerChecks(ctx context.Context, c *oktaadmin.Client) {
 	default:
 		r.fail(itemMCPServer, expected, actual, "activate the MCP server", read.Exchanges)
 	}
+	r.mcpSettingsChecklist()
 	as, aread := c.MCPAuthServers(ctx, m.ID)
 	if !aread.OK() {
 		r.accessUnknown(aread, itemMCPAuthServers)

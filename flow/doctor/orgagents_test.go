@@ -192,3 +192,20 @@ func TestOrgAPIHostileAgents(t *testing.T) {
 		t.Errorf("no near miss: %q", c.Hint)
 	}
 }
+
+// TestMCPSettingsChecklist: the MCP server's subject format and tenant ID
+// have no API field, so they are a checklist item — never ✓ — and with a
+// signed-in user it quotes the sub Okta wrote into the MCP server's ID-JAG.
+func TestMCPSettingsChecklist(t *testing.T) {
+	e := flowtest.Start(t, playground.Options{Profile: playground.ProfileOkta}, "alice")
+	for _, token := range []string{"", doctorSignIn(t, e)} {
+		d := doctor.Run(context.Background(), doctor.Options{Config: e.Config, IDToken: token})
+		c, ok := d.Find("resource.org.mcp_xaa_settings")
+		if !ok || c.Status != inspect.StatusUnknown || !c.Checklist || !strings.Contains(c.Console, "Cross App Access › Configure") {
+			t.Fatalf("signed in %v: resource.org.mcp_xaa_settings = %+v; want an unknown checklist item on the server's Cross App Access screen", token != "", c)
+		}
+		if carried := strings.Contains(c.Actual, "ID-JAG for the MCP server carried sub "); carried != (token != "") {
+			t.Errorf("signed in %v: actual %q; the sub the org wrote is quoted exactly when a user signed in", token != "", c.Actual)
+		}
+	}
+}

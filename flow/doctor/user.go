@@ -10,6 +10,7 @@ import (
 
 	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/flow/explain"
+	"github.com/xaatools/xaa/flow/oktaadmin"
 	"github.com/xaatools/xaa/flow/wire"
 	"github.com/xaatools/xaa/inspect"
 )
@@ -92,7 +93,11 @@ func (r *run) userChecks(ctx context.Context) {
 	}
 	switch {
 	case r.token == "":
-		all(0, "needs a signed-in user: run xaa doctor --token <ID token>, or open the doctor in the terminal UI after logging in", nil)
+		items := []item{}
+		for _, g := range exchangeGates {
+			items = append(items, g.item)
+		}
+		r.noUserChecklist(append(items, after...), "needs a signed-in user: run xaa doctor --token <ID token>, or open the doctor in the terminal UI after logging in")
 		return
 	case r.idp == nil || !r.idpTrusted:
 		all(0, needs("the org's metadata with the configured issuer", itemOrgIssuer.id), nil)
@@ -113,10 +118,16 @@ func (r *run) userChecks(ctx context.Context) {
 		r.exchangeRefused(st, all)
 		return
 	}
-	// The step analysed the one token the org answered with.
+	// The step analysed the one token the org answered with (the first,
+	// when the API and the MCP server each got their own).
 	var jag inspect.Analysis
 	if len(st.Tokens) > 0 {
 		jag = st.Tokens[0]
+	}
+	for _, a := range st.Tokens {
+		if a.Token != nil && st.Out.MCPIDJAG != "" && a.Token.Raw == st.Out.MCPIDJAG {
+			r.mcpSubject = oktaadmin.Sanitize(describeSubject(a.Token))
+		}
 	}
 	if jag.Token == nil || (jag.Token.Kind != inspect.KindIDJAG && jag.Token.Kind != inspect.KindUnknown) {
 		got := "no token"

@@ -46,7 +46,7 @@ func Doctor(s Styles, d *doctor.Diagnosis, o DoctorOptions) string {
 		w.blank()
 		w.line(s.Heading.Render(d.PartyTitle(p)))
 		for _, c := range checks {
-			if c.Status == inspect.StatusUnknown && !o.Verbose {
+			if c.Status == inspect.StatusUnknown && !c.Checklist && !o.Verbose {
 				// Many checks are unknown for one reason: say it once.
 				if said[c.Hint] {
 					c.Hint = "(the same reason as above)"
@@ -102,6 +102,13 @@ func doctorCheck(w *writer, c doctor.Check, o DoctorOptions) {
 			details(w, c, o, "      ")
 		}
 	case inspect.StatusUnknown:
+		if c.Checklist && !o.Verbose {
+			// What to look for, and where: the admin checks it by hand.
+			titled(w, line+s.Skip.Render(Safe(c.Title)), s.Faint.Render(text(c.Actual, o.Reveal)))
+			w.wrapped("      "+s.Faint.Render("look for  "), text(c.Expected, o.Reveal))
+			w.wrapped("      "+s.Faint.Render("console   "), c.Console)
+			return
+		}
 		titled(w, line+s.Skip.Render(Safe(c.Title)), s.Faint.Render(text(c.Hint, o.Reveal)))
 		if o.Verbose {
 			details(w, c, o, "      ")
@@ -128,7 +135,11 @@ func details(w *writer, c doctor.Check, o DoctorOptions, indent string) {
 	s := w.s
 	label := func(l string) string { return indent + s.Faint.Render(fmt.Sprintf("%-9s ", l)) }
 	if c.Expected != "" {
-		w.wrapped(label("expected"), text(c.Expected, o.Reveal))
+		name := "expected"
+		if c.Checklist {
+			name = "look for"
+		}
+		w.wrapped(label(name), text(c.Expected, o.Reveal))
 	}
 	if c.Actual != "" && (c.Status != inspect.StatusUnknown || c.Actual != "not known") {
 		w.wrapped(label("actual"), text(c.Actual, o.Reveal))
