@@ -16,7 +16,8 @@ import (
 )
 
 // orgAPIOnlyFaults show only in what the admin API reads of the org.
-var orgAPIOnlyFaults = map[string]bool{playground.FaultOktaPolicyNoJWTBearer: true, playground.FaultOktaAgentStaged: true, playground.FaultOktaMCPInvalid: true}
+var orgAPIOnlyFaults = map[string]bool{playground.FaultOktaPolicyNoJWTBearer: true, playground.FaultOktaAgentStaged: true, playground.FaultOktaMCPInvalid: true,
+	playground.FaultOktaIdPInactive: true}
 
 // orgAPIFaultCases: the check read from the org that each Okta fault
 // fails, and the words of its fix.
