@@ -83,6 +83,7 @@ var faultCases = map[string]faultCase{
 	playground.FaultOktaAgentStaged:           {profile: playground.ProfileOkta, failStep: -1},
 	playground.FaultOktaMCPInvalid:            {profile: playground.ProfileOkta, failStep: -1},
 	playground.FaultOktaConnectionScope:       {profile: playground.ProfileOkta, failStep: flow.StepTokenExchange, explanation: "token_exchange.scope_denied", console: explain.OktaConnection},
+	playground.FaultOktaIdPInactive:           {profile: playground.ProfileOkta, failStep: -1},
 	playground.FaultOktaNoConnection:          {profile: playground.ProfileOkta, failStep: flow.StepTokenExchange, explanation: "token_exchange.audience_not_connected", console: explain.OktaConnection},
 	playground.FaultOktaTodo0Audience:         {profile: playground.ProfileOkta, failStep: flow.StepJWTBearer, explanation: "jwt_bearer.aud_rewritten", flagged: "id_jag.aud", console: explain.OktaResourceXAA},
 	playground.FaultOktaRedirectNotRegistered: {profile: playground.ProfileOkta, failStep: flow.StepLogin, explanation: "login.redirect_uri_page", console: explain.OktaRedirectURIs},

@@ -40,7 +40,7 @@ var (
 func OrgAPIChecks() []string {
 	var out []string
 	for _, i := range []item{itemAdminAccess, itemAdminGrants, itemAdminAuthMethod, itemAdminRedirect, itemAdminKeyID, itemAdminConnection,
-		itemAgentStatus, itemAgentKey, itemAgentConnection, itemAgentScopes, itemAdminAuthServer, itemAdminPolicy, itemAdminScopes, itemMCPServer, itemMCPAuthServers} {
+		itemAgentStatus, itemAgentKey, itemAgentConnection, itemAgentScopes, itemAdminAuthServer, itemAdminPolicy, itemAdminScopes, itemAdminTrustedIdP, itemMCPServer, itemMCPAuthServers} {
 		out = append(out, i.id)
 	}
 	return out
@@ -63,8 +63,19 @@ func (r *run) orgAPIChecks(ctx context.Context) {
 		r.fail(itemAdminAccess, expected, err.Error(), "set okta.org_url", nil)
 		return
 	}
-	app, read := c.App(ctx, r.cfg.IdP.ClientID)
 	defer r.mcpServerChecks(ctx, c)
+	if r.idpOutsideOrg(c.Org) {
+		// The ID-JAGs come from an external IdP or another org: the
+		// requesting app (or AI agent) is registered there.
+		items := []item{itemAdminGrants, itemAdminAuthMethod, itemAdminRedirect, itemAdminConnection, itemAgentStatus, itemAgentConnection, itemAgentScopes}
+		if r.cfg.IdP.Method() == config.AuthPrivateKeyJWT {
+			items = append(items, itemAdminKeyID, itemAgentKey)
+		}
+		r.notThisOrgApp(c.Org, items...)
+		r.authServerChecks(ctx, c)
+		return
+	}
+	app, read := c.App(ctx, r.cfg.IdP.ClientID)
 	defer r.agentChecks(ctx, c, app.ID)
 	dependents := []item{itemAdminGrants, itemAdminAuthMethod, itemAdminRedirect, itemAdminKeyID, itemAdminConnection}
 	switch {
@@ -221,10 +232,19 @@ func (r *run) connectionCheck(ctx context.Context, c *oktaadmin.Client, app *okt
 // the org has one with the config's issuer.
 func (r *run) authServerChecks(ctx context.Context, c *oktaadmin.Client) {
 	items := []item{itemAdminAuthServer, itemAdminPolicy, itemAdminScopes}
+	external := r.idpOutsideOrg(c.Org)
+	if external {
+		items = append(items, itemAdminTrustedIdP)
+	} else {
+		r.trustedIdPNotApplicable(c.Org)
+	}
 	servers, read := c.AuthServers(ctx)
 	if !read.OK() {
 		r.accessUnknown(read, items...)
 		return
+	}
+	if _, done := r.diag.Find(itemAdminAccess.id); !done { // the app was not read: the IdP is not this org
+		r.pass(itemAdminAccess, "read access to the org's admin API", "read "+read.URL, read.Exchanges)
 	}
 	issuer := r.cfg.ResourceAS.Issuer
 	i := slices.IndexFunc(servers, func(s oktaadmin.AuthServer) bool { return s.Issuer == issuer })
@@ -241,8 +261,9 @@ func (r *run) authServerChecks(ctx context.Context, c *oktaadmin.Client) {
 			why := "no custom authorization server of " + c.Org + " has issuer " + issuer + ": the resource AS is not this org's, so the outside probes judge it"
 			r.unknown(itemAdminAuthServer, issuer, why, read.Exchanges)
 		}
-		r.unknown(itemAdminPolicy, "", needs("the resource's authorization server in the org", itemAdminAuthServer.id), nil)
-		r.unknown(itemAdminScopes, "", needs("the resource's authorization server in the org", itemAdminAuthServer.id), nil)
+		for _, i := range items[1:] {
+			r.unknown(i, "", needs("the resource's authorization server in the org", itemAdminAuthServer.id), nil)
+		}
 		return
 	}
 	as := servers[i]
@@ -254,6 +275,9 @@ func (r *run) authServerChecks(ctx context.Context, c *oktaadmin.Client) {
 	}
 	r.policyCheck(ctx, c, as)
 	r.scopesCheck(ctx, c, as)
+	if external {
+		r.trustedIdPCheck(ctx, c)
+	}
 }
 
 // policyCheck: an ACTIVE policy whose clients include resource_as.client_id

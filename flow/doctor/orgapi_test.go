@@ -16,7 +16,8 @@ import (
 )
 
 // orgAPIOnlyFaults show only in what the admin API reads of the org.
-var orgAPIOnlyFaults = map[string]bool{playground.FaultOktaPolicyNoJWTBearer: true, playground.FaultOktaAgentStaged: true, playground.FaultOktaMCPInvalid: true}
+var orgAPIOnlyFaults = map[string]bool{playground.FaultOktaPolicyNoJWTBearer: true, playground.FaultOktaAgentStaged: true, playground.FaultOktaMCPInvalid: true,
+	playground.FaultOktaIdPInactive: true}
 
 // orgAPIFaultCases: the check read from the org that each Okta fault
 // fails, and the words of its fix.
@@ -52,7 +53,7 @@ func TestOrgAPIChecksOnPlayground(t *testing.T) {
 	}
 	d := doctor.Run(context.Background(), doctor.Options{Config: e.Config})
 	want := slices.DeleteFunc(doctor.OrgAPIChecks(), func(id string) bool {
-		return id == "requesting_app.org.key_id" || id == "requesting_app.org.ai_agent_key"
+		return id == "requesting_app.org.key_id" || id == "requesting_app.org.ai_agent_key" || id == "resource_as.org.trusted_idp" // the IdP is this org
 	})
 	if got := orgChecks(d, inspect.StatusPass); !slices.Equal(got, want) {
 		t.Fatalf("passing org checks %v, want %v:%s", got, want, describeDiagnosis(d))
@@ -140,7 +141,7 @@ func TestOrgAPIPrivateKeyMode(t *testing.T) {
 		PrivateKey: config.Secret(pem), Key: key}
 	d := doctor.Run(context.Background(), doctor.Options{Config: &cfg})
 	want := slices.DeleteFunc(doctor.OrgAPIChecks(), func(id string) bool {
-		return id == "requesting_app.org.key_id" || id == "requesting_app.org.ai_agent_key"
+		return id == "requesting_app.org.key_id" || id == "requesting_app.org.ai_agent_key" || id == "resource_as.org.trusted_idp" // the IdP is this org
 	})
 	if got := orgChecks(d, inspect.StatusPass); !slices.Equal(got, want) {
 		t.Fatalf("passing org checks %v, want %v:%s", got, want, describeDiagnosis(d))

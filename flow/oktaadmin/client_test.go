@@ -236,8 +236,9 @@ func (s *specTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 // playground's simulated org, clean and with each fault, is an operation
 // of Okta's Management API spec, and every answer validates against it.
 func TestPlaygroundFollowsTheSpec(t *testing.T) {
-	for _, faults := range [][]string{nil, {playground.FaultOktaNoConnection}, {playground.FaultOktaPolicyNoJWTBearer}, {playground.FaultOktaGrantNotEnabled}} {
-		p, err := playground.Start(context.Background(), playground.Options{Profile: playground.ProfileOkta, Faults: faults})
+	for _, faults := range [][]string{nil, {playground.FaultOktaNoConnection}, {playground.FaultOktaPolicyNoJWTBearer}, {playground.FaultOktaGrantNotEnabled}, {playground.FaultOktaIdPInactive}} {
+		// A trusted issuer gives the org an identity provider to list.
+		p, err := playground.Start(context.Background(), playground.Options{Profile: playground.ProfileOkta, Faults: faults, TrustIssuers: []string{"https://idp.example.com"}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -268,13 +269,18 @@ func TestPlaygroundFollowsTheSpec(t *testing.T) {
 			_, r = c.Scopes(ctx, servers[0].ID)
 			reads = append(reads, r)
 		}
+		idps, r := c.IdentityProviders(ctx)
+		reads = append(reads, r)
+		if len(idps) != 1 || idps[0].Type != oktaadmin.IdPTypeOIDC || idps[0].Protocol.Issuer.URL != "https://idp.example.com" {
+			t.Errorf("%v: identity providers %+v", faults, idps)
+		}
 		for _, r := range reads {
 			if !r.OK() {
 				t.Errorf("%v: %s: %v", faults, r.URL, r.Err)
 			}
 		}
-		if st.n != 7 {
-			t.Errorf("%v: %d reads validated, want 7", faults, st.n)
+		if st.n != 8 {
+			t.Errorf("%v: %d reads validated, want 8", faults, st.n)
 		}
 		// A wrong id answers Okta's 404 error body, also per the spec.
 		if _, r := c.App(ctx, "0oanosuchapp"); r.Err == nil || r.Err.Kind != oktaadmin.NotFound || r.Err.Code != "E0000007" {

@@ -85,10 +85,11 @@ func TestFaults(t *testing.T) {
 		{fault: playground.FaultOktaWrongSecret, okta: true, status: 401, code: "invalid_client",
 			contain: "The client secret supplied for a confidential client is invalid."},
 	}
-	// okta-policy-no-jwt-bearer, okta-agent-staged and okta-mcp-invalid show
-	// only in the admin API: flow/doctor's TestOrgAPIFaults.
+	// okta-policy-no-jwt-bearer, okta-agent-staged, okta-mcp-invalid and
+	// okta-idp-inactive show only in the admin API: flow/doctor's
+	// TestOrgAPIFaults and TestOrgAPITrustedIdP.
 	tested := map[string]bool{playground.FaultIdPSlow: true, playground.FaultOktaRefreshNotEnabled: true, playground.FaultOktaRedirectNotRegistered: true, playground.FaultOktaPolicyNoJWTBearer: true,
-		playground.FaultOktaAgentStaged: true, playground.FaultOktaMCPInvalid: true}
+		playground.FaultOktaAgentStaged: true, playground.FaultOktaMCPInvalid: true, playground.FaultOktaIdPInactive: true}
 	for _, c := range cases {
 		tested[c.fault] = true
 		t.Run(c.fault, func(t *testing.T) {

@@ -20,7 +20,8 @@ import (
 // the simulated org, behind the playground's own API token (SSWS): the
 // requesting app, its keys and Cross App Access connections, and the
 // custom authorization server of the todo API (the playground's resource
-// AS, as the org sees it) with its policy, rule and scopes. Shapes follow
+// AS, as the org sees it) with its policy, rule and scopes, and the
+// identity providers it trusts (okta_idps.go). Shapes follow
 // Okta's Management API spec; a test validates them against it.
 
 // Faults that show only in what the admin API reads of the simulated org.
@@ -105,6 +106,8 @@ func (p *Playground) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		if p.adminApp(parts[1]) != nil {
 			body = p.adminPage(w, r, p.adminConnections(parts[1]))
 		}
+	case len(parts) == 1 && parts[0] == "idps":
+		body = p.adminPage(w, r, p.adminIdPs())
 	case len(parts) == 1 && parts[0] == "authorizationServers":
 		body = p.adminPage(w, r, []any{p.adminAuthServer()})
 	case len(parts) == 3 && parts[0] == "authorizationServers" && parts[1] == oktaAuthServerID && parts[2] == "policies":
