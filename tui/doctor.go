@@ -218,7 +218,13 @@ func (d doctorScreen) checklist(height int) string {
 func (d doctorScreen) row(c doctor.Check, selected bool, w int) string {
 	s := d.c.styles
 	glyph := s.report.Glyph(c.Status)
-	text := truncateLine(" "+c.Title, max(w-2, 1))
+	title := " " + c.Title
+	if c.FromOrg {
+		// The report's title suffix would be cut off in a narrow list:
+		// the mark goes in front.
+		title = " org· " + strings.TrimSuffix(c.Title, " (read from the org)")
+	}
+	text := truncateLine(title, max(w-2, 1))
 	text += strings.Repeat(" ", max(w-2-lipgloss.Width(text), 0))
 	if selected {
 		return s.focused.Render("▸") + glyph + s.selected.Render(text)

@@ -151,6 +151,9 @@ func doctorFixture() *doctor.Diagnosis {
 				Expected: "a connection from 0oa1 to audience https://as.example.com", Actual: "invalid_target (HTTP 400)", Hint: "connect the requesting app to the resource app (Manage Connections)",
 				Console: "Okta Admin Console › Applications › Applications › (requesting app, e.g. Agent0) › Manage Connections", Spec: "draft §4.3.3",
 				Evidence: []*wire.Exchange{x}},
+			{ID: "requesting_app.org.connection", Party: doctor.RequestingApp, Status: inspect.StatusFail, FromOrg: true,
+				Title:    "An ACTIVE Cross App Access connection leads from the requesting app to a resource app (read from the org)",
+				Expected: "an ACTIVE connection from 0oa1", Actual: "no connection from 0oa1", Hint: "connect the requesting app to the resource app"},
 			{ID: "resource_app.audience", Party: doctor.ResourceApp, Status: inspect.StatusUnknown, Title: "The ID-JAG's audience is the resource AS issuer", Actual: "not known",
 				Hint: "not known: the org refused the exchange at \"a managed connection links the requesting app to the resource app\""},
 		}}

@@ -102,6 +102,9 @@ type Check struct {
 	// Checklist marks an unknown check an admin makes by hand: Expected
 	// is what to look for on the Console screen.
 	Checklist bool
+	// FromOrg marks a check read from the org's admin API, not probed
+	// from outside.
+	FromOrg bool
 }
 
 // Email is the text of an email the doctor prepared.
@@ -230,7 +233,10 @@ func Run(ctx context.Context, o Options) *Diagnosis {
 }
 
 // add records a check.
-func (r *run) add(c Check) { r.diag.Checks = append(r.diag.Checks, c) }
+func (r *run) add(c Check) {
+	c.FromOrg = slices.Contains(OrgAPIChecks(), c.ID)
+	r.diag.Checks = append(r.diag.Checks, c)
+}
 
 // session records the exchanges of one probe, scrubbing the config's secrets.
 func (r *run) session() *wire.Client { return r.env.Client(r.cfg.Secrets()) }

@@ -42,9 +42,11 @@ type CheckJSON struct {
 	Spec     string         `json:"spec,omitempty"`
 	Console  string         `json:"console,omitempty"`
 	// Checklist: unknown, to check by hand on the console screen.
-	Checklist bool                `json:"checklist,omitempty"`
-	Email     *Email              `json:"email,omitempty"`
-	Evidence  []wire.ExchangeJSON `json:"evidence"`
+	Checklist bool `json:"checklist,omitempty"`
+	// FromOrg: read from the org's admin API.
+	FromOrg  bool                `json:"from_org,omitempty"`
+	Email    *Email              `json:"email,omitempty"`
+	Evidence []wire.ExchangeJSON `json:"evidence"`
 }
 
 // Summary counts the checks by status.
@@ -60,7 +62,7 @@ func (d *Diagnosis) JSON(reveal bool) DiagnosisJSON {
 	for _, c := range d.Checks {
 		j := CheckJSON{ID: c.ID, Party: c.Party, Status: c.Status, Title: c.Title,
 			Expected: wire.DisplayText(c.Expected, reveal), Actual: wire.DisplayText(c.Actual, reveal), Hint: wire.DisplayText(c.Hint, reveal),
-			Spec: c.Spec, Console: c.Console, Checklist: c.Checklist, Email: c.Email, Evidence: []wire.ExchangeJSON{}}
+			Spec: c.Spec, Console: c.Console, Checklist: c.Checklist, FromOrg: c.FromOrg, Email: c.Email, Evidence: []wire.ExchangeJSON{}}
 		for _, x := range c.Evidence {
 			j.Evidence = append(j.Evidence, x.JSON(reveal))
 		}

@@ -59,6 +59,11 @@ func TestOrgAPIChecksOnPlayground(t *testing.T) {
 		t.Fatalf("passing org checks %v, want %v:%s", got, want, describeDiagnosis(d))
 	}
 	token := e.Config.Okta.Token.Reveal()
+	for _, c := range d.Checks {
+		if c.FromOrg != slices.Contains(doctor.OrgAPIChecks(), c.ID) {
+			t.Errorf("%s: FromOrg %v; want it exactly on the checks read from the org", c.ID, c.FromOrg)
+		}
+	}
 	for _, id := range want {
 		c, _ := d.Find(id)
 		if len(c.Evidence) == 0 || !strings.Contains(c.Evidence[0].Request.URL, "/api/v1/") {

@@ -86,7 +86,11 @@ func DoctorCheck(s Styles, d *doctor.Diagnosis, c doctor.Check, o DoctorOptions)
 	w := &writer{b: &b, s: s, width: o.Width}
 	o.Verbose = true
 	w.wrapped(s.Glyph(c.Status)+" ", s.Status(c.Status).Render(Safe(c.Title)))
-	w.wrapped(s.Faint.Render("  "), s.Faint.Render(d.PartyTitle(c.Party)+" · "+c.Status.String()))
+	where := d.PartyTitle(c.Party) + " · " + c.Status.String()
+	if c.FromOrg {
+		where += " · read from the org's admin API"
+	}
+	w.wrapped(s.Faint.Render("  "), s.Faint.Render(where))
 	details(w, c, o, "  ")
 	return b.String()
 }
