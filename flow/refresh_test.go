@@ -46,6 +46,9 @@ func TestRefreshTokenSubject(t *testing.T) {
 			if got := sentSubject(t, first); got.Get("subject_token_type") != inspect.TokenTypeRefreshToken || got.Get("subject_token") != rt {
 				t.Errorf("first token exchange sent subject_token_type %q; want the refresh token", got.Get("subject_token_type"))
 			}
+			if title := first.Step(flow.StepTokenExchange).Title(); title != "Token exchange (refresh token → ID-JAG)" {
+				t.Errorf("the token exchange is titled %q; want it to name the refresh token it sent", title)
+			}
 
 			second := e.Run(t)
 			login := second.Step(flow.StepLogin)

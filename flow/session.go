@@ -275,13 +275,13 @@ func (r *Runner) Execute(ctx context.Context, p Plan) *Step {
 	if !p.Runnable() {
 		st := skippedFor(p)
 		st.Started = r.Env.Time()
-		r.Env.progress(Progress{Step: p.ID, Message: p.ID.Title() + ": skipped", Done: true, Status: st.Status})
+		r.Env.progress(Progress{Step: p.ID, Message: p.ID.TitleFor(r.Config.IdP.Subject) + ": skipped", Done: true, Status: st.Status})
 		return st
 	}
 	run := *r
 	run.Config = p.Config
 	st := &Step{ID: p.ID, Started: r.Env.Time(), In: p.In, Out: p.In, Overrides: p.Overrides, AuthMethod: AuthMethod(p.ID, p.Config)}
-	r.Env.progress(Progress{Step: p.ID, Message: p.ID.Title() + "…"})
+	r.Env.progress(Progress{Step: p.ID, Message: p.ID.TitleFor(r.Config.IdP.Subject) + "…"})
 	s := r.Env.Client(p.Config.Secrets())
 	// A person may have waited minutes before this step (a login, a key
 	// press): a pooled connection the server has since closed would fail
@@ -302,7 +302,7 @@ func (r *Runner) Execute(ctx context.Context, p Plan) *Step {
 	st.Exchanges = s.Exchanges()
 	st.finish(r.Env.Time())
 	r.keepRefreshToken(st)
-	r.Env.progress(Progress{Step: p.ID, Message: p.ID.Title() + ": " + st.Status.String(), Done: true, Status: st.Status})
+	r.Env.progress(Progress{Step: p.ID, Message: st.Title() + ": " + st.Status.String(), Done: true, Status: st.Status})
 	return st
 }
 

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/xaatools/xaa/flow/config"
 	"github.com/xaatools/xaa/flow/explain"
 	"github.com/xaatools/xaa/flow/wire"
 	"github.com/xaatools/xaa/inspect"
@@ -83,6 +84,15 @@ func (s StepID) Title() string {
 	return s.String()
 }
 
+// TitleFor is Title for a run whose token exchange sends subject (one of
+// config.SubjectIDToken and config.SubjectRefreshToken).
+func (s StepID) TitleFor(subject string) string {
+	if s == StepTokenExchange && subject == config.SubjectRefreshToken {
+		return "Token exchange (refresh token → ID-JAG)"
+	}
+	return s.Title()
+}
+
 // MarshalText encodes the step as its identifier.
 func (s StepID) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
@@ -151,6 +161,10 @@ type Step struct {
 	// used (client_secret_basic, private_key_jwt, …); empty for the steps
 	// that send none (discovery, the resource call).
 	AuthMethod string
+	// Subject is what a token exchange sent as its subject token
+	// (config.SubjectIDToken or config.SubjectRefreshToken); "" for a
+	// given token of another type, and for the other steps.
+	Subject string
 	// Missing are the inputs a skipped step lacked, each with where it can
 	// come from.
 	Missing []Input
@@ -165,6 +179,10 @@ type Step struct {
 // resource AS, the resource) gives the verdict in the next step. So a
 // failed advisory check makes the step warn, not fail, and the flow goes on
 // to hear that verdict.
+// Title is the step's title as it ran: a token exchange names the subject
+// it sent.
+func (s *Step) Title() string { return s.ID.TitleFor(s.Subject) }
+
 func (s *Step) finish(now time.Time) *Step {
 	s.Duration = now.Sub(s.Started)
 	worst, advised := inspect.StatusPass, false

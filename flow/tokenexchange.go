@@ -43,6 +43,12 @@ func (r *Runner) tokenExchange(ctx context.Context, s *wire.Client, st *Step) {
 		st.note("idp.auth_method is none: the requesting app is a public client, and the draft limits the token exchange to confidential clients (§9.1) — most IdPs refuse it (invalid_client)")
 	}
 
+	switch form.Get("subject_token_type") {
+	case inspect.TokenTypeRefreshToken:
+		st.Subject = config.SubjectRefreshToken
+	case inspect.TokenTypeIDToken:
+		st.Subject = config.SubjectIDToken
+	}
 	st.Facts.AudienceRequested = form.Get("audience")
 	if in.AS != nil {
 		st.Facts.ASIssuer = in.AS.Issuer

@@ -31,6 +31,8 @@ type editForm struct {
 	keys editKeys
 	open bool
 	id   flow.StepID
+	// title names the step as the config runs it.
+	title string
 	// configured is what the step sends without edits: the baseline an
 	// edit differs from, and what ctrl+r puts back.
 	configured map[string]string
@@ -67,7 +69,7 @@ func openEditForm(c *shared, plan, configured flow.Plan, auth string) (_ editFor
 	k := c.keys
 	e := editForm{
 		keys: editKeys{NextField: k.NextField, PrevField: k.PrevField, Submit: k.Submit, Back: k.Back, Reset: k.ResetEdits},
-		open: true, id: plan.ID, configured: configured.Params(), form: newForm(c, fields),
+		open: true, id: plan.ID, title: stepTitle(plan.ID, plan.Config.IdP.Subject), configured: configured.Params(), form: newForm(c, fields),
 	}
 	return e, e.form.fields[0].input.Focus(), true
 }
@@ -121,7 +123,7 @@ func (e editForm) update(msg tea.KeyMsg) (editForm, tea.Cmd, *editResult) {
 func (e editForm) view(width int) string {
 	s := e.form.c.styles
 	var b strings.Builder
-	b.WriteString(s.bold.Render("Edit and resend "+stepTitle(e.id)) + "\n")
+	b.WriteString(s.bold.Render("Edit and resend "+e.title) + "\n")
 	b.WriteString(wrapIndented(s.faint.Render("Change an input and send it (ctrl+s, or enter on the last field): the step runs again with it, and the two responses show side by side. ctrl+r puts back what the config sends."), "", width))
 	b.WriteString("\n" + e.form.view(width))
 	return b.String()

@@ -375,6 +375,11 @@ func TestKeptRefreshTokenStandsInForTheLogin(t *testing.T) {
 	if view := ansi.Strip(m.View()); !strings.Contains(view, "kept from an earlier login") {
 		t.Errorf("the login's pane does not say the kept token stands in for it:\n%s", view)
 	}
+	// The token exchange's pane names the subject the config sends.
+	m = press(t, m, "down")
+	if view := ansi.Strip(m.View()); !strings.Contains(view, "Token exchange (refresh token → ID-JAG)") || !strings.Contains(view, "Exchanges the IdP refresh token") {
+		t.Errorf("the token exchange's pane does not say it sends the refresh token:\n%s", view)
+	}
 }
 
 // TestEditsCanBeUndone: an edited step is marked in the list; ctrl+r puts

@@ -17,8 +17,9 @@ import (
 func (f flowScreen) pendingView(id flow.StepID, width int) string {
 	s := f.c.styles
 	var b strings.Builder
-	b.WriteString(s.bold.Render(stepTitle(id)) + "  " + s.faint.Render(report.GlyphOf(inspect.StatusSkip)+" not run yet") + "\n\n")
-	b.WriteString(stepPurpose(id) + "\n\n")
+	subject := f.config().IdP.Subject
+	b.WriteString(s.bold.Render(stepTitle(id, subject)) + "  " + s.faint.Render(report.GlyphOf(inspect.StatusSkip)+" not run yet") + "\n\n")
+	b.WriteString(stepPurpose(id, subject) + "\n\n")
 	plan := f.session.Plan(id)
 	if !plan.Runnable() {
 		b.WriteString(s.bold.Render("It lacks") + "\n")
@@ -55,7 +56,7 @@ func (f flowScreen) runningView(width int) string {
 	}
 	s := f.c.styles
 	var b strings.Builder
-	b.WriteString(s.bold.Render(stepTitle(f.run.id)) + "  " + f.spin.View() + " running " + s.faint.Render(inspect.HumanDuration(f.c.now.Sub(f.run.started))) + "\n\n")
+	b.WriteString(s.bold.Render(stepTitle(f.run.id, f.config().IdP.Subject)) + "  " + f.spin.View() + " running " + s.faint.Render(inspect.HumanDuration(f.c.now.Sub(f.run.started))) + "\n\n")
 	if f.run.note != "" {
 		b.WriteString(report.Safe(f.run.note) + "\n\n")
 	}
@@ -77,7 +78,7 @@ func (f flowScreen) loginView(width int) string {
 	s := f.c.styles
 	var b strings.Builder
 	left := max(f.loginTimeout()-f.c.now.Sub(f.run.started), 0)
-	b.WriteString(s.bold.Render(stepTitle(flow.StepLogin)) + "\n\n")
+	b.WriteString(s.bold.Render(stepTitle(flow.StepLogin, "")) + "\n\n")
 	b.WriteString(f.spin.View() + " waiting for the login  " + s.report.Warn.Render(inspect.HumanDuration(left)+" left") + "\n\n")
 	if f.pg != nil {
 		b.WriteString(wrapIndented("The playground's scripted browser logs in as "+s.bold.Render(f.user)+": it opens the URL below, submits the login form and follows the redirect to xaa's loopback callback.", "", width))

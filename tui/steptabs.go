@@ -159,7 +159,7 @@ func (t *stepTabs) showStep(rec, prev *flow.Step, auth string, keepOffset bool) 
 		return
 	}
 	t.want = &key
-	t.pane.setContent(s.faint.Render(fmt.Sprintf("%s  rendering %s of exchanges …", stepTitle(rec.ID), byteCount(size))), false)
+	t.pane.setContent(s.faint.Render(fmt.Sprintf("%s  rendering %s of exchanges …", stepTitle(rec.ID, rec.Subject), byteCount(size))), false)
 }
 
 // exchangeSize is how much a Request, Response or curl tab has to show;

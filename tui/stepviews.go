@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/xaatools/xaa/flow"
+	"github.com/xaatools/xaa/flow/config"
 	"github.com/xaatools/xaa/inspect"
 	"github.com/xaatools/xaa/tui/report"
 )
@@ -18,15 +19,16 @@ import (
 // arguments, so a command can run them off the event loop for a large
 // response.
 
-// stepTitle is the heading of a step in the pane: "3 · Token exchange (…)".
-func stepTitle(id flow.StepID) string {
-	return fmt.Sprintf("%d · %s", id.Number(), id.Title())
+// stepTitle is the heading of a step in the pane: "3 · Token exchange (…)";
+// subject is what the token exchange sends (idp.subject).
+func stepTitle(id flow.StepID, subject string) string {
+	return fmt.Sprintf("%d · %s", id.Number(), id.TitleFor(subject))
 }
 
 // stepHead is the heading of a step's tabs: its name, status, duration and
 // the inputs it ran with when they were edited.
 func stepHead(s styles, st *flow.Step, auth string) string {
-	head := s.bold.Render(stepTitle(st.ID)) + "  " + s.report.Status(st.Status).Render(report.GlyphOf(st.Status)+" "+st.Status.String())
+	head := s.bold.Render(stepTitle(st.ID, st.Subject)) + "  " + s.report.Status(st.Status).Render(report.GlyphOf(st.Status)+" "+st.Status.String())
 	if st.Duration > 0 {
 		head += s.faint.Render("  " + shortDuration(st.Duration))
 	}
@@ -155,8 +157,12 @@ func statusWords(s inspect.Status) string {
 	return "the step failed"
 }
 
-// stepPurpose says in a sentence or two what a step does on the wire.
-func stepPurpose(id flow.StepID) string {
+// stepPurpose says in a sentence or two what a step does on the wire, for
+// a config whose token exchange sends subject (idp.subject).
+func stepPurpose(id flow.StepID, subject string) string {
+	if id == flow.StepTokenExchange && subject == config.SubjectRefreshToken {
+		return "Exchanges the IdP refresh token of the login (idp.subject refresh_token: subject_token_type urn:ietf:params:oauth:token-type:refresh_token) for an ID-JAG at the IdP's token endpoint: RFC 8693 token exchange with requested_token_type urn:ietf:params:oauth:token-type:id-jag and the resource AS issuer as audience (draft §4.3)."
+	}
 	switch id {
 	case flow.StepDiscovery:
 		return "Fetches the IdP's and the resource authorization server's metadata (OIDC Discovery §4, RFC 8414), the protected resource metadata (RFC 9728) and both servers' JWKS, and checks that every issuer matches exactly."

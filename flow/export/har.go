@@ -113,7 +113,7 @@ func HAR(r *flow.Run, reveal bool) ([]byte, error) {
 		if len(s.Exchanges) == 0 {
 			continue
 		}
-		h.Log.Pages = append(h.Log.Pages, harPage{StartedDateTime: harTime(s.Started), ID: s.ID.String(), Title: s.ID.Title(), PageTimings: map[string]any{}})
+		h.Log.Pages = append(h.Log.Pages, harPage{StartedDateTime: harTime(s.Started), ID: s.ID.String(), Title: s.Title(), PageTimings: map[string]any{}})
 		for _, x := range s.Exchanges {
 			h.Log.Entries = append(h.Log.Entries, harEntryOf(s.ID, x.ForDisplay(reveal)))
 		}

@@ -121,7 +121,7 @@ func RunEvidence(r *flow.Run, version string, now time.Time) string {
 	}
 	b.WriteString("\n| step | status |\n|---|---|\n")
 	for _, s := range r.Steps {
-		fmt.Fprintf(&b, "| %s | %s %s |\n", s.ID.Title(), GlyphOf(s.Status), s.Status)
+		fmt.Fprintf(&b, "| %s | %s %s |\n", s.Title(), GlyphOf(s.Status), s.Status)
 	}
 	for _, s := range r.Steps {
 		markdownStep(&b, s, false)

@@ -47,7 +47,7 @@ func Run(s Styles, run *flow.Run, o RunOptions) string {
 // step writes one step's section.
 func step(w *writer, st *flow.Step, o RunOptions) {
 	s := w.s
-	head := fmt.Sprintf("%s %d %s", s.Glyph(st.Status), st.ID.Number(), st.ID.Title())
+	head := fmt.Sprintf("%s %d %s", s.Glyph(st.Status), st.ID.Number(), st.Title())
 	switch st.Status {
 	case inspect.StatusFail:
 		head = s.Fail.Render(head)

@@ -52,7 +52,7 @@ func Markdown(r *flow.Run, reveal bool) []byte {
 }
 
 func markdownStep(b *strings.Builder, s *flow.Step, reveal bool) {
-	fmt.Fprintf(b, "\n## %d. %s — %s %s\n\n", s.ID.Number(), s.ID.Title(), GlyphOf(s.Status), s.Status)
+	fmt.Fprintf(b, "\n## %d. %s — %s %s\n\n", s.ID.Number(), s.Title(), GlyphOf(s.Status), s.Status)
 	if s.Status == inspect.StatusSkip {
 		for _, n := range s.Notes {
 			fmt.Fprintf(b, "%s\n", text(n, reveal))
