@@ -117,6 +117,12 @@ func doctorCheck(w *writer, c doctor.Check, o DoctorOptions) {
 		if o.Verbose {
 			details(w, c, o, "      ")
 		}
+	case inspect.StatusSkip:
+		// A check that does not apply here: its reason on one line.
+		titled(w, line+s.Skip.Render(Safe(c.Title)), s.Faint.Render(text(c.Hint, o.Reveal)))
+		if o.Verbose {
+			details(w, c, o, "      ")
+		}
 	default:
 		w.wrapped(line, s.Status(c.Status).Render(Safe(c.Title)))
 		details(w, c, o, "      ")
@@ -150,7 +156,7 @@ func details(w *writer, c doctor.Check, o DoctorOptions, indent string) {
 	}
 	if c.Hint != "" {
 		name := "fix"
-		if c.Status == inspect.StatusUnknown {
+		if c.Status == inspect.StatusUnknown || c.Status == inspect.StatusSkip {
 			name = "why"
 		}
 		w.wrapped(label(name), s.Title.Render(text(c.Hint, o.Reveal)))
