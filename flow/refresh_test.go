@@ -49,6 +49,9 @@ func TestRefreshTokenSubject(t *testing.T) {
 			if title := first.Step(flow.StepTokenExchange).Title(); title != "Token exchange (refresh token → ID-JAG)" {
 				t.Errorf("the token exchange is titled %q; want it to name the refresh token it sent", title)
 			}
+			if notes := first.Step(flow.StepTokenExchange).Notes; !slices.Contains(notes, "subject: the IdP refresh token from the login") {
+				t.Errorf("first token exchange notes %q; want the subject named as this run's login's refresh token", notes)
+			}
 
 			second := e.Run(t)
 			login := second.Step(flow.StepLogin)
@@ -57,6 +60,9 @@ func TestRefreshTokenSubject(t *testing.T) {
 			}
 			if !slices.ContainsFunc(login.Notes, func(n string) bool { return strings.Contains(n, "kept from an earlier login") }) {
 				t.Errorf("the skipped login does not say why: %q", login.Notes)
+			}
+			if notes := second.Step(flow.StepTokenExchange).Notes; !slices.Contains(notes, "subject: the IdP refresh token kept from an earlier login") {
+				t.Errorf("second token exchange notes %q; want the subject named as the kept refresh token", notes)
 			}
 			if got := sentSubject(t, second); got.Get("subject_token") != rt {
 				t.Errorf("second token exchange did not send the kept refresh token")

@@ -27,8 +27,10 @@ func (r *Runner) tokenExchange(ctx context.Context, s *wire.Client, st *Step) {
 	idp := in.IdP
 	form := tokenExchangeForm(c, in, st.Overrides)
 	if form.Get("subject_token") == in.RefreshToken && in.RefreshToken != "" {
-		if in.RefreshTokenKept {
-			st.note("subject: the IdP refresh token, kept between runs")
+		// No ID token in the state: the login did not run, and the token
+		// is the one kept from an earlier run's.
+		if in.RefreshTokenKept && in.IDToken == "" {
+			st.note("subject: the IdP refresh token kept from an earlier login")
 		} else {
 			st.note("subject: the IdP refresh token from the login")
 		}
