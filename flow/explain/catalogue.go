@@ -382,6 +382,12 @@ var catalogue = []rule{
 			Meaning: "Cross App Access is not licensed for this org.",
 			Fix:     "Ask Okta to enable Cross App Access (no longer self-service since 2026-07-01: Okta Support, or developers@okta.com for Integrator Free Plan orgs).",
 		}},
+	{id: "token_exchange.not_offered", steps: onExchange, when: idpNotOkta, code: "unsupported_grant_type",
+		Explanation: Explanation{
+			Meaning: "The IdP does not offer the token exchange grant (RFC 8693), so it cannot issue an ID-JAG.",
+			Causes:  []string{"the IdP does not implement Cross App Access (an OpenID Provider without the token exchange, or with it turned off)", "idp.token_endpoint names another server's token endpoint"},
+			Fix:     "Use an IdP that issues ID-JAGs by token exchange (draft-ietf-oauth-identity-assertion-authz-grant), or turn the token exchange on in this IdP's configuration; the login and its ID token are checked all the same.",
+			Spec:    "RFC 8693 §2.1; RFC 6749 §5.2"}},
 	{id: "token_exchange.grant_unsupported", steps: onExchange, code: "unsupported_grant_type", rows: []int{28}, okta: []string{"unsupported_grant_type_token_exchange"},
 		Explanation: Explanation{
 			Meaning: "This token endpoint does not support the token exchange grant.",

@@ -341,6 +341,8 @@ var factCases = []struct {
 	{explainCase{"id_jag.aud_mismatch", TokenExchange, failedCheck("id_jag.aud")}, askedForAS},
 	{explainCase{"jwt_bearer.aud_rewritten", JWTBearer, oauth(400, "invalid_grant", "Audience validation failed")}, rewritten},
 	{explainCase{"jwt_bearer.invalid_audience", JWTBearer, oauth(400, "invalid_grant", "Audience validation failed")}, askedForAS},
+	// oidc-provider 9.13.3's answer to a token exchange (.ci/peers).
+	{explainCase{"token_exchange.not_offered", TokenExchange, oauth(400, "unsupported_grant_type", "unsupported grant_type requested")}, Facts{IdPNotOkta: true}},
 }
 
 // TestOktaCustomASAdvice: with an Okta custom authorization server as the
