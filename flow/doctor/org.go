@@ -62,9 +62,15 @@ func (r *run) configChecks() {
 
 // notOkta turns the checks of Okta's own rules into "not compared" for an
 // IdP that is not an Okta org: a pass would claim a comparison that means
-// nothing there, a failure would blame a rule that does not apply.
+// nothing there, a failure would blame a rule that does not apply. The
+// IdP's checks lose their Okta Admin Console screens, which that IdP does
+// not have.
 func (r *run) notOkta() {
 	for i, c := range r.diag.Checks {
+		if c.Party == Org || c.Party == RequestingApp || c.Party == ResourceApp {
+			c.Console = ""
+			r.diag.Checks[i] = c
+		}
 		if c.ID == itemOrgAdmin.id || c.ID == itemOrgAuthServer.id {
 			c.Status, c.Actual, c.Console = inspect.StatusSkip, "not compared", ""
 			c.Hint = "the IdP is not an Okta org (neither its host nor its endpoints are Okta's): this is Okta's rule"

@@ -121,7 +121,7 @@ var catalogue = []rule{
 			Causes:  []string{"a client that does not send code_challenge (xaa always sends S256)", "an --set that removed code_challenge"},
 			Fix:     "Send code_challenge=BASE64URL(SHA256(code_verifier)) with code_challenge_method=S256.",
 			Spec:    "RFC 7636 §4.3"}},
-	{id: "login.redirect_uri_not_registered", steps: onLogin, desc: re(`redirect_uri.*(must be a Login redirect URI|not registered|is not allowed)`), rows: []int{7}, okta: []string{"illegal_redirect_uri"},
+	{id: "login.redirect_uri_not_registered", steps: onLogin, desc: re(`redirect_uri.*(must be a Login redirect URI|not registered|is not allowed|did not match any of the client's registered)`), rows: []int{7}, okta: []string{"illegal_redirect_uri"},
 		Explanation: Explanation{
 			Meaning: "The redirect URI is not registered for this client, byte for byte.",
 			Causes:  []string{"a different port, path, trailing slash, or localhost vs 127.0.0.1 in idp.redirect_uri than at the IdP"},
@@ -193,7 +193,7 @@ var catalogue = []rule{
 			Causes:  []string{"another program (or another xaa) is using the port"},
 			Fix:     "Stop the other program, or change idp.redirect_uri to a free port and register the new URI at the IdP.",
 			Spec:    "RFC 8252 §7.3"}},
-	{id: "login.redirect_uri_page", steps: onLogin, sentinel: wire.ErrBrowser, desc: re(`redirect_uri.*(must be a Login redirect URI|not registered|is not allowed)`), rows: []int{7}, okta: []string{"illegal_redirect_uri"},
+	{id: "login.redirect_uri_page", steps: onLogin, sentinel: wire.ErrBrowser, desc: re(`redirect_uri.*(must be a Login redirect URI|not registered|is not allowed|did not match any of the client's registered)`), rows: []int{7}, okta: []string{"illegal_redirect_uri"},
 		Explanation: Explanation{
 			Meaning: "The IdP shows an error page instead of the login: the redirect URI is not registered for this client, byte for byte.",
 			Causes:  []string{"a different port, path, trailing slash, or localhost vs 127.0.0.1 in idp.redirect_uri than at the IdP"},
