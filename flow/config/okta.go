@@ -30,3 +30,23 @@ func AdminConsoleURL(u *url.URL) (orgURL string, admin bool) {
 	}
 	return u.Scheme + "://" + strings.TrimSuffix(label, "-admin") + "." + rest, true
 }
+
+// OktaCustomASPath reports whether path is an Okta custom authorization
+// server's issuer path: /oauth2/default or /oauth2/aus…, with or without a
+// trailing slash.
+func OktaCustomASPath(path string) bool {
+	id, ok := strings.CutPrefix(path, "/oauth2/")
+	id = strings.TrimSuffix(id, "/")
+	return ok && id != "" && !strings.Contains(id, "/")
+}
+
+// OktaIdP reports whether an IdP is an Okta org: by its issuer's host, its
+// custom authorization server path, or the org authorization server's
+// token endpoint layout (metadataIssuer + /oauth2/v1/token, which the Okta
+// profile of the playground serves on loopback too).
+func OktaIdP(issuer, metadataIssuer, tokenEndpoint string) bool {
+	if u, err := url.Parse(issuer); err == nil && (OktaHost(u.Host) || OktaCustomASPath(u.EscapedPath())) {
+		return true
+	}
+	return metadataIssuer != "" && tokenEndpoint == strings.TrimSuffix(metadataIssuer, "/")+"/oauth2/v1/token"
+}

@@ -376,3 +376,40 @@ func orPlain(profile string) string {
 	}
 	return profile
 }
+
+// TestDoctorOnOIDCProvider: the IdP is oidc-provider (as
+// flowtest.OIDCProviderIdP answers for it), which has no token exchange.
+// The refusal fails org.xaa_enabled in the IdP's terms, with no Okta
+// screen on any of the IdP's checks; its error page for a redirect URI it
+// does not know fails requesting_app.redirect_uri, and its login page
+// passes it.
+func TestDoctorOnOIDCProvider(t *testing.T) {
+	for _, registered := range []bool{true, false} {
+		e := flowtest.Start(t, playground.Options{}, "alice")
+		other := "http://127.0.0.1:1/registered-instead"
+		if registered {
+			other = e.Config.IdP.RedirectURI
+		}
+		e.Config.IdP.Issuer = flowtest.OIDCProviderIdP(t, other)
+		d := diagnose(e, "")
+		if d.Okta {
+			t.Fatal("oidc-provider was taken for an Okta org")
+		}
+		xaa, _ := d.Find("org.xaa_enabled")
+		if xaa.Status != inspect.StatusFail || !strings.Contains(xaa.Actual, "unsupported_grant_type") || strings.Contains(xaa.Hint, "Okta") {
+			t.Errorf("org.xaa_enabled = %s %q, hint %q; want failed on unsupported_grant_type, with no Okta fix", xaa.Status, xaa.Actual, xaa.Hint)
+		}
+		for _, c := range d.Checks {
+			if c.Party != doctor.ResourceAS && c.Party != doctor.Resource && c.Console != "" {
+				t.Errorf("%s (%s) sends the admin of an IdP that is not Okta to %q", c.ID, c.Status, c.Console)
+			}
+		}
+		want := inspect.StatusPass
+		if !registered {
+			want = inspect.StatusFail
+		}
+		if c, _ := d.Find("requesting_app.redirect_uri"); c.Status != want {
+			t.Errorf("redirect URI registered %t: requesting_app.redirect_uri = %s (%s, %s), want %s", registered, c.Status, c.Actual, c.Hint, want)
+		}
+	}
+}

@@ -60,20 +60,17 @@ func (r *run) configChecks() {
 	}
 }
 
-// isCustomASPath reports whether path is an Okta custom authorization
-// server's issuer path: /oauth2/default or /oauth2/aus…, with or without a
-// trailing slash.
-func isCustomASPath(path string) bool {
-	id, ok := strings.CutPrefix(path, "/oauth2/")
-	id = strings.TrimSuffix(id, "/")
-	return ok && id != "" && !strings.Contains(id, "/")
-}
-
 // notOkta turns the checks of Okta's own rules into "not compared" for an
 // IdP that is not an Okta org: a pass would claim a comparison that means
-// nothing there, a failure would blame a rule that does not apply.
+// nothing there, a failure would blame a rule that does not apply. The
+// IdP's checks lose their Okta Admin Console screens, which that IdP does
+// not have.
 func (r *run) notOkta() {
 	for i, c := range r.diag.Checks {
+		if c.Party == Org || c.Party == RequestingApp || c.Party == ResourceApp {
+			c.Console = ""
+			r.diag.Checks[i] = c
+		}
 		if c.ID == itemOrgAdmin.id || c.ID == itemOrgAuthServer.id {
 			c.Status, c.Actual, c.Console = inspect.StatusSkip, "not compared", ""
 			c.Hint = "the IdP is not an Okta org (neither its host nor its endpoints are Okta's): this is Okta's rule"
@@ -82,18 +79,14 @@ func (r *run) notOkta() {
 	}
 }
 
-// looksLikeOkta reports whether the IdP is an Okta org: by its host, its
-// custom authorization server path, or the org authorization server's
-// endpoint layout.
+// looksLikeOkta reports whether the IdP is an Okta org (config.OktaIdP),
+// with its metadata when there is one.
 func looksLikeOkta(issuer string, md *wire.Metadata) bool {
-	if u, err := url.Parse(issuer); err == nil && (config.OktaHost(u.Host) || isCustomASPath(u.EscapedPath())) {
-		return true // an Okta host, or Okta's custom authorization server path
+	if md == nil {
+		return config.OktaIdP(issuer, "", "")
 	}
-	return md != nil && md.TokenEndpoint == strings.TrimSuffix(md.Issuer, "/")+oktaOrgTokenPath
+	return config.OktaIdP(issuer, md.Issuer, md.TokenEndpoint)
 }
-
-// oktaOrgTokenPath is the org authorization server's token endpoint path.
-const oktaOrgTokenPath = "/oauth2/v1/token"
 
 // orgURLChecks looks at idp.issuer itself: absolute https, not the -admin
 // console host, not a custom authorization server, no trailing slash.
@@ -125,7 +118,7 @@ func (r *run) orgURLChecks() {
 
 	origin := u.Scheme + "://" + u.Host
 	switch path := u.EscapedPath(); {
-	case isCustomASPath(path):
+	case config.OktaCustomASPath(path):
 		r.fail(itemOrgAuthServer, origin, issuer, "a custom authorization server ("+strings.TrimSuffix(path, "/")+") cannot issue ID-JAGs: set idp.issuer to the org authorization server "+origin+" and log in there", nil)
 	case path == "" || path == "/":
 		r.pass(itemOrgAuthServer, origin, issuer, nil)

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/xaatools/xaa/flow"
+	"github.com/xaatools/xaa/flow/config"
 	"github.com/xaatools/xaa/flow/wire"
 	"github.com/xaatools/xaa/inspect"
 )
@@ -44,7 +45,7 @@ func (r *run) quietRunner() *flow.Runner {
 var (
 	refusedClient  = []string{"token_exchange.invalid_client", "client_assertion.invalid", "token_exchange.assertion_audience", "client.multiple_credentials", "token_exchange.confidential_client_required"}
 	refusedGrant   = []string{"token_exchange.grant_not_enabled"}
-	refusedFeature = []string{"token_exchange.grant_unsupported", "token_exchange.sku_not_enabled", "token_exchange.custom_as"}
+	refusedFeature = []string{"token_exchange.grant_unsupported", "token_exchange.not_offered", "token_exchange.sku_not_enabled", "token_exchange.custom_as"}
 )
 
 // idpProbe sends a token exchange with an invalid subject token. The org
@@ -108,7 +109,7 @@ func (r *run) idpProbe(ctx context.Context) {
 		r.pass(itemReqCredentials, wantCreds, "accepted (the org went on to check the app's grant types)", ev)
 		r.fail(itemReqGrant, wantGrant, answer, fix, ev)
 		r.unknown(itemOrgXAA, wantXAA, stopped("the app's grant types"), ev)
-	case id == "token_exchange.custom_as" && isCustomASPath(urlPath(r.cfg.IdP.Issuer)):
+	case id == "token_exchange.custom_as" && config.OktaCustomASPath(urlPath(r.cfg.IdP.Issuer)):
 		r.pass(itemReqCredentials, wantCreds, "accepted (by the custom authorization server)", ev)
 		r.unknown(itemReqGrant, wantGrant, needs("the org authorization server", itemOrgAuthServer.id), ev)
 		r.unknown(itemOrgXAA, wantXAA, needs("the org authorization server", itemOrgAuthServer.id), ev)

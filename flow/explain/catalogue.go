@@ -121,7 +121,7 @@ var catalogue = []rule{
 			Causes:  []string{"a client that does not send code_challenge (xaa always sends S256)", "an --set that removed code_challenge"},
 			Fix:     "Send code_challenge=BASE64URL(SHA256(code_verifier)) with code_challenge_method=S256.",
 			Spec:    "RFC 7636 §4.3"}},
-	{id: "login.redirect_uri_not_registered", steps: onLogin, desc: re(`redirect_uri.*(must be a Login redirect URI|not registered|is not allowed)`), rows: []int{7}, okta: []string{"illegal_redirect_uri"},
+	{id: "login.redirect_uri_not_registered", steps: onLogin, desc: re(`redirect_uri.*(must be a Login redirect URI|not registered|is not allowed|did not match any of the client's registered)`), rows: []int{7}, okta: []string{"illegal_redirect_uri"},
 		Explanation: Explanation{
 			Meaning: "The redirect URI is not registered for this client, byte for byte.",
 			Causes:  []string{"a different port, path, trailing slash, or localhost vs 127.0.0.1 in idp.redirect_uri than at the IdP"},
@@ -193,7 +193,7 @@ var catalogue = []rule{
 			Causes:  []string{"another program (or another xaa) is using the port"},
 			Fix:     "Stop the other program, or change idp.redirect_uri to a free port and register the new URI at the IdP.",
 			Spec:    "RFC 8252 §7.3"}},
-	{id: "login.redirect_uri_page", steps: onLogin, sentinel: wire.ErrBrowser, desc: re(`redirect_uri.*(must be a Login redirect URI|not registered|is not allowed)`), rows: []int{7}, okta: []string{"illegal_redirect_uri"},
+	{id: "login.redirect_uri_page", steps: onLogin, sentinel: wire.ErrBrowser, desc: re(`redirect_uri.*(must be a Login redirect URI|not registered|is not allowed|did not match any of the client's registered)`), rows: []int{7}, okta: []string{"illegal_redirect_uri"},
 		Explanation: Explanation{
 			Meaning: "The IdP shows an error page instead of the login: the redirect URI is not registered for this client, byte for byte.",
 			Causes:  []string{"a different port, path, trailing slash, or localhost vs 127.0.0.1 in idp.redirect_uri than at the IdP"},
@@ -382,6 +382,12 @@ var catalogue = []rule{
 			Meaning: "Cross App Access is not licensed for this org.",
 			Fix:     "Ask Okta to enable Cross App Access (no longer self-service since 2026-07-01: Okta Support, or developers@okta.com for Integrator Free Plan orgs).",
 		}},
+	{id: "token_exchange.not_offered", steps: onExchange, when: idpNotOkta, code: "unsupported_grant_type",
+		Explanation: Explanation{
+			Meaning: "The IdP does not offer the token exchange grant (RFC 8693), so it cannot issue an ID-JAG.",
+			Causes:  []string{"the IdP does not implement Cross App Access (an OpenID Provider without the token exchange, or with it turned off)", "idp.token_endpoint names another server's token endpoint"},
+			Fix:     "Use an IdP that issues ID-JAGs by token exchange (draft-ietf-oauth-identity-assertion-authz-grant), or turn the token exchange on in this IdP's configuration; the login and its ID token are checked all the same.",
+			Spec:    "RFC 8693 §2.1; RFC 6749 §5.2"}},
 	{id: "token_exchange.grant_unsupported", steps: onExchange, code: "unsupported_grant_type", rows: []int{28}, okta: []string{"unsupported_grant_type_token_exchange"},
 		Explanation: Explanation{
 			Meaning: "This token endpoint does not support the token exchange grant.",

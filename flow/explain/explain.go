@@ -143,7 +143,13 @@ type Facts struct {
 	ASIssuer string
 	// IDJAGAud is the aud of the ID-JAG the IdP issued.
 	IDJAGAud []string
+	// IdPNotOkta: the IdP is known not to be an Okta org (config.OktaIdP),
+	// so Okta's features and console screens do not explain its answers.
+	IdPNotOkta bool
 }
+
+// idpNotOkta: the IdP is not an Okta org.
+func idpNotOkta(f Facts) bool { return f.IdPNotOkta }
 
 // askedForTheAS: the token exchange asked for the resource AS's own
 // issuer, so a wrong audience is the IdP's doing, not the request's.

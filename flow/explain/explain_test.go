@@ -76,6 +76,8 @@ var explainCases = []explainCase{
 	{"login.timeout", Login, fmt.Errorf("%w (5m0s)", wire.ErrLoginTimeout)},
 	{"login.listen", Login, fmt.Errorf("%w http://127.0.0.1:8976/callback: address already in use", wire.ErrCallbackListen)},
 	{"login.redirect_uri_page", Login, fmt.Errorf("%w: the IdP shows an error page (HTTP 400): invalid_request: The 'redirect_uri' parameter must be a Login redirect URI in the client app settings.", wire.ErrBrowser)},
+	// oidc-provider 9.13.3's error page, as text.
+	{"login.redirect_uri_page", Login, fmt.Errorf("%w: oops! something went wrong error : invalid_redirect_uri error_description : redirect_uri did not match any of the client's registered redirect_uris state : s1", wire.ErrBrowser)},
 	{"login.unknown_client_page", Login, fmt.Errorf("%w: the IdP shows an error page (HTTP 400): invalid_request: there is no client \"x\" at this IdP", wire.ErrBrowser)},
 	{"login.browser", Login, fmt.Errorf("%w: exec: \"firefox\": executable file not found in $PATH", wire.ErrBrowser)},
 	{"login.no_id_token", Login, wire.ErrMissingIDToken},
@@ -341,6 +343,8 @@ var factCases = []struct {
 	{explainCase{"id_jag.aud_mismatch", TokenExchange, failedCheck("id_jag.aud")}, askedForAS},
 	{explainCase{"jwt_bearer.aud_rewritten", JWTBearer, oauth(400, "invalid_grant", "Audience validation failed")}, rewritten},
 	{explainCase{"jwt_bearer.invalid_audience", JWTBearer, oauth(400, "invalid_grant", "Audience validation failed")}, askedForAS},
+	// oidc-provider 9.13.3's answer to a token exchange (.ci/peers).
+	{explainCase{"token_exchange.not_offered", TokenExchange, oauth(400, "unsupported_grant_type", "unsupported grant_type requested")}, Facts{IdPNotOkta: true}},
 }
 
 // TestOktaCustomASAdvice: with an Okta custom authorization server as the
