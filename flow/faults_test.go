@@ -116,7 +116,11 @@ func TestFaults(t *testing.T) {
 			}
 			e := flowtest.Start(t, playground.Options{Faults: append([]string{name}, c.faults...), Profile: c.profile}, user)
 			e.Runner.Env.RequestTimeout = c.timeout
-			checkFaultRun(t, e.Run(t), c)
+			run := e.Run(t)
+			checkFaultRun(t, run, c)
+			if c.profile == "" {
+				noOktaScreens(t, run)
+			}
 		})
 	}
 	for user, c := range userCases {
@@ -171,5 +175,16 @@ func checkFaultRun(t *testing.T, run *flow.Run, c faultCase) {
 	}
 	if te.Status != inspect.StatusWarn {
 		t.Errorf("token exchange with a flagged ID-JAG: %s, want warn (xaa's checks are advice there)", te.Status)
+	}
+}
+
+// noOktaScreens: an IdP that is no Okta org gets fixes without Okta's
+// console screens (the same settings, named as settings).
+func noOktaScreens(t *testing.T, run *flow.Run) {
+	t.Helper()
+	for _, s := range run.Steps {
+		if s.Explanation != nil && strings.Contains(s.Explanation.Fix, "Okta Admin Console") {
+			t.Errorf("%s: the playground's IdP is no Okta org, yet the fix names Okta's console: %s", s.ID, s.Explanation.Fix)
+		}
 	}
 }

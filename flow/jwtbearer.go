@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/xaatools/xaa/flow/config"
-	"github.com/xaatools/xaa/flow/explain"
 	"github.com/xaatools/xaa/flow/wire"
 	"github.com/xaatools/xaa/inspect"
 )
@@ -47,7 +46,7 @@ func (r *Runner) jwtBearer(ctx context.Context, s *wire.Client, st *Step) {
 		jag = t
 		jag.Name = "assertion"
 	}
-	st.Facts = explain.Facts{AudienceRequested: in.AudienceRequested, ASIssuer: as.Issuer}
+	st.Facts.AudienceRequested, st.Facts.ASIssuer = in.AudienceRequested, as.Issuer
 	if jag != nil {
 		st.Facts.IDJAGAud, _, _ = jag.Claims.Strings("aud")
 		if assertion != in.IDJAG {

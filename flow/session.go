@@ -281,6 +281,7 @@ func (r *Runner) Execute(ctx context.Context, p Plan) *Step {
 	run := *r
 	run.Config = p.Config
 	st := &Step{ID: p.ID, Started: r.Env.Time(), In: p.In, Out: p.In, Overrides: p.Overrides, AuthMethod: AuthMethod(p.ID, p.Config)}
+	st.Facts.IdPNotOkta = !idpIsOkta(p.Config, p.In.IdP)
 	r.Env.progress(Progress{Step: p.ID, Message: p.ID.TitleFor(r.Config.IdP.Subject) + "…"})
 	s := r.Env.Client(p.Config.Secrets())
 	// A person may have waited minutes before this step (a login, a key
@@ -355,4 +356,14 @@ func checkChain(c *config.Config, asIssuer string, idToken, idjag, accessToken *
 		IDToken: idToken, IDJAG: idjag, AccessToken: accessToken,
 		IdPClientID: c.IdP.ClientID, ASIssuer: asIssuer, ASClientID: c.ResourceAS.ClientID,
 	})
+}
+
+// idpIsOkta says whether the IdP is an Okta org, as far as the config and
+// its metadata (once discovered) tell: the explanations' fixes name Okta's
+// console screens only then.
+func idpIsOkta(c *config.Config, md *wire.Metadata) bool {
+	if md == nil {
+		return config.OktaIdP(c.IdP.Issuer, "", "")
+	}
+	return config.OktaIdP(c.IdP.Issuer, md.Issuer, md.TokenEndpoint)
 }

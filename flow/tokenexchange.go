@@ -52,7 +52,6 @@ func (r *Runner) tokenExchange(ctx context.Context, s *wire.Client, st *Step) {
 		st.Subject = config.SubjectIDToken
 	}
 	st.Facts.AudienceRequested = form.Get("audience")
-	st.Facts.IdPNotOkta = !config.OktaIdP(c.IdP.Issuer, idp.Issuer, idp.TokenEndpoint)
 	if in.AS != nil {
 		st.Facts.ASIssuer = in.AS.Issuer
 	}

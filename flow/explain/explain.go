@@ -180,6 +180,9 @@ func ErrorGiven(at fmt.Stringer, err error, f Facts) *Explanation {
 		if catalogue[i].matches(step, err, f) {
 			e := catalogue[i].Explanation
 			e.ID = catalogue[i].id
+			if f.IdPNotOkta {
+				e.Fix = forAnyIdP.Replace(e.Fix)
+			}
 			return &e
 		}
 	}
