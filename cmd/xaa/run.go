@@ -266,6 +266,10 @@ func buildRunner(f runFlags, io stdio, cfg *config.Config, opener func(string) e
 	if f.playground {
 		runner.Env.Browser = "the playground's scripted browser, as " + f.user + ","
 	} else { // the playground's refresh tokens die with it
+		if b := io.getenv("BROWSER"); b != "" {
+			// github.com/cli/browser runs $BROWSER rather than the desktop's.
+			runner.Env.Browser = "$BROWSER (" + b + ")"
+		}
 		runner.Kept = tokenstore.New(io.getenv)
 	}
 	return runner, from, token, nil

@@ -44,6 +44,9 @@ func TestRunInChromium(t *testing.T) {
 	if r.code != exitOK || !j.OK {
 		t.Fatalf("xaa run with BROWSER=chromedp helper = %d (ok %t)\nstderr:\n%s", r.code, j.OK, r.stderr)
 	}
+	if !strings.Contains(r.stderr, "$BROWSER (") || strings.Contains(r.stderr, "if it does not open") {
+		t.Errorf("the login's progress line does not name $BROWSER:\n%s", r.stderr)
+	}
 	// xaa goes on as soon as the callback arrives; the helper writes the
 	// page it ended on a moment later.
 	var page []byte
