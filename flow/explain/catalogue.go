@@ -371,6 +371,14 @@ var catalogue = []rule{
 			Causes:  []string{"resource_as.issuer differs from the audience configured at the IdP", "resource.id is not allowed by the connection", "the user is not assigned to the resource app"},
 			Fix:     "Compare audience and resource with the IdP's connection (" + OktaConnection + ") and the resource app's Issuer URL (" + OktaResourceXAA + ").",
 			Spec:    "RFC 8693 §2.2.2"}},
+	// Okta's refusal lists the app's grant types: when the token exchange is
+	// among them, the Token Exchange grant is not what is missing.
+	{id: "token_exchange.other_grant_refused", steps: onExchange, code: "unauthorized_client", desc: re(`Configured grant types: \[[^\]]*urn:ietf:params:oauth:grant-type:token-exchange`), rows: []int{27},
+		Explanation: Explanation{
+			Meaning: "The IdP refused the request as not allowed for this client, though the grant types it lists for the app include the token exchange.",
+			Causes:  []string{"with idp.subject refresh_token: the Refresh Token grant missing from the listed grant types", "a scope the connection does not allow"},
+			Fix:     "Compare the listed grant types with what the request needs — the token exchange is there; with a refresh token as the subject, enable the Refresh Token grant too: " + OktaGrantTypes + " — then the connection's scopes: " + OktaConnectionScopes + ".",
+			Spec:    "RFC 6749 §5.2"}},
 	{id: "token_exchange.grant_not_enabled", steps: onExchange, code: "unauthorized_client", rows: []int{27, 26}, okta: []string{"unauthorized_client"},
 		Explanation: Explanation{
 			Meaning: "The IdP client is not allowed the token exchange grant.",

@@ -117,6 +117,7 @@ var explainCases = []explainCase{
 	{"token_exchange.confidential_client_required", TokenExchange, oauth(400, "unauthorized_client", "Confidential client is required to make this request.")},
 	{"token_exchange.invalid_target", TokenExchange, oauth(400, "invalid_target", "")},
 	{"token_exchange.grant_not_enabled", TokenExchange, oauth(400, "unauthorized_client", "The client is not authorized to use the provided grant type. Configured grant types: [authorization_code, refresh_token].")},
+	{"token_exchange.other_grant_refused", TokenExchange, oauth(400, "unauthorized_client", "The client is not authorized to use the provided grant type. Configured grant types: [authorization_code, urn:ietf:params:oauth:grant-type:token-exchange].")},
 	{"token_exchange.sku_not_enabled", TokenExchange, oauth(400, "invalid_grant", "The Okta for AI Agents SKU is not enabled. Contact your Account Executive to enable the SKU to use the requested grant type or token exchange flow.")},
 	{"token_exchange.grant_unsupported", TokenExchange, oauth(400, "unsupported_grant_type", "'urn:ietf:params:oauth:grant-type:token-exchange' grant type is not supported.")},
 	{"token_exchange.invalid_client", TokenExchange, oauth(401, "invalid_client", "Client authentication failed. Either the client or the client credentials are invalid.")},
