@@ -46,7 +46,7 @@ func (r *Runner) jwtBearer(ctx context.Context, s *wire.Client, st *Step) {
 		jag = t
 		jag.Name = "assertion"
 	}
-	st.Facts.AudienceRequested, st.Facts.ASIssuer = in.AudienceRequested, as.Issuer
+	st.Facts.AudienceRequested, st.Facts.ASIssuer, st.Facts.TokenEndpoint = in.AudienceRequested, as.Issuer, as.TokenEndpoint
 	if jag != nil {
 		st.Facts.IDJAGAud, _, _ = jag.Claims.Strings("aud")
 		if assertion != in.IDJAG {

@@ -358,7 +358,11 @@ func (c *Runner) RunCase(ctx context.Context, conf *Scorecard, cc Case) *CaseRes
 		label = "jwt-bearer grant (" + cc.ID + ", second use)"
 	}
 	tr, err := s.PostToken(ctx, wire.PartyAS, label, conf.Target.TokenEndpoint, form, auth)
-	r.judge(tr, err, c.Env.Time())
+	// The IdP is xaa's own, never an Okta org: no Okta console screen explains the AS's answer.
+	r.judge(tr, err, c.Env.Time(), explain.Facts{IdPNotOkta: true, ASIssuer: conf.Target.Issuer, TokenEndpoint: conf.Target.TokenEndpoint})
+	if b := conf.Result("baseline"); b != nil && b.Verdict == VerdictRefused && cc.Kind != CaseBaseline {
+		r.afterRefusedBaseline(b)
+	}
 	if r.Verdict == VerdictRefused && servedByPlayground(s.Exchanges()) {
 		r.Summary += fmt.Sprintf(" — this AS is xaa's playground: start it with --trust-issuer %s (xaa playground --trust-issuer %s, with the flags you use)", conf.Setup.Issuer, conf.Setup.Issuer)
 	}

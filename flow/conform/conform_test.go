@@ -2,6 +2,7 @@ package conform_test
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/xaatools/xaa/flow/flowtest"
 	"github.com/xaatools/xaa/flow/wire"
+	"github.com/xaatools/xaa/inspect"
 
 	"github.com/xaatools/xaa/flow/config"
 
@@ -282,6 +284,8 @@ func TestConformBrokenAS(t *testing.T) {
 		maxBody       int64
 		verdict       string
 		summary       string
+		// baseline is the baseline's verdict when it is not verdict.
+		baseline string
 	}{
 		{name: "down", issuer: closed, verdict: "inconclusive", summary: "token endpoint is unknown"},
 		{name: "token endpoint down", issuer: closed, tokenEndpoint: closed + "/token", verdict: "inconclusive", summary: "connection refused"},
@@ -306,7 +310,8 @@ func TestConformBrokenAS(t *testing.T) {
 				conn.Close()
 			}
 		}, verdict: "inconclusive", summary: "no usable answer"},
-		{name: "400 without error code", token: answer(400, "text/plain", "bad request"), verdict: "rejected", summary: "without an error code"},
+		// The valid ID-JAG refused too: the other rejections prove nothing.
+		{name: "400 without error code", token: answer(400, "text/plain", "bad request"), baseline: "refused", verdict: "inconclusive", summary: "without an error code"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -322,8 +327,8 @@ func TestConformBrokenAS(t *testing.T) {
 			}
 			for _, r := range conf.Results {
 				want := c.verdict
-				if r.Case.ID == "baseline" && want == "rejected" {
-					want = "refused"
+				if r.Case.ID == "baseline" && c.baseline != "" {
+					want = c.baseline
 				}
 				summary := c.summary
 				if r.Case.ID == "replayed_jti" && c.issuer == "" {
@@ -591,5 +596,105 @@ func TestConformInterrupted(t *testing.T) {
 	last := conf.Results[len(conf.Results)-1]
 	if last.Case.ID != "alg_none" || len(conf.Results) == len(conform.Cases()) {
 		t.Errorf("the run went on after the interrupt: %d results, the last %s", len(conf.Results), last.Case.ID)
+	}
+}
+
+// hydraAS answers as Ory Hydra v2.3.0 did (.ci/peers/hydra-conform.sh):
+// OIDC discovery only (RFC 8414's document is a 404), and fosite's RFC 7523
+// aud rule — an assertion whose aud holds its token endpoint URL gets an
+// opaque access token; any other aud, the ID-JAG's issuer included, gets
+// hydra's invalid_grant, verbatim but for the URL.
+func hydraAS(t *testing.T) *httptest.Server {
+	t.Helper()
+	var srv *httptest.Server
+	mux := http.NewServeMux()
+	mux.HandleFunc("/.well-known/openid-configuration", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]any{"issuer": srv.URL, "token_endpoint": srv.URL + "/oauth2/token",
+			"grant_types_supported":                 []string{"authorization_code", "implicit", "client_credentials", "refresh_token"},
+			"token_endpoint_auth_methods_supported": []string{"client_secret_post", "client_secret_basic", "private_key_jwt", "none"}})
+	})
+	mux.HandleFunc("/oauth2/token", func(w http.ResponseWriter, r *http.Request) {
+		tokenURL := srv.URL + "/oauth2/token"
+		r.ParseForm()
+		var claims struct {
+			Aud any `json:"aud"`
+		}
+		if parts := strings.Split(r.PostForm.Get("assertion"), "."); len(parts) == 3 {
+			if payload, err := base64.RawURLEncoding.DecodeString(parts[1]); err == nil {
+				json.Unmarshal(payload, &claims)
+			}
+		}
+		w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+		if claims.Aud == tokenURL || slices.Contains(anyStrings(claims.Aud), tokenURL) {
+			w.Write([]byte(`{"access_token":"ory_at_77J_ILlF5OLy3mQKbbLMQU9em9o8bVqPRHC8RYWcGWk.SrIi0pYlMv7jnA9IdqWXcGn3RTtuDkCTM_RQtW4Xh4A","expires_in":3599,"scope":"todos.read todos.write","token_type":"bearer"}`))
+			return
+		}
+		w.WriteHeader(http.StatusBadRequest)
+		json.NewEncoder(w).Encode(map[string]string{"error": "invalid_grant", "error_description": "The provided authorization grant (e.g., authorization code, resource owner credentials) or refresh token is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client. The JWT in 'assertion' request parameter MUST contain an 'aud' (audience) claim containing a value '" + tokenURL + "' that identifies the authorization server as an intended audience."})
+	})
+	srv = httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func anyStrings(v any) []string {
+	var out []string
+	if vs, ok := v.([]any); ok {
+		for _, s := range vs {
+			if s, ok := s.(string); ok {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// TestConformASWantsTokenEndpointAud: against an AS that takes only its
+// token endpoint as aud (Ory Hydra), the valid ID-JAG is refused and the
+// scorecard says why — the explanation names the aud rule, with no Okta
+// screen (the IdP is xaa's) — and judges nothing else: no rejection passes,
+// and the token endpoint aud accepted is not scored as a vulnerability.
+func TestConformASWantsTokenEndpointAud(t *testing.T) {
+	e := startConform(t, t.TempDir())
+	e.pointAt(hydraAS(t).URL)
+	conf := e.run(t)
+	b := conf.Result("baseline")
+	if b.Verdict != conform.VerdictRefused || b.Explanation == nil || b.Explanation.ID != "jwt_bearer.aud_token_endpoint" {
+		t.Fatalf("baseline: %s (%s), explanation %+v; want refused, explained as jwt_bearer.aud_token_endpoint", b.Verdict, b.Summary, b.Explanation)
+	}
+	if !strings.Contains(b.Summary, "token endpoint URL as aud") {
+		t.Errorf("baseline summary %q does not name the aud rule", b.Summary)
+	}
+	if strings.Contains(b.Explanation.Fix, "Okta") {
+		t.Errorf("the fix names Okta, but the IdP is xaa's: %s", b.Explanation.Fix)
+	}
+	if !slices.ContainsFunc(b.Notes, func(n string) bool { return strings.Contains(n, "aud_token_endpoint") }) {
+		t.Errorf("the baseline's notes do not say that the token endpoint aud was accepted: %q", b.Notes)
+	}
+	for _, r := range conf.Results[1:] {
+		if r.Verdict == conform.VerdictRejected || r.Verdict == conform.VerdictVulnerable || r.Status() == inspect.StatusPass {
+			t.Errorf("%s: %s (%s), but nothing can be judged once the valid ID-JAG is refused", r.Case.ID, r.Verdict, r.Summary)
+		}
+	}
+	if r := conf.Result("aud_token_endpoint"); r.Verdict != conform.VerdictInconclusive || !strings.Contains(r.Summary, "RFC 7523 §3") {
+		t.Errorf("aud_token_endpoint: %s (%s); want inconclusive, naming RFC 7523's token endpoint aud", r.Verdict, r.Summary)
+	}
+	if s := conf.Score(); s.Verdict != "inconclusive" || s.Passed != 0 || s.Vulnerable != 0 {
+		t.Errorf("score %+v: want inconclusive, nothing passed, nothing vulnerable", s)
+	}
+}
+
+// TestConformTokenEndpointIsIssuer: when resource_as.issuer is the token
+// endpoint URL (an AS configured to take that aud), the token endpoint aud
+// is the baseline's, so that case is skipped rather than scored.
+func TestConformTokenEndpointIsIssuer(t *testing.T) {
+	e := startConform(t, t.TempDir())
+	srv := hydraAS(t)
+	e.pointAt(srv.URL + "/oauth2/token")
+	e.c.TokenEndpoint = srv.URL + "/oauth2/token"
+	conf := e.run(t, "aud_token_endpoint")
+	if got := verdicts(conf); got["baseline"] != "accepted" || got["aud_token_endpoint"] != "skipped" {
+		t.Errorf("verdicts %v; want the baseline accepted and aud_token_endpoint skipped%s", got, describe(conf))
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/xaatools/xaa/flow"
 	"github.com/xaatools/xaa/flow/config"
+	"github.com/xaatools/xaa/flow/explain"
 	"github.com/xaatools/xaa/flow/wire"
 	"github.com/xaatools/xaa/inspect"
 )
@@ -280,7 +281,7 @@ func (c *IdPRunner) runCase(ctx context.Context, conf *Scorecard, cc idpCase) *C
 func (c *IdPRunner) judge(r *CaseResult, cc idpCase, in *idpInput, req idpRequest, tr *wire.TokenResponse, err error) {
 	var oe *wire.OAuthError
 	if err != nil {
-		r.judgeRefusal(err)
+		r.judgeRefusal(err, explain.Facts{})
 		switch {
 		case req.otherClient && errors.As(err, &oe) && oe.Code == "invalid_client":
 			r.UnexpectedError = false

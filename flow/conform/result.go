@@ -92,6 +92,8 @@ type CaseResult struct {
 	Notes     []string
 	Started   time.Time
 	Duration  time.Duration
+	// refusal is the AS's refusal in a few words ("invalid_grant (HTTP 400)").
+	refusal string
 }
 
 // Status maps the verdict to a check status, for glyphs and colours:
@@ -118,10 +120,11 @@ func (r *CaseResult) inconclusive(format string, args ...any) {
 	r.Verdict, r.Summary = VerdictInconclusive, fmt.Sprintf(format, args...)
 }
 
-// judge sets the verdict from the AS's answer to the (last) request.
-func (r *CaseResult) judge(tr *wire.TokenResponse, err error, now time.Time) {
+// judge sets the verdict from the AS's answer to the (last) request;
+// facts are what the run knew, to explain a refusal.
+func (r *CaseResult) judge(tr *wire.TokenResponse, err error, now time.Time, facts explain.Facts) {
 	if err != nil {
-		r.judgeRefusal(err)
+		r.judgeRefusal(err, facts)
 		return
 	}
 	at := tr.Str("access_token")
@@ -162,13 +165,13 @@ func (r *CaseResult) judge(tr *wire.TokenResponse, err error, now time.Time) {
 }
 
 // judgeRefusal sets the verdict when no token came back.
-func (r *CaseResult) judgeRefusal(err error) {
+func (r *CaseResult) judgeRefusal(err error, facts explain.Facts) {
 	r.Err = err
 	step, server := flow.StepJWTBearer, "AS"
 	if r.Case.Party == PartyIdP {
 		step, server = flow.StepTokenExchange, "IdP"
 	}
-	r.Explanation = explain.Error(step, err)
+	r.Explanation = explain.ErrorGiven(step, err, facts)
 	var oe *wire.OAuthError
 	var fe *wire.FetchError
 	switch {
@@ -192,10 +195,15 @@ func (r *CaseResult) refused(code string, status int) {
 	if code == "" {
 		what = fmt.Sprintf("HTTP %d without an error code (RFC 6749 §5.2 asks for a JSON error)", status)
 	}
+	r.refusal = what
 	switch {
 	case r.Case.Kind == CaseBaseline && r.Case.Party == PartyIdP:
 		r.Verdict = VerdictRefused
 		r.Summary = "refused the valid token exchange: " + what + " — until the IdP issues an ID-JAG for the configured client, audience and user, the other verdicts prove nothing"
+		return
+	case r.Case.Kind == CaseBaseline && r.Explanation != nil && r.Explanation.ID == explainAudTokenEndpoint:
+		r.Verdict = VerdictRefused
+		r.Summary = "refused the valid ID-JAG: " + what + " — this AS takes only its token endpoint URL as aud, never its issuer, which is an ID-JAG's aud (" + draftAS + "): it refuses every ID-JAG, so the other verdicts prove nothing"
 		return
 	case r.Case.Kind == CaseBaseline:
 		r.Verdict = VerdictRefused
@@ -218,6 +226,27 @@ func (r *CaseResult) refused(code string, status int) {
 		}
 	}
 }
+
+// afterRefusedBaseline judges the case again knowing that the valid
+// ID-JAG was refused: a rejection then proves nothing (this token may
+// have been refused for the baseline's reason), and the token endpoint as
+// aud accepted is the AS's own audience rule — the reason for the
+// refusal, which the baseline's notes then say — not a looser one.
+func (r *CaseResult) afterRefusedBaseline(baseline *CaseResult) {
+	switch {
+	case r.Verdict == VerdictRejected:
+		r.Verdict, r.UnexpectedError = VerdictInconclusive, false
+		r.Summary = "rejected with " + r.refusal + ", as was the valid ID-JAG: it may be for the same reason, so this proves nothing"
+	case r.Verdict == VerdictVulnerable && r.Case.ID == caseAudTokenEndpoint:
+		r.Verdict = VerdictInconclusive
+		r.Summary = "accepted, where the valid ID-JAG (aud = the issuer) was refused: this AS takes its token endpoint URL as aud (RFC 7523 §3) instead of its issuer (" + draftAS + "), another audience rather than a looser check"
+		baseline.Notes = append(baseline.Notes, "the same ID-JAG with aud = the token endpoint URL was accepted ("+caseAudTokenEndpoint+"): this AS wants RFC 7523's token endpoint audience, not the resource AS issuer that "+draftAS+" makes an ID-JAG's aud")
+	}
+}
+
+// explainAudTokenEndpoint is the explanation of an AS that wants its
+// token endpoint as aud.
+const explainAudTokenEndpoint = "jwt_bearer.aud_token_endpoint"
 
 // Score is the summary of a run.
 type Score struct {

@@ -505,6 +505,14 @@ var catalogue = []rule{
 			Causes:  []string{"the IdP writes another client id into the ID-JAG than resource_as.client_id (Todo0's placeholder is always wiki0-at-todo0)"},
 			Fix:     "Fix the IdP connection's \"client ID registered in this app\" (" + OktaConnection + "), or authenticate as the client the ID-JAG names.",
 			Spec:    "draft §4.4.1"}},
+	// Before the rules below: this refusal is the AS's audience rule, not
+	// the ID-JAG's aud.
+	{id: "jwt_bearer.aud_token_endpoint", steps: onBearer, when: wantsTokenEndpoint, desc: re(`\baud\b|audience`), rows: []int{40},
+		Explanation: Explanation{
+			Meaning: "The resource AS wants the ID-JAG's aud to be its token endpoint URL and refuses its issuer — but an ID-JAG's aud is the resource AS issuer: an AS with this rule refuses every ID-JAG.",
+			Causes:  []string{"the AS implements the RFC 7523 jwt-bearer grant (whose aud may be the token endpoint) without the ID-JAG profile: fosite-based servers such as Ory Hydra accept only their token endpoint URLs as aud"},
+			Fix:     "Nothing on the client side fixes it: the IdP writes the resource AS issuer into the aud. The AS must accept its issuer as an ID-JAG's aud.",
+			Spec:    "draft §4.4.1 (aud is the resource AS issuer); RFC 7523 §3 item 3"}},
 	{id: "jwt_bearer.aud_rewritten", steps: onBearer, when: idpRewroteAudience, desc: re(`id_jag\.aud\b|audience`), rows: []int{40}, okta: []string{"jwt_bearer_grant_invalid_audience"}, Explanation: audienceRewritten},
 	{id: "jwt_bearer.invalid_audience", steps: onBearer, desc: re(`id_jag\.aud\b|audience`), rows: []int{40}, okta: []string{"jwt_bearer_grant_invalid_audience"},
 		Explanation: Explanation{

@@ -146,6 +146,11 @@ type Facts struct {
 	// IdPNotOkta: the IdP is known not to be an Okta org (config.OktaIdP),
 	// so Okta's features and console screens do not explain its answers.
 	IdPNotOkta bool
+	// TokenEndpoint is the resource AS's token endpoint the request went to.
+	TokenEndpoint string
+	// description is the server's error_description, for rules that
+	// compare it with what the flow knew.
+	description string
 }
 
 // idpNotOkta: the IdP is not an Okta org.
@@ -163,6 +168,14 @@ func idpRewroteAudience(f Facts) bool {
 	return askedForTheAS(f) && len(f.IDJAGAud) > 0 && !slices.Contains(f.IDJAGAud, f.AudienceRequested)
 }
 
+// wantsTokenEndpoint: the server's error names the token endpoint the
+// request went to, as the aud it wants (fosite's RFC 7523 handler, so Ory
+// Hydra, says "MUST contain an 'aud' (audience) claim containing a value
+// '<token URL>'").
+func wantsTokenEndpoint(f Facts) bool {
+	return f.TokenEndpoint != "" && strings.Contains(f.description, f.TokenEndpoint)
+}
+
 // Error returns what err means at the given step and how to fix it, from
 // the catalogue; a failed check without an entry is explained by its own
 // hint; nil when nothing applies. Specific entries (an Okta
@@ -176,6 +189,9 @@ func ErrorGiven(at fmt.Stringer, err error, f Facts) *Explanation {
 		return nil
 	}
 	step := Step(at.String())
+	if oe := (*wire.OAuthError)(nil); errors.As(err, &oe) {
+		f.description = oe.Description
+	}
 	for i := range catalogue {
 		if catalogue[i].matches(step, err, f) {
 			e := catalogue[i].Explanation

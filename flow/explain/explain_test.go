@@ -332,6 +332,10 @@ func TestErrorsAs(t *testing.T) {
 	}
 }
 
+// hydraAudDescription is Ory Hydra v2.3.0's error_description for an
+// ID-JAG whose aud is its issuer, http://127.0.0.1:9444.
+const hydraAudDescription = "The provided authorization grant (e.g., authorization code, resource owner credentials) or refresh token is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client. The JWT in 'assertion' request parameter MUST contain an 'aud' (audience) claim containing a value 'http://127.0.0.1:9444/oauth2/token' that identifies the authorization server as an intended audience."
+
 // factCases are told apart by what the flow knew beside the error.
 var factCases = []struct {
 	explainCase
@@ -344,6 +348,11 @@ var factCases = []struct {
 	{explainCase{"id_jag.aud_mismatch", TokenExchange, failedCheck("id_jag.aud")}, askedForAS},
 	{explainCase{"jwt_bearer.aud_rewritten", JWTBearer, oauth(400, "invalid_grant", "Audience validation failed")}, rewritten},
 	{explainCase{"jwt_bearer.invalid_audience", JWTBearer, oauth(400, "invalid_grant", "Audience validation failed")}, askedForAS},
+	// Ory Hydra v2.3.0's answer to a valid ID-JAG (aud = its issuer), verbatim
+	// (.ci/peers/hydra-conform.sh): it wants its token endpoint as aud.
+	{explainCase{"jwt_bearer.aud_token_endpoint", JWTBearer, oauth(400, "invalid_grant", hydraAudDescription)}, Facts{TokenEndpoint: "http://127.0.0.1:9444/oauth2/token"}},
+	// The same words about another URL are an aud this AS does not own.
+	{explainCase{"jwt_bearer.invalid_audience", JWTBearer, oauth(400, "invalid_grant", hydraAudDescription)}, Facts{TokenEndpoint: "http://127.0.0.1:9999/oauth2/token"}},
 	// oidc-provider 9.13.3's answer to a token exchange (.ci/peers).
 	{explainCase{"token_exchange.not_offered", TokenExchange, oauth(400, "unsupported_grant_type", "unsupported grant_type requested")}, Facts{IdPNotOkta: true}},
 }
