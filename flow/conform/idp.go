@@ -270,7 +270,10 @@ func (c *IdPRunner) runCase(ctx context.Context, conf *Scorecard, cc idpCase) *C
 		label = "token exchange (" + cc.ID + ", second use)"
 	}
 	tr, err := s.PostToken(ctx, wire.PartyIdP, label, in.tokenEndpoint, req.form, req.auth)
-	c.judge(r, cc, in, req, tr, err)
+	c.judge(r, cc, in, req, tr, err, explain.Facts{IdPNotOkta: !config.OktaIdP(c.Config.IdP.Issuer, conf.Target.Issuer, conf.Target.TokenEndpoint)})
+	if b := conf.Result("baseline"); b != nil && b.Verdict == VerdictRefused && cc.Kind != CaseBaseline {
+		r.afterRefusedBaseline(b)
+	}
 	if cc.Kind == CaseBaseline && r.Verdict == VerdictAccepted {
 		c.baselineSecond(ctx, s, in, req, tr, r)
 	}
@@ -278,10 +281,10 @@ func (c *IdPRunner) runCase(ctx context.Context, conf *Scorecard, cc idpCase) *C
 }
 
 // judge sets the verdict from the IdP's answer.
-func (c *IdPRunner) judge(r *CaseResult, cc idpCase, in *idpInput, req idpRequest, tr *wire.TokenResponse, err error) {
+func (c *IdPRunner) judge(r *CaseResult, cc idpCase, in *idpInput, req idpRequest, tr *wire.TokenResponse, err error, facts explain.Facts) {
 	var oe *wire.OAuthError
 	if err != nil {
-		r.judgeRefusal(err, explain.Facts{})
+		r.judgeRefusal(err, facts)
 		switch {
 		case req.otherClient && errors.As(err, &oe) && oe.Code == "invalid_client":
 			r.UnexpectedError = false

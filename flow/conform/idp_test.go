@@ -15,6 +15,7 @@ import (
 	"github.com/xaatools/xaa/flow/conform"
 	"github.com/xaatools/xaa/flow/flowtest"
 	"github.com/xaatools/xaa/flow/playground"
+	"github.com/xaatools/xaa/inspect"
 )
 
 // idpEnv is a playground IdP under test and the IdP scorecard's runner
@@ -233,5 +234,28 @@ func TestIdPLoginExpired(t *testing.T) {
 	}
 	if (&conform.Scorecard{}).LoginExpired(now.Add(24 * time.Hour)) {
 		t.Errorf("a scorecard without a login reports an expired one")
+	}
+}
+
+// TestIdPRefusedBaselineProvesNothing: an IdP that refuses even the valid
+// token exchange (here: the Token Exchange grant is off for the client)
+// refuses every case for that reason, so no refusal may count as a rule
+// kept — each is inconclusive, and the scorecard is not a pass.
+func TestIdPRefusedBaselineProvesNothing(t *testing.T) {
+	e := startIdP(t, playground.ProfileOkta, playground.FaultOktaGrantNotEnabled)
+	conf, err := e.c.Run(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := conf.Result("baseline"); b == nil || b.Verdict != conform.VerdictRefused {
+		t.Fatalf("baseline = %+v, want refused", b)
+	}
+	for _, r := range conf.Results {
+		if r.Case.Kind != conform.CaseBaseline && r.Status() == inspect.StatusPass {
+			t.Errorf("%s: %s (%s) — a refusal proves nothing when the valid exchange is refused too", r.Case.ID, r.Verdict, r.Summary)
+		}
+	}
+	if conf.OK() {
+		t.Error("the scorecard is OK with the valid token exchange refused")
 	}
 }

@@ -235,8 +235,12 @@ func (r *CaseResult) refused(code string, status int) {
 func (r *CaseResult) afterRefusedBaseline(baseline *CaseResult) {
 	switch {
 	case r.Verdict == VerdictRejected:
+		valid := "the valid ID-JAG"
+		if r.Case.Party == PartyIdP {
+			valid = "the valid token exchange"
+		}
 		r.Verdict, r.UnexpectedError = VerdictInconclusive, false
-		r.Summary = "rejected with " + r.refusal + ", as was the valid ID-JAG: it may be for the same reason, so this proves nothing"
+		r.Summary = "rejected with " + r.refusal + ", as was " + valid + ": it may be for the same reason, so this proves nothing"
 	case r.Verdict == VerdictVulnerable && r.Case.ID == caseAudTokenEndpoint:
 		r.Verdict = VerdictInconclusive
 		r.Summary = "accepted, where the valid ID-JAG (aud = the issuer) was refused: this AS takes its token endpoint URL as aud (RFC 7523 §3) instead of its issuer (" + draftAS + "), another audience rather than a looser check"
