@@ -101,6 +101,9 @@ func (a *resourceAS) jwtBearer(ctx context.Context, f form, c *client) (accessTo
 	}
 	trusted := a.trust.lookup(iss)
 	switch {
+	case trusted != nil && trusted != a.trust.issuers[0] && faults[FaultOktaIdPInactive]:
+		// An inactive identity provider admits nothing (Okta's answer).
+		return accessTokenResponse{}, &oauthError{status: http.StatusUnauthorized, code: "invalid_token", description: "The issuer of the token is not permitted to use the JWT Bearer Grant."}
 	case trusted != nil:
 		expect.Issuer = iss
 	case faults[FaultASSkipIss]:

@@ -15,7 +15,7 @@ const FaultOktaIdPInactive = "okta-idp-inactive"
 
 func init() {
 	faultTable = append(faultTable, FaultInfo{Name: FaultOktaIdPInactive, Party: PartyIdP, Step: StepJWTBearer, Profile: ProfileOkta,
-		Description: "the org lists the identity provider of each --trust-issuer INACTIVE (read with the admin API; the playground's resource AS still redeems its ID-JAGs)"})
+		Description: "the org lists the identity provider of each --trust-issuer INACTIVE (read with the admin API), and the resource AS refuses its ID-JAGs with Okta's invalid_token 'The issuer of the token is not permitted to use the JWT Bearer Grant.'"})
 }
 
 // adminIdPs are the org's identity providers: one per trusted issuer.

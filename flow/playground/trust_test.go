@@ -68,3 +68,24 @@ func TestTrustIssuer(t *testing.T) {
 		wantError(t, r, 400, "invalid_grant", "cannot be fetched")
 	})
 }
+
+// TestTrustIssuerInactive: with okta-idp-inactive the org lists the trusted
+// issuer's identity provider INACTIVE, and its resource AS refuses that
+// issuer's ID-JAGs as Okta does; its own IdP's still work.
+func TestTrustIssuerInactive(t *testing.T) {
+	other := start(t, playground.Options{})
+	e := start(t, playground.Options{Profile: playground.ProfileOkta, TrustIssuers: []string{other.cfg.IdP.Issuer}, Faults: []string{playground.FaultOktaIdPInactive}})
+	m, err := other.p.IDJAGTemplate("alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Claims["aud"], m.Claims["resource"] = e.cfg.ResourceAS.Issuer, e.p.ResourceURL()
+	tok, err := other.p.Mint(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantError(t, e.bearer(tok, nil), 401, "invalid_token", "The issuer of the token is not permitted to use the JWT Bearer Grant.")
+	if got := e.tryFlow("alice"); got.step != "" {
+		t.Errorf("the org's own IdP: flow stopped at %q (%s)", got.step, got.resp.raw)
+	}
+}
