@@ -21,7 +21,7 @@
 // reason, not for a vulnerability. It exits 0 when all of that holds.
 import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { freePorts } from "./ports.mjs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -37,20 +37,6 @@ const expect = (ok, what) => {
   if (!ok) failures.push(what);
 };
 
-async function bindable(port) {
-  return new Promise((resolve) => {
-    const s = createServer().once("error", () => resolve(false)).listen(port, "127.0.0.1", () => s.close(() => resolve(true)));
-  });
-}
-async function freePorts(n) {
-  for (let i = 0; i < 200; i++) {
-    const port = 20000 + Math.floor(Math.random() * 10000);
-    let ok = true;
-    for (let k = 0; k < n && ok; k++) ok = await bindable(port + k);
-    if (ok) return port;
-  }
-  throw new Error(`no ${n} consecutive free ports between 20000 and 30000`);
-}
 
 // waitFor polls url until it answers 200, or gives up after 30 s.
 async function waitFor(url, what) {

@@ -26,7 +26,7 @@
 // It exits 0 when all of that holds.
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
-import { createServer } from "node:net";
+import { freePorts } from "./ports.mjs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
@@ -42,23 +42,6 @@ const expect = (ok, what) => {
   if (!ok) failures.push(what);
 };
 
-// Four free consecutive ports: the playground's IdP (unused), AS and
-// resource, and xaa's login callback (a fixed port, registered at
-// oidc-provider), below the ephemeral range as in ts-sdk-client.mjs.
-async function bindable(port) {
-  return new Promise((resolve) => {
-    const s = createServer().once("error", () => resolve(false)).listen(port, "127.0.0.1", () => s.close(() => resolve(true)));
-  });
-}
-async function freePorts(n) {
-  for (let i = 0; i < 200; i++) {
-    const port = 20000 + Math.floor(Math.random() * 10000);
-    let ok = true;
-    for (let k = 0; k < n && ok; k++) ok = await bindable(port + k);
-    if (ok) return port;
-  }
-  throw new Error(`no ${n} consecutive free ports between 20000 and 30000`);
-}
 
 // xaa with the scenario's environment; its exit status and parsed JSON.
 function runXaa(args) {
@@ -84,6 +67,8 @@ function passesCompared(where, checks) {
 }
 
 try {
+  // The playground's IdP (unused), AS and resource, and xaa's login callback
+  // (a fixed port, registered at oidc-provider).
   const port = await freePorts(4);
   const redirectUri = `http://127.0.0.1:${port + 3}/callback`;
 

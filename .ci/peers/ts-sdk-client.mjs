@@ -11,7 +11,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createServer } from "node:net";
+import { freePorts } from "./ports.mjs";
 import { Client, CrossAppAccessProvider, StreamableHTTPClientTransport, discoverAndRequestJwtAuthGrant } from "@modelcontextprotocol/client";
 import { parse } from "yaml";
 
@@ -19,22 +19,8 @@ const xaa = process.argv[2] ?? "xaa";
 const dir = mkdtempSync(join(tmpdir(), "xaa-ts-sdk-"));
 const configPath = join(dir, "xaa.yaml");
 
-// Three free consecutive ports, for the playground's IdP, AS and resource:
-// below the ephemeral range, so another process's outgoing connection does
-// not take one of them meanwhile.
-async function bindable(port) {
-  return new Promise((resolve) => {
-    const s = createServer().once("error", () => resolve(false)).listen(port, "127.0.0.1", () => s.close(() => resolve(true)));
-  });
-}
-async function freePorts() {
-  for (let i = 0; i < 200; i++) {
-    const port = 20000 + Math.floor(Math.random() * 10000);
-    if ((await bindable(port)) && (await bindable(port + 1)) && (await bindable(port + 2))) return port;
-  }
-  throw new Error("no three consecutive free ports between 20000 and 30000");
-}
-const port = await freePorts();
+// The playground's IdP, AS and resource.
+const port = await freePorts(3);
 const playground = spawn(xaa, ["playground", "--listen", `127.0.0.1:${port}`, "--write-config", configPath, "--key-dir", join(dir, "keys")], { stdio: ["ignore", "ignore", "inherit"] });
 const stop = () => {
   playground.kill();
