@@ -309,3 +309,52 @@ func TestDoctorHostileEndpoints(t *testing.T) {
 		t.Errorf("org.issuer = %s, want pass (the metadata itself is fine)", c.Status)
 	}
 }
+
+// TestDoctorRefreshProbeHostile: on the refresh-token path, an IdP whose
+// refresh grant answers garbage leaves the grant unknown with the reason,
+// and one that issues tokens for a refresh token it never issued is a
+// warning — neither is a ✓.
+func TestDoctorRefreshProbeHostile(t *testing.T) {
+	t.Parallel()
+	for name, c := range map[string]struct {
+		answer func(w http.ResponseWriter)
+		want   inspect.Status
+	}{
+		"garbage": {func(w http.ResponseWriter) { w.Write([]byte("\x1b]52;c;cHduZWQ=\x07 not json")) }, inspect.StatusUnknown},
+		"accepts anything": {func(w http.ResponseWriter) {
+			w.Header().Set("Content-Type", "application/json")
+			w.Write([]byte(`{"access_token":"at","token_type":"Bearer","id_token":"x.y.z"}`))
+		}, inspect.StatusWarn},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			var base string
+			mux := http.NewServeMux()
+			mux.HandleFunc("/.well-known/openid-configuration", func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				json.NewEncoder(w).Encode(map[string]any{"issuer": base, "token_endpoint": base + "/token"})
+			})
+			mux.HandleFunc("/token", func(w http.ResponseWriter, r *http.Request) {
+				if r.PostFormValue("grant_type") == "refresh_token" {
+					c.answer(w)
+					return
+				}
+				// The token exchange probe: the subject token is refused,
+				// so the client's credentials were accepted.
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusBadRequest)
+				w.Write([]byte(`{"error":"invalid_request","error_description":"'subject_token' is invalid."}`))
+			})
+			srv := httptest.NewServer(mux)
+			t.Cleanup(srv.Close)
+			base = srv.URL
+			cfg := hostileConfig(base)
+			cfg.IdP.Subject = config.SubjectRefreshToken
+			d := doctor.Run(context.Background(), doctor.Options{Config: cfg})
+			got, ok := d.Find("requesting_app.refresh_token_grant")
+			if !ok || got.Status != c.want {
+				t.Fatalf("requesting_app.refresh_token_grant = %s %q %q, want %s:%s", got.Status, got.Actual, got.Hint, c.want, describeDiagnosis(d))
+			}
+		})
+	}
+}
